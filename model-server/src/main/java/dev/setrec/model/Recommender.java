@@ -1,5 +1,7 @@
 package dev.setrec.model;
 
+import com.google.gson.JsonObject;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,7 +27,10 @@ public interface Recommender extends AutoCloseable {
         return 256;
     }
 
-    /** Writes the model into {@code dir} (created if needed) so that {@link ModelIO#load} restores it. */
+    /** The model's configuration, stored as "config" in model.json. */
+    JsonObject describe();
+
+    /** Writes the model's own files (weights, tables) into an existing {@code dir}; {@link ModelIO} adds model.json. */
     void save(Path dir) throws IOException;
 
     @Override

@@ -73,19 +73,4 @@ class DatasetReaderRealDataTest {
         assertEquals("", d.itemTexts().orElseThrow()[0].keywords());
         assertTrue(d.referenceCfEmbeddings().isEmpty());
     }
-
-    /** Not a strict benchmark (the machine is shared): guards against an accidentally quadratic reader. */
-    @Test
-    void toysReadsQuicklyOnceWarm() throws IOException {
-        Path dir = sharedData().resolve("setrec/toys");
-        Assumptions.assumeTrue(Files.isDirectory(dir), "shared data absent: " + dir.toAbsolutePath());
-        for (int i = 0; i < 3; i++) {
-            DatasetReader.read(dir);
-        }
-        long start = System.nanoTime();
-        DatasetReader.read(dir);
-        long millis = (System.nanoTime() - start) / 1_000_000;
-        System.out.println("toys read in " + millis + " ms after warm-up");
-        assertTrue(millis < 3000, "toys took " + millis + " ms");
-    }
 }
