@@ -1,0 +1,76 @@
+package dev.setrec.bench;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * benchmarks/results.json (contract, DESIGN section 6): a JSON list of result objects. A new result replaces the
+ * old one with the same benchmark, dataset, model, variant and split; everything else is kept.
+ */
+public final class BenchmarkResults {
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
+    private static final String[] KEY = {"benchmark", "dataset", "model", "variant", "split"};
+
+    private final List<JsonObject> results = new ArrayList<>();
+
+    public static BenchmarkResults read(Path file) throws IOException {
+        BenchmarkResults r = new BenchmarkResults();
+        if (Files.exists(file)) {
+            try (Reader in = Files.newBufferedReader(file)) {
+                JsonArray array = GSON.fromJson(in, JsonArray.class);
+                if (array != null) {
+                    for (JsonElement e : array) {
+                        r.results.add(e.getAsJsonObject());
+                    }
+                }
+            } catch (JsonParseException | IllegalStateException e) {
+                throw new IOException(file + ": not a JSON list of result objects (" + e.getMessage() + ")");
+            }
+        }
+        return r;
+    }
+
+    public void put(JsonObject result) {
+        results.removeIf(old -> sameKey(old, result));
+        results.add(result);
+    }
+
+    public List<JsonObject> all() {
+        return List.copyOf(results);
+    }
+
+    public void write(Path file) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        try (Writer out = Files.newBufferedWriter(file)) {
+            JsonArray array = new JsonArray();
+            results.forEach(array::add);
+            GSON.toJson(array, out);
+        }
+    }
+
+    private static boolean sameKey(JsonObject a, JsonObject b) {
+        for (String k : KEY) {
+            if (!Objects.equals(text(a, k), text(b, k))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static String text(JsonObject o, String key) {
+        return o.has(key) && !o.get(key).isJsonNull() ? o.get(key).getAsString() : null;
+    }
+}

@@ -1,0 +1,65 @@
+package dev.setrec.cli;
+
+import dev.setrec.bench.BenchmarkResults;
+import dev.setrec.bench.BenchmarksMarkdown;
+import dev.setrec.bench.QualityBenchmark;
+import dev.setrec.data.Dataset;
+import dev.setrec.data.DatasetReader;
+import dev.setrec.nn.Engines;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmarks; each writes its figures to benchmarks/results.json and regenerates BENCHMARKS.md.",
+        subcommands = {BenchCommand.Quality.class})
+final class BenchCommand {
+
+    @Command(name = "quality", mixinStandardHelpOptions = true,
+            description = "Fit on train (choices on valid), score test; plus a refit on train+valid as its own row.")
+    static final class Quality implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--data-root", paramLabel = "DIR", description = "folder holding the data sets (default: ../shared/data next to the repo)")
+        Path dataRoot;
+        @Option(names = "--datasets", split = ",", description = "data dirs under the data root (default: ${DEFAULT-VALUE})",
+                defaultValue = "setrec/toys,atspeed_games")
+        List<String> datasets;
+        @Option(names = "--models", split = ",", description = "models (default: ${DEFAULT-VALUE})", defaultValue = "mostpop,sasrec")
+        List<String> models;
+        @Option(names = "--no-refit", description = "skip the train+valid refit rows")
+        boolean noRefit;
+        @Option(names = "--results", paramLabel = "DIR", description = "where results.json and BENCHMARKS.md go (default: the repo)")
+        Path out;
+        @Mixin
+        SasRecOptions sasrec;
+
+        @Override
+        public Integer call() throws Exception {
+            Path home = Path.of(System.getProperty("setrec.home", "."));
+            Path root = dataRoot != null ? dataRoot : home.resolve("../shared/data").normalize();
+            Path target = out != null ? out : home;
+            Path resultsFile = target.resolve("benchmarks/results.json");
+            BenchmarkResults results = BenchmarkResults.read(resultsFile);
+            String command = "./setrec bench quality " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+            Engines.pytorch();
+            QualityBenchmark bench = new QualityBenchmark(command.strip(), System.out);
+            for (String name : datasets) {
+                Dataset data = DatasetReader.read(root.resolve(name));
+                for (String model : models) {
+                    bench.run(data, model, sasrec.toConfig(), !noRefit, results);
+                    results.write(resultsFile);
+                    BenchmarksMarkdown.write(results, target.resolve("BENCHMARKS.md"), target.resolve("benchmarks/notes.md"));
+                }
+            }
+            System.out.println("wrote " + resultsFile + " and " + target.resolve("BENCHMARKS.md"));
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.setrec.cli;
+
+import dev.setrec.data.Dataset;
+import dev.setrec.data.DatasetReader;
+import dev.setrec.data.Split;
+import dev.setrec.eval.EvalOptions;
+import dev.setrec.eval.EvalReport;
+import dev.setrec.eval.Evaluator;
+import dev.setrec.model.ModelIO;
+import dev.setrec.model.Recommender;
+import dev.setrec.nn.Engines;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = "Evaluate a model under the paper's protocol (all / warm / cold; Recall and NDCG at 5 and 10).")
+final class EvaluateCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, paramLabel = "MODEL", description = "model dir")
+    Path model;
+    @Option(names = "--data", required = true, paramLabel = "DIR", description = "data dir")
+    Path data;
+    @Option(names = "--split", defaultValue = "test", description = "valid or test (default ${DEFAULT-VALUE})")
+    String split;
+    @Option(names = "--topk-out", paramLabel = "FILE", description = "write setting<TAB>user<TAB>top-20 ids per user")
+    Path topkOut;
+    @Option(names = "--json", paramLabel = "FILE", description = "write the metrics as JSON")
+    Path json;
+    @Option(names = "--exclude-seen", description = "remove history items from the ranking (not the paper's protocol)")
+    boolean excludeSeen;
+    @Option(names = "--history", description = "history length in items (default ${DEFAULT-VALUE})")
+    int history = EvalOptions.DEFAULT_HISTORY_LENGTH;
+
+    @Override
+    public Integer call() throws Exception {
+        Split target = Split.parse(split);
+        if (target == Split.TRAIN) {
+            throw new IllegalArgumentException("--split must be valid or test");
+        }
+        Dataset dataset = DatasetReader.read(data);
+        Engines.pytorch();
+        try (Recommender recommender = ModelIO.load(model)) {
+            if (recommender.numItems() != dataset.numItems()) {
+                throw new IllegalArgumentException("model " + model + " was trained for " + recommender.numItems()
+                        + " items but " + data + " has " + dataset.numItems());
+            }
+            EvalReport report = new Evaluator().evaluate(recommender, dataset,
+                    new EvalOptions(target, history, excludeSeen, topkOut, true));
+            System.out.println(recommender.type() + " on " + dataset.name() + ", " + target.label() + " split"
+                    + (excludeSeen ? ", seen items excluded" : ""));
+            System.out.print(report.toTable());
+            if (json != null) {
+                Path parent = json.toAbsolutePath().getParent();
+                Files.createDirectories(parent);
+                Files.writeString(json, report.toJson(null));
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,46 @@
+package dev.setrec.cli;
+
+import dev.setrec.data.Dataset;
+import dev.setrec.data.DatasetReader;
+import dev.setrec.model.ModelIO;
+import dev.setrec.model.Training;
+import dev.setrec.nn.Engines;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train a model on a data dir (format: ../shared/data/README.md) and save it to a model dir.")
+final class TrainCommand implements Callable<Integer> {
+    @Option(names = "--data", required = true, paramLabel = "DIR", description = "data dir")
+    Path data;
+    @Option(names = "--out", required = true, paramLabel = "MODEL", description = "model dir to write")
+    Path out;
+    @Option(names = "--model", defaultValue = "setrec", description = "setrec, sasrec or mostpop (default ${DEFAULT-VALUE})")
+    String model;
+    @Option(names = "--fit", defaultValue = "train",
+            description = "train (paper protocol) or train+valid (refit; needs --epochs) (default ${DEFAULT-VALUE})")
+    String fit;
+    @Option(names = "--threads", description = "intra-op threads (default: one per core)")
+    int threads = 0;
+    @Mixin
+    SasRecOptions sasrec;
+
+    @Override
+    public Integer call() throws Exception {
+        Training.Fit protocol = Training.Fit.parse(fit);
+        Dataset dataset = DatasetReader.read(data);
+        System.out.println(Training.describe(dataset));
+        dataset.warnings().forEach(w -> System.out.println("warning: " + w));
+        Engines.pytorch(threads);
+        Training.Trained trained = Training.fit(model, dataset, protocol, sasrec.toConfig(), System.out);
+        try (var m = trained.model()) {
+            ModelIO.save(m, out, trained.record());
+        }
+        System.out.println("saved " + model + " model to " + out);
+        return 0;
+    }
+}

@@ -1,0 +1,80 @@
+package dev.setrec.model;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import dev.setrec.model.sasrec.SasRec;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Saves and loads model directories: model.json (the manifest) next to the model's own files. */
+public final class ModelIO {
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
+
+    private ModelIO() {
+    }
+
+    /** Writes {@code model} into {@code dir} (created if needed) with the given training record. */
+    public static void save(Recommender model, Path dir, JsonObject training) throws IOException {
+        Files.createDirectories(dir);
+        model.save(dir);
+        JsonObject json = new JsonObject();
+        json.addProperty("format", ModelManifest.FORMAT);
+        json.addProperty("type", model.type());
+        json.addProperty("num_items", model.numItems());
+        json.add("config", model.describe());
+        json.add("training", training);
+        try (Writer w = Files.newBufferedWriter(dir.resolve(ModelManifest.FILE))) {
+            GSON.toJson(json, w);
+        }
+    }
+
+    /** Reads and checks model.json; every problem is an IOException with a one-line reason. */
+    public static ModelManifest readManifest(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new IOException("model directory " + dir + " does not exist (train one with ./setrec train)");
+        }
+        Path file = ModelManifest.requireFile(dir, ModelManifest.FILE);
+        JsonObject json;
+        try (Reader r = Files.newBufferedReader(file)) {
+            json = GSON.fromJson(r, JsonObject.class);
+        } catch (JsonParseException e) {
+            throw new IOException(file + ": not valid JSON (" + e.getMessage() + ")");
+        }
+        if (json == null) {
+            throw new IOException(file + ": empty file");
+        }
+        try {
+            int format = json.get("format").getAsInt();
+            if (format != ModelManifest.FORMAT) {
+                throw new IOException(file + ": model format " + format + " is not supported (expected "
+                        + ModelManifest.FORMAT + ")");
+            }
+            String type = json.get("type").getAsString();
+            int numItems = json.get("num_items").getAsInt();
+            if (numItems <= 0) {
+                throw new IOException(file + ": num_items must be positive");
+            }
+            JsonObject training = json.has("training") ? json.getAsJsonObject("training") : new JsonObject();
+            return new ModelManifest(format, type, numItems, json.getAsJsonObject("config"), training);
+        } catch (NullPointerException | ClassCastException | IllegalStateException | UnsupportedOperationException e) {
+            throw new IOException(file + ": missing or malformed field (format, type, num_items, config)");
+        }
+    }
+
+    /** Loads any model type written by {@link #save}. */
+    public static Recommender load(Path dir) throws IOException {
+        ModelManifest manifest = readManifest(dir);
+        return switch (manifest.type()) {
+            case MostPop.TYPE -> MostPop.load(dir, manifest);
+            case SasRec.TYPE -> SasRec.load(dir, manifest);
+            default -> throw new IOException(dir.resolve(ModelManifest.FILE) + ": unknown model type '"
+                    + manifest.type() + "' (expected mostpop or sasrec)");
+        };
+    }
+}

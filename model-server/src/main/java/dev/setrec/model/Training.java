@@ -1,0 +1,126 @@
+package dev.setrec.model;
+
+import com.google.gson.JsonObject;
+import dev.setrec.data.Dataset;
+import dev.setrec.data.Split;
+import dev.setrec.eval.EvalOptions;
+import dev.setrec.eval.Evaluator;
+import dev.setrec.eval.Setting;
+import dev.setrec.model.sasrec.SasRec;
+import dev.setrec.model.sasrec.SasRecConfig;
+import dev.setrec.model.sasrec.SasRecTrainer;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Fits any model type on a data set under one of the two protocols; shared by the CLI and the benchmarks. */
+public final class Training {
+    /** Which interactions a model is fitted on. */
+    public enum Fit {
+        /** The paper's protocol: train only; valid chooses epochs and settings. */
+        TRAIN("train"),
+        /** What a live system does: refit on train + valid with settings chosen before (a separate row). */
+        TRAIN_VALID("train+valid");
+
+        private final String label;
+
+        Fit(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+
+        public static Fit parse(String text) {
+            for (Fit f : values()) {
+                if (f.label.equals(text)) {
+                    return f;
+                }
+            }
+            throw new IllegalArgumentException("unknown --fit '" + text + "' (expected train or train+valid)");
+        }
+    }
+
+    /** A fitted model and the record of its training (stored as "training" in model.json). */
+    public record Trained(Recommender model, JsonObject record) {
+    }
+
+    private Training() {
+    }
+
+    public static Trained fit(String type, Dataset data, Fit fit, SasRecConfig sasrec, PrintStream log) {
+        List<int[]> sequences = sequences(data, fit);
+        JsonObject record = new JsonObject();
+        record.addProperty("data", data.name());
+        record.addProperty("fit", fit.label());
+        long start = System.nanoTime();
+        Recommender model = switch (type) {
+            case MostPop.TYPE -> MostPop.fit(data.numItems(), sequences);
+            case SasRec.TYPE -> fitSasRec(data, fit, sasrec, sequences, record, log);
+            case "setrec" -> throw new IllegalArgumentException(
+                    "the SETRec model is not built yet (issue 4); train --model sasrec or --model mostpop");
+            default -> throw new IllegalArgumentException("unknown model '" + type + "' (expected setrec, sasrec or mostpop)");
+        };
+        record.addProperty("train_minutes", (System.nanoTime() - start) / 6e10);
+        return new Trained(model, record);
+    }
+
+    private static SasRec fitSasRec(Dataset data, Fit fit, SasRecConfig config, List<int[]> sequences,
+                                    JsonObject record, PrintStream log) {
+        if (fit == Fit.TRAIN_VALID && config.fixedEpochs() <= 0) {
+            throw new IllegalArgumentException("a refit on train+valid has no valid split to stop on: give --epochs "
+                    + "(the best epoch of a train-only run)");
+        }
+        SasRec model = new SasRec(config, data.numItems());
+        try {
+            SasRecTrainer trainer = new SasRecTrainer(config, log);
+            JsonObject run = trainer.train(model, sequences,
+                    fit == Fit.TRAIN ? m -> validRecallAt10(m, data, config.maxLen()) : null);
+            run.entrySet().forEach(e -> record.add(e.getKey(), e.getValue()));
+            model.neutraliseColdItems(Dataset.deriveCold(data.numItems(), sequences.toArray(new int[0][])));
+            return model;
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /** Valid Recall@10 (All setting) under the paper's protocol: the early-stopping criterion. */
+    public static double validRecallAt10(Recommender model, Dataset data, int historyLength) {
+        try {
+            return new Evaluator().evaluate(model, data, new EvalOptions(Split.VALID, historyLength, false, null, false))
+                    .metrics(Setting.ALL).recallAt10();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Per-user training sequences: train, or train followed by valid. */
+    public static List<int[]> sequences(Dataset data, Fit fit) {
+        List<int[]> out = new ArrayList<>(data.numUsers());
+        for (int u = 0; u < data.numUsers(); u++) {
+            int[] train = data.sequence(u, Split.TRAIN);
+            if (fit == Fit.TRAIN) {
+                out.add(train);
+            } else {
+                int[] valid = data.sequence(u, Split.VALID);
+                int[] both = new int[train.length + valid.length];
+                System.arraycopy(train, 0, both, 0, train.length);
+                System.arraycopy(valid, 0, both, train.length, valid.length);
+                out.add(both);
+            }
+        }
+        return out;
+    }
+
+    public static String describe(Dataset data) {
+        return String.format(Locale.ROOT, "%s: %d users, %d items (%d cold), %d/%d/%d train/valid/test interactions",
+                data.name(), data.numUsers(), data.numItems(), data.numColdItems(), data.numInteractions(Split.TRAIN),
+                data.numInteractions(Split.VALID), data.numInteractions(Split.TEST));
+    }
+}

@@ -1,0 +1,36 @@
+package dev.setrec.model.sasrec;
+
+/**
+ * SASRec architecture and training settings. Defaults follow what the prototype measured on toys (width 64,
+ * 2 blocks, 2 heads, pre-LN, dropout 0.3, Adam 1e-3, history 50); see README "Models".
+ *
+ * @param batchTokens positions per training batch: users are packed by length up to this many positions
+ * @param patience epochs without a better valid Recall@10 before training stops
+ * @param fixedEpochs when > 0, train exactly this many epochs with no early stopping (refit on train + valid)
+ * @param timeBudgetMinutes when > 0, stop after the epoch that crosses this budget, keeping the best epoch
+ */
+public record SasRecConfig(int dim, int heads, int blocks, int ffnDim, float dropout, int maxLen,
+                           float learningRate, float weightDecay, int batchTokens, int maxEpochs, int patience,
+                           int fixedEpochs, double timeBudgetMinutes, long seed) {
+
+    public static SasRecConfig defaults() {
+        return new SasRecConfig(64, 2, 2, 256, 0.3f, 50, 1e-3f, 0f, 1024, 60, 6, 0, 0, 42);
+    }
+
+    public SasRecConfig {
+        if (dim <= 0 || heads <= 0 || blocks <= 0 || ffnDim <= 0 || maxLen <= 0 || batchTokens < maxLen) {
+            throw new IllegalArgumentException("sizes must be positive and batch tokens >= history length");
+        }
+        if (dim % heads != 0) {
+            throw new IllegalArgumentException("width " + dim + " must be divisible by heads " + heads);
+        }
+        if (dropout < 0 || dropout >= 1) {
+            throw new IllegalArgumentException("dropout must be in [0, 1)");
+        }
+    }
+
+    public SasRecConfig withEpochs(int maxEpochs, int fixedEpochs) {
+        return new SasRecConfig(dim, heads, blocks, ffnDim, dropout, maxLen, learningRate, weightDecay, batchTokens,
+                maxEpochs, patience, fixedEpochs, timeBudgetMinutes, seed);
+    }
+}

@@ -1,0 +1,72 @@
+package dev.setrec.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * Adam with decoupled weight decay (AdamW; decay 0 gives plain Adam), updating parameters in place.
+ * Gradients are zeroed after each step, because PyTorch accumulates them across backward passes.
+ */
+public final class AdamW {
+    private final ParameterStore params;
+    private final float beta1;
+    private final float beta2;
+    private final float eps;
+    private final float weightDecay;
+    private final Predicate<String> decayed;
+    private final List<NDArray> firstMoments = new ArrayList<>();
+    private final List<NDArray> secondMoments = new ArrayList<>();
+    private int steps;
+
+    /**
+     * @param decayed which parameters (by name) get weight decay; norms, biases and embeddings usually do not
+     */
+    public AdamW(ParameterStore params, float weightDecay, Predicate<String> decayed) {
+        this.params = params;
+        this.beta1 = 0.9f;
+        this.beta2 = 0.999f;
+        this.eps = 1e-8f;
+        this.weightDecay = weightDecay;
+        this.decayed = decayed;
+        for (NDArray p : params.all()) {
+            firstMoments.add(params.manager().zeros(p.getShape()));
+            secondMoments.add(params.manager().zeros(p.getShape()));
+        }
+    }
+
+    public int steps() {
+        return steps;
+    }
+
+    /** One update with learning rate {@code lr}, from the gradients of the last backward pass. */
+    public void step(float lr) {
+        steps++;
+        float correction1 = 1 - (float) Math.pow(beta1, steps);
+        float correction2 = 1 - (float) Math.pow(beta2, steps);
+        float stepSize = lr / correction1;
+        try (NDManager scope = params.manager().newSubManager()) {
+            int i = 0;
+            for (NDArray p : params.all()) {
+                NDArray m = firstMoments.get(i);
+                NDArray v = secondMoments.get(i);
+                i++;
+                p.tempAttach(scope);
+                m.tempAttach(scope);
+                v.tempAttach(scope);
+                NDArray g = p.getGradient();
+                m.muli(beta1).addi(g.mul(1 - beta1));
+                v.muli(beta2).addi(g.square().muli(1 - beta2));
+                if (weightDecay > 0 && decayed.test(p.getName())) {
+                    p.muli(1 - lr * weightDecay);
+                }
+                NDArray denom = v.div(correction2).sqrt().addi(eps);
+                p.subi(m.div(denom).muli(stepSize));
+                g.subi(g);
+            }
+        }
+    }
+}
