@@ -8,6 +8,7 @@ import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -148,6 +149,8 @@ public final class ParameterStore implements AutoCloseable {
     public void load(Path file) throws IOException {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
             read(in, file.toString());
+        } catch (EOFException e) {
+            throw new IOException(file + ": truncated (ends before all " + params.size() + " tensors were read)");
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.setrec.eval;
 
+import com.google.gson.JsonObject;
 import dev.setrec.model.Recommender;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,6 +35,11 @@ final class FakeRecommender implements Recommender {
     @Override
     public int numItems() {
         return numItems;
+    }
+
+    @Override
+    public JsonObject describe() {
+        return new JsonObject();
     }
 
     @Override

@@ -151,8 +151,8 @@ public final class SasRecTrainer {
         double lossSum = 0;
         long seen = 0;
         double[] running = {Double.NaN};
-        try (Progress progress = new Progress(String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs), targets,
-                "targets")) {
+        try (Progress progress = new Progress(log, String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs), targets,
+                "targets", System.console() != null)) {
             progress.status(() -> String.format(Locale.ROOT, "loss %.4f", running[0]));
             for (List<Window> batch : batches) {
                 int n = batch.stream().mapToInt(Window::len).sum();
