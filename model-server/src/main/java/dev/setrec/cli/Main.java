@@ -16,10 +16,11 @@ public final class Main {
     static final int BAD_INPUT = 2;
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        System.exit(commandLine().execute(args));
     }
 
-    static int run(String... args) {
+    /** The configured command line: bad input ends with a one-line "error: ..." and exit status 2. */
+    static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
@@ -30,6 +31,6 @@ public final class Main {
             }
             throw e;
         });
-        return cli.execute(args);
+        return cli;
     }
 }

@@ -1,0 +1,99 @@
+package dev.setrec.cli;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonObject;
+import dev.setrec.data.Dataset;
+import dev.setrec.testing.PlantedSequences;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The command line end to end on generated data: train, evaluate, and the one-line errors on bad input. */
+class CliTest {
+    @TempDir
+    static Path tmp;
+    static Path data;
+    static Path model;
+    static String lastError;
+
+    static int run(String... args) {
+        StringWriter err = new StringWriter();
+        int status = Main.commandLine().setErr(new PrintWriter(err, true)).execute(args);
+        lastError = err.toString();
+        return status;
+    }
+
+    @BeforeAll
+    static void trainSmallModel() throws IOException {
+        Dataset planted = PlantedSequences.generate(300, 60, 10, 0.9, 3);
+        data = tmp.resolve("planted");
+        PlantedSequences.writeDataDir(planted, data);
+        model = tmp.resolve("model");
+        int status = run("train", "--model", "sasrec", "--data", data.toString(), "--out", model.toString(),
+                "--dim", "32", "--blocks", "1", "--ffn", "64", "--history", "10", "--lr", "0.005", "--max-epochs", "8");
+        assertEquals(0, status, lastError);
+    }
+
+    @Test
+    void evaluateWritesTheContractFiles() throws IOException {
+        Path json = tmp.resolve("out/metrics.json");
+        Path topk = tmp.resolve("out/topk.tsv");
+        assertEquals(0, run("evaluate", "--model", model.toString(), "--data", data.toString(),
+                "--topk-out", topk.toString(), "--json", json.toString()), lastError);
+        JsonObject metrics = new Gson().fromJson(Files.readString(json), JsonObject.class);
+        assertEquals(List.of("all", "warm", "cold", "beta"), List.copyOf(metrics.keySet()).subList(0, 4));
+        assertTrue(metrics.get("beta").isJsonNull(), "SASRec has no beta");
+        int users = metrics.getAsJsonObject("all").get("users").getAsInt();
+        assertEquals(300, users);
+        List<String> lines = Files.readAllLines(topk);
+        assertEquals(users, lines.stream().filter(l -> l.startsWith("all\t")).count());
+        assertEquals(20, lines.get(0).split("\t")[2].split(",").length);
+    }
+
+    @Test
+    void malformedDataIsAOneLineErrorWithFileAndLine() throws IOException {
+        Path bad = tmp.resolve("bad");
+        Files.createDirectories(bad);
+        Files.writeString(bad.resolve("interactions.tsv"), "user_id\titem_id\tsplit\n0\t1\ttrain\n0\tx\ttrain\n");
+        assertEquals(Main.BAD_INPUT, run("train", "--model", "mostpop", "--data", bad.toString(), "--out",
+                tmp.resolve("never").toString()));
+        assertTrue(lastError.startsWith("error: interactions.tsv:3:"), lastError);
+        assertEquals(1, lastError.strip().lines().count(), lastError);
+        assertTrue(Files.notExists(tmp.resolve("never")));
+    }
+
+    @Test
+    void aModelForAnotherCatalogueIsRefused() throws IOException {
+        Path other = tmp.resolve("other");
+        PlantedSequences.writeDataDir(PlantedSequences.generate(20, 70, 6, 0.5, 4), other);
+        assertEquals(Main.BAD_INPUT, run("evaluate", "--model", model.toString(), "--data", other.toString()));
+        assertTrue(lastError.contains("60 items") && lastError.contains("70"), lastError);
+    }
+
+    @Test
+    void aRefitNeedsAFixedEpochCount() {
+        assertEquals(Main.BAD_INPUT, run("train", "--model", "sasrec", "--fit", "train+valid", "--data",
+                data.toString(), "--out", tmp.resolve("refit").toString()));
+        assertTrue(lastError.contains("--epochs"), lastError);
+    }
+
+    @Test
+    void mostPopTrainsAndEvaluatesOnTheValidSplit() {
+        Path pop = tmp.resolve("pop");
+        assertEquals(0, run("train", "--model", "mostpop", "--data", data.toString(), "--out", pop.toString()), lastError);
+        assertEquals(0, run("evaluate", "--model", pop.toString(), "--data", data.toString(), "--split", "valid"),
+                lastError);
+        assertEquals(Main.BAD_INPUT, run("evaluate", "--model", pop.toString(), "--data", data.toString(), "--split", "tset"));
+        assertTrue(lastError.contains("unknown split 'tset'"), lastError);
+    }
+}
