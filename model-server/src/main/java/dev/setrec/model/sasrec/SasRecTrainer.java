@@ -1,6 +1,5 @@
 package dev.setrec.model.sasrec;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -8,6 +7,7 @@ import ai.djl.training.GradientCollector;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.setrec.nn.AdamW;
+import dev.setrec.nn.Engines;
 import dev.setrec.util.Progress;
 
 import java.io.PrintStream;
@@ -83,7 +83,7 @@ public final class SasRecTrainer {
      * after each epoch. Returns the training record stored in model.json.
      */
     public JsonObject train(SasRec model, List<int[]> sequences, ToDoubleFunction<SasRec> validScore) {
-        Engine.getInstance().setRandomSeed((int) config.seed());
+        Engines.pytorch().setRandomSeed((int) config.seed());
         Random random = new Random(config.seed());
         List<Window> windows = windows(sequences, config.maxLen());
         if (windows.isEmpty()) {
@@ -187,7 +187,7 @@ public final class SasRecTrainer {
         try (NDManager scope = model.manager().newSubManager()) {
             model.parameters().lendTo(scope);
             float value;
-            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            try (GradientCollector collector = Engines.pytorch().newGradientCollector()) {
                 NDArray hidden = model.encode(scope, ids, positions, size, width, true).get(scope.create(rows));
                 NDArray logProbs = model.catalogueLogits(hidden).logSoftmax(1);
                 NDArray picked = logProbs.gather(scope.create(labels).toType(DataType.INT64, false)
