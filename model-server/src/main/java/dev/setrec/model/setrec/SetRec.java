@@ -1,0 +1,351 @@
+package dev.setrec.model.setrec;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Embedding;
+import com.google.gson.Gson;
+import com.google.gson.JsonObject;
+import dev.setrec.model.ModelManifest;
+import dev.setrec.model.Recommender;
+import dev.setrec.nn.Engines;
+import dev.setrec.nn.Layers;
+import dev.setrec.nn.ParameterStore;
+
+import java.io.IOException;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * SETRec: every item is a set of tokens, one CF token (a frozen SASRec embedding through a trainable projection)
+ * and {@code n_sem} semantic tokens (the item's text embedding through an autoencoder-style MLP tokenizer). A
+ * transformer reads the history's token sets under {@link SetMask}'s sparse mask; {@code 1 + n_sem} learnable
+ * queries yield, in one forward pass, one vector per token kind; query 0 is grounded on every item's CF token,
+ * query j on every item's semantic token j, and score = (1 - beta) * s_cf + beta * sum_j s_sem_j.
+ * <p>
+ * Position ids count items forward from the oldest item of the window (all tokens of one item share one), and the
+ * queries of a prefix take the next position, so training all prefixes in one pass is exactly equivalent to one
+ * sample per prefix. A learned token-kind embedding tells the CF token from the semantic ones (it adds no order).
+ */
+public final class SetRec implements Recommender {
+    public static final String TYPE = "setrec";
+    static final String WEIGHTS = "weights.bin";
+
+    private final SetRecConfig config;
+    private final NDManager manager;
+    private final ParameterStore params;
+    private final Layers encoder;
+    private final int[] tokenizerDims;
+    private final ItemInputs items;
+    private final Map<Integer, NDArray> trainingMasks = new HashMap<>();
+    private final Map<Integer, NDArray> servingHistoryMasks = new HashMap<>();
+    private float beta;
+    private ServingTables serving;
+
+    /** The per-item inputs: frozen CF embeddings (numItems x cfDim) and text embeddings (numItems x textDim). */
+    public record ItemInputs(float[][] cf, float[][] text) {
+        public ItemInputs {
+            if (cf.length != text.length || cf.length == 0) {
+                throw new IllegalArgumentException("CF and text inputs must cover the same, non-empty catalogue");
+            }
+        }
+
+        public int numItems() {
+            return cf.length;
+        }
+
+        public int cfDim() {
+            return cf[0].length;
+        }
+
+        public int textDim() {
+            return text[0].length;
+        }
+    }
+
+    /** Item token tables: CF tokens (N, d) and semantic tokens flattened (N, n_sem * d); sem is null for n_sem 0. */
+    record Tables(NDArray cf, NDArray sem) {
+    }
+
+    private record ServingTables(NDArray cf, NDArray sem) {
+    }
+
+    public SetRec(SetRecConfig config, ItemInputs items) {
+        this.config = config;
+        this.items = items;
+        this.beta = config.hasFixedBeta() ? config.fixedBeta() : (config.semTokens() > 0 ? 0.5f : 0f);
+        this.manager = Engines.pytorch().newBaseManager();
+        this.params = new ParameterStore(manager, config.seed());
+        int d = config.dim();
+        params.xavier("cf.proj.weight", d, items.cfDim());
+        params.constant("cf.proj.bias", 0f, d);
+        this.tokenizerDims = new int[] {items.textDim(), 512, 256, 128, config.semTokens() * d};
+        if (config.semTokens() > 0) {
+            for (int i = 0; i + 1 < tokenizerDims.length; i++) {
+                params.xavier("sem.enc" + i + ".weight", tokenizerDims[i + 1], tokenizerDims[i]);
+                params.constant("sem.enc" + i + ".bias", 0f, tokenizerDims[i + 1]);
+                int j = tokenizerDims.length - 1 - i;
+                params.xavier("sem.dec" + i + ".weight", tokenizerDims[j - 1], tokenizerDims[j]);
+                params.constant("sem.dec" + i + ".bias", 0f, tokenizerDims[j - 1]);
+            }
+        }
+        params.normal("token.kind", 0.02f, config.tokensPerItem(), d);
+        params.normal("position", 0.02f, config.maxLen() + 1L, d);
+        params.normal("query", 0.02f, config.queries(), d);
+        this.encoder = new Layers(params, "block", d, config.heads(), config.ffnDim(), config.blocks(), config.dropout());
+    }
+
+    public SetRecConfig config() {
+        return config;
+    }
+
+    ParameterStore parameters() {
+        return params;
+    }
+
+    NDManager manager() {
+        return manager;
+    }
+
+    ItemInputs items() {
+        return items;
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public int numItems() {
+        return items.numItems();
+    }
+
+    public float beta() {
+        return beta;
+    }
+
+    void setBeta(float beta) {
+        this.beta = beta;
+    }
+
+    private NDArray mlp(NDArray x, String prefix, int layers) {
+        for (int i = 0; i < layers; i++) {
+            x = encoder.linear(x, prefix + i);
+            if (i + 1 < layers) {
+                x = Activation.relu(x);
+            }
+        }
+        return x;
+    }
+
+    /** CF and semantic token tables of the given items' inputs (rows of cf (n, cfDim) and text (n, textDim)). */
+    Tables tokenize(NDArray cf, NDArray text) {
+        NDArray cfTokens = encoder.linear(cf, "cf.proj");
+        NDArray sem = config.semTokens() > 0 ? mlp(text, "sem.enc", tokenizerDims.length - 1) : null;
+        return new Tables(cfTokens, sem);
+    }
+
+    /** The tokenizer's reconstruction MSE on (flattened) semantic tokens of some items against their text. */
+    NDArray reconstructionLoss(NDArray semFlat, NDArray text) {
+        return mlp(semFlat, "sem.dec", tokenizerDims.length - 1).sub(text).square().mean();
+    }
+
+    /**
+     * Encodes right-padded histories; ids/positions are (batch * width). With {@code trainingLayout} the queries
+     * of every prefix follow the history (training), else one group of queries per user (serving, needs
+     * {@code lengths}). Returns the query outputs: (batch, width, Q, d) or (batch, Q, d).
+     */
+    NDArray encode(NDManager scope, Tables tables, int[] ids, int[] lengths, int batch, int width,
+                   boolean trainingLayout, boolean training) {
+        int d = config.dim();
+        int s = config.tokensPerItem();
+        int q = config.queries();
+        NDArray idArray = scope.create(ids);
+        NDList tokens = new NDList(Embedding.embedding(idArray, tables.cf(), SparseFormat.DENSE).singletonOrThrow()
+                .reshape(batch, width, 1, d));
+        if (tables.sem() != null) {
+            tokens.add(Embedding.embedding(idArray, tables.sem(), SparseFormat.DENSE).singletonOrThrow()
+                    .reshape(batch, width, s - 1, d));
+        }
+        NDArray positions = params.get("position");
+        NDArray itemPositions = positions.get("0:" + width).reshape(1, width, 1, d);
+        NDArray history = NDArrays.concat(tokens, 2).add(params.get("token.kind").reshape(1, 1, s, d))
+                .add(itemPositions).reshape(batch, (long) width * s, d);
+        NDArray queries;
+        NDArray mask;
+        if (trainingLayout) {
+            queries = params.get("query").reshape(1, 1, q, d).add(positions.get("1:" + (width + 1)).reshape(1, width, 1, d))
+                    .broadcast(batch, width, q, d).reshape(batch, (long) width * q, d);
+            mask = trainingMask(width);
+        } else {
+            NDArray next = Embedding.embedding(scope.create(lengths), positions, SparseFormat.DENSE).singletonOrThrow();
+            queries = params.get("query").reshape(1, q, d).add(next.reshape(batch, 1, d));
+            mask = servingMask(scope, width, lengths);
+        }
+        NDArray x = encoder.drop(NDArrays.concat(new NDList(history, queries), 1), training);
+        NDArray h = encoder.forward(x, mask, training);
+        NDArray out = h.get(":, " + (width * s) + ":, :");
+        return trainingLayout ? out.reshape(batch, width, q, d) : out;
+    }
+
+    private NDArray trainingMask(int width) {
+        return trainingMasks.computeIfAbsent(width, w -> {
+            int t = w * (config.tokensPerItem() + config.queries());
+            return manager.create(SetMask.training(w, config.tokensPerItem(), config.queries(), config.sparseMask()),
+                    new Shape(1, 1, t, t));
+        });
+    }
+
+    private NDArray servingMask(NDManager scope, int width, int[] lengths) {
+        int s = config.tokensPerItem();
+        int q = config.queries();
+        int hist = width * s;
+        int t = hist + q;
+        NDArray historyRows = servingHistoryMasks.computeIfAbsent(width, w -> manager.create(
+                SetMask.servingHistoryRows(w, s, q, config.sparseMask()), new Shape(1, hist, t)));
+        float[] queryRows = new float[lengths.length * q * t];
+        for (int b = 0; b < lengths.length; b++) {
+            SetMask.servingQueryRows(width, s, q, lengths[b], queryRows, b * q * t);
+        }
+        NDArray rows = scope.create(queryRows, new Shape(lengths.length, q, t));
+        return NDArrays.concat(new NDList(historyRows.broadcast(lengths.length, hist, t), rows), 1)
+                .reshape(lengths.length, 1, t, t);
+    }
+
+    /** Recomputes the item token tables used for serving (after training, loading or a catalogue change). */
+    void refreshServingTables() {
+        if (serving != null) {
+            serving.cf().close();
+            if (serving.sem() != null) {
+                serving.sem().close();
+            }
+        }
+        try (NDManager scope = manager.newSubManager()) {
+            params.lendTo(scope);
+            Tables t = tokenize(scope.create(flatten(items.cf()), new Shape(numItems(), items.cfDim())),
+                    scope.create(flatten(items.text()), new Shape(numItems(), items.textDim())));
+            t.cf().attach(manager);
+            if (t.sem() != null) {
+                t.sem().attach(manager);
+            }
+            serving = new ServingTables(t.cf(), t.sem());
+        }
+    }
+
+    static float[] flatten(float[][] rows) {
+        int width = rows[0].length;
+        float[] flat = new float[rows.length * width];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(rows[i], 0, flat, i * width, width);
+        }
+        return flat;
+    }
+
+    @Override
+    public void score(List<int[]> histories, float[] out) {
+        scoreParts(histories, out, null, beta);
+    }
+
+    /**
+     * Scores a batch: with {@code sem == null} writes the beta-weighted score into {@code cf}; otherwise writes the
+     * CF part into {@code cf} and the semantic part into {@code sem} (for choosing beta).
+     */
+    void scoreParts(List<int[]> histories, float[] cf, float[] sem, float weight) {
+        if (serving == null) {
+            refreshServingTables();
+        }
+        int batch = histories.size();
+        int width = 1;
+        for (int[] h : histories) {
+            width = Math.max(width, Math.min(h.length, config.maxLen()));
+        }
+        int[] ids = new int[batch * width];
+        int[] lengths = new int[batch];
+        for (int b = 0; b < batch; b++) {
+            int[] h = histories.get(b);
+            int len = Math.min(h.length, config.maxLen());
+            if (len == 0) {
+                throw new IllegalArgumentException("history " + b + " is empty");
+            }
+            lengths[b] = len;
+            for (int t = 0; t < len; t++) {
+                int item = h[h.length - len + t];
+                if (item < 0 || item >= numItems()) {
+                    throw new IllegalArgumentException("item " + item + " is outside the catalogue of " + numItems());
+                }
+                ids[b * width + t] = item;
+            }
+        }
+        int n = numItems();
+        int d = config.dim();
+        try (NDManager scope = manager.newSubManager()) {
+            params.lendTo(scope);
+            Tables tables = new Tables(serving.cf(), serving.sem());
+            NDArray out = encode(scope, tables, ids, lengths, batch, width, false, false);
+            NDArray cfScores = out.get(":, 0, :").matMul(tables.cf().transpose());
+            NDArray semScores = tables.sem() == null ? null
+                    : out.get(":, 1:, :").reshape(batch, (long) config.semTokens() * d).matMul(tables.sem().transpose());
+            if (sem == null) {
+                NDArray combined = semScores == null ? cfScores : cfScores.mul(1 - weight).add(semScores.mul(weight));
+                copy(combined, cf, batch * n);
+            } else {
+                copy(cfScores, cf, batch * n);
+                if (semScores != null) {
+                    copy(semScores, sem, batch * n);
+                } else {
+                    Arrays.fill(sem, 0, batch * n, 0f);
+                }
+            }
+        }
+    }
+
+    private static void copy(NDArray scores, float[] out, int count) {
+        scores.toByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer().get(out, 0, count);
+    }
+
+    public long parameterCount() {
+        return params.count();
+    }
+
+    @Override
+    public JsonObject describe() {
+        JsonObject json = new Gson().toJsonTree(config).getAsJsonObject();
+        json.addProperty("parameters", params.count());
+        json.addProperty("beta", beta);
+        return json;
+    }
+
+    @Override
+    public void save(Path dir) throws IOException {
+        params.save(dir.resolve(WEIGHTS));
+        ItemTables.write(dir, items);
+    }
+
+    /** Restores a model saved by {@link #save}; the manifest has been validated by ModelIO. */
+    public static SetRec load(Path dir, ModelManifest manifest) throws IOException {
+        SetRecConfig config = new Gson().fromJson(manifest.config(), SetRecConfig.class);
+        SetRec model = new SetRec(config, ItemTables.read(dir, manifest.numItems()));
+        try {
+            model.params.load(ModelManifest.requireFile(dir, WEIGHTS));
+            model.beta = manifest.config().get("beta").getAsFloat();
+        } catch (IOException | RuntimeException e) {
+            model.close();
+            throw e;
+        }
+        return model;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,53 @@
+package dev.setrec.model.setrec;
+
+/**
+ * SETRec architecture and training settings (see README "Models" for how the defaults were chosen).
+ *
+ * @param semTokens n_sem, the semantic tokens per item (0 = CF token only, the CF-only ablation)
+ * @param alpha weight of the tokenizer's reconstruction MSE in the loss
+ * @param sparseMask true: a token sees earlier items and itself only; false: full attention over the history
+ *                   (the ablation; queries still see the history and themselves only)
+ * @param reconSample items whose text the tokenizer reconstructs per step (a random sample keeps steps cheap)
+ * @param warmupSteps linear learning-rate warm-up
+ * @param fixedBeta when in [0, 1]: use this beta instead of choosing it on valid (e.g. 1 = semantic-only)
+ */
+public record SetRecConfig(int dim, int heads, int blocks, int ffnDim, float dropout, int maxLen, int semTokens,
+                           float alpha, boolean sparseMask, float learningRate, float weightDecay, int warmupSteps,
+                           int batchTokens, int reconSample, int maxEpochs, int patience, int fixedEpochs,
+                           double timeBudgetMinutes, float fixedBeta, long seed) {
+
+    public static SetRecConfig defaults() {
+        return new SetRecConfig(64, 2, 2, 256, 0.3f, 50, 4, 0.7f, true, 1e-3f, 0.01f, 100, 2048, 2048, 40, 5, 0, 0,
+                -1f, 42);
+    }
+
+    public SetRecConfig {
+        if (dim <= 0 || heads <= 0 || blocks <= 0 || ffnDim <= 0 || maxLen <= 0 || semTokens < 0
+                || batchTokens < maxLen) {
+            throw new IllegalArgumentException("sizes must be positive (n_sem >= 0) and batch tokens >= history length");
+        }
+        if (dim % heads != 0) {
+            throw new IllegalArgumentException("width " + dim + " must be divisible by heads " + heads);
+        }
+        if (dropout < 0 || dropout >= 1 || alpha < 0) {
+            throw new IllegalArgumentException("dropout must be in [0, 1) and alpha >= 0");
+        }
+        if (fixedBeta > 1) {
+            throw new IllegalArgumentException("beta must be in [0, 1]");
+        }
+    }
+
+    /** Queries per user: one grounded on CF tokens plus one per semantic token. */
+    public int queries() {
+        return 1 + semTokens;
+    }
+
+    /** Tokens per item in the history: the CF token plus the semantic tokens. */
+    public int tokensPerItem() {
+        return 1 + semTokens;
+    }
+
+    public boolean hasFixedBeta() {
+        return fixedBeta >= 0;
+    }
+}

@@ -1,0 +1,137 @@
+package dev.setrec.model.setrec;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import com.google.gson.JsonObject;
+import dev.setrec.data.Dataset;
+import dev.setrec.model.train.EpochLoop;
+import dev.setrec.model.train.Windows;
+import dev.setrec.model.train.Windows.Window;
+import dev.setrec.nn.AdamW;
+import dev.setrec.nn.Engines;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * Trains SETRec jointly with its semantic tokenizer: loss = sum over the queries of the full-catalogue
+ * cross-entropy of that query's grounding scores + alpha * the tokenizer's reconstruction MSE; AdamW with a linear
+ * warm-up; every prefix of every sequence in one pass (the training layout of {@link SetMask}). After each epoch
+ * beta is chosen on valid and valid Recall@10 at that beta decides early stopping; the best epoch and its beta
+ * are kept.
+ */
+public final class SetRecTrainer {
+    private final SetRecConfig config;
+    private final PrintStream log;
+
+    public SetRecTrainer(SetRecConfig config, PrintStream log) {
+        this.config = config;
+        this.log = log;
+    }
+
+    /** Trains on {@code sequences}; {@code validData} (its valid split) chooses beta and the epoch. */
+    public JsonObject train(SetRec model, List<int[]> sequences, Dataset validData) {
+        Engines.pytorch().setRandomSeed((int) config.seed());
+        List<Window> windows = Windows.of(sequences, config.maxLen());
+        log.printf(Locale.ROOT, "SETRec: %d parameters, n_sem %d, width %d, %d blocks, %s mask, %d training targets%n",
+                model.parameterCount(), config.semTokens(), config.dim(), config.blocks(),
+                config.sparseMask() ? "sparse" : "full (ablation)", Windows.targets(windows));
+        AdamW optimizer = new AdamW(model.parameters(), config.weightDecay(), name -> name.endsWith("weight"));
+        Random sampler = new Random(config.seed() + 1);
+        SetRec.ItemInputs items = model.items();
+        try (NDManager inputs = model.manager().newSubManager()) {
+            NDArray cf = inputs.create(SetRec.flatten(items.cf()), new Shape(items.numItems(), items.cfDim()));
+            NDArray text = inputs.create(SetRec.flatten(items.text()), new Shape(items.numItems(), items.textDim()));
+            EpochLoop loop = new EpochLoop(new EpochLoop.Settings(config.maxEpochs(), config.patience(),
+                    config.fixedEpochs(), config.timeBudgetMinutes(), config.batchTokens(), config.seed()), log);
+            JsonObject record = loop.run(windows, model.parameters(),
+                    batch -> step(model, optimizer, batch, cf, text, sampler), () -> validate(model, validData));
+            if (record.has("best_beta")) {
+                model.setBeta(record.get("best_beta").getAsFloat());
+            }
+            model.refreshServingTables();
+            log.printf(Locale.ROOT, "beta %.1f%n", model.beta());
+            return record;
+        }
+    }
+
+    private EpochLoop.Validation validate(SetRec model, Dataset data) {
+        model.refreshServingTables();
+        BetaSweep.Choice choice = BetaSweep.choose(model, data, BetaSweep.grid(config));
+        model.setBeta(choice.beta());
+        JsonObject details = new JsonObject();
+        details.addProperty("beta", choice.beta());
+        return new EpochLoop.Validation(choice.recall(), details);
+    }
+
+    private float learningRate(int step) {
+        return step < config.warmupSteps() ? config.learningRate() * (step + 1) / config.warmupSteps()
+                : config.learningRate();
+    }
+
+    private double step(SetRec model, AdamW optimizer, List<Window> batch, NDArray cfInput, NDArray textInput,
+                        Random sampler) {
+        int size = batch.size();
+        int width = batch.stream().mapToInt(Window::len).max().orElseThrow();
+        int total = batch.stream().mapToInt(Window::len).sum();
+        int[] ids = new int[size * width];
+        int[] rows = new int[total];
+        long[] labels = new long[total];
+        int k = 0;
+        for (int b = 0; b < size; b++) {
+            Window w = batch.get(b);
+            for (int t = 0; t < w.len(); t++) {
+                ids[b * width + t] = w.input(t);
+                rows[k] = b * width + t;
+                labels[k++] = w.target(t);
+            }
+        }
+        int n = model.numItems();
+        int q = config.queries();
+        int d = config.dim();
+        try (NDManager scope = model.manager().newSubManager()) {
+            model.parameters().lendTo(scope);
+            cfInput.tempAttach(scope);
+            textInput.tempAttach(scope);
+            float value;
+            try (GradientCollector collector = Engines.pytorch().newGradientCollector()) {
+                SetRec.Tables tables = model.tokenize(cfInput, textInput);
+                NDArray out = model.encode(scope, tables, ids, null, size, width, true, true)
+                        .reshape((long) size * width, q, d).get(scope.create(rows));          // (P, Q, d)
+                NDList kinds = new NDList(tables.cf().reshape(n, 1, d));
+                if (tables.sem() != null) {
+                    kinds.add(tables.sem().reshape(n, q - 1, d));
+                }
+                NDArray itemTokens = NDArrays.concat(kinds, 1).transpose(1, 2, 0);                // (Q, d, N)
+                NDArray logProbs = out.transpose(1, 0, 2).matMul(itemTokens).logSoftmax(2);       // (Q, P, N)
+                NDArray target = scope.create(labels).reshape(1, total, 1).broadcast(q, total, 1);
+                NDArray loss = logProbs.gather(target, 2).mean().neg().mul(q);
+                if (tables.sem() != null && config.alpha() > 0) {
+                    NDArray sample = scope.create(reconSample(sampler, n)).toType(DataType.INT64, false);
+                    loss = loss.add(model.reconstructionLoss(tables.sem().get(sample), textInput.get(sample))
+                            .mul(config.alpha()));
+                }
+                collector.backward(loss);
+                value = loss.getFloat();
+            }
+            optimizer.step(learningRate(optimizer.steps()));
+            return value;
+        }
+    }
+
+    private int[] reconSample(Random sampler, int n) {
+        int m = Math.min(n, config.reconSample());
+        int[] sample = new int[m];
+        for (int i = 0; i < m; i++) {
+            sample[i] = m == n ? i : sampler.nextInt(n);
+        }
+        return sample;
+    }
+}
