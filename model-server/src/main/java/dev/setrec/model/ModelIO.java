@@ -5,6 +5,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import dev.setrec.model.sasrec.SasRec;
+import dev.setrec.model.setrec.SetRec;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -73,8 +74,9 @@ public final class ModelIO {
         return switch (manifest.type()) {
             case MostPop.TYPE -> MostPop.load(dir, manifest);
             case SasRec.TYPE -> SasRec.load(dir, manifest);
+            case SetRec.TYPE -> SetRec.load(dir, manifest);
             default -> throw new IOException(dir.resolve(ModelManifest.FILE) + ": unknown model type '"
-                    + manifest.type() + "' (expected mostpop or sasrec)");
+                    + manifest.type() + "' (expected mostpop, sasrec or setrec)");
         };
     }
 }

@@ -260,6 +260,66 @@ public final class SetRec implements Recommender {
      * CF part into {@code cf} and the semantic part into {@code sem} (for choosing beta).
      */
     void scoreParts(List<int[]> histories, float[] cf, float[] sem, float weight) {
+        int batch = histories.size();
+        int count = batch * numItems();
+        try (NDManager scope = manager.newSubManager()) {
+            params.lendTo(scope);
+            NDArray out = encodeServing(scope, histories);
+            NDArray cfScores = out.get(":, 0, :").matMul(serving.cf().transpose());
+            NDArray semScores = serving.sem() == null ? null : out.get(":, 1:, :")
+                    .reshape(batch, (long) config.semTokens() * config.dim()).matMul(serving.sem().transpose());
+            if (sem == null) {
+                copy(semScores == null ? cfScores : cfScores.mul(1 - weight).add(semScores.mul(weight)), cf, count);
+            } else {
+                copy(cfScores, cf, count);
+                if (semScores == null) {
+                    Arrays.fill(sem, 0, count, 0f);
+                } else {
+                    copy(semScores, sem, count);
+                }
+            }
+        }
+    }
+
+    /** The tokenizer's reconstruction MSE over the whole catalogue (no gradient). */
+    float reconstructionLossOfAllItems() {
+        try (NDManager scope = manager.newSubManager()) {
+            params.lendTo(scope);
+            NDArray text = scope.create(flatten(items.text()), new Shape(numItems(), items.textDim()));
+            NDArray cf = scope.create(flatten(items.cf()), new Shape(numItems(), items.cfDim()));
+            return reconstructionLoss(tokenize(cf, text).sem(), text).getFloat();
+        }
+    }
+
+    /** The query outputs of each history, [batch][query][dim] (for tests and inspection). */
+    float[][][] queryOutputs(List<int[]> histories) {
+        int q = config.queries();
+        int d = config.dim();
+        float[] flat;
+        try (NDManager scope = manager.newSubManager()) {
+            params.lendTo(scope);
+            flat = encodeServing(scope, histories).toFloatArray();
+        }
+        float[][][] out = new float[histories.size()][q][d];
+        for (int b = 0; b < histories.size(); b++) {
+            for (int k = 0; k < q; k++) {
+                System.arraycopy(flat, (b * q + k) * d, out[b][k], 0, d);
+            }
+        }
+        return out;
+    }
+
+    /** The serving token tables: [0] CF tokens (N x d), [1] semantic tokens (N x n_sem*d) or empty. */
+    float[][] servingTables() {
+        if (serving == null) {
+            refreshServingTables();
+        }
+        return new float[][] {serving.cf().toFloatArray(),
+            serving.sem() == null ? new float[0] : serving.sem().toFloatArray()};
+    }
+
+    /** Encodes right-padded histories (last maxLen items each) in the serving layout: (batch, Q, d). */
+    private NDArray encodeServing(NDManager scope, List<int[]> histories) {
         if (serving == null) {
             refreshServingTables();
         }
@@ -285,27 +345,7 @@ public final class SetRec implements Recommender {
                 ids[b * width + t] = item;
             }
         }
-        int n = numItems();
-        int d = config.dim();
-        try (NDManager scope = manager.newSubManager()) {
-            params.lendTo(scope);
-            Tables tables = new Tables(serving.cf(), serving.sem());
-            NDArray out = encode(scope, tables, ids, lengths, batch, width, false, false);
-            NDArray cfScores = out.get(":, 0, :").matMul(tables.cf().transpose());
-            NDArray semScores = tables.sem() == null ? null
-                    : out.get(":, 1:, :").reshape(batch, (long) config.semTokens() * d).matMul(tables.sem().transpose());
-            if (sem == null) {
-                NDArray combined = semScores == null ? cfScores : cfScores.mul(1 - weight).add(semScores.mul(weight));
-                copy(combined, cf, batch * n);
-            } else {
-                copy(cfScores, cf, batch * n);
-                if (semScores != null) {
-                    copy(semScores, sem, batch * n);
-                } else {
-                    Arrays.fill(sem, 0, batch * n, 0f);
-                }
-            }
-        }
+        return encode(scope, new Tables(serving.cf(), serving.sem()), ids, lengths, batch, width, false, false);
     }
 
     private static void copy(NDArray scores, float[] out, int count) {

@@ -1,0 +1,116 @@
+package dev.setrec.model.setrec;
+
+import dev.setrec.data.Split;
+import dev.setrec.eval.EvalOptions;
+import dev.setrec.eval.EvalReport;
+import dev.setrec.eval.Evaluator;
+import dev.setrec.eval.Setting;
+import dev.setrec.model.ModelIO;
+import dev.setrec.model.MostPop;
+import dev.setrec.model.Recommender;
+import dev.setrec.model.Training;
+import dev.setrec.testing.TwinItems;
+import com.google.gson.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SetRecTest {
+    static final SetRecConfig SMALL = new SetRecConfig(32, 2, 1, 64, 0.1f, 10, 2, 0.7f, true, 5e-3f, 0f, 10, 256,
+            256, 30, 5, 0, 0, -1f, 11);
+    static TwinItems twins;
+    static SetRec model;
+    static JsonObject record;
+    static float reconBefore;
+
+    @BeforeAll
+    static void train() {
+        twins = TwinItems.generate(400, 60, 10, 24, 16, 5);
+        model = new SetRec(SMALL, new SetRec.ItemInputs(twins.cf, twins.text));
+        reconBefore = model.reconstructionLossOfAllItems();
+        record = new SetRecTrainer(SMALL, new PrintStream(OutputStream.nullOutputStream()))
+                .train(model, Training.sequences(twins.data, Training.Fit.TRAIN), twins.data);
+    }
+
+    @AfterAll
+    static void close() {
+        model.close();
+    }
+
+    static EvalReport test(Recommender r) throws IOException {
+        return new Evaluator().evaluate(r, twins.data, EvalOptions.defaults(Split.TEST));
+    }
+
+    @Test
+    void ranksColdItemsByTheirTextFarAboveChance() throws IOException {
+        // Every test target is a cold twin; 10 of 60 cold items in a top 10 is chance (0.167).
+        double cold = test(model).metrics(Setting.COLD).recallAt10();
+        assertTrue(cold > 0.6, "SETRec cold Recall@10 " + cold);
+        double pop = test(MostPop.fit(twins.data.numItems(), Training.sequences(twins.data, Training.Fit.TRAIN)))
+                .metrics(Setting.COLD).recallAt10();
+        assertTrue(cold > 2 * pop, "SETRec " + cold + " vs MostPop " + pop);
+        assertTrue(model.beta() > 0, "the semantic score must carry weight, beta " + model.beta());
+    }
+
+    @Test
+    void groundingScoresAreTheBetaWeightedInnerProducts() {
+        List<int[]> histories = List.of(new int[] {1, 2, 3}, new int[] {7});
+        int n = twins.data.numItems();
+        int d = SMALL.dim();
+        float[] scores = new float[2 * n];
+        model.score(histories, scores);
+        float[][][] queries = model.queryOutputs(histories);
+        float[][] tables = model.servingTables();
+        float beta = model.beta();
+        for (int b = 0; b < 2; b++) {
+            for (int item = 0; item < n; item++) {
+                double cf = 0;
+                double sem = 0;
+                for (int j = 0; j < d; j++) {
+                    cf += queries[b][0][j] * tables[0][item * d + j];
+                    for (int k = 1; k <= SMALL.semTokens(); k++) {
+                        sem += queries[b][k][j] * tables[1][(item * SMALL.semTokens() + k - 1) * d + j];
+                    }
+                }
+                assertEquals((1 - beta) * cf + beta * sem, scores[b * n + item], 1e-4, "user " + b + " item " + item);
+            }
+        }
+    }
+
+    @Test
+    void reconstructionLossFalls() {
+        float after = model.reconstructionLossOfAllItems();
+        assertTrue(after < 0.5f * reconBefore, "reconstruction MSE " + reconBefore + " -> " + after);
+    }
+
+    @Test
+    void betaIsChosenOnValidAndStored() {
+        assertTrue(record.has("best_beta"), record.toString());
+        assertEquals(model.beta(), record.get("best_beta").getAsFloat());
+    }
+
+    @Test
+    void saveAndLoadGiveIdenticalScores(@TempDir Path dir) throws IOException {
+        ModelIO.save(model, dir, record);
+        List<int[]> histories = List.of(new int[] {4, 5}, new int[] {9, 1, 30, 2});
+        float[] before = new float[2 * model.numItems()];
+        float[] after = new float[before.length];
+        model.score(histories, before);
+        try (Recommender loaded = ModelIO.load(dir)) {
+            assertEquals(SetRec.TYPE, loaded.type());
+            loaded.score(histories, after);
+        }
+        assertArrayEquals(before, after);
+    }
+}
