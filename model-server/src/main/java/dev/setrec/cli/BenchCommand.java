@@ -38,7 +38,7 @@ final class BenchCommand {
         @Option(names = "--results", paramLabel = "DIR", description = "where results.json and BENCHMARKS.md go (default: the repo)")
         Path out;
         @Mixin
-        SasRecOptions sasrec;
+        ModelOptions options;
 
         @Override
         public Integer call() throws Exception {
@@ -53,7 +53,7 @@ final class BenchCommand {
             for (String name : datasets) {
                 Dataset data = DatasetReader.read(root.resolve(name));
                 for (String model : models) {
-                    bench.run(data, model, sasrec.toConfig(), !noRefit, results);
+                    bench.run(data, model, options.toOptions(), !noRefit, results);
                     results.write(resultsFile);
                     BenchmarksMarkdown.write(results, target.resolve("BENCHMARKS.md"), target.resolve("benchmarks/notes.md"));
                 }

@@ -27,7 +27,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "intra-op threads (default: one per core)")
     int threads = 0;
     @Mixin
-    SasRecOptions sasrec;
+    ModelOptions options;
 
     @Override
     public Integer call() throws Exception {
@@ -36,7 +36,7 @@ final class TrainCommand implements Callable<Integer> {
         System.out.println(Training.describe(dataset));
         dataset.warnings().forEach(w -> System.out.println("warning: " + w));
         Engines.pytorch(threads);
-        Training.Trained trained = Training.fit(model, dataset, protocol, sasrec.toConfig(), System.out);
+        Training.Trained trained = Training.fit(model, dataset, protocol, options.toOptions(), System.out);
         try (var m = trained.model()) {
             ModelIO.save(m, out, trained.record());
         }

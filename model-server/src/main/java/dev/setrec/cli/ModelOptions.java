@@ -1,0 +1,87 @@
+package dev.setrec.cli;
+
+import dev.setrec.model.Training;
+import dev.setrec.model.sasrec.SasRecConfig;
+import dev.setrec.model.setrec.SetRecConfig;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+
+/**
+ * Model settings as command-line options. The shared ones apply to the model being trained; left out, each
+ * model's own default holds ({@link SasRecConfig#defaults()}, {@link SetRecConfig#defaults()}).
+ */
+public final class ModelOptions {
+    @Option(names = "--dim", description = "transformer width (default 64)")
+    Integer dim;
+    @Option(names = "--heads", description = "attention heads (default 2)")
+    Integer heads;
+    @Option(names = "--blocks", description = "transformer blocks (default 2)")
+    Integer blocks;
+    @Option(names = "--ffn", description = "feed-forward width (default 256)")
+    Integer ffn;
+    @Option(names = "--dropout", description = "dropout rate (default 0.3)")
+    Float dropout;
+    @Option(names = "--history", description = "history length in items (default 50)")
+    Integer history;
+    @Option(names = "--lr", description = "learning rate (default 0.001)")
+    Float lr;
+    @Option(names = "--weight-decay", description = "decoupled weight decay (default: SASRec 0, SETRec 0.01)")
+    Float weightDecay;
+    @Option(names = "--batch-tokens", description = "training positions per batch (default: SASRec 1024, SETRec 2048)")
+    Integer batchTokens;
+    @Option(names = "--max-epochs", description = "upper bound on epochs with early stopping (default: SASRec 60, SETRec 40)")
+    Integer maxEpochs;
+    @Option(names = "--patience", description = "epochs without a better valid Recall@10 before stopping (default: SASRec 6, SETRec 5)")
+    Integer patience;
+    @Option(names = "--epochs", description = "train exactly this many epochs, no early stopping (needed for --fit train+valid)")
+    int epochs = 0;
+    @Option(names = "--time-budget", paramLabel = "MINUTES", description = "stop after the epoch that crosses this budget, keeping the best epoch")
+    double timeBudget = 0;
+    @Option(names = "--seed", description = "random seed (default 42)")
+    Long seed;
+
+    @Option(names = "--n-sem", description = "SETRec: semantic tokens per item, 0 = CF-only ablation (default 4)")
+    Integer semTokens;
+    @Option(names = "--alpha", description = "SETRec: weight of the tokenizer's reconstruction loss (default 0.7)")
+    Float alpha;
+    @Option(names = "--full-attention", description = "SETRec ablation: plain causal attention over the history's tokens instead of the sparse set mask")
+    boolean fullAttention;
+    @Option(names = "--beta", description = "SETRec: fix beta instead of choosing it on valid (1 = semantic-only)")
+    Float beta;
+    @Option(names = "--warmup", description = "SETRec: learning-rate warm-up steps (default 100)")
+    Integer warmup;
+    @Option(names = "--cf-model", paramLabel = "DIR", description = "SETRec: take CF tokens from this SASRec model dir instead of training one")
+    Path cfModel;
+    @Option(names = "--cf-reference", description = "SETRec: take CF tokens from the data dir's sasrec_item_emb.tsv (comparison only)")
+    boolean cfReference;
+    @Option(names = "--text-cache", paramLabel = "DIR", description = "where item text embeddings are cached (default ~/.cache/setrec/text-embeddings)")
+    Path textCache;
+
+    SasRecConfig sasrec() {
+        SasRecConfig d = SasRecConfig.defaults();
+        return new SasRecConfig(or(dim, d.dim()), or(heads, d.heads()), or(blocks, d.blocks()), or(ffn, d.ffnDim()),
+                or(dropout, d.dropout()), or(history, d.maxLen()), or(lr, d.learningRate()),
+                or(weightDecay, d.weightDecay()), or(batchTokens, d.batchTokens()), or(maxEpochs, d.maxEpochs()),
+                or(patience, d.patience()), epochs, timeBudget, or(seed, d.seed()));
+    }
+
+    SetRecConfig setrec() {
+        SetRecConfig d = SetRecConfig.defaults();
+        return new SetRecConfig(or(dim, d.dim()), or(heads, d.heads()), or(blocks, d.blocks()), or(ffn, d.ffnDim()),
+                or(dropout, d.dropout()), or(history, d.maxLen()), or(semTokens, d.semTokens()), or(alpha, d.alpha()),
+                !fullAttention, or(lr, d.learningRate()), or(weightDecay, d.weightDecay()), or(warmup, d.warmupSteps()),
+                or(batchTokens, d.batchTokens()), d.reconSample(), or(maxEpochs, d.maxEpochs()),
+                or(patience, d.patience()), epochs, timeBudget, or(beta, d.fixedBeta()), or(seed, d.seed()));
+    }
+
+    Training.Options toOptions() {
+        Training.CfSource cf = cfReference ? Training.CfSource.REFERENCE_FILE
+                : cfModel != null ? Training.CfSource.MODEL_DIR : Training.CfSource.TRAIN_SASREC;
+        return new Training.Options(sasrec(), setrec(), cf, cfModel, textCache);
+    }
+
+    private static <T> T or(T value, T fallback) {
+        return value != null ? value : fallback;
+    }
+}
