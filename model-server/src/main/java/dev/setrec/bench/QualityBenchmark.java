@@ -9,11 +9,17 @@ import dev.setrec.eval.EvalReport;
 import dev.setrec.eval.Evaluator;
 import dev.setrec.model.Recommender;
 import dev.setrec.model.Training;
+import dev.setrec.model.ModelIO;
+import dev.setrec.model.sasrec.SasRec;
 import dev.setrec.model.sasrec.SasRecConfig;
+import dev.setrec.model.setrec.SetRec;
 import dev.setrec.util.Machine;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.time.LocalDate;
 
 /**
@@ -29,19 +35,62 @@ public final class QualityBenchmark {
         this.log = log;
     }
 
-    /** Runs one model on one data set and stores its rows in {@code results}. */
-    public void run(Dataset data, String modelType, SasRecConfig config, boolean refit, BenchmarkResults results)
-            throws IOException {
-        log.println("== " + modelType + " on " + data.name() + " (fit on train)");
-        Training.Trained trained = Training.fit(modelType, data, Training.Fit.TRAIN, config, log);
-        int chosenEpochs = trained.record().has("best_epoch") ? trained.record().get("best_epoch").getAsInt() : 0;
-        results.put(row(data, trained, "full", Training.Fit.TRAIN));
+    /** Runs one model on one data set and stores its rows (labelled {@code variant}) in {@code results}. */
+    public void run(Dataset data, String modelType, String variant, Training.Options options, boolean refit,
+                    BenchmarkResults results) throws IOException {
+        log.println("== " + modelType + " (" + variant + ") on " + data.name() + " (fit on train)");
+        Training.Trained trained = Training.fit(modelType, data, Training.Fit.TRAIN, options, log);
+        JsonObject chosen = trained.record();
+        results.put(row(data, trained, variant, Training.Fit.TRAIN));
         if (refit) {
-            log.println("== " + modelType + " on " + data.name() + " (refit on train+valid"
-                    + (chosenEpochs > 0 ? ", " + chosenEpochs + " epochs as chosen on valid)" : ")"));
-            SasRecConfig refitConfig = config.withEpochs(config.maxEpochs(), Math.max(chosenEpochs, 1));
-            Training.Trained refitted = Training.fit(modelType, data, Training.Fit.TRAIN_VALID, refitConfig, log);
-            results.put(row(data, refitted, "refit", Training.Fit.TRAIN_VALID));
+            log.println("== " + modelType + " (" + variant + ") on " + data.name()
+                    + " (refit on train+valid with the choices made on valid)");
+            Path cfDir = Files.createTempDirectory("setrec-refit-cf");
+            try {
+                Training.Options refitOptions = refitOptions(data, modelType, options, chosen, cfDir);
+                Training.Trained refitted = Training.fit(modelType, data, Training.Fit.TRAIN_VALID, refitOptions, log);
+                results.put(row(data, refitted, variant + "-refit", Training.Fit.TRAIN_VALID));
+            } finally {
+                deleteTree(cfDir);
+            }
+        }
+    }
+
+    /** The settings a train-only run chose on valid (epochs, beta), fixed for a refit on train + valid. */
+    private Training.Options refitOptions(Dataset data, String modelType, Training.Options options, JsonObject chosen,
+                                          Path cfDir) throws IOException {
+        if (SasRec.TYPE.equals(modelType)) {
+            return new Training.Options(options.sasrec().withEpochs(options.sasrec().maxEpochs(), bestEpoch(chosen)),
+                    options.setrec(), options.cfSource(), options.cfModel(), options.textCache());
+        }
+        if (!SetRec.TYPE.equals(modelType)) {
+            return options;
+        }
+        Training.Options cfOptions = options;
+        if (options.cfSource() == Training.CfSource.TRAIN_SASREC) {
+            SasRecConfig cf = options.sasrec().withEpochs(options.sasrec().maxEpochs(),
+                    bestEpoch(chosen.getAsJsonObject("cf_sasrec")));
+            Training.Trained sasrec = Training.fit(SasRec.TYPE, data, Training.Fit.TRAIN_VALID,
+                    new Training.Options(cf, options.setrec(), options.cfSource(), null, options.textCache()), log);
+            try (Recommender m = sasrec.model()) {
+                ModelIO.save(m, cfDir, sasrec.record());
+            }
+            cfOptions = new Training.Options(options.sasrec(), options.setrec(), Training.CfSource.MODEL_DIR, cfDir,
+                    options.textCache());
+        }
+        return new Training.Options(options.sasrec(), options.setrec().forRefit(bestEpoch(chosen),
+                chosen.get("best_beta").getAsFloat()), cfOptions.cfSource(), cfOptions.cfModel(), options.textCache());
+    }
+
+    private static int bestEpoch(JsonObject record) {
+        return Math.max(1, record.get("best_epoch").getAsInt());
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
         }
     }
 

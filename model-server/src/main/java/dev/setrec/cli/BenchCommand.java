@@ -33,6 +33,8 @@ final class BenchCommand {
         List<String> datasets;
         @Option(names = "--models", split = ",", description = "models (default: ${DEFAULT-VALUE})", defaultValue = "mostpop,sasrec")
         List<String> models;
+        @Option(names = "--variant", defaultValue = "full", description = "label of this configuration in the results (default ${DEFAULT-VALUE})")
+        String variant;
         @Option(names = "--no-refit", description = "skip the train+valid refit rows")
         boolean noRefit;
         @Option(names = "--results", paramLabel = "DIR", description = "where results.json and BENCHMARKS.md go (default: the repo)")
@@ -53,7 +55,7 @@ final class BenchCommand {
             for (String name : datasets) {
                 Dataset data = DatasetReader.read(root.resolve(name));
                 for (String model : models) {
-                    bench.run(data, model, options.toOptions(), !noRefit, results);
+                    bench.run(data, model, variant, options.toOptions(), !noRefit, results);
                     results.write(resultsFile);
                     BenchmarksMarkdown.write(results, target.resolve("BENCHMARKS.md"), target.resolve("benchmarks/notes.md"));
                 }

@@ -11,7 +11,6 @@ import dev.setrec.model.MostPop;
 import dev.setrec.model.Recommender;
 import dev.setrec.model.Training;
 import dev.setrec.model.sasrec.SasRec;
-import dev.setrec.model.sasrec.SasRecConfig;
 import dev.setrec.nn.Engines;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,7 +41,7 @@ final class QuickstartCommand implements Callable<Integer> {
         Path modelDir = model != null ? model : home.resolve("models").resolve(dataset.name() + "-" + SasRec.TYPE);
         if (!Files.exists(modelDir.resolve(ModelManifest.FILE))) {
             System.out.println("no model at " + modelDir + ": training SASRec on the train split (a few minutes)");
-            Training.Trained trained = Training.fit(SasRec.TYPE, dataset, Training.Fit.TRAIN, SasRecConfig.defaults(),
+            Training.Trained trained = Training.fit(SasRec.TYPE, dataset, Training.Fit.TRAIN, Training.Options.defaults(),
                     System.out);
             try (Recommender m = trained.model()) {
                 ModelIO.save(m, modelDir, trained.record());

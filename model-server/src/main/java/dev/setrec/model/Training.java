@@ -9,10 +9,14 @@ import dev.setrec.eval.Setting;
 import dev.setrec.model.sasrec.SasRec;
 import dev.setrec.model.sasrec.SasRecConfig;
 import dev.setrec.model.sasrec.SasRecTrainer;
+import dev.setrec.model.setrec.SetRec;
+import dev.setrec.model.setrec.SetRecConfig;
+import dev.setrec.model.setrec.SetRecTrainer;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -50,10 +54,27 @@ public final class Training {
     public record Trained(Recommender model, JsonObject record) {
     }
 
+    /** Where SETRec's CF tokens come from. */
+    public enum CfSource {
+        /** Train the project's own SASRec on the same split first (the default). */
+        TRAIN_SASREC,
+        /** A saved SASRec model dir ({@link Options#cfModel()}). */
+        MODEL_DIR,
+        /** The data dir's sasrec_item_emb.tsv: a reference for comparison only. */
+        REFERENCE_FILE
+    }
+
+    /** Settings of every model type; each type reads its own. */
+    public record Options(SasRecConfig sasrec, SetRecConfig setrec, CfSource cfSource, Path cfModel, Path textCache) {
+        public static Options defaults() {
+            return new Options(SasRecConfig.defaults(), SetRecConfig.defaults(), CfSource.TRAIN_SASREC, null, null);
+        }
+    }
+
     private Training() {
     }
 
-    public static Trained fit(String type, Dataset data, Fit fit, SasRecConfig sasrec, PrintStream log) {
+    public static Trained fit(String type, Dataset data, Fit fit, Options options, PrintStream log) {
         List<int[]> sequences = sequences(data, fit);
         JsonObject record = new JsonObject();
         record.addProperty("data", data.name());
@@ -61,9 +82,8 @@ public final class Training {
         long start = System.nanoTime();
         Recommender model = switch (type) {
             case MostPop.TYPE -> MostPop.fit(data.numItems(), sequences);
-            case SasRec.TYPE -> fitSasRec(data, fit, sasrec, sequences, record, log);
-            case "setrec" -> throw new IllegalArgumentException(
-                    "the SETRec model is not built yet (issue 4); train --model sasrec or --model mostpop");
+            case SasRec.TYPE -> fitSasRec(data, fit, options.sasrec(), sequences, record, log);
+            case SetRec.TYPE -> fitSetRec(data, fit, options, sequences, record, log);
             default -> throw new IllegalArgumentException("unknown model '" + type + "' (expected setrec, sasrec or mostpop)");
         };
         record.addProperty("train_minutes", (System.nanoTime() - start) / 6e10);
@@ -87,6 +107,59 @@ public final class Training {
         } catch (RuntimeException e) {
             model.close();
             throw e;
+        }
+    }
+
+    private static SetRec fitSetRec(Dataset data, Fit fit, Options options, List<int[]> sequences, JsonObject record,
+                                    PrintStream log) {
+        SetRecConfig config = options.setrec();
+        if (fit == Fit.TRAIN_VALID && (config.fixedEpochs() <= 0 || options.cfSource() == CfSource.TRAIN_SASREC
+                || !config.hasFixedBeta())) {
+            throw new IllegalArgumentException("a refit on train+valid has no valid split to choose on: give --epochs, "
+                    + "--beta (both as chosen by a train-only run) and --cf-model (a SASRec refit)");
+        }
+        float[][] cf = cfTokens(data, fit, options, record, log);
+        float[][] text = ItemEmbeddings.of(data, options.textCache(), record, log);
+        SetRec model = new SetRec(config, new SetRec.ItemInputs(cf, text));
+        try {
+            JsonObject run = new SetRecTrainer(config, log).train(model, sequences, data);
+            run.entrySet().forEach(e -> record.add(e.getKey(), e.getValue()));
+            return model;
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /** SETRec's frozen CF inputs: SASRec item embeddings, cold items at the warm mean (see SasRec). */
+    private static float[][] cfTokens(Dataset data, Fit fit, Options options, JsonObject record, PrintStream log) {
+        switch (options.cfSource()) {
+            case REFERENCE_FILE -> {
+                record.addProperty("cf_tokens", "sasrec_item_emb.tsv of the data dir (reference)");
+                return data.referenceCfEmbeddings().orElseThrow(() -> new IllegalArgumentException(
+                        "--cf-reference: " + data.name() + " has no sasrec_item_emb.tsv"));
+            }
+            case MODEL_DIR -> {
+                try (Recommender loaded = ModelIO.load(options.cfModel())) {
+                    if (!(loaded instanceof SasRec sasrec) || loaded.numItems() != data.numItems()) {
+                        throw new IllegalArgumentException("--cf-model " + options.cfModel() + " is not a SASRec model "
+                                + "of " + data.numItems() + " items");
+                    }
+                    record.addProperty("cf_tokens", "SASRec model " + options.cfModel());
+                    return sasrec.itemEmbeddings();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            default -> {
+                log.println("training SASRec for the CF tokens (pass --cf-model DIR to reuse one)");
+                Trained sasrec = fit(SasRec.TYPE, data, fit, options, log);
+                try (SasRec model = (SasRec) sasrec.model()) {
+                    record.add("cf_sasrec", sasrec.record());
+                    record.addProperty("cf_tokens", "SASRec trained on " + fit.label());
+                    return model.itemEmbeddings();
+                }
+            }
         }
     }
 

@@ -37,6 +37,13 @@ public record SetRecConfig(int dim, int heads, int blocks, int ffnDim, float dro
         }
     }
 
+    /** The same configuration trained for exactly {@code epochs} epochs at a fixed beta (a refit). */
+    public SetRecConfig forRefit(int epochs, float beta) {
+        return new SetRecConfig(dim, heads, blocks, ffnDim, dropout, maxLen, semTokens, alpha, sparseMask, learningRate,
+                weightDecay, warmupSteps, batchTokens, reconSample, maxEpochs, patience, epochs, timeBudgetMinutes,
+                beta, seed);
+    }
+
     /** Queries per user: one grounded on CF tokens plus one per semantic token. */
     public int queries() {
         return 1 + semTokens;
