@@ -20,7 +20,7 @@ public final class ModelOptions {
     Integer blocks;
     @Option(names = "--ffn", description = "feed-forward width (default 256)")
     Integer ffn;
-    @Option(names = "--dropout", description = "dropout rate (default 0.3)")
+    @Option(names = "--dropout", description = "dropout rate (default: SASRec 0.5, SETRec 0.3)")
     Float dropout;
     @Option(names = "--history", description = "history length in items (default 50)")
     Integer history;
@@ -30,7 +30,7 @@ public final class ModelOptions {
     Float weightDecay;
     @Option(names = "--batch-tokens", description = "training positions per batch (default: SASRec 1024, SETRec 2048)")
     Integer batchTokens;
-    @Option(names = "--max-epochs", description = "upper bound on epochs with early stopping (default: SASRec 60, SETRec 40)")
+    @Option(names = "--max-epochs", description = "upper bound on epochs with early stopping (default: SASRec 80, SETRec 40)")
     Integer maxEpochs;
     @Option(names = "--patience", description = "epochs without a better valid Recall@10 before stopping (default: SASRec 6, SETRec 5)")
     Integer patience;

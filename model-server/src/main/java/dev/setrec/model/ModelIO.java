@@ -8,6 +8,13 @@ import dev.setrec.model.sasrec.SasRec;
 import dev.setrec.model.setrec.SetRec;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
 import java.io.Reader;
 import java.io.Writer;
 import java.nio.file.Files;
@@ -28,6 +35,7 @@ public final class ModelIO {
         json.addProperty("format", ModelManifest.FORMAT);
         json.addProperty("type", model.type());
         json.addProperty("num_items", model.numItems());
+        json.addProperty("version", contentHash(dir));
         json.add("config", model.describe());
         json.add("training", training);
         try (Writer w = Files.newBufferedWriter(dir.resolve(ModelManifest.FILE))) {
@@ -62,10 +70,44 @@ public final class ModelIO {
                 throw new IOException(file + ": num_items must be positive");
             }
             JsonObject training = json.has("training") ? json.getAsJsonObject("training") : new JsonObject();
-            return new ModelManifest(format, type, numItems, json.getAsJsonObject("config"), training);
+            String version = json.get("version").getAsString();
+            String actual = contentHash(dir);
+            if (!version.equals(actual)) {
+                throw new IOException("model directory " + dir + " is corrupt or was modified after saving: its files "
+                        + "hash to " + actual + ", model.json says version " + version);
+            }
+            return new ModelManifest(format, type, numItems, version, json.getAsJsonObject("config"), training);
         } catch (NullPointerException | ClassCastException | IllegalStateException | UnsupportedOperationException e) {
-            throw new IOException(file + ": missing or malformed field (format, type, num_items, config)");
+            throw new IOException(file + ": missing or malformed field (format, type, num_items, version, config)");
         }
+    }
+
+    /**
+     * The model version: the first 16 hex digits of SHA-256 over the names and bytes of every file of the model dir
+     * except model.json, so two saves of the same weights share a version and any change of a file shows.
+     */
+    static String contentHash(Path dir) throws IOException {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        List<Path> files;
+        try (Stream<Path> list = Files.list(dir)) {
+            files = list.filter(Files::isRegularFile)
+                    .filter(p -> !p.getFileName().toString().equals(ModelManifest.FILE)).sorted().toList();
+        }
+        byte[] buffer = new byte[1 << 16];
+        for (Path file : files) {
+            sha.update(file.getFileName().toString().getBytes(StandardCharsets.UTF_8));
+            try (InputStream in = Files.newInputStream(file)) {
+                for (int r = in.read(buffer); r > 0; r = in.read(buffer)) {
+                    sha.update(buffer, 0, r);
+                }
+            }
+        }
+        return HexFormat.of().formatHex(sha.digest()).substring(0, 16);
     }
 
     /** Loads any model type written by {@link #save}. */

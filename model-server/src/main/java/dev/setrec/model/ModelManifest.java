@@ -7,10 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * What model.json of a model directory says: the model type, the catalogue size it was trained for, the model's
- * own configuration and a free-form record of how it was trained (data, epochs, valid metrics, time).
+ * What model.json of a model directory says: the model type, the catalogue size it was trained for, the version
+ * (a content hash of the other files, checked on load), the model's own configuration and a free-form record of
+ * how it was trained (data, epochs, valid metrics, time).
  */
-public record ModelManifest(int format, String type, int numItems, JsonObject config, JsonObject training) {
+public record ModelManifest(int format, String type, int numItems, String version, JsonObject config,
+                            JsonObject training) {
     public static final String FILE = "model.json";
     public static final int FORMAT = 1;
 

@@ -9,6 +9,7 @@ import dev.setrec.eval.Setting;
 import dev.setrec.model.sasrec.SasRec;
 import dev.setrec.model.sasrec.SasRecConfig;
 import dev.setrec.model.sasrec.SasRecTrainer;
+import dev.setrec.model.setrec.ItemInputs;
 import dev.setrec.model.setrec.SetRec;
 import dev.setrec.model.setrec.SetRecConfig;
 import dev.setrec.model.setrec.SetRecTrainer;
@@ -120,7 +121,8 @@ public final class Training {
         }
         float[][] cf = cfTokens(data, fit, options, record, log);
         float[][] text = ItemEmbeddings.of(data, options.textCache(), record, log);
-        SetRec model = new SetRec(config, new SetRec.ItemInputs(cf, text));
+        boolean[] cold = Dataset.deriveCold(data.numItems(), sequences.toArray(new int[0][]));
+        SetRec model = new SetRec(config, ItemInputs.numbered(cf, text, cold));
         try {
             JsonObject run = new SetRecTrainer(config, log).train(model, sequences, data);
             run.entrySet().forEach(e -> record.add(e.getKey(), e.getValue()));

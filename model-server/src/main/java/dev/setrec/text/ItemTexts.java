@@ -51,6 +51,12 @@ public final class ItemTexts {
         }
     }
 
+    /** The embedding of one item's text, or a zero vector when it has none (the documented fallback). */
+    public static float[] embed(TextEncoder encoder, ItemText item) {
+        String text = describe(item);
+        return text.isEmpty() ? new float[encoder.dim()] : encoder.encode(List.of(text))[0];
+    }
+
     /**
      * One row per item: the embedding of {@link #describe}, or a zero row for items without text. Logs how many
      * items had text and, for a {@link CachedTextEncoder}, how many texts came from the cache.

@@ -110,17 +110,18 @@ class SasRecTest {
         ModelIO.save(sasrec.model(), dir, sasrec.record());
         Files.write(dir.resolve("weights.bin"), new byte[] {1, 2, 3});
         IOException e = assertThrows(IOException.class, () -> ModelIO.load(dir));
-        assertTrue(e.getMessage().contains("weights.bin"), e.getMessage());
+        assertTrue(e.getMessage().contains("corrupt or was modified"), e.getMessage());
 
         Files.delete(dir.resolve("weights.bin"));
         e = assertThrows(IOException.class, () -> ModelIO.load(dir));
-        assertTrue(e.getMessage().contains("missing weights.bin"), e.getMessage());
+        assertTrue(e.getMessage().contains("corrupt or was modified"), e.getMessage());
 
         Files.writeString(dir.resolve("model.json"), "{ not json");
         e = assertThrows(IOException.class, () -> ModelIO.load(dir));
         assertTrue(e.getMessage().contains("not valid JSON"), e.getMessage());
 
-        Files.writeString(dir.resolve("model.json"), "{\"format\":1,\"type\":\"tiger\",\"num_items\":5,\"config\":{}}");
+        Files.writeString(dir.resolve("model.json"), "{\"format\":1,\"type\":\"tiger\",\"num_items\":5,\"config\":{},"
+                + "\"version\":\"" + ModelIO.contentHash(dir) + "\"}");
         e = assertThrows(IOException.class, () -> ModelIO.load(dir));
         assertTrue(e.getMessage().contains("unknown model type 'tiger'"), e.getMessage());
 

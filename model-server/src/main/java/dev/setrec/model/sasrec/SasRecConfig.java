@@ -1,8 +1,9 @@
 package dev.setrec.model.sasrec;
 
 /**
- * SASRec architecture and training settings. Defaults follow what the prototype measured on toys (width 64,
- * 2 blocks, 2 heads, pre-LN, dropout 0.3, Adam 1e-3, history 50); see README "Models".
+ * SASRec architecture and training settings. Defaults: width 64, 2 blocks, 2 heads, pre-LN, Adam 1e-3, history 50
+ * (what the prototype used on toys) and dropout 0.5, chosen on toys' valid split (valid Recall@10 .0341 against
+ * .0309 at 0.3); see README "Models".
  *
  * @param batchTokens positions per training batch: users are packed by length up to this many positions
  * @param patience epochs without a better valid Recall@10 before training stops
@@ -14,7 +15,7 @@ public record SasRecConfig(int dim, int heads, int blocks, int ffnDim, float dro
                            int fixedEpochs, double timeBudgetMinutes, long seed) {
 
     public static SasRecConfig defaults() {
-        return new SasRecConfig(64, 2, 2, 256, 0.3f, 50, 1e-3f, 0f, 1024, 60, 6, 0, 0, 42);
+        return new SasRecConfig(64, 2, 2, 256, 0.5f, 50, 1e-3f, 0f, 1024, 80, 6, 0, 0, 42);
     }
 
     public SasRecConfig {

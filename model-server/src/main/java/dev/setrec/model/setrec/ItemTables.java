@@ -12,8 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * items.bin of a SETRec model dir: every item's frozen inputs, the CF embedding and the text embedding, from which
- * the tokenizers make the item's token set. Kept with the model so that it scores without the training data.
+ * items.bin of a SETRec model dir: for every catalogue row its external id, cold flag, frozen CF embedding and
+ * text embedding, from which the tokenizers make the item's token set. Kept with the model so that it scores
+ * (and grows) without the training data.
  */
 final class ItemTables {
     static final String FILE = "items.bin";
@@ -22,7 +23,7 @@ final class ItemTables {
     private ItemTables() {
     }
 
-    static void write(Path dir, SetRec.ItemInputs items) throws IOException {
+    static void write(Path dir, ItemInputs items) throws IOException {
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
                 Files.newOutputStream(dir.resolve(FILE))))) {
             out.writeInt(MAGIC);
@@ -30,6 +31,8 @@ final class ItemTables {
             out.writeInt(items.cfDim());
             out.writeInt(items.textDim());
             for (int i = 0; i < items.numItems(); i++) {
+                out.writeUTF(items.ids()[i]);
+                out.writeBoolean(items.cold()[i]);
                 for (float f : items.cf()[i]) {
                     out.writeFloat(f);
                 }
@@ -40,7 +43,7 @@ final class ItemTables {
         }
     }
 
-    static SetRec.ItemInputs read(Path dir, int expectedItems) throws IOException {
+    static ItemInputs read(Path dir, int expectedItems) throws IOException {
         Path file = ModelManifest.requireFile(dir, FILE);
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
             if (in.readInt() != MAGIC) {
@@ -53,22 +56,28 @@ final class ItemTables {
                 throw new IOException(file + ": holds " + n + " items of widths " + cfDim + "/" + textDim
                         + ", model.json says " + expectedItems + " items");
             }
+            String[] ids = new String[n];
+            boolean[] cold = new boolean[n];
             float[][] cf = new float[n][cfDim];
             float[][] text = new float[n][textDim];
             for (int i = 0; i < n; i++) {
-                for (int j = 0; j < cfDim; j++) {
-                    cf[i][j] = in.readFloat();
-                }
-                for (int j = 0; j < textDim; j++) {
-                    text[i][j] = in.readFloat();
-                }
+                ids[i] = in.readUTF();
+                cold[i] = in.readBoolean();
+                readFloats(in, cf[i]);
+                readFloats(in, text[i]);
             }
             if (in.read() != -1) {
                 throw new IOException(file + ": trailing bytes after " + n + " items");
             }
-            return new SetRec.ItemInputs(cf, text);
+            return new ItemInputs(ids, cf, text, cold);
         } catch (EOFException e) {
             throw new IOException(file + ": truncated");
+        }
+    }
+
+    private static void readFloats(DataInputStream in, float[] row) throws IOException {
+        for (int j = 0; j < row.length; j++) {
+            row[j] = in.readFloat();
         }
     }
 }

@@ -10,6 +10,8 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.core.Embedding;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
+import dev.setrec.eval.Setting;
+import dev.setrec.eval.TopK;
 import dev.setrec.model.ModelManifest;
 import dev.setrec.model.Recommender;
 import dev.setrec.nn.Engines;
@@ -19,10 +21,12 @@ import dev.setrec.nn.ParameterStore;
 import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * SETRec: every item is a set of tokens, one CF token (a frozen SASRec embedding through a trainable projection)
@@ -44,38 +48,28 @@ public final class SetRec implements Recommender {
     private final ParameterStore params;
     private final Layers encoder;
     private final int[] tokenizerDims;
-    private final ItemInputs items;
+    /**
+     * One scorer or catalogue change at a time: a forward pass already uses every core, and parameters are lent to
+     * the pass's scope (not thread-safe). A catalogue change waits for at most one batch.
+     */
+    private final ReentrantLock lock = new ReentrantLock();
+    private volatile ItemInputs items;
     private final Map<Integer, NDArray> trainingMasks = new HashMap<>();
     private final Map<Integer, NDArray> servingHistoryMasks = new HashMap<>();
     private float beta;
     private ServingTables serving;
-
-    /** The per-item inputs: frozen CF embeddings (numItems x cfDim) and text embeddings (numItems x textDim). */
-    public record ItemInputs(float[][] cf, float[][] text) {
-        public ItemInputs {
-            if (cf.length != text.length || cf.length == 0) {
-                throw new IllegalArgumentException("CF and text inputs must cover the same, non-empty catalogue");
-            }
-        }
-
-        public int numItems() {
-            return cf.length;
-        }
-
-        public int cfDim() {
-            return cf[0].length;
-        }
-
-        public int textDim() {
-            return text[0].length;
-        }
-    }
 
     /** Item token tables: CF tokens (N, d) and semantic tokens flattened (N, n_sem * d); sem is null for n_sem 0. */
     record Tables(NDArray cf, NDArray sem) {
     }
 
     private record ServingTables(NDArray cf, NDArray sem) {
+        void close() {
+            cf.close();
+            if (sem != null) {
+                sem.close();
+            }
+        }
     }
 
     public SetRec(SetRecConfig config, ItemInputs items) {
@@ -101,6 +95,7 @@ public final class SetRec implements Recommender {
         params.normal("position", 0.02f, config.maxLen() + 1L, d);
         params.normal("query", 0.02f, config.queries(), d);
         this.encoder = new Layers(params, "block", d, config.heads(), config.ffnDim(), config.blocks(), config.dropout());
+        refreshServingTables();
     }
 
     public SetRecConfig config() {
@@ -221,23 +216,57 @@ public final class SetRec implements Recommender {
                 .reshape(lengths.length, 1, t, t);
     }
 
-    /** Recomputes the item token tables used for serving (after training, loading or a catalogue change). */
+    /** Recomputes the item token tables used for serving (after training steps or loading weights). */
     void refreshServingTables() {
-        if (serving != null) {
-            serving.cf().close();
-            if (serving.sem() != null) {
-                serving.sem().close();
-            }
+        lock.lock();
+        try {
+            ServingTables fresh = tokenizeForServing(items);
+            closeServingTables();
+            serving = fresh;
+        } finally {
+            lock.unlock();
         }
+    }
+
+    /**
+     * Makes new items rankable at once: their token sets are computed and appended to the serving tables while
+     * scoring waits only for the swap. Returns the row of the first new item.
+     */
+    public int addItems(ItemInputs more) {
+        lock.lock();
+        try {
+            int first = numItems();
+            ServingTables added = tokenizeForServing(more);
+            // concat results belong to the first operand's manager: the model's, like the tables they replace
+            NDArray cf = NDArrays.concat(new NDList(serving.cf(), added.cf()));
+            NDArray sem = serving.sem() == null ? null : NDArrays.concat(new NDList(serving.sem(), added.sem()));
+            ServingTables grown = new ServingTables(cf, sem);
+            closeServingTables();
+            added.close();
+            serving = grown;
+            items = items.append(more);
+            return first;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private ServingTables tokenizeForServing(ItemInputs rows) {
         try (NDManager scope = manager.newSubManager()) {
             params.lendTo(scope);
-            Tables t = tokenize(scope.create(flatten(items.cf()), new Shape(numItems(), items.cfDim())),
-                    scope.create(flatten(items.text()), new Shape(numItems(), items.textDim())));
+            Tables t = tokenize(scope.create(flatten(rows.cf()), new Shape(rows.numItems(), rows.cfDim())),
+                    scope.create(flatten(rows.text()), new Shape(rows.numItems(), rows.textDim())));
             t.cf().attach(manager);
             if (t.sem() != null) {
                 t.sem().attach(manager);
             }
-            serving = new ServingTables(t.cf(), t.sem());
+            return new ServingTables(t.cf(), t.sem());
+        }
+    }
+
+    private void closeServingTables() {
+        if (serving != null) {
+            serving.close();
         }
     }
 
@@ -260,9 +289,14 @@ public final class SetRec implements Recommender {
      * CF part into {@code cf} and the semantic part into {@code sem} (for choosing beta).
      */
     void scoreParts(List<int[]> histories, float[] cf, float[] sem, float weight) {
-        int batch = histories.size();
-        int count = batch * numItems();
+        lock.lock();
         try (NDManager scope = manager.newSubManager()) {
+            int batch = histories.size();
+            int count = batch * numItems();
+            if (cf.length < count || (sem != null && sem.length < count)) {
+                throw new IllegalArgumentException("score buffer holds " + cf.length + " floats, " + count
+                        + " needed (the catalogue has " + numItems() + " items)");
+            }
             params.lendTo(scope);
             NDArray out = encodeServing(scope, histories);
             NDArray cfScores = out.get(":, 0, :").matMul(serving.cf().transpose());
@@ -278,16 +312,55 @@ public final class SetRec implements Recommender {
                     copy(semScores, sem, count);
                 }
             }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The top {@code k} items of each history within {@code setting}'s part of the catalogue, best first (ties to
+     * the lower row), with their external ids. Scored under the lock, so the catalogue cannot change meanwhile.
+     */
+    List<List<SetRecService.Scored>> topK(List<int[]> histories, int k, Setting setting) {
+        lock.lock();
+        try {
+            int n = numItems();
+            ItemInputs catalogue = items;
+            float[] scores = new float[histories.size() * n];
+            scoreParts(histories, scores, null, beta);
+            TopK top = new TopK(Math.min(k, n));
+            int[] ranked = new int[top.capacity()];
+            List<List<SetRecService.Scored>> out = new ArrayList<>(histories.size());
+            for (int b = 0; b < histories.size(); b++) {
+                top.clear();
+                for (int item = 0; item < n; item++) {
+                    if (setting.includes(catalogue.cold()[item])) {
+                        top.offer(item, scores[b * n + item]);
+                    }
+                }
+                int len = top.drainBestFirst(ranked);
+                List<SetRecService.Scored> list = new ArrayList<>(len);
+                for (int r = 0; r < len; r++) {
+                    list.add(new SetRecService.Scored(catalogue.ids()[ranked[r]], scores[b * n + ranked[r]]));
+                }
+                out.add(list);
+            }
+            return out;
+        } finally {
+            lock.unlock();
         }
     }
 
     /** The tokenizer's reconstruction MSE over the whole catalogue (no gradient). */
     float reconstructionLossOfAllItems() {
+        lock.lock();
         try (NDManager scope = manager.newSubManager()) {
             params.lendTo(scope);
             NDArray text = scope.create(flatten(items.text()), new Shape(numItems(), items.textDim()));
             NDArray cf = scope.create(flatten(items.cf()), new Shape(numItems(), items.cfDim()));
             return reconstructionLoss(tokenize(cf, text).sem(), text).getFloat();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -296,9 +369,12 @@ public final class SetRec implements Recommender {
         int q = config.queries();
         int d = config.dim();
         float[] flat;
+        lock.lock();
         try (NDManager scope = manager.newSubManager()) {
             params.lendTo(scope);
             flat = encodeServing(scope, histories).toFloatArray();
+        } finally {
+            lock.unlock();
         }
         float[][][] out = new float[histories.size()][q][d];
         for (int b = 0; b < histories.size(); b++) {
@@ -311,18 +387,17 @@ public final class SetRec implements Recommender {
 
     /** The serving token tables: [0] CF tokens (N x d), [1] semantic tokens (N x n_sem*d) or empty. */
     float[][] servingTables() {
-        if (serving == null) {
-            refreshServingTables();
+        lock.lock();
+        try {
+            return new float[][] {serving.cf().toFloatArray(),
+                serving.sem() == null ? new float[0] : serving.sem().toFloatArray()};
+        } finally {
+            lock.unlock();
         }
-        return new float[][] {serving.cf().toFloatArray(),
-            serving.sem() == null ? new float[0] : serving.sem().toFloatArray()};
     }
 
     /** Encodes right-padded histories (last maxLen items each) in the serving layout: (batch, Q, d). */
     private NDArray encodeServing(NDManager scope, List<int[]> histories) {
-        if (serving == null) {
-            refreshServingTables();
-        }
         int batch = histories.size();
         int width = 1;
         for (int[] h : histories) {
@@ -377,6 +452,7 @@ public final class SetRec implements Recommender {
         try {
             model.params.load(ModelManifest.requireFile(dir, WEIGHTS));
             model.beta = manifest.config().get("beta").getAsFloat();
+            model.refreshServingTables();
         } catch (IOException | RuntimeException e) {
             model.close();
             throw e;

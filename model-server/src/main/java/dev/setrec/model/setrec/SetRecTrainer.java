@@ -45,7 +45,7 @@ public final class SetRecTrainer {
                 config.sparseMask() ? "sparse" : "full (ablation)", Windows.targets(windows));
         AdamW optimizer = new AdamW(model.parameters(), config.weightDecay(), name -> name.endsWith("weight"));
         Random sampler = new Random(config.seed() + 1);
-        SetRec.ItemInputs items = model.items();
+        ItemInputs items = model.items();
         try (NDManager inputs = model.manager().newSubManager()) {
             NDArray cf = inputs.create(SetRec.flatten(items.cf()), new Shape(items.numItems(), items.cfDim()));
             NDArray text = inputs.create(SetRec.flatten(items.text()), new Shape(items.numItems(), items.textDim()));

@@ -1,5 +1,6 @@
 package dev.setrec.model.setrec;
 
+import dev.setrec.data.ItemText;
 import dev.setrec.data.Split;
 import dev.setrec.eval.EvalOptions;
 import dev.setrec.eval.EvalReport;
@@ -10,6 +11,7 @@ import dev.setrec.model.MostPop;
 import dev.setrec.model.Recommender;
 import dev.setrec.model.Training;
 import dev.setrec.testing.TwinItems;
+import dev.setrec.text.TextEncoder;
 import com.google.gson.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,6 +23,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,10 +40,18 @@ class SetRecTest {
     @BeforeAll
     static void train() {
         twins = TwinItems.generate(400, 60, 10, 24, 16, 5);
-        model = new SetRec(SMALL, new SetRec.ItemInputs(twins.cf, twins.text));
+        model = new SetRec(SMALL, ItemInputs.numbered(twins.cf, twins.text, coldFlags(twins)));
         reconBefore = model.reconstructionLossOfAllItems();
         record = new SetRecTrainer(SMALL, new PrintStream(OutputStream.nullOutputStream()))
                 .train(model, Training.sequences(twins.data, Training.Fit.TRAIN), twins.data);
+    }
+
+    static boolean[] coldFlags(TwinItems t) {
+        boolean[] cold = new boolean[t.data.numItems()];
+        for (int i = 0; i < cold.length; i++) {
+            cold[i] = t.data.isCold(i);
+        }
+        return cold;
     }
 
     @AfterAll
@@ -112,5 +123,81 @@ class SetRecTest {
             loaded.score(histories, after);
         }
         assertArrayEquals(before, after);
+    }
+
+    /** Maps known texts to given vectors: the service test is about onboarding, not about the text model. */
+    record TableEncoder(Map<String, float[]> vectors, int dim) implements TextEncoder {
+        @Override
+        public String id() {
+            return "table";
+        }
+
+        @Override
+        public float[][] encode(List<String> texts) {
+            return texts.stream().map(vectors::get).toArray(float[][]::new);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void anItemAddedAtRunTimeIsRankedByItsTextAtOnce(@TempDir Path dir) throws Exception {
+        ModelIO.save(model, dir, record);
+        // A new item whose text is that of item 3's cold twin: a user whose chain leads to item 3 should get it.
+        int predicted = 3;
+        int previous = -1;
+        for (int i = 0; i < twins.warm; i++) {
+            if ((i * 7 + 3) % twins.warm == predicted) {
+                previous = i;
+            }
+        }
+        float[] text = twins.text[twins.warm + predicted].clone();
+        TableEncoder encoder = new TableEncoder(Map.of("Brand new.", text), text.length);
+        try (SetRecService service = SetRecService.load(dir, encoder)) {
+            List<List<String>> history = List.of(List.of(Integer.toString(previous)));
+            int row = service.addItem("new-1", new ItemText("", "Brand new", "", "", ""), null);
+            assertEquals(twins.data.numItems(), row);
+            assertEquals(row, service.addItem("new-1", new ItemText("", "Brand new", "", "", ""), null));
+            List<SetRecService.Scored> cold = service.recommend(history, 5, Setting.COLD).get(0);
+            List<String> coldIds = cold.stream().map(SetRecService.Scored::itemId).toList();
+            assertTrue(coldIds.contains("new-1"), "cold top 5 " + coldIds);
+            List<String> warm = service.recommend(history, 20, Setting.WARM).get(0).stream()
+                    .map(SetRecService.Scored::itemId).toList();
+            assertTrue(!warm.contains("new-1") && warm.size() == 20, "warm top 20 " + warm);
+            assertEquals(List.of(), service.recommend(List.of(List.of("unknown")), 5, Setting.ALL).get(0));
+        }
+    }
+
+    @Test
+    void recommendingGoesOnWhileItemsAreAdded(@TempDir Path dir) throws Exception {
+        ModelIO.save(model, dir, record);
+        Map<String, float[]> texts = new java.util.HashMap<>();
+        for (int i = 0; i < 30; i++) {
+            texts.put("Item " + i + ".", twins.text[i % twins.text.length]);
+        }
+        try (SetRecService service = SetRecService.load(dir, new TableEncoder(texts, twins.text[0].length))) {
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            java.util.concurrent.Future<Integer> readers = pool.submit(() -> {
+                int calls = 0;
+                while (service.numItems() < twins.data.numItems() + 30) {
+                    List<List<SetRecService.Scored>> r = service.recommend(
+                            List.of(List.of("1", "2"), List.of("5")), 10, Setting.ALL);
+                    assertEquals(10, r.get(0).size());
+                    calls++;
+                }
+                return calls;
+            });
+            for (int i = 0; i < 30; i++) {
+                service.addItem("added-" + i, new ItemText("", "Item " + i, "", "", ""), null);
+            }
+            assertTrue(readers.get(60, java.util.concurrent.TimeUnit.SECONDS) > 0);
+            pool.shutdown();
+            List<String> cold = service.recommend(List.of(List.of("1")), twins.warm + 30, Setting.COLD).get(0)
+                    .stream().map(SetRecService.Scored::itemId).toList();
+            assertEquals(twins.warm + 30, cold.size());
+            assertTrue(cold.contains("added-29"), "every added item is in the cold catalogue");
+        }
     }
 }

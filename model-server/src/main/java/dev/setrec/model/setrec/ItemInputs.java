@@ -1,0 +1,64 @@
+package dev.setrec.model.setrec;
+
+import java.util.Arrays;
+
+/**
+ * What SETRec knows of each catalogue row: its external id, its frozen CF embedding (cfDim), its text embedding
+ * (textDim) and whether it is cold (no interaction in the data the model was fitted on, or added at run time).
+ * Immutable; {@link #append} makes a grown copy.
+ */
+public record ItemInputs(String[] ids, float[][] cf, float[][] text, boolean[] cold) {
+    public ItemInputs {
+        int n = ids.length;
+        if (n == 0 || cf.length != n || text.length != n || cold.length != n) {
+            throw new IllegalArgumentException("ids, CF, text and cold flags must cover the same, non-empty catalogue");
+        }
+        for (int i = 0; i < n; i++) {
+            if (cf[i].length != cf[0].length || text[i].length != text[0].length) {
+                throw new IllegalArgumentException("item " + ids[i] + " has inputs of another width");
+            }
+        }
+    }
+
+    /** Rows with ids "0", "1", ... (the data sets' item ids). */
+    public static ItemInputs numbered(float[][] cf, float[][] text, boolean[] cold) {
+        String[] ids = new String[cf.length];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = Integer.toString(i);
+        }
+        return new ItemInputs(ids, cf, text, cold);
+    }
+
+    public int numItems() {
+        return ids.length;
+    }
+
+    public int cfDim() {
+        return cf[0].length;
+    }
+
+    public int textDim() {
+        return text[0].length;
+    }
+
+    public ItemInputs append(ItemInputs more) {
+        if (more.cfDim() != cfDim() || more.textDim() != textDim()) {
+            throw new IllegalArgumentException("new items have input widths " + more.cfDim() + "/" + more.textDim()
+                    + ", the model expects " + cfDim() + "/" + textDim());
+        }
+        return new ItemInputs(concat(ids, more.ids), concat(cf, more.cf), concat(text, more.text),
+                concatFlags(cold, more.cold));
+    }
+
+    private static <T> T[] concat(T[] a, T[] b) {
+        T[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    private static boolean[] concatFlags(boolean[] a, boolean[] b) {
+        boolean[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}

@@ -1,0 +1,162 @@
+package dev.setrec.model.setrec;
+
+import dev.setrec.data.ItemText;
+import dev.setrec.eval.Setting;
+import dev.setrec.model.ModelIO;
+import dev.setrec.model.ModelManifest;
+import dev.setrec.model.Recommender;
+import dev.setrec.text.ItemTexts;
+import dev.setrec.text.TextEncoder;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The inference API that the streaming operator and the model server share (no Flink or HTTP types): batched
+ * top-k recommendation over external string item ids, and cold-start onboarding of new items from their text.
+ * Thread-safe: any number of threads may recommend while others add items; a forward pass scores a whole batch.
+ */
+public final class SetRecService implements AutoCloseable {
+    /** One recommended item. */
+    public record Scored(String itemId, float score) {
+    }
+
+    private final SetRec model;
+    private final TextEncoder encoder;
+    private final String version;
+    private final float[] coldCf;
+    private final Map<String, Integer> rows = new ConcurrentHashMap<>();
+
+    /**
+     * @param encoder the text encoder the model was trained with (its dimension must match), for new items
+     */
+    public SetRecService(SetRec model, String version, TextEncoder encoder) {
+        if (encoder.dim() != model.items().textDim()) {
+            throw new IllegalArgumentException("text encoder " + encoder.id() + " yields " + encoder.dim()
+                    + "-d vectors, the model was trained on " + model.items().textDim() + "-d text embeddings");
+        }
+        this.model = model;
+        this.encoder = encoder;
+        this.version = version;
+        ItemInputs items = model.items();
+        for (int i = 0; i < items.numItems(); i++) {
+            rows.put(items.ids()[i], i);
+        }
+        this.coldCf = meanOfWarmRows(items);
+    }
+
+    /** Loads a SETRec model dir (validated by {@link ModelIO}). */
+    public static SetRecService load(Path dir, TextEncoder encoder) throws IOException {
+        ModelManifest manifest = ModelIO.readManifest(dir);
+        Recommender loaded = ModelIO.load(dir);
+        if (!(loaded instanceof SetRec setrec)) {
+            loaded.close();
+            throw new IOException(dir + " holds a " + manifest.type() + " model; the service needs a setrec model");
+        }
+        return new SetRecService(setrec, manifest.version(), encoder);
+    }
+
+    /**
+     * The CF input of an item without interactions: the mean of the warm items' CF embeddings, the same neutral
+     * value the cold items had in training, so a new item is ranked by its text.
+     */
+    private static float[] meanOfWarmRows(ItemInputs items) {
+        float[] mean = new float[items.cfDim()];
+        int warm = 0;
+        for (int i = 0; i < items.numItems(); i++) {
+            if (!items.cold()[i]) {
+                warm++;
+                for (int j = 0; j < mean.length; j++) {
+                    mean[j] += items.cf()[i][j];
+                }
+            }
+        }
+        for (int j = 0; j < mean.length; j++) {
+            mean[j] /= Math.max(1, warm);
+        }
+        return mean;
+    }
+
+    public String version() {
+        return version;
+    }
+
+    public int numItems() {
+        return model.numItems();
+    }
+
+    public float beta() {
+        return model.beta();
+    }
+
+    public boolean knows(String itemId) {
+        return rows.containsKey(itemId);
+    }
+
+    /**
+     * The top {@code k} items for each history (oldest first), ranked over the catalogue of {@code setting}
+     * (warm: items with interactions in the fitted data; cold: the others, including every item added since).
+     * Unknown item ids in a history are ignored; a history with no known item gets an empty list.
+     */
+    public List<List<Scored>> recommend(List<List<String>> histories, int k, Setting setting) {
+        if (k <= 0) {
+            throw new IllegalArgumentException("k must be positive");
+        }
+        List<int[]> known = new ArrayList<>(histories.size());
+        List<Integer> positions = new ArrayList<>(histories.size());
+        for (int b = 0; b < histories.size(); b++) {
+            int[] ids = histories.get(b).stream().map(rows::get).filter(r -> r != null).mapToInt(Integer::intValue)
+                    .toArray();
+            if (ids.length > 0) {
+                known.add(ids);
+                positions.add(b);
+            }
+        }
+        List<List<Scored>> out = new ArrayList<>(histories.size());
+        for (int b = 0; b < histories.size(); b++) {
+            out.add(List.of());
+        }
+        if (!known.isEmpty()) {
+            List<List<Scored>> ranked = model.topK(known, k, setting);
+            for (int i = 0; i < positions.size(); i++) {
+                out.set(positions.get(i), ranked.get(i));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Makes a new item rankable at once from its text (and, where known, a CF embedding; else the neutral mean).
+     * Adding an id that is already known changes nothing (events may be delivered twice). Returns the item's row.
+     */
+    public int addItem(String id, ItemText text, float[] cf) {
+        Integer existing = rows.get(id);
+        if (existing != null) {
+            return existing;
+        }
+        if (cf != null && cf.length != coldCf.length) {
+            throw new IllegalArgumentException("CF embedding of item " + id + " has " + cf.length + " values, the model "
+                    + "expects " + coldCf.length);
+        }
+        float[] vector = ItemTexts.embed(encoder, text);
+        synchronized (this) {
+            existing = rows.get(id);
+            if (existing != null) {
+                return existing;
+            }
+            int row = model.addItems(new ItemInputs(new String[] {id}, new float[][] {cf != null ? cf : coldCf},
+                    new float[][] {vector}, new boolean[] {true}));
+            rows.put(id, row);
+            return row;
+        }
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}
