@@ -34,6 +34,9 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--history", description = "history length in items (default ${DEFAULT-VALUE})")
     int history = EvalOptions.DEFAULT_HISTORY_LENGTH;
 
+    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu (default ${DEFAULT-VALUE})")
+    String device;
+
     @Override
     public Integer call() throws Exception {
         Split target = Split.parse(split);
@@ -42,6 +45,7 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         Dataset dataset = DatasetReader.read(data);
         Engines.pytorch();
+        Engines.useDevice(device);
         try (Recommender recommender = ModelIO.load(model)) {
             if (recommender.numItems() != dataset.numItems()) {
                 throw new IllegalArgumentException("model " + model + " was trained for " + recommender.numItems()

@@ -49,6 +49,8 @@ public final class ModelOptions {
     boolean fullAttention;
     @Option(names = "--beta", description = "SETRec: fix beta instead of choosing it on valid (1 = semantic-only)")
     Float beta;
+    @Option(names = "--cf-dropout", description = "SETRec: per step, the share of items trained with the cold fallback as CF input (default 0)")
+    Float cfDropout;
     @Option(names = "--warmup", description = "SETRec: learning-rate warm-up steps (default 100)")
     Integer warmup;
     @Option(names = "--cf-model", paramLabel = "DIR", description = "SETRec: take CF tokens from this SASRec model dir instead of training one")
@@ -72,7 +74,8 @@ public final class ModelOptions {
                 or(dropout, d.dropout()), or(history, d.maxLen()), or(semTokens, d.semTokens()), or(alpha, d.alpha()),
                 !fullAttention, or(lr, d.learningRate()), or(weightDecay, d.weightDecay()), or(warmup, d.warmupSteps()),
                 or(batchTokens, d.batchTokens()), d.reconSample(), or(maxEpochs, d.maxEpochs()),
-                or(patience, d.patience()), epochs, timeBudget, or(beta, d.fixedBeta()), or(seed, d.seed()));
+                or(patience, d.patience()), epochs, timeBudget, or(beta, d.fixedBeta()), or(cfDropout, d.cfDropout()),
+                or(seed, d.seed()));
     }
 
     Training.Options toOptions() {

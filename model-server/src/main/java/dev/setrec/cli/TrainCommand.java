@@ -29,6 +29,9 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     ModelOptions options;
 
+    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu (default ${DEFAULT-VALUE})")
+    String device;
+
     @Override
     public Integer call() throws Exception {
         Training.Fit protocol = Training.Fit.parse(fit);
@@ -36,6 +39,7 @@ final class TrainCommand implements Callable<Integer> {
         System.out.println(Training.describe(dataset));
         dataset.warnings().forEach(w -> System.out.println("warning: " + w));
         Engines.pytorch(threads);
+        System.out.println("device: " + Engines.useDevice(device));
         Training.Trained trained = Training.fit(model, dataset, protocol, options.toOptions(), System.out);
         try (var m = trained.model()) {
             ModelIO.save(m, out, trained.record());

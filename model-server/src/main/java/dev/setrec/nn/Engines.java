@@ -1,6 +1,8 @@
 package dev.setrec.nn;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 
 /**
@@ -11,6 +13,7 @@ import ai.djl.pytorch.jni.JniUtils;
  */
 public final class Engines {
     private static Engine engine;
+    private static Device device = Device.cpu();
 
     private Engines() {
     }
@@ -29,6 +32,38 @@ public final class Engines {
 
     public static Engine pytorch() {
         return pytorch(0);
+    }
+
+    /**
+     * Chooses where models live from now on: {@code cpu}, {@code gpu} (an error when PyTorch sees none) or
+     * {@code auto} (the first GPU where the CUDA build of libtorch sees one, else the CPU). The Maven build ships
+     * the CPU build, so {@code auto} means the CPU unless a CUDA libtorch is installed (see README "GPU").
+     */
+    public static synchronized Device useDevice(String choice) {
+        int gpus = pytorch().getGpuCount();
+        device = switch (choice) {
+            case "cpu" -> Device.cpu();
+            case "auto" -> gpus > 0 ? Device.gpu() : Device.cpu();
+            case "gpu" -> {
+                if (gpus == 0) {
+                    throw new IllegalArgumentException("--device gpu: PyTorch sees no GPU (the CPU build of libtorch is "
+                            + "in use, or no CUDA driver); use --device cpu or auto");
+                }
+                yield Device.gpu();
+            }
+            default -> throw new IllegalArgumentException("unknown --device '" + choice + "' (expected auto, cpu or gpu)");
+        };
+        return device;
+    }
+
+    /** The device new models are created on (the CPU unless {@link #useDevice} chose otherwise). */
+    public static synchronized Device device() {
+        return device;
+    }
+
+    /** A root manager for one model's arrays on the chosen device. */
+    public static NDManager newModelManager() {
+        return pytorch().newBaseManager(device());
     }
 
     /**

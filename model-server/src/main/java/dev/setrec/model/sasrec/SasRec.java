@@ -46,7 +46,7 @@ public final class SasRec implements Recommender {
     public SasRec(SasRecConfig config, int numItems) {
         this.config = config;
         this.numItems = numItems;
-        this.manager = Engines.pytorch().newBaseManager();
+        this.manager = Engines.newModelManager();
         this.params = new ParameterStore(manager, config.seed());
         params.normal("item.embedding", 1f / (float) Math.sqrt(config.dim()), numItems + 1L, config.dim());
         params.normal("position.embedding", 0.02f, config.maxLen(), config.dim());

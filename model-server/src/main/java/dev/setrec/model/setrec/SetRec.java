@@ -76,7 +76,7 @@ public final class SetRec implements Recommender {
         this.config = config;
         this.items = items;
         this.beta = config.hasFixedBeta() ? config.fixedBeta() : (config.semTokens() > 0 ? 0.5f : 0f);
-        this.manager = Engines.pytorch().newBaseManager();
+        this.manager = Engines.newModelManager();
         this.params = new ParameterStore(manager, config.seed());
         int d = config.dim();
         params.xavier("cf.proj.weight", d, items.cfDim());

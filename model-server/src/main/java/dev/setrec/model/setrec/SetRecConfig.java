@@ -10,15 +10,17 @@ package dev.setrec.model.setrec;
  * @param reconSample items whose text the tokenizer reconstructs per step (a random sample keeps steps cheap)
  * @param warmupSteps linear learning-rate warm-up
  * @param fixedBeta when in [0, 1]: use this beta instead of choosing it on valid (e.g. 1 = semantic-only)
+ * @param cfDropout per training step, the share of items whose CF input is replaced by the cold fallback (the warm
+ *                  mean), so that the model learns to rank items that have only their text, as cold items do
  */
 public record SetRecConfig(int dim, int heads, int blocks, int ffnDim, float dropout, int maxLen, int semTokens,
                            float alpha, boolean sparseMask, float learningRate, float weightDecay, int warmupSteps,
                            int batchTokens, int reconSample, int maxEpochs, int patience, int fixedEpochs,
-                           double timeBudgetMinutes, float fixedBeta, long seed) {
+                           double timeBudgetMinutes, float fixedBeta, float cfDropout, long seed) {
 
     public static SetRecConfig defaults() {
         return new SetRecConfig(64, 2, 2, 256, 0.3f, 50, 4, 0.7f, true, 1e-3f, 0.01f, 100, 2048, 2048, 40, 5, 0, 0,
-                -1f, 42);
+                -1f, 0f, 42);
     }
 
     public SetRecConfig {
@@ -35,13 +37,16 @@ public record SetRecConfig(int dim, int heads, int blocks, int ffnDim, float dro
         if (fixedBeta > 1) {
             throw new IllegalArgumentException("beta must be in [0, 1]");
         }
+        if (cfDropout < 0 || cfDropout >= 1) {
+            throw new IllegalArgumentException("CF dropout must be in [0, 1)");
+        }
     }
 
     /** The same configuration trained for exactly {@code epochs} epochs at a fixed beta (a refit). */
     public SetRecConfig forRefit(int epochs, float beta) {
         return new SetRecConfig(dim, heads, blocks, ffnDim, dropout, maxLen, semTokens, alpha, sparseMask, learningRate,
                 weightDecay, warmupSteps, batchTokens, reconSample, maxEpochs, patience, epochs, timeBudgetMinutes,
-                beta, seed);
+                beta, cfDropout, seed);
     }
 
     /** Queries per user: one grounded on CF tokens plus one per semantic token. */

@@ -46,7 +46,7 @@ public final class SetRecService implements AutoCloseable {
         for (int i = 0; i < items.numItems(); i++) {
             rows.put(items.ids()[i], i);
         }
-        this.coldCf = meanOfWarmRows(items);
+        this.coldCf = items.coldFallbackCf();
     }
 
     /** Loads a SETRec model dir (validated by {@link ModelIO}). */
@@ -58,27 +58,6 @@ public final class SetRecService implements AutoCloseable {
             throw new IOException(dir + " holds a " + manifest.type() + " model; the service needs a setrec model");
         }
         return new SetRecService(setrec, manifest.version(), encoder);
-    }
-
-    /**
-     * The CF input of an item without interactions: the mean of the warm items' CF embeddings, the same neutral
-     * value the cold items had in training, so a new item is ranked by its text.
-     */
-    private static float[] meanOfWarmRows(ItemInputs items) {
-        float[] mean = new float[items.cfDim()];
-        int warm = 0;
-        for (int i = 0; i < items.numItems(); i++) {
-            if (!items.cold()[i]) {
-                warm++;
-                for (int j = 0; j < mean.length; j++) {
-                    mean[j] += items.cf()[i][j];
-                }
-            }
-        }
-        for (int j = 0; j < mean.length; j++) {
-            mean[j] /= Math.max(1, warm);
-        }
-        return mean;
     }
 
     public String version() {

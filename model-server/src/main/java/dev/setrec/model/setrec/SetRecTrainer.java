@@ -49,10 +49,11 @@ public final class SetRecTrainer {
         try (NDManager inputs = model.manager().newSubManager()) {
             NDArray cf = inputs.create(SetRec.flatten(items.cf()), new Shape(items.numItems(), items.cfDim()));
             NDArray text = inputs.create(SetRec.flatten(items.text()), new Shape(items.numItems(), items.textDim()));
+            NDArray coldCf = inputs.create(items.coldFallbackCf(), new Shape(1, items.cfDim()));
             EpochLoop loop = new EpochLoop(new EpochLoop.Settings(config.maxEpochs(), config.patience(),
                     config.fixedEpochs(), config.timeBudgetMinutes(), config.batchTokens(), config.seed()), log);
             JsonObject record = loop.run(windows, model.parameters(),
-                    batch -> step(model, optimizer, batch, cf, text, sampler), () -> validate(model, validData));
+                    batch -> step(model, optimizer, batch, cf, text, coldCf, sampler), () -> validate(model, validData));
             if (record.has("best_beta")) {
                 model.setBeta(record.get("best_beta").getAsFloat());
             }
@@ -77,7 +78,7 @@ public final class SetRecTrainer {
     }
 
     private double step(SetRec model, AdamW optimizer, List<Window> batch, NDArray cfInput, NDArray textInput,
-                        Random sampler) {
+                        NDArray coldCf, Random sampler) {
         int size = batch.size();
         int width = batch.stream().mapToInt(Window::len).max().orElseThrow();
         int total = batch.stream().mapToInt(Window::len).sum();
@@ -100,9 +101,11 @@ public final class SetRecTrainer {
             model.parameters().lendTo(scope);
             cfInput.tempAttach(scope);
             textInput.tempAttach(scope);
+            coldCf.tempAttach(scope);
+            NDArray cf = config.cfDropout() > 0 ? dropCf(scope, cfInput, coldCf, sampler, n) : cfInput;
             float value;
             try (GradientCollector collector = Engines.pytorch().newGradientCollector()) {
-                SetRec.Tables tables = model.tokenize(cfInput, textInput);
+                SetRec.Tables tables = model.tokenize(cf, textInput);
                 NDArray out = model.encode(scope, tables, ids, null, size, width, true, true)
                         .reshape((long) size * width, q, d).get(scope.create(rows));          // (P, Q, d)
                 NDList kinds = new NDList(tables.cf().reshape(n, 1, d));
@@ -124,6 +127,16 @@ public final class SetRecTrainer {
             optimizer.step(learningRate(optimizer.steps()));
             return value;
         }
+    }
+
+    /** The CF inputs with a random share of rows set to the cold fallback, for this step only. */
+    private NDArray dropCf(NDManager scope, NDArray cf, NDArray coldCf, Random sampler, int n) {
+        float[] keep = new float[n];
+        for (int i = 0; i < n; i++) {
+            keep[i] = sampler.nextFloat() < config.cfDropout() ? 0f : 1f;
+        }
+        NDArray keepRows = scope.create(keep, new Shape(n, 1));
+        return cf.mul(keepRows).add(coldCf.mul(keepRows.neg().add(1f)));
     }
 
     private int[] reconSample(Random sampler, int n) {
