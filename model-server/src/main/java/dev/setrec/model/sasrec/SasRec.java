@@ -9,14 +9,13 @@ import ai.djl.nn.core.Embedding;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import dev.setrec.model.ModelManifest;
+import dev.setrec.model.PaddedHistories;
 import dev.setrec.model.Recommender;
 import dev.setrec.nn.Engines;
 import dev.setrec.nn.Layers;
 import dev.setrec.nn.ParameterStore;
 
 import java.io.IOException;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -116,28 +115,21 @@ public final class SasRec implements Recommender {
 
     @Override
     public void score(List<int[]> histories, float[] out) {
-        int batch = histories.size();
-        int width = 1;
-        for (int[] h : histories) {
-            width = Math.max(width, Math.min(h.length, config.maxLen()));
-        }
-        int[] ids = new int[batch * width];
-        int[] positions = new int[batch * width];
-        int[] last = new int[batch];
-        for (int b = 0; b < batch; b++) {
-            int[] h = histories.get(b);
-            int len = Math.min(h.length, config.maxLen());
-            if (len == 0) {
-                throw new IllegalArgumentException("history " + b + " is empty");
+        PaddedHistories batch = PaddedHistories.of(histories, config.maxLen(), numItems, paddingId());
+        int width = batch.width();
+        int[] positions = new int[batch.ids().length];
+        int[] last = new int[batch.batch()];
+        for (int b = 0; b < batch.batch(); b++) {
+            int len = batch.lengths()[b];
+            for (int t = 0; t < len; t++) {
+                positions[b * width + t] = len - 1 - t;
             }
-            fillRow(h, h.length - len, len, width, b, ids, positions);
             last[b] = b * width + len - 1;
         }
         try (NDManager scope = manager.newSubManager()) {
             params.lendTo(scope);
-            NDArray hidden = encode(scope, ids, positions, batch, width, false).get(scope.create(last));
-            FloatBuffer scores = catalogueLogits(hidden).toByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer();
-            scores.get(out, 0, batch * numItems);
+            NDArray hidden = encode(scope, batch.ids(), positions, batch.batch(), width, false).get(scope.create(last));
+            PaddedHistories.copyScores(catalogueLogits(hidden), out, batch.batch() * numItems);
         }
     }
 

@@ -13,13 +13,13 @@ import com.google.gson.JsonObject;
 import dev.setrec.eval.Setting;
 import dev.setrec.eval.TopK;
 import dev.setrec.model.ModelManifest;
+import dev.setrec.model.PaddedHistories;
 import dev.setrec.model.Recommender;
 import dev.setrec.nn.Engines;
 import dev.setrec.nn.Layers;
 import dev.setrec.nn.ParameterStore;
 
 import java.io.IOException;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -303,13 +303,13 @@ public final class SetRec implements Recommender {
             NDArray semScores = serving.sem() == null ? null : out.get(":, 1:, :")
                     .reshape(batch, (long) config.semTokens() * config.dim()).matMul(serving.sem().transpose());
             if (sem == null) {
-                copy(semScores == null ? cfScores : cfScores.mul(1 - weight).add(semScores.mul(weight)), cf, count);
+                PaddedHistories.copyScores(semScores == null ? cfScores : cfScores.mul(1 - weight).add(semScores.mul(weight)), cf, count);
             } else {
-                copy(cfScores, cf, count);
+                PaddedHistories.copyScores(cfScores, cf, count);
                 if (semScores == null) {
                     Arrays.fill(sem, 0, count, 0f);
                 } else {
-                    copy(semScores, sem, count);
+                    PaddedHistories.copyScores(semScores, sem, count);
                 }
             }
         } finally {
@@ -398,33 +398,9 @@ public final class SetRec implements Recommender {
 
     /** Encodes right-padded histories (last maxLen items each) in the serving layout: (batch, Q, d). */
     private NDArray encodeServing(NDManager scope, List<int[]> histories) {
-        int batch = histories.size();
-        int width = 1;
-        for (int[] h : histories) {
-            width = Math.max(width, Math.min(h.length, config.maxLen()));
-        }
-        int[] ids = new int[batch * width];
-        int[] lengths = new int[batch];
-        for (int b = 0; b < batch; b++) {
-            int[] h = histories.get(b);
-            int len = Math.min(h.length, config.maxLen());
-            if (len == 0) {
-                throw new IllegalArgumentException("history " + b + " is empty");
-            }
-            lengths[b] = len;
-            for (int t = 0; t < len; t++) {
-                int item = h[h.length - len + t];
-                if (item < 0 || item >= numItems()) {
-                    throw new IllegalArgumentException("item " + item + " is outside the catalogue of " + numItems());
-                }
-                ids[b * width + t] = item;
-            }
-        }
-        return encode(scope, new Tables(serving.cf(), serving.sem()), ids, lengths, batch, width, false, false);
-    }
-
-    private static void copy(NDArray scores, float[] out, int count) {
-        scores.toByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer().get(out, 0, count);
+        PaddedHistories batch = PaddedHistories.of(histories, config.maxLen(), numItems(), 0);
+        return encode(scope, new Tables(serving.cf(), serving.sem()), batch.ids(), batch.lengths(), batch.batch(),
+                batch.width(), false, false);
     }
 
     public long parameterCount() {
