@@ -73,6 +73,21 @@ public final class BenchmarksMarkdown {
                 }
             }
         }
+        List<JsonObject> withGoals = quality.stream().filter(r -> r.has("goals")).toList();
+        if (!withGoals.isEmpty()) {
+            md.append("\n## Goals (test split, fit on train)\n\n| data set | model | metric | goal | measured | met | short by | goal from |\n")
+                    .append("|---|---|---|---:|---:|---|---:|---|\n");
+            for (JsonObject r : withGoals) {
+                for (var g : r.getAsJsonArray("goals")) {
+                    JsonObject goal = g.getAsJsonObject();
+                    md.append(String.format(Locale.ROOT, "| %s | %s | %s | %.4f | %.4f | %s | %.4f | %s |\n",
+                            BenchmarkResults.text(r, "dataset"), BenchmarkResults.text(r, "model"),
+                            goal.get("metric").getAsString(), goal.get("target").getAsDouble(),
+                            goal.get("measured").getAsDouble(), goal.get("met").getAsBoolean() ? "yes" : "no",
+                            goal.get("gap").getAsDouble(), goal.get("source").getAsString()));
+                }
+            }
+        }
         if (Files.exists(notes)) {
             md.append('\n').append(Files.readString(notes));
         }

@@ -1,6 +1,7 @@
 package dev.setrec.bench;
 
 import com.google.gson.Gson;
+import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.setrec.data.Dataset;
 import dev.setrec.data.Split;
@@ -121,6 +122,10 @@ public final class QualityBenchmark {
             row.addProperty("machine", Machine.describe());
             row.addProperty("date", LocalDate.now().toString());
             row.addProperty("details", details(trained.record()));
+            JsonArray goals = Goals.check(data.name(), model.type(), variant, fit, metrics);
+            if (!goals.isEmpty()) {
+                row.add("goals", goals);
+            }
             return row;
         }
     }
