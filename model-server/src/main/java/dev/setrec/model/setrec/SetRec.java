@@ -212,6 +212,7 @@ public final class SetRec implements Recommender {
             SetMask.servingQueryRows(width, s, q, lengths[b], queryRows, b * q * t);
         }
         NDArray rows = scope.create(queryRows, new Shape(lengths.length, q, t));
+        historyRows.tempAttach(scope); // the broadcast and the concat then belong to the pass, not to the model
         return NDArrays.concat(new NDList(historyRows.broadcast(lengths.length, hist, t), rows), 1)
                 .reshape(lengths.length, 1, t, t);
     }
@@ -248,6 +249,18 @@ public final class SetRec implements Recommender {
             return first;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Lends the parameters and the serving tables to one forward pass, so that every result of an operation that
+     * starts from them (a transpose, a slice) is freed with the pass instead of piling up in the model's manager.
+     */
+    private void lendForServing(NDManager scope) {
+        params.lendTo(scope);
+        serving.cf().tempAttach(scope);
+        if (serving.sem() != null) {
+            serving.sem().tempAttach(scope);
         }
     }
 
@@ -291,13 +304,13 @@ public final class SetRec implements Recommender {
     void scoreParts(List<int[]> histories, float[] cf, float[] sem, float weight) {
         lock.lock();
         try (NDManager scope = manager.newSubManager()) {
+            lendForServing(scope);
             int batch = histories.size();
             int count = batch * numItems();
             if (cf.length < count || (sem != null && sem.length < count)) {
                 throw new IllegalArgumentException("score buffer holds " + cf.length + " floats, " + count
                         + " needed (the catalogue has " + numItems() + " items)");
             }
-            params.lendTo(scope);
             NDArray out = encodeServing(scope, histories);
             NDArray cfScores = out.get(":, 0, :").matMul(serving.cf().transpose());
             NDArray semScores = serving.sem() == null ? null : out.get(":, 1:, :")
@@ -371,7 +384,7 @@ public final class SetRec implements Recommender {
         float[] flat;
         lock.lock();
         try (NDManager scope = manager.newSubManager()) {
-            params.lendTo(scope);
+            lendForServing(scope);
             flat = encodeServing(scope, histories).toFloatArray();
         } finally {
             lock.unlock();
@@ -394,6 +407,11 @@ public final class SetRec implements Recommender {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Arrays the model's own manager holds (parameters, tables, cached masks): constant while serving. */
+    int managedArrays() {
+        return manager.getManagedArrays().size();
     }
 
     /** Encodes right-padded histories (last maxLen items each) in the serving layout: (batch, Q, d). */

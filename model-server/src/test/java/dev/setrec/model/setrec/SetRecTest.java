@@ -100,6 +100,22 @@ class SetRecTest {
     }
 
     @Test
+    void scoringLeavesNoArraysBehindInTheModel() {
+        List<int[]> histories = List.of(new int[] {1, 2, 3}, new int[] {7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17});
+        int n = model.numItems();
+        float[] cf = new float[2 * n];
+        float[] sem = new float[2 * n];
+        model.score(histories, cf);
+        int before = model.managedArrays();
+        for (int i = 0; i < 5; i++) {
+            model.score(histories, cf);
+            model.scoreParts(histories, cf, sem, 0f);
+            model.queryOutputs(histories);
+        }
+        assertEquals(before, model.managedArrays(), "native arrays leaked per forward pass");
+    }
+
+    @Test
     void reconstructionLossFalls() {
         float after = model.reconstructionLossOfAllItems();
         assertTrue(after < 0.5f * reconBefore, "reconstruction MSE " + reconBefore + " -> " + after);
