@@ -49,7 +49,7 @@ final class BenchCommand {
             Path target = out != null ? out : home;
             Path resultsFile = target.resolve("benchmarks/results.json");
             BenchmarkResults results = BenchmarkResults.read(resultsFile);
-            String command = "./setrec bench quality " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+            String command = "./setrec " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
             Engines.pytorch();
             QualityBenchmark bench = new QualityBenchmark(command.strip(), System.out);
             for (String name : datasets) {
