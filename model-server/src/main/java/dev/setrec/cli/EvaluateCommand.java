@@ -8,8 +8,8 @@ import dev.setrec.eval.EvalReport;
 import dev.setrec.eval.Evaluator;
 import dev.setrec.model.ModelIO;
 import dev.setrec.model.Recommender;
-import dev.setrec.nn.Engines;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -34,8 +34,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--history", description = "history length in items (default ${DEFAULT-VALUE})")
     int history = EvalOptions.DEFAULT_HISTORY_LENGTH;
 
-    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu (default ${DEFAULT-VALUE})")
-    String device;
+    @Mixin
+    EngineOptions engine;
 
     @Override
     public Integer call() throws Exception {
@@ -44,8 +44,7 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--split must be valid or test");
         }
         Dataset dataset = DatasetReader.read(data);
-        Engines.pytorch();
-        Engines.useDevice(device);
+        engine.start();
         try (Recommender recommender = ModelIO.load(model)) {
             if (recommender.numItems() != dataset.numItems()) {
                 throw new IllegalArgumentException("model " + model + " was trained for " + recommender.numItems()

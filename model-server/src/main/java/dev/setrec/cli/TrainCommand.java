@@ -4,7 +4,6 @@ import dev.setrec.data.Dataset;
 import dev.setrec.data.DatasetReader;
 import dev.setrec.model.ModelIO;
 import dev.setrec.model.Training;
-import dev.setrec.nn.Engines;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,13 +23,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--fit", defaultValue = "train",
             description = "train (paper protocol) or train+valid (refit; needs --epochs) (default ${DEFAULT-VALUE})")
     String fit;
-    @Option(names = "--threads", description = "intra-op threads (default: one per core)")
-    int threads = 0;
     @Mixin
     ModelOptions options;
 
-    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu (default ${DEFAULT-VALUE})")
-    String device;
+    @Mixin
+    EngineOptions engine;
 
     @Override
     public Integer call() throws Exception {
@@ -38,8 +35,7 @@ final class TrainCommand implements Callable<Integer> {
         Dataset dataset = DatasetReader.read(data);
         System.out.println(Training.describe(dataset));
         dataset.warnings().forEach(w -> System.out.println("warning: " + w));
-        Engines.pytorch(threads);
-        System.out.println("device: " + Engines.useDevice(device));
+        System.out.println("device: " + engine.start());
         Training.Trained trained = Training.fit(model, dataset, protocol, options.toOptions(), System.out);
         try (var m = trained.model()) {
             ModelIO.save(m, out, trained.record());
