@@ -22,8 +22,14 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -189,26 +195,30 @@ class SetRecTest {
     @Test
     void recommendingGoesOnWhileItemsAreAdded(@TempDir Path dir) throws Exception {
         ModelIO.save(model, dir, record);
-        Map<String, float[]> texts = new java.util.HashMap<>();
+        Map<String, float[]> texts = new HashMap<>();
         for (int i = 0; i < 30; i++) {
             texts.put("Item " + i + ".", twins.text[i % twins.text.length]);
         }
         try (SetRecService service = SetRecService.load(dir, new TableEncoder(texts, twins.text[0].length))) {
-            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
-            java.util.concurrent.Future<Integer> readers = pool.submit(() -> {
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            // The reader scores before the first add and until the last one, so the two really overlap.
+            CountDownLatch readerRunning = new CountDownLatch(1);
+            Future<Integer> readers = pool.submit(() -> {
                 int calls = 0;
-                while (service.numItems() < twins.data.numItems() + 30) {
+                do {
                     List<List<SetRecService.Scored>> r = service.recommend(
                             List.of(List.of("1", "2"), List.of("5")), 10, Setting.ALL);
                     assertEquals(10, r.get(0).size());
                     calls++;
-                }
+                    readerRunning.countDown();
+                } while (service.numItems() < twins.data.numItems() + 30);
                 return calls;
             });
+            assertTrue(readerRunning.await(60, TimeUnit.SECONDS), "reader started");
             for (int i = 0; i < 30; i++) {
                 service.addItem("added-" + i, new ItemText("", "Item " + i, "", "", ""), null);
             }
-            assertTrue(readers.get(60, java.util.concurrent.TimeUnit.SECONDS) > 0);
+            assertTrue(readers.get(60, TimeUnit.SECONDS) > 0);
             pool.shutdown();
             List<String> cold = service.recommend(List.of(List.of("1")), twins.warm + 30, Setting.COLD).get(0)
                     .stream().map(SetRecService.Scored::itemId).toList();
