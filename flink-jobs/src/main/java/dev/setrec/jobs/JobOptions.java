@@ -1,0 +1,112 @@
+package dev.setrec.jobs;
+
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The job's typed options. They come from a properties file and/or command-line flags, both as {@code key=value}
+ * with the keys below; Flink's own options (parallelism.default, execution.checkpointing.interval, ...) may be set
+ * the same way and reach the execution environment unchanged.
+ */
+public final class JobOptions {
+    public static final ConfigOption<String> BOOTSTRAP_SERVERS = ConfigOptions.key("setrec.kafka.bootstrap-servers")
+            .stringType().defaultValue("localhost:9092").withDescription("Kafka brokers");
+    public static final ConfigOption<String> GROUP_ID = ConfigOptions.key("setrec.kafka.group-id")
+            .stringType().defaultValue("setrec-recommendations").withDescription("consumer group of the job's sources");
+    public static final ConfigOption<String> INTERACTIONS_TOPIC = ConfigOptions.key("setrec.topic.interactions")
+            .stringType().defaultValue("interactions");
+    public static final ConfigOption<String> ITEMS_TOPIC = ConfigOptions.key("setrec.topic.items")
+            .stringType().defaultValue("items");
+    public static final ConfigOption<String> RECOMMENDATIONS_TOPIC = ConfigOptions.key("setrec.topic.recommendations")
+            .stringType().defaultValue("recommendations");
+    public static final ConfigOption<String> DEAD_LETTERS_TOPIC = ConfigOptions.key("setrec.topic.dead-letters")
+            .stringType().defaultValue("dead-letters");
+    public static final ConfigOption<DeliveryGuarantee> DELIVERY = ConfigOptions.key("setrec.kafka.delivery")
+            .enumType(DeliveryGuarantee.class).defaultValue(DeliveryGuarantee.AT_LEAST_ONCE)
+            .withDescription("AT_LEAST_ONCE or EXACTLY_ONCE (transactions committed on checkpoints)");
+    public static final ConfigOption<Duration> TRANSACTION_TIMEOUT = ConfigOptions.key("setrec.kafka.transaction-timeout")
+            .durationType().defaultValue(Duration.ofMinutes(10))
+            .withDescription("must stay below the broker's transaction.max.timeout.ms (15 min by default)");
+    public static final ConfigOption<String> MODEL_DIR = ConfigOptions.key("setrec.model.dir")
+            .stringType().noDefaultValue().withDescription("the SETRec model directory every task manager loads");
+    public static final ConfigOption<String> DEVICE = ConfigOptions.key("setrec.model.device")
+            .stringType().defaultValue("auto").withDescription("auto, cpu or gpu");
+    public static final ConfigOption<Integer> MODEL_THREADS = ConfigOptions.key("setrec.model.threads")
+            .intType().defaultValue(0).withDescription("PyTorch threads per task manager; 0 = all cores");
+    public static final ConfigOption<Integer> HISTORY_LENGTH = ConfigOptions.key("setrec.history.length")
+            .intType().defaultValue(50).withDescription("items kept per user (the model's history length)");
+    public static final ConfigOption<Duration> HISTORY_TTL = ConfigOptions.key("setrec.history.ttl")
+            .durationType().defaultValue(Duration.ofDays(30)).withDescription("a quiet user's history is dropped after this");
+    public static final ConfigOption<Integer> TOP_K = ConfigOptions.key("setrec.recommend.k")
+            .intType().defaultValue(20).withDescription("items per recommendation");
+    public static final ConfigOption<Boolean> EXCLUDE_SEEN = ConfigOptions.key("setrec.recommend.exclude-seen")
+            .booleanType().defaultValue(true).withDescription("leave the user's history out of the ranking");
+    public static final ConfigOption<Integer> BATCH_SIZE = ConfigOptions.key("setrec.batch.max-size")
+            .intType().defaultValue(64).withDescription("most requests merged into one forward pass");
+    public static final ConfigOption<Duration> BATCH_WAIT = ConfigOptions.key("setrec.batch.max-wait")
+            .durationType().defaultValue(Duration.ofMillis(5))
+            .withDescription("longest a request waits for its batch to fill");
+    public static final ConfigOption<Duration> SCORING_TIMEOUT = ConfigOptions.key("setrec.scoring.timeout")
+            .durationType().defaultValue(Duration.ofSeconds(1))
+            .withDescription("after this the popularity fallback answers");
+    public static final ConfigOption<Integer> IN_FLIGHT = ConfigOptions.key("setrec.scoring.capacity")
+            .intType().defaultValue(512).withDescription("requests in flight per scoring subtask (backpressure beyond)");
+    public static final ConfigOption<Duration> OUT_OF_ORDERNESS = ConfigOptions.key("setrec.watermark.out-of-orderness")
+            .durationType().defaultValue(Duration.ofSeconds(5));
+    public static final ConfigOption<Duration> IDLENESS = ConfigOptions.key("setrec.watermark.idleness")
+            .durationType().defaultValue(Duration.ofSeconds(30))
+            .withDescription("a Kafka partition without data stops holding back the watermark after this");
+
+    private JobOptions() {
+    }
+
+    /** Every option of this class, for help texts and for checking that keys exist. */
+    public static List<ConfigOption<?>> all() {
+        List<ConfigOption<?>> all = new ArrayList<>();
+        for (var field : JobOptions.class.getFields()) {
+            if (field.getType() == ConfigOption.class) {
+                try {
+                    all.add((ConfigOption<?>) field.get(null));
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return all;
+    }
+
+    /** A properties file's entries, then the overrides on top; unknown setrec.* keys are refused (typos). */
+    public static Configuration load(Path propertiesFile, Map<String, String> overrides) throws IOException {
+        Properties properties = new Properties();
+        if (propertiesFile != null) {
+            try (Reader in = Files.newBufferedReader(propertiesFile)) {
+                properties.load(in);
+            }
+        }
+        properties.putAll(overrides);
+        List<String> known = all().stream().map(ConfigOption::key).toList();
+        for (String key : properties.stringPropertyNames()) {
+            if (key.startsWith("setrec.") && !known.contains(key)) {
+                throw new IllegalArgumentException("unknown option " + key + "; known: " + String.join(", ", known));
+            }
+        }
+        Map<String, String> entries = new HashMap<>();
+        for (String key : properties.stringPropertyNames()) {
+            entries.put(key, properties.getProperty(key));
+        }
+        return Configuration.fromMap(entries);
+    }
+}

@@ -1,0 +1,96 @@
+package dev.setrec.jobs;
+
+import dev.setrec.jobs.functions.RawRecordDeserializer;
+import dev.setrec.jobs.records.RawRecord;
+import dev.setrec.schemas.AvroCodec;
+import dev.setrec.schemas.DeadLetter;
+import dev.setrec.schemas.Recommendation;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
+
+/** The job's Kafka sources and sinks, configured from {@link JobOptions}. */
+public final class KafkaIo implements RecommendationJob.Sources, RecommendationJob.Sinks {
+    private final ReadableConfig options;
+
+    public KafkaIo(ReadableConfig options) {
+        this.options = options;
+    }
+
+    @Override
+    public DataStream<RawRecord> interactions(StreamExecutionEnvironment env) {
+        return source(env, options.get(JobOptions.INTERACTIONS_TOPIC));
+    }
+
+    @Override
+    public DataStream<RawRecord> items(StreamExecutionEnvironment env) {
+        return source(env, options.get(JobOptions.ITEMS_TOPIC));
+    }
+
+    private DataStream<RawRecord> source(StreamExecutionEnvironment env, String topic) {
+        KafkaSource<RawRecord> source = KafkaSource.<RawRecord>builder()
+                .setBootstrapServers(options.get(JobOptions.BOOTSTRAP_SERVERS))
+                .setTopics(topic)
+                .setGroupId(options.get(JobOptions.GROUP_ID))
+                // first start: from the earliest event, so nothing published before the job is lost; later: committed
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(
+                        org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new RawRecordDeserializer())
+                .setProperty("isolation.level", "read_committed")
+                .build();
+        // timestamps are the Kafka record timestamps; watermarks per partition, idle partitions do not stall them
+        WatermarkStrategy<RawRecord> watermarks = WatermarkStrategy
+                .<RawRecord>forBoundedOutOfOrderness(options.get(JobOptions.OUT_OF_ORDERNESS))
+                .withIdleness(options.get(JobOptions.IDLENESS));
+        return env.fromSource(source, watermarks, topic + " source").uid(topic + "-source");
+    }
+
+    @Override
+    public Sink<Recommendation> recommendations() {
+        return sink(options.get(JobOptions.RECOMMENDATIONS_TOPIC), AvroCodec.of(Recommendation.class),
+                Recommendation::getUserId);
+    }
+
+    @Override
+    public Sink<DeadLetter> deadLetters() {
+        return sink(options.get(JobOptions.DEAD_LETTERS_TOPIC), AvroCodec.of(DeadLetter.class),
+                letter -> letter.getSourceTopic() + "-" + letter.getSourcePartition());
+    }
+
+    private <T extends SpecificRecord> Sink<T> sink(String topic, AvroCodec<T> codec,
+                                                   SerializableKey<T> key) {
+        DeliveryGuarantee delivery = options.get(JobOptions.DELIVERY);
+        var builder = KafkaSink.<T>builder()
+                .setBootstrapServers(options.get(JobOptions.BOOTSTRAP_SERVERS))
+                .setRecordSerializer(KafkaRecordSerializationSchema.<T>builder()
+                        .setTopic(topic)
+                        .setKeySerializationSchema((SerializationSchema<T>) record ->
+                                key.apply(record).getBytes(StandardCharsets.UTF_8))
+                        .setValueSerializationSchema((SerializationSchema<T>) codec::encode)
+                        .build())
+                .setDeliveryGuarantee(delivery)
+                .setProperty("transaction.timeout.ms",
+                        Long.toString(options.get(JobOptions.TRANSACTION_TIMEOUT).toMillis()));
+        if (delivery == DeliveryGuarantee.EXACTLY_ONCE) {
+            builder.setTransactionalIdPrefix(options.get(JobOptions.GROUP_ID) + "-" + topic);
+        }
+        return builder.build();
+    }
+
+    /** A key extractor that Flink can ship with the job graph. */
+    @FunctionalInterface
+    interface SerializableKey<T> extends Function<T, String>, java.io.Serializable {
+    }
+}

@@ -1,0 +1,117 @@
+package dev.setrec.jobs.scoring;
+
+import dev.setrec.data.ItemText;
+import dev.setrec.eval.Setting;
+import dev.setrec.jobs.records.Ranking;
+import dev.setrec.model.setrec.SetRecService;
+import dev.setrec.nn.Engines;
+import dev.setrec.schemas.ItemEvent;
+import dev.setrec.text.MiniLmEncoder;
+import dev.setrec.text.TextEncoder;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** SETRec inside the task manager, on DJL (GPU where the CUDA build of PyTorch is present, else CPU). */
+public final class InProcessSetRec implements SetRecOperator {
+    private final SetRecService service;
+    private final TextEncoder encoder;
+
+    public InProcessSetRec(SetRecService service, TextEncoder encoder) {
+        this.service = service;
+        this.encoder = encoder;
+    }
+
+    /** A factory for the model dir {@code modelDir}, loaded with the project's MiniLM text encoder. */
+    public static Factory factory(Path modelDir, String device, int threads) {
+        return new DirFactory(modelDir.toAbsolutePath().normalize().toString(), device, threads);
+    }
+
+    private record DirFactory(String modelDir, String device, int threads) implements Factory {
+        @Override
+        public String key() {
+            return "in-process:" + modelDir;
+        }
+
+        @Override
+        public SetRecOperator create() throws Exception {
+            Engines.pytorch(threads);
+            Engines.useDevice(device);
+            TextEncoder encoder = new MiniLmEncoder();
+            try {
+                return new InProcessSetRec(SetRecService.load(Path.of(modelDir), encoder), encoder);
+            } catch (Exception e) {
+                encoder.close();
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public List<Ranking> recommend(List<String[]> histories, int k, boolean excludeSeen) {
+        int longest = 0;
+        List<List<String>> asLists = new ArrayList<>(histories.size());
+        for (String[] history : histories) {
+            asLists.add(Arrays.asList(history));
+            longest = Math.max(longest, history.length);
+        }
+        // ask for enough extra items that k remain once the seen ones are dropped
+        int wanted = excludeSeen ? k + longest : k;
+        List<List<SetRecService.Scored>> ranked = service.recommend(asLists, Math.min(wanted, service.numItems()),
+                Setting.ALL);
+        List<Ranking> out = new ArrayList<>(ranked.size());
+        for (int b = 0; b < ranked.size(); b++) {
+            out.add(toRanking(ranked.get(b), k, excludeSeen ? histories.get(b) : null));
+        }
+        return out;
+    }
+
+    private static Ranking toRanking(List<SetRecService.Scored> scored, int k, String[] seen) {
+        Set<String> skip = seen == null ? Set.of() : new HashSet<>(Arrays.asList(seen));
+        String[] ids = new String[Math.min(k, scored.size())];
+        float[] scores = new float[ids.length];
+        int n = 0;
+        for (SetRecService.Scored s : scored) {
+            if (n == ids.length) {
+                break;
+            }
+            if (!skip.contains(s.itemId())) {
+                ids[n] = s.itemId();
+                scores[n++] = s.score();
+            }
+        }
+        return new Ranking(n == ids.length ? ids : Arrays.copyOf(ids, n), n == ids.length ? scores
+                : Arrays.copyOf(scores, n), false);
+    }
+
+    @Override
+    public boolean knows(String itemId) {
+        return service.knows(itemId);
+    }
+
+    @Override
+    public void addItem(ItemEvent item) {
+        // the item's description takes the place of the data sets' keywords in the text rules
+        ItemText text = new ItemText("", item.getTitle(), String.join(" > ", item.getCategories()), item.getBrand(),
+                item.getDescription());
+        service.addItem(item.getItemId(), text, null);
+    }
+
+    @Override
+    public String modelVersion() {
+        return service.version();
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            service.close();
+        } finally {
+            encoder.close();
+        }
+    }
+}

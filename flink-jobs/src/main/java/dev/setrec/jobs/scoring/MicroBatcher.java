@@ -1,0 +1,136 @@
+package dev.setrec.jobs.scoring;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Merges single requests into batches for one model call: a batch closes when it holds {@code maxBatch} requests or
+ * {@code maxWait} after its first request arrived, whichever comes first, and runs on one worker thread while the
+ * next batch fills. The queue is bounded: a request that finds it full fails at once instead of waiting.
+ *
+ * @param <Q> request type
+ * @param <R> result type
+ */
+public final class MicroBatcher<Q, R> implements AutoCloseable {
+    /** Ranks one batch: returns one result per request, in order. */
+    @FunctionalInterface
+    public interface BatchFunction<Q, R> {
+        List<R> apply(List<Q> batch) throws Exception;
+    }
+
+    private record Pending<Q, R>(Q request, CompletableFuture<R> result) {
+    }
+
+    private final int maxBatch;
+    private final long maxWaitNanos;
+    private final BatchFunction<Q, R> function;
+    private final Consumer<Integer> batchSizes;
+    private final BlockingQueue<Pending<Q, R>> queue;
+    private final Thread worker;
+    private volatile boolean running = true;
+
+    /**
+     * @param batchSizes told the size of every batch run (for metrics)
+     */
+    public MicroBatcher(String name, int maxBatch, Duration maxWait, int queueCapacity, BatchFunction<Q, R> function,
+                        Consumer<Integer> batchSizes) {
+        if (maxBatch < 1 || queueCapacity < 1 || maxWait.isNegative()) {
+            throw new IllegalArgumentException("max batch and queue capacity must be positive, max wait not negative");
+        }
+        this.maxBatch = maxBatch;
+        this.maxWaitNanos = maxWait.toNanos();
+        this.function = function;
+        this.batchSizes = batchSizes;
+        this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        this.worker = new Thread(this::run, name);
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    public CompletableFuture<R> submit(Q request) {
+        CompletableFuture<R> result = new CompletableFuture<>();
+        if (!running) {
+            result.completeExceptionally(new RejectedExecutionException("batcher is closed"));
+        } else if (!queue.offer(new Pending<>(request, result))) {
+            result.completeExceptionally(new RejectedExecutionException("batch queue is full (" + queue.size() + ")"));
+        }
+        return result;
+    }
+
+    private void run() {
+        List<Pending<Q, R>> batch = new ArrayList<>(maxBatch);
+        List<Q> requests = new ArrayList<>(maxBatch);
+        while (running) {
+            try {
+                Pending<Q, R> first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                long deadline = System.nanoTime() + maxWaitNanos;
+                while (batch.size() < maxBatch) {
+                    queue.drainTo(batch, maxBatch - batch.size());
+                    long left = deadline - System.nanoTime();
+                    if (batch.size() >= maxBatch || left <= 0) {
+                        break;
+                    }
+                    Pending<Q, R> next = queue.poll(left, TimeUnit.NANOSECONDS);
+                    if (next != null) {
+                        batch.add(next);
+                    }
+                }
+                runBatch(batch, requests);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } finally {
+                batch.clear();
+                requests.clear();
+            }
+        }
+        failAll(new RejectedExecutionException("batcher closed"));
+    }
+
+    private void runBatch(List<Pending<Q, R>> batch, List<Q> requests) {
+        for (Pending<Q, R> p : batch) {
+            requests.add(p.request());
+        }
+        batchSizes.accept(batch.size());
+        try {
+            List<R> results = function.apply(requests);
+            if (results.size() != batch.size()) {
+                throw new IllegalStateException("batch function returned " + results.size() + " results for "
+                        + batch.size() + " requests");
+            }
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).result().complete(results.get(i));
+            }
+        } catch (Exception | Error e) {
+            for (Pending<Q, R> p : batch) {
+                p.result().completeExceptionally(e);
+            }
+        }
+    }
+
+    private void failAll(Exception cause) {
+        Pending<Q, R> p;
+        while ((p = queue.poll()) != null) {
+            p.result().completeExceptionally(cause);
+        }
+    }
+
+    /** Stops taking requests; the batch in progress finishes, queued requests fail (their callers fall back). */
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        worker.join(10_000);
+        failAll(new RejectedExecutionException("batcher closed"));
+    }
+}

@@ -1,0 +1,73 @@
+package dev.setrec.jobs.scoring;
+
+import dev.setrec.jobs.records.Ranking;
+import dev.setrec.schemas.ItemEvent;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A stand-in model for tests about state and routing, not about ranking: it knows a fixed catalogue plus whatever
+ * is onboarded, and "ranks" a history as the history reversed (newest first).
+ */
+public final class FixedCatalogue implements SetRecOperator {
+    private final Set<String> known = ConcurrentHashMap.newKeySet();
+
+    FixedCatalogue(Set<String> items) {
+        known.addAll(items);
+    }
+
+    public static Factory factory(String name, String... items) {
+        return new CatalogueFactory(name, List.of(items));
+    }
+
+    private record CatalogueFactory(String name, List<String> items) implements Factory {
+        @Override
+        public String key() {
+            return "fixed:" + name;
+        }
+
+        @Override
+        public SetRecOperator create() {
+            return new FixedCatalogue(Set.copyOf(items));
+        }
+    }
+
+    @Override
+    public List<Ranking> recommend(List<String[]> histories, int k, boolean excludeSeen) {
+        List<Ranking> out = new ArrayList<>();
+        for (String[] h : histories) {
+            String[] ids = new String[Math.min(k, h.length)];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = h[h.length - 1 - i];
+            }
+            float[] scores = new float[ids.length];
+            Arrays.fill(scores, 1f);
+            out.add(new Ranking(ids, scores, false));
+        }
+        return out;
+    }
+
+    @Override
+    public boolean knows(String itemId) {
+        return known.contains(itemId);
+    }
+
+    @Override
+    public void addItem(ItemEvent item) {
+        known.add(item.getItemId());
+    }
+
+    @Override
+    public String modelVersion() {
+        return "fixed";
+    }
+
+    @Override
+    public void close() {
+        known.clear();
+    }
+}
