@@ -1,6 +1,8 @@
 package dev.setrec.model.setrec;
 
 import java.util.Arrays;
+import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
  * What SETRec knows of each catalogue row: its external id, its frozen CF embedding (cfDim), its text embedding
@@ -60,6 +62,22 @@ public record ItemInputs(String[] ids, float[][] cf, float[][] text, boolean[] c
             mean[j] /= Math.max(1, warm);
         }
         return mean;
+    }
+
+    /** The catalogue without the rows whose ids are in {@code drop}, order kept. */
+    public ItemInputs without(Set<String> drop) {
+        int[] keep = IntStream.range(0, numItems()).filter(i -> !drop.contains(ids[i])).toArray();
+        String[] keptIds = new String[keep.length];
+        float[][] keptCf = new float[keep.length][];
+        float[][] keptText = new float[keep.length][];
+        boolean[] keptCold = new boolean[keep.length];
+        for (int j = 0; j < keep.length; j++) {
+            keptIds[j] = ids[keep[j]];
+            keptCf[j] = cf[keep[j]];
+            keptText[j] = text[keep[j]];
+            keptCold[j] = cold[keep[j]];
+        }
+        return new ItemInputs(keptIds, keptCf, keptText, keptCold);
     }
 
     public ItemInputs append(ItemInputs more) {

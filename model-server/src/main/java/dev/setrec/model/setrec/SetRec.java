@@ -98,6 +98,18 @@ public final class SetRec implements Recommender {
         refreshServingTables();
     }
 
+    /**
+     * The same trained network over another catalogue. No parameter belongs to an item row (items enter through
+     * their CF and text inputs), so any catalogue with inputs of the same widths is ranked as this model would.
+     */
+    public SetRec withCatalogue(ItemInputs catalogue) {
+        SetRec copy = new SetRec(config, catalogue);
+        copy.params.restore(params.snapshot());
+        copy.beta = beta;
+        copy.refreshServingTables();
+        return copy;
+    }
+
     public SetRecConfig config() {
         return config;
     }
@@ -110,7 +122,7 @@ public final class SetRec implements Recommender {
         return manager;
     }
 
-    ItemInputs items() {
+    public ItemInputs items() {
         return items;
     }
 

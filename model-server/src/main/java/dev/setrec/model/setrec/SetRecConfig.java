@@ -49,6 +49,13 @@ public record SetRecConfig(int dim, int heads, int blocks, int ffnDim, float dro
                 beta, cfDropout, seed);
     }
 
+    /** The same configuration with another epoch limit and time budget (early stopping stays on). */
+    public SetRecConfig withBudget(int maxEpochs, double timeBudgetMinutes) {
+        return new SetRecConfig(dim, heads, blocks, ffnDim, dropout, maxLen, semTokens, alpha, sparseMask, learningRate,
+                weightDecay, warmupSteps, batchTokens, reconSample, maxEpochs, patience, fixedEpochs, timeBudgetMinutes,
+                fixedBeta, cfDropout, seed);
+    }
+
     /** Queries per user: one grounded on CF tokens plus one per semantic token. */
     public int queries() {
         return 1 + semTokens;

@@ -106,6 +106,24 @@ class SetRecTest {
     }
 
     @Test
+    void aSmallerCatalogueRanksTheRemainingItemsExactlyAsBefore() {
+        List<int[]> histories = List.of(new int[] {1, 2, 3});
+        int n = twins.data.numItems();
+        float[] full = new float[n];
+        model.score(histories, full);
+        try (SetRec smaller = model.withCatalogue(model.items().without(java.util.Set.of("0", "5")))) {
+            assertEquals(n - 2, smaller.numItems());
+            float[] scores = new float[n - 2];
+            // rows shift once "0" is gone: items 1, 2, 3 are rows 0, 1, 2 of the smaller catalogue
+            smaller.score(List.of(new int[] {0, 1, 2}), scores);
+            for (int row = 0; row < n - 2; row++) {
+                int original = Integer.parseInt(smaller.items().ids()[row]);
+                assertEquals(full[original], scores[row], 1e-5, "item " + original);
+            }
+        }
+    }
+
+    @Test
     void scoringLeavesNoArraysBehindInTheModel() {
         List<int[]> histories = List.of(new int[] {1, 2, 3}, new int[] {7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17});
         int n = model.numItems();

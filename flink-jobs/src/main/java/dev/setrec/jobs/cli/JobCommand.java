@@ -1,0 +1,85 @@
+package dev.setrec.jobs.cli;
+
+import dev.setrec.jobs.JobOptions;
+import dev.setrec.jobs.KafkaIo;
+import dev.setrec.jobs.LocalFlink;
+import dev.setrec.jobs.RecommendationJob;
+import dev.setrec.jobs.kafka.Topics;
+import dev.setrec.jobs.scoring.InProcessSetRec;
+import dev.setrec.model.ModelIO;
+import dev.setrec.model.ModelManifest;
+import dev.setrec.model.setrec.SetRec;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** Runs the recommendation job in this process (a local Flink cluster) against an external Kafka. */
+@Command(name = "job", mixinStandardHelpOptions = true,
+        description = "Run the streaming recommendation job against a Kafka cluster (until Ctrl-C).")
+final class JobCommand implements Callable<Integer> {
+    @Option(names = "--bootstrap-servers", required = true, description = "Kafka brokers, host:port[,host:port]")
+    String bootstrapServers;
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "a SETRec model dir")
+    Path model;
+    @Option(names = "--properties", paramLabel = "FILE", description = "job options as key=value lines")
+    Path properties;
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "one job or Flink option (repeatable; wins over --properties)")
+    Map<String, String> overrides = new LinkedHashMap<>();
+    @Option(names = "--exactly-once", description = "Kafka transactions committed on checkpoints (default at-least-once)")
+    boolean exactlyOnce;
+    @Option(names = "--parallelism", defaultValue = "2", description = "parallel subtasks (default ${DEFAULT-VALUE})")
+    int parallelism;
+    @Option(names = "--checkpoint-dir", defaultValue = "checkpoints", paramLabel = "DIR",
+            description = "where Flink checkpoints go (default ${DEFAULT-VALUE})")
+    Path checkpoints;
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, String> flags = new LinkedHashMap<>(overrides);
+        flags.put(JobOptions.BOOTSTRAP_SERVERS.key(), bootstrapServers);
+        if (exactlyOnce) {
+            flags.put(JobOptions.DELIVERY.key(), DeliveryGuarantee.EXACTLY_ONCE.name());
+        }
+        Configuration options = JobOptions.load(properties, flags);
+        requireSetRecModel(model);
+        Topics.ensure(bootstrapServers, topics(options, parallelism), Duration.ofSeconds(30));
+        StreamExecutionEnvironment env = LocalFlink.environment(LocalFlink.configuration(options, checkpoints,
+                parallelism));
+        KafkaIo kafka = new KafkaIo(options);
+        RecommendationJob.build(env, options, InProcessSetRec.factory(model, options.get(JobOptions.DEVICE),
+                options.get(JobOptions.MODEL_THREADS)), kafka, kafka);
+        System.out.println("setrec job: " + bootstrapServers + ", model " + model + ", "
+                + options.get(JobOptions.DELIVERY) + "; Ctrl-C stops it");
+        env.execute("setrec-recommendations");
+        return 0;
+    }
+
+    /** Fails before anything starts when the dir is not a valid SETRec model (the job would restart on it). */
+    static ModelManifest requireSetRecModel(Path dir) throws IOException {
+        ModelManifest manifest = ModelIO.readManifest(dir);
+        if (!SetRec.TYPE.equals(manifest.type())) {
+            throw new IllegalArgumentException(dir + " holds a " + manifest.type() + " model; the job serves setrec");
+        }
+        return manifest;
+    }
+
+    /** The job's four topics, each with as many partitions as subtasks so that all of them get work. */
+    static Map<String, Integer> topics(Configuration options, int partitions) {
+        Map<String, Integer> topics = new LinkedHashMap<>();
+        for (String topic : List.of(options.get(JobOptions.INTERACTIONS_TOPIC), options.get(JobOptions.ITEMS_TOPIC),
+                options.get(JobOptions.RECOMMENDATIONS_TOPIC), options.get(JobOptions.DEAD_LETTERS_TOPIC))) {
+            topics.put(topic, partitions);
+        }
+        return topics;
+    }
+}

@@ -1,0 +1,188 @@
+package dev.setrec.jobs.cli;
+
+import dev.setrec.data.Dataset;
+import dev.setrec.data.DatasetReader;
+import dev.setrec.jobs.JobOptions;
+import dev.setrec.jobs.KafkaIo;
+import dev.setrec.jobs.LocalFlink;
+import dev.setrec.jobs.RecommendationJob;
+import dev.setrec.jobs.kafka.EmbeddedKafka;
+import dev.setrec.jobs.kafka.Topics;
+import dev.setrec.jobs.quickstart.ItemTitles;
+import dev.setrec.jobs.quickstart.LiveFigures;
+import dev.setrec.jobs.quickstart.LiveView;
+import dev.setrec.jobs.quickstart.ReplayPlan;
+import dev.setrec.jobs.quickstart.Replayer;
+import dev.setrec.jobs.quickstart.StatusBoard;
+import dev.setrec.jobs.scoring.InProcessSetRec;
+import dev.setrec.model.ModelIO;
+import dev.setrec.model.ModelManifest;
+import dev.setrec.model.Training;
+import dev.setrec.model.sasrec.SasRecConfig;
+import dev.setrec.model.setrec.SetRec;
+import dev.setrec.nn.Engines;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The embedded default: an in-process Kafka broker, the recommendation job on a local Flink cluster with RocksDB
+ * state, the toys model (trained once, quickly, when there is none), the held-back interactions replayed as live
+ * events, cold items published first, and a live console view of what comes out.
+ */
+@Command(name = "quickstart", mixinStandardHelpOptions = true,
+        description = "Run the streaming job on the embedded default: in-process Kafka, local Flink, the toys model.")
+final class QuickstartCommand implements Callable<Integer> {
+    @Option(names = "--data", paramLabel = "DIR", description = "data dir (default: ../shared/data/setrec/toys next to the repo)")
+    Path data;
+    @Option(names = "--model", paramLabel = "DIR", description = "serve this SETRec model dir instead of the quick one")
+    Path model;
+    @Option(names = "--rate", defaultValue = "200", description = "replayed events per second, 0 = as fast as possible (default ${DEFAULT-VALUE})")
+    double rate;
+    @Option(names = "--cold-items", defaultValue = "20", description = "cold items the model does not know until their item event (default ${DEFAULT-VALUE})")
+    int coldItems;
+    @Option(names = "--bad-every", defaultValue = "500", description = "send a broken message every N events, 0 = never (default ${DEFAULT-VALUE})")
+    int badEvery;
+    @Option(names = "--exactly-once", description = "Kafka transactions (recommendations then appear per checkpoint)")
+    boolean exactlyOnce;
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "a job or Flink option (repeatable)")
+    Map<String, String> overrides = new LinkedHashMap<>();
+
+    @Override
+    public Integer call() throws Exception {
+        Path home = Path.of(System.getProperty("setrec.home", "."));
+        Dataset dataset = DatasetReader.read(data != null ? data : home.resolve("../shared/data/setrec/toys").normalize());
+        System.out.println("data: " + Training.describe(dataset));
+        Path modelDir = model != null ? model : quickModel(home, dataset);
+        JobCommand.requireSetRecModel(modelDir);
+        ReplayPlan plan = ReplayPlan.of(dataset, 42, coldItems);
+
+        Path work = Files.createTempDirectory("setrec-quickstart");
+        CountDownLatch stopped = new CountDownLatch(1);
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            Path serving = servingCopyWithout(modelDir, plan.heldBackItemIds(), work.resolve("model"));
+            Map<String, String> flags = new LinkedHashMap<>(overrides);
+            flags.put(JobOptions.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
+            if (exactlyOnce) {
+                flags.put(JobOptions.DELIVERY.key(), DeliveryGuarantee.EXACTLY_ONCE.name());
+            }
+            Configuration options = JobOptions.load(null, flags);
+            Topics.ensure(kafka.bootstrapServers(), JobCommand.topics(options, 2), Duration.ofSeconds(30));
+            JobClient job = startJob(options, serving, work.resolve("checkpoints"));
+            System.out.println("job running: Kafka " + kafka.bootstrapServers() + ", Flink local (parallelism 2, "
+                    + "RocksDB), " + options.get(JobOptions.DELIVERY) + "; replaying " + plan.events().size()
+                    + " interactions at " + (rate > 0 ? rate + "/s" : "full speed") + ", " + plan.heldBackItems().size()
+                    + " cold items onboarded first. Ctrl-C stops.");
+            Replayer replayer = Replayer.start(Replayer.producer(kafka.bootstrapServers()), plan,
+                    Replayer.Settings.defaults().withEventsPerSecond(rate).withBadEvery(badEvery));
+            LiveFigures figures = new LiveFigures(replayer.ledger(), plan.heldBackItemIds(),
+                    LiveFigures.DEFAULT_LATENCY_WINDOW);
+            LiveView view = LiveView.start(kafka.bootstrapServers(), options.get(JobOptions.RECOMMENDATIONS_TOPIC),
+                    options.get(JobOptions.DEAD_LETTERS_TOPIC), figures, StatusBoard.forConsole(System.out,
+                            ItemTitles.of(dataset)));
+            Thread onCtrlC = new Thread(() -> {
+                replayer.close();
+                awaitQuietly(stopped);
+            });
+            Runtime.getRuntime().addShutdownHook(onCtrlC);
+            try {
+                replayer.awaitDone(Duration.ofDays(1));
+                replayer.failure().ifPresent(e -> System.out.println("replay stopped: " + e));
+                awaitLastRecommendations(figures);
+            } finally {
+                view.close();
+                replayer.close();
+                job.cancel().get();
+                stopped.countDown();
+            }
+        } finally {
+            deleteTree(work);
+        }
+        return 0;
+    }
+
+    /** The quick toys model: trained once (a few minutes, with progress) into models/, reused afterwards. */
+    private static Path quickModel(Path home, Dataset dataset) throws IOException {
+        Path dir = home.resolve("models").resolve(dataset.name() + "-setrec-quick");
+        if (Files.exists(dir.resolve(ModelManifest.FILE))) {
+            System.out.println("model: " + dir + " (delete it to retrain; ./setrec train makes a better one)");
+            return dir;
+        }
+        System.out.println("no model at " + dir + ": training a quick SETRec (SASRec CF tokens first; a few minutes)");
+        Engines.pytorch();
+        Training.Options defaults = Training.Options.defaults();
+        SasRecConfig sasrec = defaults.sasrec().withEpochs(20, 0);
+        Training.Options quick = new Training.Options(sasrec, defaults.setrec().withBudget(6, 4),
+                defaults.cfSource(), null, null);
+        Training.Trained trained = Training.fit(SetRec.TYPE, dataset, Training.Fit.TRAIN, quick, System.out);
+        try (var m = trained.model()) {
+            ModelIO.save(m, dir, trained.record());
+        }
+        return dir;
+    }
+
+    /** A copy of the model that does not know the held-back cold items: they arrive as item events instead. */
+    private static Path servingCopyWithout(Path modelDir, Set<String> heldBack, Path out) throws IOException {
+        ModelManifest manifest = ModelIO.readManifest(modelDir);
+        try (SetRec full = (SetRec) ModelIO.load(modelDir);
+             SetRec serving = full.withCatalogue(full.items().without(heldBack))) {
+            var training = manifest.training().deepCopy();
+            training.addProperty("quickstart_held_back_items", heldBack.size());
+            ModelIO.save(serving, out, training);
+        }
+        return out;
+    }
+
+    private static JobClient startJob(Configuration options, Path model, Path checkpoints) throws Exception {
+        StreamExecutionEnvironment env = LocalFlink.environment(LocalFlink.configuration(options, checkpoints, 2));
+        KafkaIo kafka = new KafkaIo(options);
+        RecommendationJob.build(env, options, InProcessSetRec.factory(model, options.get(JobOptions.DEVICE),
+                options.get(JobOptions.MODEL_THREADS)), kafka, kafka);
+        return env.executeAsync("setrec-quickstart");
+    }
+
+    /** Waits until no new recommendation arrived for two seconds (the last events are still being scored). */
+    private static void awaitLastRecommendations(LiveFigures figures) throws InterruptedException {
+        long last = -1;
+        while (true) {
+            long now = figures.snapshot(System.currentTimeMillis()).recommendations();
+            if (now == last) {
+                return;
+            }
+            last = now;
+            Thread.sleep(2_000);
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(20, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

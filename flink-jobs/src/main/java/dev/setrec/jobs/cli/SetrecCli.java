@@ -1,0 +1,20 @@
+package dev.setrec.jobs.cli;
+
+import dev.setrec.cli.Main;
+import picocli.CommandLine;
+
+/** The full ./setrec command line: the model commands of model-server plus the streaming ones (quickstart, job). */
+public final class SetrecCli {
+    private SetrecCli() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        return Main.commandLine()
+                .addSubcommand("quickstart", new QuickstartCommand())
+                .addSubcommand("job", new JobCommand());
+    }
+}

@@ -1,0 +1,133 @@
+package dev.setrec.jobs.quickstart;
+
+import dev.setrec.schemas.AvroCodec;
+import dev.setrec.schemas.BadRecordException;
+import dev.setrec.schemas.DeadLetter;
+import dev.setrec.schemas.Recommendation;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Watches the job's output on its own thread: consumes the recommendations and dead-letters topics from their
+ * start (a fresh consumer group each time, read_committed as any downstream reader), feeds {@link LiveFigures},
+ * and has the {@link StatusBoard} draw them about once a second. {@link #close()} stops it and draws the summary.
+ */
+public final class LiveView implements AutoCloseable {
+    private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
+    private static final long RENDER_EVERY_MILLIS = 1_000;
+
+    private final Consumer<byte[], byte[]> consumer;
+    private final String recommendationsTopic;
+    private final String deadLettersTopic;
+    private final LiveFigures figures;
+    private final StatusBoard board;
+    private final AvroCodec<Recommendation> recommendationCodec = AvroCodec.of(Recommendation.class);
+    private final AvroCodec<DeadLetter> deadLetterCodec = AvroCodec.of(DeadLetter.class);
+    private final Thread thread;
+    private volatile boolean stopping;
+    private volatile RuntimeException failure;
+    private boolean closed;
+
+    private LiveView(Consumer<byte[], byte[]> consumer, String recommendationsTopic, String deadLettersTopic,
+                     LiveFigures figures, StatusBoard board) {
+        this.consumer = consumer;
+        this.recommendationsTopic = recommendationsTopic;
+        this.deadLettersTopic = deadLettersTopic;
+        this.figures = figures;
+        this.board = board;
+        this.thread = new Thread(this::run, "setrec-live-view");
+        thread.setDaemon(true);
+    }
+
+    public static LiveView start(String bootstrapServers, String recommendationsTopic, String deadLettersTopic,
+                                 LiveFigures figures, StatusBoard board) {
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG, "setrec-live-view-" + UUID.randomUUID(),
+                ConsumerConfig.CLIENT_ID_CONFIG, "setrec-live-view",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        LiveView view = new LiveView(new KafkaConsumer<>(config, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer()), recommendationsTopic, deadLettersTopic, figures, board);
+        view.thread.start();
+        return view;
+    }
+
+    public LiveFigures figures() {
+        return figures;
+    }
+
+    /** Why the view stopped watching before it was closed, if it did. */
+    public Optional<RuntimeException> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    /** Stops consuming and draws the summary. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        stopping = true;
+        consumer.wakeup();
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        board.summary(figures.snapshot(System.currentTimeMillis()));
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run() {
+        try (consumer) {
+            consumer.subscribe(List.of(recommendationsTopic, deadLettersTopic));
+            long nextRender = 0;
+            while (!stopping) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL_TIMEOUT);
+                long arrival = System.currentTimeMillis();
+                for (ConsumerRecord<byte[], byte[]> record : records) {
+                    accept(record, arrival);
+                }
+                if (arrival >= nextRender) {
+                    board.render(figures, arrival);
+                    nextRender = arrival + RENDER_EVERY_MILLIS;
+                }
+            }
+        } catch (WakeupException e) {
+            // close() wakes the consumer up: the normal way out
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+    }
+
+    private void accept(ConsumerRecord<byte[], byte[]> record, long arrivalMillis) {
+        try {
+            if (record.topic().equals(recommendationsTopic)) {
+                figures.recommendation(recommendationCodec.decode(record.value()), arrivalMillis);
+            } else if (record.topic().equals(deadLettersTopic)) {
+                figures.deadLetter(deadLetterCodec.decode(record.value()));
+            }
+        } catch (BadRecordException e) {
+            figures.unreadable();
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package dev.setrec.jobs.quickstart;
+
+import dev.setrec.data.Dataset;
+import dev.setrec.data.ItemText;
+import dev.setrec.data.Split;
+import dev.setrec.schemas.ItemEvent;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * What the quickstart replays, decided up front and without Kafka: the held-back interactions of a data set (every
+ * valid one, then every test one) as a stream of live events, each with the user's next item as the ground truth
+ * for online Recall@10, and a few cold items the served model must learn about from their ItemEvent.
+ *
+ * <p>Within a split the events are a seeded uniform shuffle of (user, position) slots: the k-th slot of a user gets
+ * that user's k-th item, so each user's own order is kept while users interleave. A round-robin over a shuffled
+ * user order would also keep the order, but it emits one event of every user in the first round and leaves the end
+ * of the split to the few heaviest users; the slot shuffle spreads each user's events over the whole split, as in
+ * real traffic. The data split is by global time, so replaying all valid events before all test events keeps time.
+ */
+public final class ReplayPlan {
+    public static final int DEFAULT_HELD_BACK_COLD_ITEMS = 20;
+    /** How the data set joins a category path; held-back items carry the path's levels, the job joins them back. */
+    public static final String CATEGORY_SEPARATOR = " > ";
+    private static final Pattern CATEGORY_SPLIT = Pattern.compile(Pattern.quote(CATEGORY_SEPARATOR));
+    private static final List<Split> REPLAYED = List.of(Split.VALID, Split.TEST);
+
+    /** One interaction to replay; {@code nextItemId} is the same user's next item in the plan, null for the last. */
+    public record Event(String userId, String itemId, String nextItemId) {
+    }
+
+    /**
+     * A cold item the served model does not know until its ItemEvent arrives. Categories are the levels of the data
+     * set's category path: the list is the structured form a catalogue feed sends, and joining it with
+     * {@link #CATEGORY_SEPARATOR} gives back exactly the text the model's other items were embedded from.
+     */
+    public record HeldBackItem(String itemId, String title, List<String> categories, String brand,
+                               String description) {
+        public HeldBackItem {
+            categories = List.copyOf(categories);
+        }
+
+        public ItemEvent toItemEvent(Instant eventTime) {
+            return ItemEvent.newBuilder()
+                    .setItemId(itemId)
+                    .setTitle(title)
+                    .setCategories(new ArrayList<>(categories))
+                    .setBrand(brand)
+                    .setDescription(description)
+                    .setEventTime(eventTime)
+                    .build();
+        }
+    }
+
+    private final List<Event> events;
+    private final List<HeldBackItem> heldBackItems;
+    private final Set<String> heldBackItemIds;
+
+    private ReplayPlan(List<Event> events, List<HeldBackItem> heldBackItems) {
+        this.events = events;
+        this.heldBackItems = heldBackItems;
+        Set<String> ids = new LinkedHashSet<>();
+        heldBackItems.forEach(item -> ids.add(item.itemId()));
+        this.heldBackItemIds = Collections.unmodifiableSet(ids);
+    }
+
+    public static ReplayPlan of(Dataset dataset, long seed) {
+        return of(dataset, seed, DEFAULT_HELD_BACK_COLD_ITEMS);
+    }
+
+    /** The same data set, seed and count always give the same plan. */
+    public static ReplayPlan of(Dataset dataset, long seed, int heldBackColdItems) {
+        if (heldBackColdItems < 0) {
+            throw new IllegalArgumentException("heldBackColdItems must be >= 0, got " + heldBackColdItems);
+        }
+        Random random = new Random(seed);
+        List<int[]> userItems = new ArrayList<>(); // {user, item} in replay order
+        for (Split split : REPLAYED) {
+            userItems.addAll(interleave(dataset, split, random));
+        }
+        return new ReplayPlan(withNextItems(dataset, userItems),
+                chooseHeldBack(dataset, userItems, random, heldBackColdItems));
+    }
+
+    public List<Event> events() {
+        return events;
+    }
+
+    public List<HeldBackItem> heldBackItems() {
+        return heldBackItems;
+    }
+
+    public Set<String> heldBackItemIds() {
+        return heldBackItemIds;
+    }
+
+    /** External item ids are the data set's row numbers, as the model's item ids. */
+    private static String itemId(int itemRow) {
+        return Integer.toString(itemRow);
+    }
+
+    private static List<int[]> interleave(Dataset dataset, Split split, Random random) {
+        List<Integer> slots = new ArrayList<>();
+        for (int user = 0; user < dataset.numUsers(); user++) {
+            slots.addAll(Collections.nCopies(dataset.sequence(user, split).length, user));
+        }
+        Collections.shuffle(slots, random);
+        int[] position = new int[dataset.numUsers()];
+        List<int[]> userItems = new ArrayList<>(slots.size());
+        for (int user : slots) {
+            userItems.add(new int[] {user, dataset.sequence(user, split)[position[user]++]});
+        }
+        return userItems;
+    }
+
+    private static List<Event> withNextItems(Dataset dataset, List<int[]> userItems) {
+        Event[] events = new Event[userItems.size()];
+        String[] nextOfUser = new String[dataset.numUsers()];
+        for (int i = events.length - 1; i >= 0; i--) {
+            int user = userItems.get(i)[0];
+            String item = itemId(userItems.get(i)[1]);
+            events[i] = new Event(dataset.userExternalId(user), item, nextOfUser[user]);
+            nextOfUser[user] = item;
+        }
+        return List.of(events);
+    }
+
+    /** A seeded choice among the cold items that are replayed and have text to onboard them from, by id. */
+    private static List<HeldBackItem> chooseHeldBack(Dataset dataset, List<int[]> userItems, Random random,
+                                                     int count) {
+        ItemText[] texts = dataset.itemTexts().orElse(new ItemText[0]);
+        boolean[] replayed = new boolean[dataset.numItems()];
+        userItems.forEach(userItem -> replayed[userItem[1]] = true);
+        List<Integer> candidates = new ArrayList<>();
+        for (int item = 0; item < texts.length; item++) {
+            if (replayed[item] && dataset.isCold(item) && !texts[item].isEmpty()) {
+                candidates.add(item);
+            }
+        }
+        Collections.shuffle(candidates, random);
+        List<Integer> chosen = new ArrayList<>(candidates.subList(0, Math.min(count, candidates.size())));
+        Collections.sort(chosen);
+        return chosen.stream().map(item -> heldBackItem(item, texts[item])).toList();
+    }
+
+    private static HeldBackItem heldBackItem(int item, ItemText text) {
+        List<String> categories = text.categories().isEmpty()
+                ? List.of()
+                : List.of(CATEGORY_SPLIT.split(text.categories()));
+        return new HeldBackItem(itemId(item), text.title(), categories, text.brand(), text.keywords());
+    }
+}

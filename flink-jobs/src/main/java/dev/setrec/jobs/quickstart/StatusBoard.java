@@ -1,0 +1,113 @@
+package dev.setrec.jobs.quickstart;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Draws the live figures on the console. Like the project's progress bar, it redraws in place on an interactive
+ * console (System.console() present), with a sample recommendation scrolling above the block every few seconds;
+ * otherwise (a pipe, a log file) it prints the block and a sample every 10 seconds, so logs stay short.
+ */
+public final class StatusBoard {
+    private static final long INTERACTIVE_SAMPLE_EVERY_MILLIS = 5_000;
+    private static final long PLAIN_EVERY_MILLIS = 10_000;
+    private static final int SAMPLE_ITEMS = 3;
+    private static final String CLEAR_TO_END_OF_LINE = "\u001b[K";
+
+    private final PrintStream out;
+    private final ItemTitles titles;
+    private final boolean interactive;
+    private int linesOnScreen; // of the block drawn last, to be redrawn in place
+    private long nextPlainPrint;
+    private long nextSample;
+
+    public StatusBoard(PrintStream out, ItemTitles titles, boolean interactive) {
+        this.out = out;
+        this.titles = titles;
+        this.interactive = interactive;
+    }
+
+    /** A board on {@code out} that is interactive when the JVM has a console. */
+    public static StatusBoard forConsole(PrintStream out, ItemTitles titles) {
+        return new StatusBoard(out, titles, System.console() != null);
+    }
+
+    /** Called about once a second: draws the figures when it is time to. */
+    public void render(LiveFigures figures, long nowMillis) {
+        if (!interactive && nowMillis < nextPlainPrint) {
+            return;
+        }
+        nextPlainPrint = nowMillis + PLAIN_EVERY_MILLIS;
+        List<String> scrolled = new ArrayList<>();
+        if (nowMillis >= nextSample) {
+            figures.latestSample().ifPresent(sample -> scrolled.add(sampleLine(sample)));
+            nextSample = nowMillis + (interactive ? INTERACTIVE_SAMPLE_EVERY_MILLIS : PLAIN_EVERY_MILLIS);
+        }
+        draw(scrolled, lines(figures.snapshot(nowMillis)));
+    }
+
+    /** The final figures, in place of the live block. */
+    public void summary(LiveFigures.Snapshot snapshot) {
+        List<String> block = new ArrayList<>();
+        block.add("summary:");
+        block.addAll(lines(snapshot));
+        draw(List.of(), block);
+        linesOnScreen = 0;
+    }
+
+    private static List<String> lines(LiveFigures.Snapshot s) {
+        String latency = s.latencySamples() == 0 ? "latency -"
+                : format("latency p50 %,d ms, p99 %,d ms (last %,d)", s.latencyP50Millis(), s.latencyP99Millis(),
+                        s.latencySamples());
+        String recall = s.withNextItem() == 0 ? "Recall@10 -"
+                : format("Recall@10 %.4f (%,d of %,d with a next item)", s.recallAt10(), s.hitsAt10(),
+                        s.withNextItem());
+        return List.of(
+                format("replay   %,d/%,d events sent, %,d broken messages | %d/%d cold items onboarded",
+                        s.eventsSent(), s.plannedEvents(), s.badMessagesSent(), s.coldItemsOnboarded(),
+                        s.coldItemsHeldBack()),
+                format("recs     %,d (%.1f/s) | %s | %,d fallbacks", s.recommendations(),
+                        s.recommendationsPerSecond(), latency, s.fallbacks()),
+                format("quality  %s | cold: %d/%d items in a top 10, %,d/%,d next-item hits", recall,
+                        s.coldItemsRecommended(), s.coldItemsHeldBack(), s.coldHits(), s.coldTargets()),
+                format("dead     %,d letters%s%s", s.deadLetters(), byReason(s.deadLettersByReason()),
+                        s.unreadable() == 0 ? "" : format(" | %,d unreadable", s.unreadable())));
+    }
+
+    String sampleLine(LiveFigures.Sample sample) {
+        String top = sample.topItemIds().stream().limit(SAMPLE_ITEMS).map(titles::shortTitle)
+                .collect(Collectors.joining(" | "));
+        return "user " + sample.userId() + " after " + titles.shortTitle(sample.afterItemId()) + " -> " + top;
+    }
+
+    private static String byReason(Map<String, Long> byReason) {
+        return byReason.isEmpty() ? "" : ": " + byReason.entrySet().stream()
+                .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
+    }
+
+    /** Lines that scroll, then the block; on a console the previous block is overwritten. */
+    private void draw(List<String> scrolled, List<String> block) {
+        StringBuilder sb = new StringBuilder();
+        if (interactive && linesOnScreen > 0) {
+            sb.append("\r\u001b[").append(linesOnScreen).append('A'); // back to the block's first line
+        }
+        String endOfLine = (interactive ? CLEAR_TO_END_OF_LINE : "") + System.lineSeparator();
+        for (String line : scrolled) {
+            sb.append(line).append(endOfLine);
+        }
+        for (String line : block) {
+            sb.append(line).append(endOfLine);
+        }
+        linesOnScreen = block.size();
+        out.print(sb);
+        out.flush();
+    }
+
+    private static String format(String pattern, Object... args) {
+        return String.format(Locale.ROOT, pattern, args);
+    }
+}
