@@ -8,7 +8,9 @@ import dev.setrec.schemas.Recommendation;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -78,7 +80,7 @@ public final class KafkaIo implements RecommendationJob.Sources, RecommendationJ
                         .setTopic(topic)
                         .setKeySerializationSchema((SerializationSchema<T>) record ->
                                 key.apply(record).getBytes(StandardCharsets.UTF_8))
-                        .setValueSerializationSchema((SerializationSchema<T>) codec::encode)
+                        .setValueSerializationSchema(new AvroValue<>(codec))
                         .build())
                 .setDeliveryGuarantee(delivery)
                 .setProperty("transaction.timeout.ms",
@@ -87,6 +89,30 @@ public final class KafkaIo implements RecommendationJob.Sources, RecommendationJ
             builder.setTransactionalIdPrefix(options.get(JobOptions.GROUP_ID) + "-" + topic);
         }
         return builder.build();
+    }
+
+    /**
+     * The record as Avro single-object encoding. A class that names its type, not a lambda: KafkaSink reads the
+     * value type for its lineage when the job is built, and fails the build on a lambda (InvalidTypesException).
+     */
+    private static final class AvroValue<T extends SpecificRecord> implements SerializationSchema<T>,
+            ResultTypeQueryable<T> {
+        private static final long serialVersionUID = 1L;
+        private final AvroCodec<T> codec;
+
+        AvroValue(AvroCodec<T> codec) {
+            this.codec = codec;
+        }
+
+        @Override
+        public byte[] serialize(T record) {
+            return codec.encode(record);
+        }
+
+        @Override
+        public TypeInformation<T> getProducedType() {
+            return TypeInformation.of(codec.type());
+        }
     }
 
     /** A key extractor that Flink can ship with the job graph. */
