@@ -36,7 +36,7 @@ public final class JobOptions {
             .stringType().defaultValue("dead-letters");
     public static final ConfigOption<DeliveryGuarantee> DELIVERY = ConfigOptions.key("setrec.kafka.delivery")
             .enumType(DeliveryGuarantee.class).defaultValue(DeliveryGuarantee.AT_LEAST_ONCE)
-            .withDescription("AT_LEAST_ONCE or EXACTLY_ONCE (transactions committed on checkpoints)");
+            .withDescription("at-least-once or exactly-once (Kafka transactions committed on checkpoints)");
     public static final ConfigOption<Duration> TRANSACTION_TIMEOUT = ConfigOptions.key("setrec.kafka.transaction-timeout")
             .durationType().defaultValue(Duration.ofMinutes(10))
             .withDescription("must stay below the broker's transaction.max.timeout.ms (15 min by default)");
@@ -63,7 +63,10 @@ public final class JobOptions {
             .durationType().defaultValue(Duration.ofSeconds(1))
             .withDescription("after this the popularity fallback answers");
     public static final ConfigOption<Integer> IN_FLIGHT = ConfigOptions.key("setrec.scoring.capacity")
-            .intType().defaultValue(512).withDescription("requests in flight per scoring subtask (backpressure beyond)");
+            .intType().defaultValue(128)
+            // small enough that a full queue drains well within the timeout: overload becomes backpressure on the
+            // Kafka source (lag), not a flood of fallbacks
+            .withDescription("requests in flight per scoring subtask (backpressure beyond)");
     public static final ConfigOption<Duration> OUT_OF_ORDERNESS = ConfigOptions.key("setrec.watermark.out-of-orderness")
             .durationType().defaultValue(Duration.ofSeconds(5));
     public static final ConfigOption<Duration> IDLENESS = ConfigOptions.key("setrec.watermark.idleness")

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -17,6 +18,8 @@ import java.util.stream.Collectors;
 public final class BenchmarksMarkdown {
     private static final String[] SETTINGS = {"all", "warm", "cold"};
     private static final String[] METRICS = {"recall@5", "recall@10", "ndcg@5", "ndcg@10"};
+    private static final Map<String, String> STREAMING_LABELS = Map.of("events_per_s", "events/s", "p99_ms", "p99 ms",
+            "item_onboard_max_ms", "item onboarding max ms");
 
     private BenchmarksMarkdown() {
     }
@@ -88,10 +91,75 @@ public final class BenchmarksMarkdown {
                 }
             }
         }
+        appendStreaming(md, results.all().stream()
+                .filter(r -> "streaming".equals(BenchmarkResults.text(r, "benchmark")))
+                .sorted(Comparator.comparing((JsonObject r) -> BenchmarkResults.text(r, "dataset"))
+                        .thenComparing(r -> BenchmarkResults.text(r, "variant")))
+                .toList());
         if (Files.exists(notes)) {
             md.append('\n').append(Files.readString(notes));
         }
         Files.writeString(markdown, md.toString());
+    }
+
+    /** One table per data set (a row per delivery mode), then the streaming targets, met or missed by how much. */
+    private static void appendStreaming(StringBuilder md, List<JsonObject> streaming) {
+        for (String dataset : streaming.stream().map(r -> BenchmarkResults.text(r, "dataset")).distinct().toList()) {
+            md.append("\n## Streaming: ").append(dataset).append("\n\n")
+                    .append("The job on an in-process Kafka broker and a local Flink cluster, fed with the data set's ")
+                    .append("held-back interactions. Events/s: recommendations per second with events published flat ")
+                    .append("out, between the first and the last tenth of them to arrive (in brackets: those the model ")
+                    .append("scored, the others are fallbacks). Latency: arrival at a reader ")
+                    .append("minus the Kafka timestamp of the triggering event, at the offered load. Onboarding: from a ")
+                    .append("new item's event to the first recommendation triggered by an interaction on it. Fallback ")
+                    .append("share: popularity rankings in place of the model's (scoring timed out, failed or was ")
+                    .append("full) among the recommendations.\n\n")
+                    .append("| mode | events/s (by the model) | p50 ms | p99 ms | item onboarding ms (median / max) | offered events/s ")
+                    .append("| fallback share (flat out / at load) | command | machine | date |\n")
+                    .append("|---|---:|---:|---:|---:|---:|---:|---|---|---|\n");
+            for (JsonObject r : streaming) {
+                if (!dataset.equals(BenchmarkResults.text(r, "dataset"))) {
+                    continue;
+                }
+                JsonObject m = r.getAsJsonObject("metrics");
+                md.append(String.format(Locale.ROOT, "| %s | %.1f (%.1f) | %d | %d | %d / %d | %.1f | %.4f / %.4f | `%s` | %s | %s |\n",
+                        BenchmarkResults.text(r, "variant"), m.get("events_per_s").getAsDouble(),
+                        m.get("model_events_per_s").getAsDouble(),
+                        m.get("p50_ms").getAsLong(), m.get("p99_ms").getAsLong(), m.get("item_onboard_ms").getAsLong(),
+                        m.get("item_onboard_max_ms").getAsLong(), m.get("offered_per_s").getAsDouble(),
+                        m.get("throughput_fallback_share").getAsDouble(), m.get("fallback_share").getAsDouble(),
+                        BenchmarkResults.text(r, "command"), BenchmarkResults.text(r, "machine"),
+                        BenchmarkResults.text(r, "date")));
+            }
+            md.append("\nHow each row was made:\n\n");
+            for (JsonObject r : streaming) {
+                if (dataset.equals(BenchmarkResults.text(r, "dataset"))) {
+                    md.append("- ").append(BenchmarkResults.text(r, "variant")).append(": ")
+                            .append(BenchmarkResults.text(r, "details")).append('\n');
+                }
+            }
+        }
+        List<JsonObject> withTargets = streaming.stream().filter(r -> r.has("targets")).toList();
+        if (withTargets.isEmpty()) {
+            return;
+        }
+        md.append("\n## Streaming targets\n\n| data set | mode | target | measured | met | missed by | target from |\n")
+                .append("|---|---|---|---:|---|---:|---|\n");
+        for (JsonObject r : withTargets) {
+            for (var t : r.getAsJsonArray("targets")) {
+                JsonObject target = t.getAsJsonObject();
+                String metric = target.get("metric").getAsString();
+                String format = metric.endsWith("_ms") ? "%.0f" : "%.1f";
+                md.append(String.format(Locale.ROOT, "| %s | %s | %s %s " + format + " | " + format + " | %s | "
+                                + format + " | %s |\n",
+                        BenchmarkResults.text(r, "dataset"), BenchmarkResults.text(r, "variant"),
+                        STREAMING_LABELS.getOrDefault(metric, metric),
+                        "at_least".equals(target.get("comparison").getAsString()) ? "≥" : "≤",
+                        target.get("target").getAsDouble(), target.get("measured").getAsDouble(),
+                        target.get("met").getAsBoolean() ? "yes" : "no", target.get("gap").getAsDouble(),
+                        target.get("source").getAsString()));
+            }
+        }
     }
 
     private static String orDash(String s) {

@@ -1,6 +1,7 @@
 package dev.setrec.bench;
 
 import com.google.gson.Gson;
+import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.setrec.model.Training;
 import org.junit.jupiter.api.Test;
@@ -43,6 +44,49 @@ class BenchmarksTest {
         return r;
     }
 
+    /** A streaming row as ./setrec bench streaming writes it, with a met and a missed target. */
+    static JsonObject streamingRow(String mode, double eventsPerSecond, long p99Millis) {
+        JsonObject metrics = new JsonObject();
+        metrics.addProperty("events_per_s", eventsPerSecond);
+        metrics.addProperty("model_events_per_s", 0.9 * eventsPerSecond);
+        metrics.addProperty("p50_ms", 43);
+        metrics.addProperty("p99_ms", p99Millis);
+        metrics.addProperty("item_onboard_ms", 318);
+        metrics.addProperty("item_onboard_max_ms", 1207);
+        metrics.addProperty("offered_per_s", 998.7);
+        metrics.addProperty("fallback_share", 0.0012);
+        metrics.addProperty("throughput_fallback_share", 0.0345);
+        JsonObject r = new JsonObject();
+        r.addProperty("benchmark", "streaming");
+        r.addProperty("dataset", "toys");
+        r.addProperty("model", "setrec");
+        r.addProperty("variant", mode);
+        r.add("metrics", metrics);
+        JsonArray targets = new JsonArray();
+        targets.add(target("events_per_s", "at_least", 1000, eventsPerSecond, Math.max(0, 1000 - eventsPerSecond),
+                "streaming issue: 2 cores"));
+        targets.add(target("item_onboard_max_ms", "at_most", 1000, 1207, 207, "streaming issue: within a second"));
+        r.add("targets", targets);
+        r.addProperty("command", "./setrec bench streaming --events 20000 --rate 1000 --seconds 20");
+        r.addProperty("machine", "2 cores (Some CPU @ 2.20GHz), 23 GiB RAM, no GPU used, Java 17.0.13, Linux");
+        r.addProperty("date", "2026-11-26");
+        r.addProperty("details", "checkpoints every 1000 ms; throughput: 20000 events flat out");
+        return r;
+    }
+
+    private static JsonObject target(String metric, String comparison, double target, double measured, double gap,
+                                     String source) {
+        JsonObject t = new JsonObject();
+        t.addProperty("metric", metric);
+        t.addProperty("comparison", comparison);
+        t.addProperty("target", target);
+        t.addProperty("measured", measured);
+        t.addProperty("met", gap == 0);
+        t.addProperty("gap", gap);
+        t.addProperty("source", source);
+        return t;
+    }
+
     @Test
     void aNewResultReplacesTheOneWithTheSameKeyAndSurvivesARoundTrip(@TempDir Path dir) throws IOException {
         BenchmarkResults results = new BenchmarkResults();
@@ -63,17 +107,27 @@ class BenchmarksTest {
         BenchmarkResults results = new BenchmarkResults();
         results.put(row("sasrec", "full", 0.0142));
         results.put(row("setrec", "full", 0.0175));
+        results.put(streamingRow("exactly_once", 812.4, 1534));
+        results.put(streamingRow("at_least_once", 1123.6, 187));
         Path md = dir.resolve("BENCHMARKS.md");
         BenchmarksMarkdown.write(results, md, dir.resolve("absent-notes.md"));
         String markdown = Files.readString(md);
         String json = new Gson().toJson(results.all());
         assertTrue(markdown.contains("| sasrec | full | train |"), markdown);
         assertTrue(markdown.contains("| toys | setrec | all recall@10 | 0.0189 | 0.0175 | no | 0.0014 |"), markdown);
-        Matcher numbers = Pattern.compile("\\b\\d+\\.\\d+\\b").matcher(markdown);
+        assertTrue(markdown.contains("| at_least_once | 1123.6 (1011.2) | 43 | 187 | 318 / 1207 | 998.7 | 0.0345 / 0.0012 | "
+                + "`./setrec bench streaming --events 20000 --rate 1000 --seconds 20` |"), markdown);
+        assertTrue(markdown.indexOf("| at_least_once |") < markdown.indexOf("| exactly_once |"), markdown);
+        assertTrue(markdown.contains("| toys | exactly_once | events/s ≥ 1000.0 | 812.4 | no | 187.6 |"), markdown);
+        assertTrue(markdown.contains("| toys | at_least_once | item onboarding max ms ≤ 1000 | 1207 | no | 207 |"),
+                markdown);
+        // every number, integers too (ms, dates, the command's arguments), not only those with decimals
+        Pattern number = Pattern.compile("(?<![\\w.])\\d+(\\.\\d+)?(E-?\\d+)?");
+        Matcher numbers = number.matcher(markdown);
         while (numbers.find()) {
             double value = Double.parseDouble(numbers.group());
             boolean found = false;
-            Matcher inJson = Pattern.compile("-?\\d+\\.\\d+(E-?\\d+)?").matcher(json);
+            Matcher inJson = number.matcher(json);
             while (inJson.find() && !found) {
                 found = Math.abs(Double.parseDouble(inJson.group()) - value) < 0.00005 + value * 1e-3;
             }

@@ -48,7 +48,7 @@ final class JobCommand implements Callable<Integer> {
         Map<String, String> flags = new LinkedHashMap<>(overrides);
         flags.put(JobOptions.BOOTSTRAP_SERVERS.key(), bootstrapServers);
         if (exactlyOnce) {
-            flags.put(JobOptions.DELIVERY.key(), DeliveryGuarantee.EXACTLY_ONCE.name());
+            flags.put(JobOptions.DELIVERY.key(), DeliveryGuarantee.EXACTLY_ONCE.toString());
         }
         Configuration options = JobOptions.load(properties, flags);
         requireSetRecModel(model);

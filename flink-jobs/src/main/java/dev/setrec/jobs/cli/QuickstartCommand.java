@@ -3,28 +3,19 @@ package dev.setrec.jobs.cli;
 import dev.setrec.data.Dataset;
 import dev.setrec.data.DatasetReader;
 import dev.setrec.jobs.JobOptions;
-import dev.setrec.jobs.KafkaIo;
-import dev.setrec.jobs.LocalFlink;
-import dev.setrec.jobs.RecommendationJob;
 import dev.setrec.jobs.kafka.EmbeddedKafka;
-import dev.setrec.jobs.kafka.Topics;
 import dev.setrec.jobs.quickstart.ItemTitles;
 import dev.setrec.jobs.quickstart.LiveFigures;
 import dev.setrec.jobs.quickstart.LiveView;
 import dev.setrec.jobs.quickstart.ReplayPlan;
 import dev.setrec.jobs.quickstart.Replayer;
 import dev.setrec.jobs.quickstart.StatusBoard;
-import dev.setrec.jobs.scoring.InProcessSetRec;
 import dev.setrec.model.ModelIO;
 import dev.setrec.model.ModelManifest;
 import dev.setrec.model.Training;
-import dev.setrec.model.sasrec.SasRecConfig;
 import dev.setrec.model.setrec.SetRec;
-import dev.setrec.nn.Engines;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -69,7 +60,7 @@ final class QuickstartCommand implements Callable<Integer> {
         Path home = Path.of(System.getProperty("setrec.home", "."));
         Dataset dataset = DatasetReader.read(data != null ? data : home.resolve("../shared/data/setrec/toys").normalize());
         System.out.println("data: " + Training.describe(dataset));
-        Path modelDir = model != null ? model : quickModel(home, dataset);
+        Path modelDir = model != null ? model : QuickModel.findOrTrain(home, dataset);
         JobCommand.requireSetRecModel(modelDir);
         ReplayPlan plan = ReplayPlan.of(dataset, 42, coldItems);
 
@@ -78,15 +69,15 @@ final class QuickstartCommand implements Callable<Integer> {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             Path serving = servingCopyWithout(modelDir, plan.heldBackItemIds(), work.resolve("model"));
             Map<String, String> flags = new LinkedHashMap<>(overrides);
-            flags.put(JobOptions.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
             if (exactlyOnce) {
-                flags.put(JobOptions.DELIVERY.key(), DeliveryGuarantee.EXACTLY_ONCE.name());
+                // "exactly-once": Flink parses an enum option by its toString(), not by its name
+                flags.put(JobOptions.DELIVERY.key(), DeliveryGuarantee.EXACTLY_ONCE.toString());
             }
-            Configuration options = JobOptions.load(null, flags);
-            Topics.ensure(kafka.bootstrapServers(), JobCommand.topics(options, 2), Duration.ofSeconds(30));
-            JobClient job = startJob(options, serving, work.resolve("checkpoints"));
-            System.out.println("job running: Kafka " + kafka.bootstrapServers() + ", Flink local (parallelism 2, "
-                    + "RocksDB), " + options.get(JobOptions.DELIVERY) + "; replaying " + plan.events().size()
+            EmbeddedJob job = EmbeddedJob.start("setrec-quickstart", kafka.bootstrapServers(), flags, serving,
+                    work.resolve("checkpoints"));
+            Configuration options = job.options();
+            System.out.println("job running: Kafka " + kafka.bootstrapServers() + ", Flink local (parallelism "
+                    + EmbeddedJob.PARALLELISM + ", RocksDB), " + options.get(JobOptions.DELIVERY) + "; replaying " + plan.events().size()
                     + " interactions at " + (rate > 0 ? rate + "/s" : "full speed") + ", " + plan.heldBackItems().size()
                     + " cold items onboarded first. Ctrl-C stops.");
             Replayer replayer = Replayer.start(Replayer.producer(kafka.bootstrapServers()), plan,
@@ -108,33 +99,13 @@ final class QuickstartCommand implements Callable<Integer> {
             } finally {
                 view.close();
                 replayer.close();
-                job.cancel().get();
+                job.close();
                 stopped.countDown();
             }
         } finally {
             deleteTree(work);
         }
         return 0;
-    }
-
-    /** The quick toys model: trained once (a few minutes, with progress) into models/, reused afterwards. */
-    private static Path quickModel(Path home, Dataset dataset) throws IOException {
-        Path dir = home.resolve("models").resolve(dataset.name() + "-setrec-quick");
-        if (Files.exists(dir.resolve(ModelManifest.FILE))) {
-            System.out.println("model: " + dir + " (delete it to retrain; ./setrec train makes a better one)");
-            return dir;
-        }
-        System.out.println("no model at " + dir + ": training a quick SETRec (SASRec CF tokens first; a few minutes)");
-        Engines.pytorch();
-        Training.Options defaults = Training.Options.defaults();
-        SasRecConfig sasrec = defaults.sasrec().withEpochs(20, 0);
-        Training.Options quick = new Training.Options(sasrec, defaults.setrec().withBudget(6, 4),
-                defaults.cfSource(), null, null);
-        Training.Trained trained = Training.fit(SetRec.TYPE, dataset, Training.Fit.TRAIN, quick, System.out);
-        try (var m = trained.model()) {
-            ModelIO.save(m, dir, trained.record());
-        }
-        return dir;
     }
 
     /** A copy of the model that does not know the held-back cold items: they arrive as item events instead. */
@@ -147,14 +118,6 @@ final class QuickstartCommand implements Callable<Integer> {
             ModelIO.save(serving, out, training);
         }
         return out;
-    }
-
-    private static JobClient startJob(Configuration options, Path model, Path checkpoints) throws Exception {
-        StreamExecutionEnvironment env = LocalFlink.environment(LocalFlink.configuration(options, checkpoints, 2));
-        KafkaIo kafka = new KafkaIo(options);
-        RecommendationJob.build(env, options, InProcessSetRec.factory(model, options.get(JobOptions.DEVICE),
-                options.get(JobOptions.MODEL_THREADS)), kafka, kafka);
-        return env.executeAsync("setrec-quickstart");
     }
 
     /** Waits until no new recommendation arrived for two seconds (the last events are still being scored). */

@@ -3,7 +3,10 @@ package dev.setrec.jobs.cli;
 import dev.setrec.cli.Main;
 import picocli.CommandLine;
 
-/** The full ./setrec command line: the model commands of model-server plus the streaming ones (quickstart, job). */
+/**
+ * The full ./setrec command line: the model commands of model-server plus the streaming ones (quickstart, job, and
+ * bench streaming).
+ */
 public final class SetrecCli {
     private SetrecCli() {
     }
@@ -13,8 +16,10 @@ public final class SetrecCli {
     }
 
     static CommandLine commandLine() {
-        return Main.commandLine()
+        CommandLine cli = Main.commandLine()
                 .addSubcommand("quickstart", new QuickstartCommand())
                 .addSubcommand("job", new JobCommand());
+        cli.getSubcommands().get("bench").addSubcommand("streaming", new StreamingBenchCommand());
+        return cli;
     }
 }

@@ -6,13 +6,13 @@ import java.util.Arrays;
  * The last N latencies in a fixed ring buffer, with percentiles over them: adding one allocates nothing, and the
  * sort happens only when percentiles are asked for (once a second for the live view). Not thread-safe.
  */
-final class LatencyWindow {
+public final class LatencyWindow {
     private final long[] ring;
     private final long[] sorted;
     private int next;
     private int size;
 
-    LatencyWindow(int capacity) {
+    public LatencyWindow(int capacity) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be >= 1, got " + capacity);
         }
@@ -20,18 +20,18 @@ final class LatencyWindow {
         sorted = new long[capacity];
     }
 
-    void add(long millis) {
+    public void add(long millis) {
         ring[next] = millis;
         next = (next + 1) % ring.length;
         size = Math.min(size + 1, ring.length);
     }
 
-    int size() {
+    public int size() {
         return size;
     }
 
     /** Nearest-rank percentiles, one per quantile in (0, 1]; all -1 while the window is empty. */
-    long[] percentiles(double... quantiles) {
+    public long[] percentiles(double... quantiles) {
         long[] out = new long[quantiles.length];
         if (size == 0) {
             Arrays.fill(out, -1);

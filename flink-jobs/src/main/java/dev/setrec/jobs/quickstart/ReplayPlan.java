@@ -89,6 +89,25 @@ public final class ReplayPlan {
                 chooseHeldBack(dataset, userItems, random, heldBackColdItems));
     }
 
+    /**
+     * Events {@code from} (inclusive) to {@code to} (exclusive) of this plan and no held-back items, to replay a plan
+     * in parts. Past the last event the plan starts over (users just interact again), so a part may be longer than
+     * the plan; next items stay those of the first pass.
+     */
+    public ReplayPlan part(int from, int to) {
+        if (from < 0 || to < from) {
+            throw new IllegalArgumentException("need 0 <= from <= to, got " + from + ", " + to);
+        }
+        if (events.isEmpty() && to > from) {
+            throw new IllegalArgumentException("the plan has no events");
+        }
+        List<Event> part = new ArrayList<>(to - from);
+        for (int n = from; n < to; n++) {
+            part.add(events.get(n % events.size()));
+        }
+        return new ReplayPlan(List.copyOf(part), List.of());
+    }
+
     public List<Event> events() {
         return events;
     }

@@ -82,6 +82,17 @@ class ReplayPlanTest {
         assertEquals(Instant.ofEpochMilli(1234), event.getEventTime());
     }
 
+    @Test
+    void aPartIsARangeOfEventsThatStartsOverPastTheEnd() {
+        ReplayPlan plan = ReplayPlan.of(data, 4, 2);
+        List<ReplayPlan.Event> events = plan.events();
+        assertEquals(events.subList(2, 5), plan.part(2, 5).events());
+        List<ReplayPlan.Event> pastTheEnd = plan.part(6, 11).events();
+        assertEquals(List.of(events.get(6), events.get(7), events.get(0), events.get(1), events.get(2)), pastTheEnd);
+        assertEquals(Set.of(), plan.part(0, 3).heldBackItemIds(), "held-back items are not part of a part");
+        assertEquals(List.of(), plan.part(3, 3).events());
+    }
+
     private static Set<String> userItems(List<ReplayPlan.Event> events) {
         Set<String> userItems = new HashSet<>();
         events.forEach(e -> userItems.add(e.userId() + ":" + e.itemId()));

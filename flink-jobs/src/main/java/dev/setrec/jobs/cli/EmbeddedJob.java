@@ -1,0 +1,86 @@
+package dev.setrec.jobs.cli;
+
+import dev.setrec.jobs.JobOptions;
+import dev.setrec.jobs.KafkaIo;
+import dev.setrec.jobs.LocalFlink;
+import dev.setrec.jobs.RecommendationJob;
+import dev.setrec.jobs.kafka.Topics;
+import dev.setrec.jobs.scoring.InProcessSetRec;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The recommendation job as the quickstart and the streaming benchmark run it: its topics created on the given
+ * broker (one partition per subtask), then the job on a local Flink cluster in this process (parallelism 2,
+ * RocksDB, checkpoints every second). Closing cancels it.
+ */
+public final class EmbeddedJob implements AutoCloseable {
+    public static final int PARALLELISM = 2;
+    private static final Duration TOPICS_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Configuration options;
+    private final Duration checkpointInterval;
+    private final JobClient client;
+
+    private EmbeddedJob(Configuration options, Duration checkpointInterval, JobClient client) {
+        this.options = options;
+        this.checkpointInterval = checkpointInterval;
+        this.client = client;
+    }
+
+    /**
+     * @param flags job and Flink options as {@code key=value} (see {@link JobOptions}); the bootstrap servers are
+     *              set here
+     */
+    public static EmbeddedJob start(String jobName, String bootstrapServers, Map<String, String> flags, Path model,
+                                    Path checkpoints) throws Exception {
+        quietMetricCollisionWarnings();
+        Map<String, String> withBroker = new LinkedHashMap<>(flags);
+        withBroker.put(JobOptions.BOOTSTRAP_SERVERS.key(), bootstrapServers);
+        Configuration options = JobOptions.load(null, withBroker);
+        Topics.ensure(bootstrapServers, JobCommand.topics(options, PARALLELISM), TOPICS_TIMEOUT);
+        Configuration flink = LocalFlink.configuration(options, checkpoints, PARALLELISM);
+        StreamExecutionEnvironment env = LocalFlink.environment(flink);
+        KafkaIo kafka = new KafkaIo(options);
+        RecommendationJob.build(env, options, InProcessSetRec.factory(model, options.get(JobOptions.DEVICE),
+                options.get(JobOptions.MODEL_THREADS)), kafka, kafka);
+        return new EmbeddedJob(options, flink.get(CheckpointingOptions.CHECKPOINTING_INTERVAL),
+                env.executeAsync(jobName));
+    }
+
+    /**
+     * The Kafka sink's committer registers its 'pendingCommittables' metric again on every checkpoint, and Flink logs
+     * a WARN about the name collision each time: several lines a second that bury the console output (the metric
+     * itself is kept). As for the broker's loggers, this works with slf4j-simple (the launcher's logger) and keeps
+     * a level the caller chose.
+     */
+    private static void quietMetricCollisionWarnings() {
+        String property = "org.slf4j.simpleLogger.log.org.apache.flink.metrics.MetricGroup";
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, "error");
+        }
+    }
+
+    /** The options the job runs with (topic names, delivery guarantee, ...). */
+    public Configuration options() {
+        return options;
+    }
+
+    /** How often the job checkpoints; with exactly-once delivery, how often its output is committed. */
+    public Duration checkpointInterval() {
+        return checkpointInterval;
+    }
+
+    /** Cancels the job and waits until it is cancelled. */
+    @Override
+    public void close() throws Exception {
+        client.cancel().get();
+    }
+}

@@ -1,0 +1,80 @@
+package dev.setrec.jobs.cli;
+
+import dev.setrec.bench.BenchmarkResults;
+import dev.setrec.bench.BenchmarksMarkdown;
+import dev.setrec.data.Dataset;
+import dev.setrec.data.DatasetReader;
+import dev.setrec.jobs.bench.StreamingBenchmark;
+import dev.setrec.model.Training;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** ./setrec bench streaming: {@link StreamingBenchmark} per delivery mode, into results.json and BENCHMARKS.md. */
+@Command(name = "streaming", mixinStandardHelpOptions = true,
+        description = "The streaming job on in-process Kafka and local Flink, per delivery mode: sustained "
+                + "throughput, latency at an offered load, how soon a new item is recommendable.")
+final class StreamingBenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+    @Option(names = "--data", paramLabel = "DIR", description = "data dir (default: ../shared/data/setrec/toys next to the repo)")
+    Path data;
+    @Option(names = "--model", paramLabel = "DIR", description = "the SETRec model dir to serve (default: the quickstart's quick model, trained if missing)")
+    Path model;
+    @Option(names = "--modes", split = ",", paramLabel = "MODE", defaultValue = "at_least_once,exactly_once",
+            description = "delivery modes, each on a fresh broker and job (default: ${DEFAULT-VALUE})")
+    List<String> modes;
+    @Option(names = "--events", paramLabel = "N", defaultValue = "20000", description = "events published flat out for the throughput figure (default ${DEFAULT-VALUE})")
+    int events;
+    @Option(names = "--rate", paramLabel = "R", defaultValue = "1000", description = "offered load of the latency phase, events/s (default ${DEFAULT-VALUE})")
+    double rate;
+    @Option(names = "--seconds", paramLabel = "S", defaultValue = "20", description = "how long the latency phase publishes (default ${DEFAULT-VALUE})")
+    int seconds;
+    @Option(names = "--results", paramLabel = "DIR", description = "where benchmarks/results.json and BENCHMARKS.md go (default: the repo)")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        List<DeliveryGuarantee> deliveries = deliveries();
+        StreamingBenchmark.Settings settings = new StreamingBenchmark.Settings(events, rate, seconds);
+        Path home = Path.of(System.getProperty("setrec.home", "."));
+        Dataset dataset = DatasetReader.read(data != null ? data : home.resolve("../shared/data/setrec/toys").normalize());
+        System.out.println("data: " + Training.describe(dataset));
+        Path modelDir = model != null ? model : QuickModel.findOrTrain(home, dataset);
+        JobCommand.requireSetRecModel(modelDir);
+        Path target = out != null ? out : home;
+        Path resultsFile = target.resolve("benchmarks/results.json");
+        BenchmarkResults results = BenchmarkResults.read(resultsFile);
+        String command = "./setrec " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        StreamingBenchmark bench = new StreamingBenchmark(dataset, modelDir, settings, command.strip(), System.out);
+        for (DeliveryGuarantee delivery : deliveries) {
+            results.put(bench.run(delivery));
+            results.write(resultsFile);
+            BenchmarksMarkdown.write(results, target.resolve("BENCHMARKS.md"), target.resolve("benchmarks/notes.md"));
+        }
+        System.out.println("wrote " + resultsFile + " and " + target.resolve("BENCHMARKS.md"));
+        return 0;
+    }
+
+    private List<DeliveryGuarantee> deliveries() {
+        List<DeliveryGuarantee> deliveries = new ArrayList<>();
+        for (String mode : modes) {
+            switch (mode.strip().toLowerCase(Locale.ROOT)) {
+                case "at_least_once" -> deliveries.add(DeliveryGuarantee.AT_LEAST_ONCE);
+                case "exactly_once" -> deliveries.add(DeliveryGuarantee.EXACTLY_ONCE);
+                default -> throw new ParameterException(spec.commandLine(),
+                        "--modes: unknown mode '" + mode + "'; known: at_least_once, exactly_once");
+            }
+        }
+        return deliveries;
+    }
+}
