@@ -100,7 +100,8 @@ class RecommendationPipelineTest {
     private static SmallModel model;
 
     @BeforeAll
-    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    // a guard against a hang, not a speed check: training the small model takes about 30 s on 2 idle cores
+    @Timeout(value = 15, unit = TimeUnit.MINUTES)
     static void startKafkaAndTrainModel() {
         kafka = EmbeddedKafka.start();
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
