@@ -83,14 +83,7 @@ public final class LiveView implements AutoCloseable {
         closed = true;
         stopping = true;
         consumer.wakeup();
-        boolean interrupted = false;
-        while (thread.isAlive()) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
+        boolean interrupted = Threads.joinUninterruptibly(thread);
         board.summary(figures.snapshot(System.currentTimeMillis()));
         if (interrupted) {
             Thread.currentThread().interrupt();

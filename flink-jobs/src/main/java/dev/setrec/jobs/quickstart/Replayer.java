@@ -131,14 +131,7 @@ public final class Replayer implements AutoCloseable {
         closed = true;
         stopping = true;
         thread.interrupt();
-        boolean interrupted = false;
-        while (thread.isAlive()) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
+        boolean interrupted = Threads.joinUninterruptibly(thread);
         producer.close(PRODUCER_CLOSE_TIMEOUT);
         if (interrupted) {
             Thread.currentThread().interrupt();
