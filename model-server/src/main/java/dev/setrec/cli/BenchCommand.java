@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks; each writes its figures to benchmarks/results.json and regenerates BENCHMARKS.md.",
-        subcommands = {BenchCommand.Quality.class})
+        subcommands = {BenchCommand.Quality.class, BenchCommand.Render.class})
 final class BenchCommand {
 
     @Command(name = "quality", mixinStandardHelpOptions = true,
@@ -61,6 +61,22 @@ final class BenchCommand {
                 }
             }
             System.out.println("wrote " + resultsFile + " and " + target.resolve("BENCHMARKS.md"));
+            return 0;
+        }
+    }
+
+    @Command(name = "render", mixinStandardHelpOptions = true,
+            description = "Regenerate BENCHMARKS.md from benchmarks/results.json and benchmarks/notes.md (no run).")
+    static final class Render implements Callable<Integer> {
+        @Option(names = "--results", paramLabel = "DIR", description = "where results.json and BENCHMARKS.md are (default: the repo)")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            Path target = out != null ? out : Path.of(System.getProperty("setrec.home", "."));
+            BenchmarkResults results = BenchmarkResults.read(target.resolve("benchmarks/results.json"));
+            BenchmarksMarkdown.write(results, target.resolve("BENCHMARKS.md"), target.resolve("benchmarks/notes.md"));
+            System.out.println("wrote " + target.resolve("BENCHMARKS.md"));
             return 0;
         }
     }
