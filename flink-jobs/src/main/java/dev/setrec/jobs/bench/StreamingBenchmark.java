@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -39,9 +40,12 @@ public final class StreamingBenchmark {
      * @param throughputEvents events published flat out for the throughput phase
      * @param offeredPerSecond offered load of the latency phase, events/s
      * @param latencySeconds   how long the latency phase publishes
+     * @param jobOptions       job options for every mode (see JobOptions), e.g. batch sizes
      */
-    public record Settings(int throughputEvents, double offeredPerSecond, int latencySeconds) {
+    public record Settings(int throughputEvents, double offeredPerSecond, int latencySeconds,
+                           Map<String, String> jobOptions) {
         public Settings {
+            jobOptions = Map.copyOf(jobOptions);
             if (throughputEvents < MIN_THROUGHPUT_EVENTS) {
                 throw new IllegalArgumentException("throughput needs at least " + MIN_THROUGHPUT_EVENTS
                         + " events, got " + throughputEvents);
@@ -96,7 +100,7 @@ public final class StreamingBenchmark {
         // the option value is the enum's toString() ("at-least-once"): Flink parses enum options by it, not by name
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
              EmbeddedJob job = EmbeddedJob.start("setrec-bench-" + variant, kafka.bootstrapServers(),
-                     Map.of(JobOptions.DELIVERY.key(), mode.toString()), model, checkpoints);
+                     withDelivery(settings.jobOptions(), mode), model, checkpoints);
              RecommendationArrivals arrivals = RecommendationArrivals.start(kafka.bootstrapServers(),
                      job.options().get(JobOptions.RECOMMENDATIONS_TOPIC))) {
             Phases phases = new Phases(kafka.bootstrapServers(), job.options(), arrivals);
@@ -111,6 +115,12 @@ public final class StreamingBenchmark {
         } finally {
             FileUtils.deleteDirectory(checkpoints.toFile());
         }
+    }
+
+    private static Map<String, String> withDelivery(Map<String, String> jobOptions, DeliveryGuarantee mode) {
+        Map<String, String> flags = new LinkedHashMap<>(jobOptions);
+        flags.put(JobOptions.DELIVERY.key(), mode.toString());
+        return flags;
     }
 
     /** The phases of one mode, against one broker and job. */

@@ -15,7 +15,9 @@ import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -39,13 +41,15 @@ final class StreamingBenchCommand implements Callable<Integer> {
     double rate;
     @Option(names = "--seconds", paramLabel = "S", defaultValue = "20", description = "how long the latency phase publishes (default ${DEFAULT-VALUE})")
     int seconds;
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "a job or Flink option for every mode (repeatable)")
+    Map<String, String> jobOptions = new LinkedHashMap<>();
     @Option(names = "--results", paramLabel = "DIR", description = "where benchmarks/results.json and BENCHMARKS.md go (default: the repo)")
     Path out;
 
     @Override
     public Integer call() throws Exception {
         List<DeliveryGuarantee> deliveries = deliveries();
-        StreamingBenchmark.Settings settings = new StreamingBenchmark.Settings(events, rate, seconds);
+        StreamingBenchmark.Settings settings = new StreamingBenchmark.Settings(events, rate, seconds, jobOptions);
         Path home = Path.of(System.getProperty("setrec.home", "."));
         Dataset dataset = DatasetReader.read(data != null ? data : home.resolve("../shared/data/setrec/toys").normalize());
         System.out.println("data: " + Training.describe(dataset));

@@ -55,17 +55,21 @@ public final class BatchedScoring extends RichAsyncFunction<ScoringRequest, Reco
     @Override
     public void open(OpenContext context) throws Exception {
         operator = SharedOperators.acquire(model);
+        // one batcher per task manager, like the model: the requests of all its scoring slots share forward passes
+        int slots = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
+        batcher = SharedOperators.attachment(model, shared -> new MicroBatcher<ScoringRequest, Ranking>(
+                "setrec-batcher", maxBatch, maxWait, queueCapacity * slots,
+                batch -> rank(shared, batch, k, excludeSeen)));
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         fallbacks = metrics.counter("fallbacks");
         latencyMs = metrics.histogram("eventToRecommendationMs", new DescriptiveStatisticsHistogram(10_000));
-        Histogram batchSizes = metrics.histogram("batchSize", new DescriptiveStatisticsHistogram(10_000));
+        metrics.gauge("meanBatchSize", batcher::meanBatchSize);
         metrics.gauge("modelVersion", operator::modelVersion);
         fallback = new PopularityFallback(k);
-        batcher = new MicroBatcher<>("setrec-batcher-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
-                maxBatch, maxWait, queueCapacity, this::rank, batchSizes::update);
     }
 
-    private List<Ranking> rank(List<ScoringRequest> batch) throws Exception {
+    private static List<Ranking> rank(SetRecOperator operator, List<ScoringRequest> batch, int k,
+                                      boolean excludeSeen) throws Exception {
         List<String[]> histories = new ArrayList<>(batch.size());
         for (ScoringRequest request : batch) {
             histories.add(request.history);
@@ -111,9 +115,7 @@ public final class BatchedScoring extends RichAsyncFunction<ScoringRequest, Reco
 
     @Override
     public void close() throws Exception {
-        if (batcher != null) {
-            batcher.close();
-        }
+        batcher = null; // shared: closed with the operator by the last subtask to release it
         if (operator != null) {
             operator = null;
             SharedOperators.release(model);

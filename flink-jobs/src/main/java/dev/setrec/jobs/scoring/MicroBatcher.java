@@ -8,7 +8,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Merges single requests into batches for one model call: a batch closes when it holds {@code maxBatch} requests or
@@ -31,23 +31,19 @@ public final class MicroBatcher<Q, R> implements AutoCloseable {
     private final int maxBatch;
     private final long maxWaitNanos;
     private final BatchFunction<Q, R> function;
-    private final Consumer<Integer> batchSizes;
+    private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong batched = new AtomicLong();
     private final BlockingQueue<Pending<Q, R>> queue;
     private final Thread worker;
     private volatile boolean running = true;
 
-    /**
-     * @param batchSizes told the size of every batch run (for metrics)
-     */
-    public MicroBatcher(String name, int maxBatch, Duration maxWait, int queueCapacity, BatchFunction<Q, R> function,
-                        Consumer<Integer> batchSizes) {
+    public MicroBatcher(String name, int maxBatch, Duration maxWait, int queueCapacity, BatchFunction<Q, R> function) {
         if (maxBatch < 1 || queueCapacity < 1 || maxWait.isNegative()) {
             throw new IllegalArgumentException("max batch and queue capacity must be positive, max wait not negative");
         }
         this.maxBatch = maxBatch;
         this.maxWaitNanos = maxWait.toNanos();
         this.function = function;
-        this.batchSizes = batchSizes;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.worker = new Thread(this::run, name);
         worker.setDaemon(true);
@@ -102,7 +98,8 @@ public final class MicroBatcher<Q, R> implements AutoCloseable {
         for (Pending<Q, R> p : batch) {
             requests.add(p.request());
         }
-        batchSizes.accept(batch.size());
+        batches.incrementAndGet();
+        batched.addAndGet(batch.size());
         try {
             List<R> results = function.apply(requests);
             if (results.size() != batch.size()) {
@@ -117,6 +114,17 @@ public final class MicroBatcher<Q, R> implements AutoCloseable {
                 p.result().completeExceptionally(e);
             }
         }
+    }
+
+    /** Batches run so far. */
+    public long batches() {
+        return batches.get();
+    }
+
+    /** Mean requests per batch so far (0 before the first). */
+    public double meanBatchSize() {
+        long n = batches.get();
+        return n == 0 ? 0 : (double) batched.get() / n;
     }
 
     private void failAll(Exception cause) {

@@ -2,6 +2,7 @@ package dev.setrec.jobs.scoring;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * One operator per task-manager JVM and factory key, shared by every slot: a model is loaded by the first subtask
@@ -13,6 +14,7 @@ public final class SharedOperators {
     private static final class Entry {
         final SetRecOperator operator;
         int users;
+        AutoCloseable attachment;
 
         Entry(SetRecOperator operator) {
             this.operator = operator;
@@ -36,8 +38,30 @@ public final class SharedOperators {
         Entry entry = OPEN.get(factory.key());
         if (entry != null && --entry.users == 0) {
             OPEN.remove(factory.key());
-            entry.operator.close();
+            try (SetRecOperator operator = entry.operator) {
+                if (entry.attachment != null) {
+                    entry.attachment.close();
+                }
+            }
         }
+    }
+
+    /**
+     * One object built on the shared operator and shared like it (the scoring subtasks' micro-batcher, so that
+     * requests of every slot of this task manager merge into one forward pass); closed before the operator.
+     * The factory's operator must have been acquired.
+     */
+    @SuppressWarnings("unchecked")
+    public static synchronized <T extends AutoCloseable> T attachment(SetRecOperator.Factory factory,
+                                                                      Function<SetRecOperator, T> create) {
+        Entry entry = OPEN.get(factory.key());
+        if (entry == null) {
+            throw new IllegalStateException("operator " + factory.key() + " is not acquired");
+        }
+        if (entry.attachment == null) {
+            entry.attachment = create.apply(entry.operator);
+        }
+        return (T) entry.attachment;
     }
 
     /** How many operators this JVM holds open (tests check that closing a job releases its model). */

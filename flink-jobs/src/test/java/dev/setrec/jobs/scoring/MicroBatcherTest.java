@@ -35,9 +35,10 @@ class MicroBatcherTest {
         // the first batch blocks until released, so the next 10 requests queue up behind it
         try (MicroBatcher<Integer, Integer> batcher = new MicroBatcher<>("test", 8, Duration.ofMillis(50), 100,
                 batch -> {
+                    sizes.add(batch.size());
                     release.await();
                     return doubled(batch);
-                }, sizes::add)) {
+                })) {
             CompletableFuture<Integer> first = batcher.submit(0);
             waitUntil(() -> sizes.size() == 1);
             List<CompletableFuture<Integer>> queued = new ArrayList<>();
@@ -50,13 +51,15 @@ class MicroBatcherTest {
                 assertEquals(2 * i, queued.get(i - 1).get());
             }
             assertEquals(List.of(1, 8, 2), sizes, "a full batch of 8 closes at once, the rest after the wait");
+            assertEquals(3, batcher.batches());
+            assertEquals(11 / 3.0, batcher.meanBatchSize(), 1e-9);
         }
     }
 
     @Test
     void aLoneRequestIsAnsweredAfterTheMaximumWait() throws Exception {
         try (MicroBatcher<Integer, Integer> batcher = new MicroBatcher<>("test", 64, Duration.ofMillis(20), 10,
-                MicroBatcherTest::doubled, size -> { })) {
+                MicroBatcherTest::doubled)) {
             assertEquals(14, batcher.submit(7).get(5, TimeUnit.SECONDS));
         }
     }
@@ -68,7 +71,7 @@ class MicroBatcherTest {
                 throw new IllegalStateException("model down");
             }
             return doubled(batch);
-        }, size -> { })) {
+        })) {
             ExecutionException failed = assertThrows(ExecutionException.class, () -> batcher.submit(-1).get());
             assertInstanceOf(IllegalStateException.class, failed.getCause());
             assertEquals(6, batcher.submit(3).get());
@@ -80,9 +83,10 @@ class MicroBatcherTest {
         CountDownLatch release = new CountDownLatch(1);
         List<Integer> sizes = new CopyOnWriteArrayList<>();
         try (MicroBatcher<Integer, Integer> batcher = new MicroBatcher<>("test", 1, Duration.ZERO, 2, batch -> {
+            sizes.add(batch.size());
             release.await();
             return doubled(batch);
-        }, sizes::add)) {
+        })) {
             CompletableFuture<Integer> running = batcher.submit(1);
             waitUntil(() -> sizes.size() == 1);
             CompletableFuture<Integer> a = batcher.submit(2);
@@ -102,9 +106,10 @@ class MicroBatcherTest {
         CountDownLatch release = new CountDownLatch(1);
         List<Integer> sizes = new CopyOnWriteArrayList<>();
         MicroBatcher<Integer, Integer> batcher = new MicroBatcher<>("test", 1, Duration.ZERO, 10, batch -> {
+            sizes.add(batch.size());
             release.await();
             return doubled(batch);
-        }, sizes::add);
+        });
         CompletableFuture<Integer> running = batcher.submit(1);
         waitUntil(() -> sizes.size() == 1);
         CompletableFuture<Integer> queued = batcher.submit(2);
