@@ -11,7 +11,6 @@ import ai.djl.nn.core.Embedding;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import dev.setrec.eval.Setting;
-import dev.setrec.eval.TopK;
 import dev.setrec.model.ModelManifest;
 import dev.setrec.model.PaddedHistories;
 import dev.setrec.model.Recommender;
@@ -324,11 +323,10 @@ public final class SetRec implements Recommender {
                         + " needed (the catalogue has " + numItems() + " items)");
             }
             NDArray out = encodeServing(scope, histories);
-            NDArray cfScores = out.get(":, 0, :").matMul(serving.cf().transpose());
-            NDArray semScores = serving.sem() == null ? null : out.get(":, 1:, :")
-                    .reshape(batch, (long) config.semTokens() * config.dim()).matMul(serving.sem().transpose());
+            NDArray cfScores = cfScores(out);
+            NDArray semScores = semScores(out, batch);
             if (sem == null) {
-                PaddedHistories.copyScores(semScores == null ? cfScores : cfScores.mul(1 - weight).add(semScores.mul(weight)), cf, count);
+                PaddedHistories.copyScores(blend(cfScores, semScores, weight), cf, count);
             } else {
                 PaddedHistories.copyScores(cfScores, cf, count);
                 if (semScores == null) {
@@ -342,31 +340,57 @@ public final class SetRec implements Recommender {
         }
     }
 
+    private NDArray cfScores(NDArray queryOutputs) {
+        return queryOutputs.get(":, 0, :").matMul(serving.cf().transpose());
+    }
+
+    private NDArray semScores(NDArray queryOutputs, int batch) {
+        return serving.sem() == null ? null : queryOutputs.get(":, 1:, :")
+                .reshape(batch, (long) config.semTokens() * config.dim()).matMul(serving.sem().transpose());
+    }
+
+    private static NDArray blend(NDArray cfScores, NDArray semScores, float weight) {
+        return semScores == null ? cfScores : cfScores.mul(1 - weight).add(semScores.mul(weight));
+    }
+
     /**
-     * The top {@code k} items of each history within {@code setting}'s part of the catalogue, best first (ties to
-     * the lower row), with their external ids. Scored under the lock, so the catalogue cannot change meanwhile.
+     * The top {@code k} items of each history within {@code setting}'s part of the catalogue, best first, with
+     * their external ids. Selected natively (torch topk: only B x k values leave the engine, not B x n scores);
+     * equal scores come in no defined order. Scored under the lock, so the catalogue cannot change meanwhile.
      */
     List<List<SetRecService.Scored>> topK(List<int[]> histories, int k, Setting setting) {
         lock.lock();
-        try {
-            int n = numItems();
+        try (NDManager scope = manager.newSubManager()) {
+            lendForServing(scope);
             ItemInputs catalogue = items;
-            float[] scores = new float[histories.size() * n];
-            scoreParts(histories, scores, null, beta);
-            TopK top = new TopK(Math.min(k, n));
-            int[] ranked = new int[top.capacity()];
-            List<List<SetRecService.Scored>> out = new ArrayList<>(histories.size());
-            for (int b = 0; b < histories.size(); b++) {
-                top.clear();
-                for (int item = 0; item < n; item++) {
-                    if (setting.includes(catalogue.cold()[item])) {
-                        top.offer(item, scores[b * n + item]);
-                    }
+            int included = 0;
+            float[] excluded = new float[catalogue.numItems()];
+            for (int item = 0; item < excluded.length; item++) {
+                if (setting.includes(catalogue.cold()[item])) {
+                    included++;
+                } else {
+                    excluded[item] = Float.NEGATIVE_INFINITY;
                 }
-                int len = top.drainBestFirst(ranked);
-                List<SetRecService.Scored> list = new ArrayList<>(len);
-                for (int r = 0; r < len; r++) {
-                    list.add(new SetRecService.Scored(catalogue.ids()[ranked[r]], scores[b * n + ranked[r]]));
+            }
+            List<List<SetRecService.Scored>> out = new ArrayList<>(histories.size());
+            int kept = Math.min(k, included);
+            if (kept == 0) {
+                histories.forEach(h -> out.add(List.of()));
+                return out;
+            }
+            NDArray queryOutputs = encodeServing(scope, histories);
+            NDArray scores = blend(cfScores(queryOutputs), semScores(queryOutputs, histories.size()), beta);
+            if (included < excluded.length) {
+                scores = scores.add(scope.create(excluded));
+            }
+            NDList top = scores.topK(kept, -1, true, true);
+            float[] values = top.get(0).toFloatArray();
+            long[] rows = top.get(1).toLongArray();
+            for (int b = 0; b < histories.size(); b++) {
+                List<SetRecService.Scored> list = new ArrayList<>(kept);
+                for (int r = 0; r < kept; r++) {
+                    int row = (int) rows[b * kept + r];
+                    list.add(new SetRecService.Scored(catalogue.ids()[row], values[b * kept + r]));
                 }
                 out.add(list);
             }

@@ -135,8 +135,34 @@ class SetRecTest {
             model.score(histories, cf);
             model.scoreParts(histories, cf, sem, 0f);
             model.queryOutputs(histories);
+            model.topK(histories, 10, Setting.COLD);
         }
         assertEquals(before, model.managedArrays(), "native arrays leaked per forward pass");
+    }
+
+    @Test
+    void servingTopKIsTheBestOfTheFullScoresWithinTheSetting() {
+        List<int[]> histories = List.of(new int[] {1, 2, 3}, new int[] {7});
+        int n = model.numItems();
+        float[] scores = new float[2 * n];
+        model.score(histories, scores);
+        for (Setting setting : Setting.values()) {
+            List<List<SetRecService.Scored>> top = model.topK(histories, 10, setting);
+            for (int b = 0; b < 2; b++) {
+                int user = b;
+                List<Integer> expected = java.util.stream.IntStream.range(0, n).boxed()
+                        .filter(i -> setting.includes(twins.data.isCold(i)))
+                        .sorted((x, y) -> Float.compare(scores[user * n + y], scores[user * n + x]))
+                        .limit(10).toList();
+                List<SetRecService.Scored> got = top.get(b);
+                assertEquals(expected.size(), got.size());
+                for (int r = 0; r < got.size(); r++) {
+                    // equal scores may come in either order: compare scores rank by rank, and ids as a set
+                    assertEquals(scores[b * n + expected.get(r)], got.get(r).score(), 1e-5, setting + " rank " + r);
+                    assertTrue(setting.includes(twins.data.isCold(Integer.parseInt(got.get(r).itemId()))));
+                }
+            }
+        }
     }
 
     @Test
