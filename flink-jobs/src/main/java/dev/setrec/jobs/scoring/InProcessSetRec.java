@@ -12,9 +12,7 @@ import dev.setrec.text.TextEncoder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /** SETRec inside the task manager, on DJL (GPU where the CUDA build of PyTorch is present, else CPU). */
 public final class InProcessSetRec implements SetRecOperator {
@@ -71,7 +69,6 @@ public final class InProcessSetRec implements SetRecOperator {
     }
 
     private static Ranking toRanking(List<SetRecService.Scored> scored, int k, String[] seen) {
-        Set<String> skip = seen == null ? Set.of() : new HashSet<>(Arrays.asList(seen));
         String[] ids = new String[Math.min(k, scored.size())];
         float[] scores = new float[ids.length];
         int n = 0;
@@ -79,13 +76,23 @@ public final class InProcessSetRec implements SetRecOperator {
             if (n == ids.length) {
                 break;
             }
-            if (!skip.contains(s.itemId())) {
+            if (seen == null || !contains(seen, s.itemId())) {
                 ids[n] = s.itemId();
                 scores[n++] = s.score();
             }
         }
         return new Ranking(n == ids.length ? ids : Arrays.copyOf(ids, n), n == ids.length ? scores
                 : Arrays.copyOf(scores, n), false);
+    }
+
+    /** A scan, not a set: histories hold at most a few dozen ids, and this runs for every ranked item. */
+    private static boolean contains(String[] history, String itemId) {
+        for (String seen : history) {
+            if (seen.equals(itemId)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
