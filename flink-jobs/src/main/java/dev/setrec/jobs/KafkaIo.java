@@ -19,6 +19,7 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
@@ -41,14 +42,15 @@ public final class KafkaIo implements RecommendationJob.Sources, RecommendationJ
         return source(env, options.get(JobOptions.ITEMS_TOPIC));
     }
 
+    // the connector (5.0.0) takes only Kafka's OffsetResetStrategy, deprecated since clients 4.0
+    @SuppressWarnings("deprecation")
     private DataStream<RawRecord> source(StreamExecutionEnvironment env, String topic) {
         KafkaSource<RawRecord> source = KafkaSource.<RawRecord>builder()
                 .setBootstrapServers(options.get(JobOptions.BOOTSTRAP_SERVERS))
                 .setTopics(topic)
                 .setGroupId(options.get(JobOptions.GROUP_ID))
                 // first start: from the earliest event, so nothing published before the job is lost; later: committed
-                .setStartingOffsets(OffsetsInitializer.committedOffsets(
-                        org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST))
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setDeserializer(new RawRecordDeserializer())
                 .setProperty("isolation.level", "read_committed")
                 .build();
