@@ -76,6 +76,13 @@ public final class JobOptions {
     private JobOptions() {
     }
 
+    /** {@code flags} plus the delivery guarantee, written the way Flink parses an enum option (its toString()). */
+    public static Map<String, String> withDelivery(Map<String, String> flags, DeliveryGuarantee delivery) {
+        Map<String, String> with = new HashMap<>(flags);
+        with.put(DELIVERY.key(), delivery.toString());
+        return with;
+    }
+
     /** Every option of this class, for help texts and for checking that keys exist. */
     public static List<ConfigOption<?>> all() {
         List<ConfigOption<?>> all = new ArrayList<>();

@@ -33,6 +33,16 @@ class JobOptionsTest {
     }
 
     @Test
+    void aDeliveryGuaranteeWrittenByWithDeliveryParsesBack() throws Exception {
+        for (DeliveryGuarantee delivery : DeliveryGuarantee.values()) {
+            Configuration conf = JobOptions.load(null, JobOptions.withDelivery(Map.of("setrec.recommend.k", "5"),
+                    delivery));
+            assertEquals(delivery, conf.get(JobOptions.DELIVERY));
+            assertEquals(5, conf.get(JobOptions.TOP_K), "the other flags are kept");
+        }
+    }
+
+    @Test
     void aMistypedKeyIsRefusedWithTheKnownOnes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> JobOptions.load(null, Map.of("setrec.batch.max-sise", "8")));

@@ -21,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -97,10 +96,9 @@ public final class StreamingBenchmark {
         String variant = mode.name().toLowerCase(Locale.ROOT);
         log.println("== streaming, " + variant + ": " + dataset.name() + ", model " + model);
         Path checkpoints = Files.createTempDirectory("setrec-bench-checkpoints");
-        // the option value is the enum's toString() ("at-least-once"): Flink parses enum options by it, not by name
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
              EmbeddedJob job = EmbeddedJob.start("setrec-bench-" + variant, kafka.bootstrapServers(),
-                     withDelivery(settings.jobOptions(), mode), model, checkpoints);
+                     JobOptions.withDelivery(settings.jobOptions(), mode), model, checkpoints);
              RecommendationArrivals arrivals = RecommendationArrivals.start(kafka.bootstrapServers(),
                      job.options().get(JobOptions.RECOMMENDATIONS_TOPIC))) {
             Phases phases = new Phases(kafka.bootstrapServers(), job.options(), arrivals);
@@ -115,12 +113,6 @@ public final class StreamingBenchmark {
         } finally {
             FileUtils.deleteDirectory(checkpoints.toFile());
         }
-    }
-
-    private static Map<String, String> withDelivery(Map<String, String> jobOptions, DeliveryGuarantee mode) {
-        Map<String, String> flags = new LinkedHashMap<>(jobOptions);
-        flags.put(JobOptions.DELIVERY.key(), mode.toString());
-        return flags;
     }
 
     /** The phases of one mode, against one broker and job. */

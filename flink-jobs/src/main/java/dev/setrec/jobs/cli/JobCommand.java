@@ -45,11 +45,9 @@ final class JobCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Map<String, String> flags = new LinkedHashMap<>(overrides);
+        Map<String, String> flags = new LinkedHashMap<>(exactlyOnce
+                ? JobOptions.withDelivery(overrides, DeliveryGuarantee.EXACTLY_ONCE) : overrides);
         flags.put(JobOptions.BOOTSTRAP_SERVERS.key(), bootstrapServers);
-        if (exactlyOnce) {
-            flags.put(JobOptions.DELIVERY.key(), DeliveryGuarantee.EXACTLY_ONCE.toString());
-        }
         Configuration options = JobOptions.load(properties, flags);
         requireSetRecModel(model);
         Topics.ensure(bootstrapServers, topics(options, parallelism), Duration.ofSeconds(30));

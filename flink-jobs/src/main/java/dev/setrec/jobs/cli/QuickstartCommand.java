@@ -68,11 +68,8 @@ final class QuickstartCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             Path serving = servingCopyWithout(modelDir, plan.heldBackItemIds(), work.resolve("model"));
-            Map<String, String> flags = new LinkedHashMap<>(overrides);
-            if (exactlyOnce) {
-                // "exactly-once": Flink parses an enum option by its toString(), not by its name
-                flags.put(JobOptions.DELIVERY.key(), DeliveryGuarantee.EXACTLY_ONCE.toString());
-            }
+            Map<String, String> flags = exactlyOnce
+                    ? JobOptions.withDelivery(overrides, DeliveryGuarantee.EXACTLY_ONCE) : overrides;
             EmbeddedJob job = EmbeddedJob.start("setrec-quickstart", kafka.bootstrapServers(), flags, serving,
                     work.resolve("checkpoints"));
             Configuration options = job.options();
