@@ -46,6 +46,21 @@ public final class JobOptions {
             .stringType().defaultValue("auto").withDescription("auto, cpu or gpu");
     public static final ConfigOption<Integer> MODEL_THREADS = ConfigOptions.key("setrec.model.threads")
             .intType().defaultValue(0).withDescription("PyTorch threads per task manager; 0 = all cores");
+    public static final ConfigOption<String> SCORING_MODE = ConfigOptions.key("setrec.scoring.mode")
+            .stringType().defaultValue("in-process")
+            .withDescription("in-process (DJL inside each task manager) or remote (the model server, ./setrec serve)");
+    public static final ConfigOption<String> MODEL_SERVER_URL = ConfigOptions.key("setrec.model-server.url")
+            .stringType().defaultValue("http://127.0.0.1:8080").withDescription("the model server, in remote mode");
+    public static final ConfigOption<String> MODEL_SERVER_TOKEN = ConfigOptions.key("setrec.model-server.token")
+            .stringType().noDefaultValue().withDescription("bearer token for the model server, where it wants one");
+    public static final ConfigOption<Integer> MODEL_SERVER_RETRIES = ConfigOptions.key("setrec.model-server.retries")
+            .intType().defaultValue(2)
+            .withDescription("retries of a failed or refused (429/503) call, with exponential backoff, within the scoring timeout");
+    public static final ConfigOption<Duration> MODEL_SERVER_BACKOFF = ConfigOptions.key("setrec.model-server.backoff")
+            .durationType().defaultValue(Duration.ofMillis(20)).withDescription("first retry delay; doubles per retry");
+    public static final ConfigOption<Duration> MODEL_SERVER_CATALOGUE_REFRESH =
+            ConfigOptions.key("setrec.model-server.catalogue-refresh").durationType().defaultValue(Duration.ofSeconds(10))
+                    .withDescription("how often the known item ids are re-read from the server (items onboarded elsewhere)");
     public static final ConfigOption<Integer> HISTORY_LENGTH = ConfigOptions.key("setrec.history.length")
             .intType().defaultValue(50).withDescription("items kept per user (the model's history length)");
     public static final ConfigOption<Duration> HISTORY_TTL = ConfigOptions.key("setrec.history.ttl")

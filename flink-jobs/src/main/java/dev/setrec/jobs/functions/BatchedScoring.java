@@ -2,7 +2,7 @@ package dev.setrec.jobs.functions;
 
 import dev.setrec.jobs.records.Ranking;
 import dev.setrec.jobs.records.ScoringRequest;
-import dev.setrec.jobs.scoring.MicroBatcher;
+import dev.setrec.batch.MicroBatcher;
 import dev.setrec.jobs.scoring.PopularityFallback;
 import dev.setrec.jobs.scoring.SetRecOperator;
 import dev.setrec.jobs.scoring.SharedOperators;

@@ -51,48 +51,23 @@ public final class InProcessSetRec implements SetRecOperator {
 
     @Override
     public List<Ranking> recommend(List<String[]> histories, int k, boolean excludeSeen) {
-        int longest = 0;
         List<List<String>> asLists = new ArrayList<>(histories.size());
         for (String[] history : histories) {
             asLists.add(Arrays.asList(history));
-            longest = Math.max(longest, history.length);
         }
-        // ask for enough extra items that k remain once the seen ones are dropped
-        int wanted = excludeSeen ? k + longest : k;
-        List<List<SetRecService.Scored>> ranked = service.recommend(asLists, Math.min(wanted, service.numItems()),
-                Setting.ALL);
+        List<List<SetRecService.Scored>> ranked = service.recommend(asLists, Math.min(k, service.numItems()),
+                Setting.ALL, excludeSeen ? asLists : null);
         List<Ranking> out = new ArrayList<>(ranked.size());
-        for (int b = 0; b < ranked.size(); b++) {
-            out.add(toRanking(ranked.get(b), k, excludeSeen ? histories.get(b) : null));
+        for (List<SetRecService.Scored> scored : ranked) {
+            String[] ids = new String[scored.size()];
+            float[] scores = new float[ids.length];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = scored.get(i).itemId();
+                scores[i] = scored.get(i).score();
+            }
+            out.add(new Ranking(ids, scores, false));
         }
         return out;
-    }
-
-    private static Ranking toRanking(List<SetRecService.Scored> scored, int k, String[] seen) {
-        String[] ids = new String[Math.min(k, scored.size())];
-        float[] scores = new float[ids.length];
-        int n = 0;
-        for (SetRecService.Scored s : scored) {
-            if (n == ids.length) {
-                break;
-            }
-            if (seen == null || !contains(seen, s.itemId())) {
-                ids[n] = s.itemId();
-                scores[n++] = s.score();
-            }
-        }
-        return new Ranking(n == ids.length ? ids : Arrays.copyOf(ids, n), n == ids.length ? scores
-                : Arrays.copyOf(scores, n), false);
-    }
-
-    /** A scan, not a set: histories hold at most a few dozen ids, and this runs for every ranked item. */
-    private static boolean contains(String[] history, String itemId) {
-        for (String seen : history) {
-            if (seen.equals(itemId)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     @Override

@@ -434,6 +434,32 @@ public final class SetRec implements Recommender {
         return out;
     }
 
+    /** One item's token set as served: [0] its CF token (d values), then its n_sem semantic tokens (d each). */
+    public float[][] itemTokens(int row) {
+        lock.lock();
+        try {
+            if (row < 0 || row >= numItems()) {
+                throw new IndexOutOfBoundsException("row " + row + " of " + numItems() + " items");
+            }
+            int d = config.dim();
+            float[][] tokens = new float[1 + config.semTokens()][];
+            try (NDArray cf = serving.cf().get(row)) {
+                tokens[0] = cf.toFloatArray();
+            }
+            if (serving.sem() != null) {
+                try (NDArray sem = serving.sem().get(row)) {
+                    float[] flat = sem.toFloatArray();
+                    for (int t = 0; t < config.semTokens(); t++) {
+                        tokens[1 + t] = Arrays.copyOfRange(flat, t * d, (t + 1) * d);
+                    }
+                }
+            }
+            return tokens;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The serving token tables: [0] CF tokens (N x d), [1] semantic tokens (N x n_sem*d) or empty. */
     float[][] servingTables() {
         lock.lock();

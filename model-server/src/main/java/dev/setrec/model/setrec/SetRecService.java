@@ -82,17 +82,30 @@ public final class SetRecService implements AutoCloseable {
      * Unknown item ids in a history are ignored; a history with no known item gets an empty list.
      */
     public List<List<Scored>> recommend(List<List<String>> histories, int k, Setting setting) {
+        return recommend(histories, k, setting, null);
+    }
+
+    /**
+     * As {@link #recommend(List, int, Setting)}, leaving out the ids of {@code excluded.get(b)} from the ranking of
+     * history b ({@code excluded} null: nothing left out). One forward pass for the whole batch.
+     */
+    public List<List<Scored>> recommend(List<List<String>> histories, int k, Setting setting,
+                                        List<? extends List<String>> excluded) {
         if (k <= 0) {
             throw new IllegalArgumentException("k must be positive");
         }
         List<int[]> known = new ArrayList<>(histories.size());
         List<Integer> positions = new ArrayList<>(histories.size());
+        int mostExcluded = 0;
         for (int b = 0; b < histories.size(); b++) {
             int[] ids = histories.get(b).stream().map(rows::get).filter(r -> r != null).mapToInt(Integer::intValue)
                     .toArray();
             if (ids.length > 0) {
                 known.add(ids);
                 positions.add(b);
+                if (excluded != null) {
+                    mostExcluded = Math.max(mostExcluded, excluded.get(b).size());
+                }
             }
         }
         List<List<Scored>> out = new ArrayList<>(histories.size());
@@ -100,12 +113,52 @@ public final class SetRecService implements AutoCloseable {
             out.add(List.of());
         }
         if (!known.isEmpty()) {
-            List<List<Scored>> ranked = model.topK(known, k, setting);
+            // ask for enough extra items that k remain once the excluded ones are dropped
+            List<List<Scored>> ranked = model.topK(known, Math.min(k + mostExcluded, numItems()), setting);
             for (int i = 0; i < positions.size(); i++) {
-                out.set(positions.get(i), ranked.get(i));
+                int b = positions.get(i);
+                out.set(b, firstNotExcluded(ranked.get(i), k, excluded == null ? List.of() : excluded.get(b)));
             }
         }
         return out;
+    }
+
+    private static List<Scored> firstNotExcluded(List<Scored> ranked, int k, List<String> excluded) {
+        if (excluded.isEmpty()) {
+            return ranked.size() <= k ? ranked : ranked.subList(0, k);
+        }
+        List<Scored> kept = new ArrayList<>(k);
+        for (Scored s : ranked) {
+            if (kept.size() == k) {
+                break;
+            }
+            // a scan, not a set: exclusions are a history of a few dozen ids, and this runs for every ranked item
+            if (!excluded.contains(s.itemId())) {
+                kept.add(s);
+            }
+        }
+        return kept;
+    }
+
+    /** Every rankable item id: the fitted catalogue, then the items added since, in row order. */
+    public List<String> itemIds() {
+        return List.of(model.items().ids());
+    }
+
+    /** The item's row, or -1 where the id is unknown. */
+    public int row(String itemId) {
+        Integer row = rows.get(itemId);
+        return row == null ? -1 : row;
+    }
+
+    /** Whether the item had no interaction in the fitted data (every item added since is cold). */
+    public boolean isCold(int row) {
+        return model.items().cold()[row];
+    }
+
+    /** The item's token set as served: its CF token, then its semantic tokens. */
+    public float[][] tokens(int row) {
+        return model.itemTokens(row);
     }
 
     /**

@@ -1,4 +1,4 @@
-package dev.setrec.jobs.scoring;
+package dev.setrec.batch;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -1,4 +1,4 @@
-package dev.setrec.jobs.scoring;
+package dev.setrec.batch;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -114,6 +114,11 @@ public final class MicroBatcher<Q, R> implements AutoCloseable {
                 p.result().completeExceptionally(e);
             }
         }
+    }
+
+    /** Requests waiting for a batch now. */
+    public int queued() {
+        return queue.size();
     }
 
     /** Batches run so far. */

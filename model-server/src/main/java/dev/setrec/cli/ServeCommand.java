@@ -1,0 +1,87 @@
+package dev.setrec.cli;
+
+import dev.setrec.serve.ModelServer;
+import dev.setrec.serve.ServerConfig;
+import dev.setrec.text.MiniLmEncoder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code ./setrec serve}: the model server (model-server/src/main/resources/openapi.yaml) until Ctrl-C. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Serve a SETRec model over HTTP/JSON with dynamic batching, onboarding and hot swap (until Ctrl-C).")
+final class ServeCommand implements Callable<Integer> {
+    /** Where the bearer token may come from instead of a file (never from a flag: flags show up in ps). */
+    static final String TOKEN_ENV = "SETREC_SERVER_TOKEN";
+
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "the SETRec model dir to serve first")
+    Path model;
+    @Option(names = "--host", defaultValue = ServerConfig.DEFAULT_HOST,
+            description = "interface to bind (default ${DEFAULT-VALUE}; 0.0.0.0 opens it to the network)")
+    String host;
+    @Option(names = "--port", defaultValue = "8080", description = "port (default ${DEFAULT-VALUE}; 0 = any free one)")
+    int port;
+    @Option(names = "--item-store", defaultValue = "setrec-item-store", paramLabel = "DIR",
+            description = "durable store of onboarded items (default ./${DEFAULT-VALUE})")
+    Path itemStore;
+    @Option(names = "--token-file", paramLabel = "FILE",
+            description = "require this bearer token (first line of FILE; or the environment variable " + TOKEN_ENV + ")")
+    Path tokenFile;
+    @Option(names = "--max-batch", defaultValue = "64", description = "histories per forward pass (default ${DEFAULT-VALUE}; 1 = no batching)")
+    int maxBatch;
+    @Option(names = "--max-delay-ms", defaultValue = "2", description = "longest wait for a batch to fill (default ${DEFAULT-VALUE})")
+    long maxDelayMs;
+    @Option(names = "--queue", defaultValue = "1024", description = "histories waiting at most; beyond, 429 (default ${DEFAULT-VALUE})")
+    int queue;
+    @Option(names = "--deadline-ms", defaultValue = "1000", description = "default per-request deadline (default ${DEFAULT-VALUE})")
+    long deadlineMs;
+    @Option(names = "--max-k", defaultValue = "1000", description = "largest k (default ${DEFAULT-VALUE})")
+    int maxK;
+    @Option(names = "--max-histories", defaultValue = "512", description = "histories (or items) per request (default ${DEFAULT-VALUE})")
+    int maxHistories;
+    @Option(names = "--max-history", defaultValue = "200", description = "items per history (default ${DEFAULT-VALUE})")
+    int maxHistory;
+    @Option(names = "--max-body-bytes", defaultValue = "1048576", description = "largest request body (default ${DEFAULT-VALUE})")
+    int maxBodyBytes;
+
+    @Mixin
+    EngineOptions engine;
+
+    @Override
+    public Integer call() throws Exception {
+        ServerConfig config = new ServerConfig(host, port, itemStore, token(), maxBatch, Duration.ofMillis(maxDelayMs),
+                queue, Duration.ofMillis(deadlineMs), maxK, maxHistories, maxHistory, maxBodyBytes);
+        engine.start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        try (MiniLmEncoder encoder = new MiniLmEncoder();
+             ModelServer server = ModelServer.start(model, config, encoder, System.out)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                server.close();
+                stopped.countDown();
+            }, "setrec-serve-shutdown"));
+            System.out.println("ready: " + server.uri() + "/v1/recommend (Ctrl-C stops)");
+            stopped.await();
+        }
+        return 0;
+    }
+
+    private String token() throws IOException {
+        if (tokenFile != null) {
+            String token = Files.readAllLines(tokenFile, StandardCharsets.UTF_8).stream().findFirst().orElse("").strip();
+            if (token.isEmpty()) {
+                throw new IllegalArgumentException("token file " + tokenFile + " is empty");
+            }
+            return token;
+        }
+        String fromEnv = System.getenv(TOKEN_ENV);
+        return fromEnv == null || fromEnv.isBlank() ? null : fromEnv.strip();
+    }
+}

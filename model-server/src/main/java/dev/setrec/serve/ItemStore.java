@@ -1,0 +1,156 @@
+package dev.setrec.serve;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.setrec.data.ItemText;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteOptions;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+
+/**
+ * The durable record of onboarded items: RocksDB (Flink's frocksdbjni build, so that this code may share a JVM with
+ * Flink's state backend), keyed by item id, the value the item's text as JSON. Every write is synced before it
+ * returns, so an item the server acknowledged survives a crash. Text rather than tokens is stored because tokens
+ * depend on the model: after a swap the items are tokenized again by the new one.
+ */
+public final class ItemStore implements AutoCloseable {
+    /** An onboarded item: its id, its text fields, and when it was first onboarded (epoch millis). */
+    public record StoredItem(String itemId, ItemText text, long onboardedMillis) {
+    }
+
+    /** How categories are joined into one text field, as the data sets' items.tsv does. */
+    public static final String CATEGORY_SEPARATOR = " > ";
+
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    private final Options options;
+    private final WriteOptions syncWrites;
+    private final RocksDB db;
+    private final AtomicLong count = new AtomicLong();
+
+    private ItemStore(Options options, WriteOptions syncWrites, RocksDB db) {
+        this.options = options;
+        this.syncWrites = syncWrites;
+        this.db = db;
+        try (RocksIterator it = db.newIterator()) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                count.incrementAndGet();
+            }
+        }
+    }
+
+    /** Opens (or creates) the store in {@code dir}; fails with the reason when the directory cannot be used. */
+    public static ItemStore open(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Options options = new Options().setCreateIfMissing(true);
+        WriteOptions syncWrites = new WriteOptions().setSync(true);
+        try {
+            return new ItemStore(options, syncWrites, RocksDB.open(options, dir.toAbsolutePath().toString()));
+        } catch (RocksDBException e) {
+            syncWrites.close();
+            options.close();
+            throw new IOException("cannot open the item store in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    public void put(StoredItem item) throws IOException {
+        JsonObject value = new JsonObject();
+        value.addProperty("title", item.text().title());
+        JsonArray categories = new JsonArray();
+        for (String category : splitCategories(item.text().categories())) {
+            categories.add(category);
+        }
+        value.add("categories", categories);
+        value.addProperty("brand", item.text().brand());
+        value.addProperty("description", item.text().keywords());
+        value.addProperty("onboarded", item.onboardedMillis());
+        try {
+            boolean isNew = db.get(key(item.itemId())) == null;
+            db.put(syncWrites, key(item.itemId()), value.toString().getBytes(StandardCharsets.UTF_8));
+            if (isNew) {
+                count.incrementAndGet();
+            }
+        } catch (RocksDBException e) {
+            throw new IOException("cannot store item " + item.itemId() + ": " + e.getMessage(), e);
+        }
+    }
+
+    public boolean contains(String itemId) throws IOException {
+        try {
+            return db.get(key(itemId)) != null;
+        } catch (RocksDBException e) {
+            throw new IOException("cannot read item " + itemId + ": " + e.getMessage(), e);
+        }
+    }
+
+    public void delete(String itemId) throws IOException {
+        try {
+            if (db.get(key(itemId)) != null) {
+                db.delete(syncWrites, key(itemId));
+                count.decrementAndGet();
+            }
+        } catch (RocksDBException e) {
+            throw new IOException("cannot delete item " + itemId + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Items in the store. */
+    public long count() {
+        return count.get();
+    }
+
+    /** Every stored item, in id order; an entry that does not parse is reported on {@code log} and skipped. */
+    public List<StoredItem> all(PrintStream log) {
+        List<StoredItem> items = new ArrayList<>();
+        try (RocksIterator it = db.newIterator()) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                String id = new String(it.key(), StandardCharsets.UTF_8);
+                try {
+                    items.add(parse(id, new String(it.value(), StandardCharsets.UTF_8)));
+                } catch (RuntimeException e) {
+                    log.println("item store: skipping item " + id + ", its entry does not parse: " + e.getMessage());
+                }
+            }
+        }
+        return items;
+    }
+
+    private static StoredItem parse(String id, String json) {
+        JsonObject value = JsonParser.parseString(json).getAsJsonObject();
+        List<String> categories = new ArrayList<>();
+        value.getAsJsonArray("categories").forEach(c -> categories.add(c.getAsString()));
+        ItemText text = new ItemText("", value.get("title").getAsString(), String.join(CATEGORY_SEPARATOR, categories),
+                value.get("brand").getAsString(), value.get("description").getAsString());
+        return new StoredItem(id, text, value.get("onboarded").getAsLong());
+    }
+
+    private static List<String> splitCategories(String joined) {
+        return joined.isEmpty() ? List.of() : List.of(joined.split(Pattern.quote(CATEGORY_SEPARATOR)));
+    }
+
+    private static byte[] key(String itemId) {
+        return itemId.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        db.close();
+        syncWrites.close();
+        options.close();
+    }
+}

@@ -1,0 +1,118 @@
+package dev.setrec.serve;
+
+import dev.setrec.model.setrec.SetRecService;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The serving model and the one before it (for rollback). Readers lease the current version for the length of one
+ * batch; a swap only changes which version new leases get, and a replaced version is closed when its last lease
+ * ends, so requests in flight finish on the model they started with and no request waits for a swap.
+ */
+final class ModelVersions implements AutoCloseable {
+    /** One loaded model directory. */
+    static final class Version {
+        final SetRecService service;
+        final Path dir;
+        final Instant loadedAt = Instant.now();
+        private final AtomicInteger leases = new AtomicInteger();
+        private final AtomicBoolean closed = new AtomicBoolean();
+        private volatile boolean retired;
+
+        Version(SetRecService service, Path dir) {
+            this.service = service;
+            this.dir = dir;
+        }
+
+        String version() {
+            return service.version();
+        }
+
+        /** Ends a lease from {@link #acquire()}. */
+        void release() {
+            if (leases.decrementAndGet() == 0 && retired) {
+                closeOnce();
+            }
+        }
+
+        private void retire() {
+            retired = true; // before reading the lease count: a lease taken after this read sees it and backs off
+            if (leases.get() == 0) {
+                closeOnce();
+            }
+        }
+
+        private void closeOnce() {
+            if (closed.compareAndSet(false, true)) {
+                service.close();
+            }
+        }
+
+        boolean isClosed() {
+            return closed.get();
+        }
+    }
+
+    private final AtomicReference<Version> current = new AtomicReference<>();
+    private Version previous;
+
+    /** The current version, leased until {@link Version#release()}; null before the first model is loaded. */
+    Version acquire() {
+        while (true) {
+            Version v = current.get();
+            if (v == null) {
+                return null;
+            }
+            v.leases.incrementAndGet();
+            if (!v.retired) {
+                return v;
+            }
+            v.release(); // swapped out between the read and the lease: take the new one
+        }
+    }
+
+    /** The current version without a lease (for reading its name or size, not for scoring). */
+    Version peek() {
+        return current.get();
+    }
+
+    synchronized Version previous() {
+        return previous;
+    }
+
+    /** Makes {@code next} current; the version it replaces is kept for rollback, the one before that retired. */
+    synchronized void swap(Version next) {
+        Version replaced = current.getAndSet(next);
+        if (previous != null) {
+            previous.retire();
+        }
+        previous = replaced;
+    }
+
+    /** Makes the previous version current again and retires the one it replaces; false where there is none. */
+    synchronized boolean rollback() {
+        if (previous == null) {
+            return false;
+        }
+        Version rolledBack = current.getAndSet(previous);
+        previous = null;
+        rolledBack.retire();
+        return true;
+    }
+
+    @Override
+    public synchronized void close() {
+        Version last = current.getAndSet(null);
+        if (last != null) {
+            last.retire();
+        }
+        if (previous != null) {
+            previous.retire();
+            previous = null;
+        }
+    }
+}

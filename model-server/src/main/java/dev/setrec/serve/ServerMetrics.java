@@ -1,0 +1,72 @@
+package dev.setrec.serve;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
+
+/** The server's Prometheus metrics, in a registry of its own (several servers may share a JVM in tests). */
+final class ServerMetrics {
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+    private final Counter requests = Counter.builder().name("setrec_http_requests_total")
+            .help("HTTP requests by path and status").labelNames("path", "status").register(registry);
+    private final Histogram latency = Histogram.builder().name("setrec_http_request_duration_seconds")
+            .help("time from a request's arrival to its response, by path").labelNames("path")
+            .classicOnly().classicUpperBounds(.001, .002, .005, .01, .02, .05, .1, .2, .5, 1, 2, 5)
+            .register(registry);
+    private final Histogram batchSize = Histogram.builder().name("setrec_batch_size")
+            .help("histories scored in one forward pass").classicOnly()
+            .classicUpperBounds(1, 2, 4, 8, 16, 32, 64, 128, 256, 512).register(registry);
+    private final Counter expired = Counter.builder().name("setrec_deadline_expired_total")
+            .help("histories whose deadline passed before they were scored").register(registry);
+    private final Counter onboarded = Counter.builder().name("setrec_items_onboarded_total")
+            .help("items onboarded through the API").register(registry);
+
+    ServerMetrics(IntSupplier queueDepth, IntSupplier items, Supplier<String> modelVersion) {
+        GaugeWithCallback.builder().name("setrec_queue_depth").help("histories waiting for a batch")
+                .callback(cb -> cb.call(queueDepth.getAsInt())).register(registry);
+        GaugeWithCallback.builder().name("setrec_items").help("rankable items of the serving model")
+                .callback(cb -> cb.call(items.getAsInt())).register(registry);
+        GaugeWithCallback.builder().name("setrec_model_info").help("the serving model's version (value 1)")
+                .labelNames("version").callback(cb -> {
+                    String version = modelVersion.get();
+                    if (version != null) {
+                        cb.call(1, version);
+                    }
+                }).register(registry);
+    }
+
+    void request(String path, int status, long startNanos) {
+        requests.labelValues(path, Integer.toString(status)).inc();
+        latency.labelValues(path).observe((System.nanoTime() - startNanos) / 1e9);
+    }
+
+    void batch(int size) {
+        batchSize.observe(size);
+    }
+
+    void expired() {
+        expired.inc();
+    }
+
+    void onboarded() {
+        onboarded.inc();
+    }
+
+    String contentType() {
+        return writer.getContentType();
+    }
+
+    byte[] scrape() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        writer.write(out, registry.scrape());
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,266 @@
+package dev.setrec.serve;
+
+import dev.setrec.batch.MicroBatcher;
+import dev.setrec.data.ItemText;
+import dev.setrec.eval.Setting;
+import dev.setrec.model.setrec.SetRecService;
+import dev.setrec.text.TextEncoder;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * What the model server does, without HTTP: dynamic batching of recommend calls over the current model version,
+ * onboarding into the durable item store, and versioned model swaps with rollback. Thread-safe.
+ */
+final class Serving implements AutoCloseable {
+    /** One history to rank: the items to leave out, how many to return, from which catalogue, and until when. */
+    record Query(List<String> history, List<String> excluded, int k, Setting setting, long deadlineNanos) {
+    }
+
+    /** The ranking of one query, by the named model version; {@code expired} when its deadline passed first. */
+    record Answer(List<SetRecService.Scored> items, String modelVersion, boolean expired) {
+    }
+
+    /** One item onboarded (or found already known) and its row. */
+    record Onboarded(String itemId, int row, boolean added) {
+    }
+
+    /** A model directory that cannot serve (corrupt, another type, a text encoder it was not trained with). */
+    static final class ModelRefused extends Exception {
+        ModelRefused(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private final TextEncoder encoder;
+    private final ItemStore store;
+    private final PrintStream log;
+    private final ModelVersions versions = new ModelVersions();
+    private final MicroBatcher<Query, Answer> batcher;
+    private final ServerMetrics metrics;
+    // Onboarding, swaps and rollbacks take turns, so that no item is onboarded into a model that is being replaced.
+    private final ReentrantLock catalogueLock = new ReentrantLock();
+    private volatile boolean closing;
+
+    Serving(ServerConfig config, TextEncoder encoder, ItemStore store, PrintStream log) {
+        this.encoder = encoder;
+        this.store = store;
+        this.log = log;
+        this.batcher = new MicroBatcher<>("setrec-server-batcher", config.maxBatch(), config.maxQueueDelay(),
+                config.queueCapacity(), this::scoreBatch);
+        this.metrics = new ServerMetrics(batcher::queued, () -> {
+            ModelVersions.Version v = versions.peek();
+            return v == null ? 0 : v.service.numItems();
+        }, () -> {
+            ModelVersions.Version v = versions.peek();
+            return v == null ? null : v.version();
+        });
+    }
+
+    ServerMetrics metrics() {
+        return metrics;
+    }
+
+    boolean ready() {
+        return versions.peek() != null;
+    }
+
+    /** False once closing has begun: refusals are then "unavailable" (503), not "overloaded" (429). */
+    boolean accepting() {
+        return !closing;
+    }
+
+    long onboardedItems() {
+        return store.count();
+    }
+
+    /** Queues one history for the next batch; fails at once with RejectedExecutionException when the queue is full. */
+    CompletableFuture<Answer> recommend(Query query) {
+        return batcher.submit(query);
+    }
+
+    private List<Answer> scoreBatch(List<Query> batch) {
+        ModelVersions.Version model = versions.acquire();
+        if (model == null) {
+            throw new IllegalStateException("no model is loaded yet");
+        }
+        try {
+            Answer[] answers = new Answer[batch.size()];
+            long now = System.nanoTime();
+            int live = 0;
+            for (Setting setting : Setting.values()) {
+                List<Integer> positions = new ArrayList<>();
+                List<List<String>> histories = new ArrayList<>();
+                List<List<String>> excluded = new ArrayList<>();
+                int k = 0;
+                for (int i = 0; i < batch.size(); i++) {
+                    Query q = batch.get(i);
+                    if (q.setting() != setting) {
+                        continue;
+                    }
+                    if (now - q.deadlineNanos() > 0) {
+                        answers[i] = new Answer(List.of(), model.version(), true);
+                        metrics.expired();
+                        continue;
+                    }
+                    positions.add(i);
+                    histories.add(q.history());
+                    excluded.add(q.excluded());
+                    k = Math.max(k, q.k());
+                }
+                if (positions.isEmpty()) {
+                    continue;
+                }
+                live += positions.size();
+                List<List<SetRecService.Scored>> ranked = model.service.recommend(histories, k, setting, excluded);
+                for (int j = 0; j < positions.size(); j++) {
+                    int i = positions.get(j);
+                    List<SetRecService.Scored> items = ranked.get(j);
+                    int wanted = batch.get(i).k();
+                    answers[i] = new Answer(items.size() <= wanted ? items : items.subList(0, wanted), model.version(),
+                            false);
+                }
+            }
+            if (live > 0) {
+                metrics.batch(live);
+            }
+            return Arrays.asList(answers);
+        } finally {
+            model.release();
+        }
+    }
+
+    /** Onboards items that are not known yet (stored durably first, then tokenized); known ones are left alone. */
+    List<Onboarded> onboard(List<ItemStore.StoredItem> items) throws IOException {
+        catalogueLock.lock();
+        try {
+            SetRecService service = requireModel().service;
+            List<Onboarded> result = new ArrayList<>(items.size());
+            for (ItemStore.StoredItem item : items) {
+                int row = service.row(item.itemId());
+                if (row >= 0) {
+                    result.add(new Onboarded(item.itemId(), row, false));
+                    continue;
+                }
+                store.put(item);
+                try {
+                    row = service.addItem(item.itemId(), item.text(), null);
+                } catch (RuntimeException e) {
+                    store.delete(item.itemId()); // not rankable: do not bring it back after a restart either
+                    throw e;
+                }
+                metrics.onboarded();
+                result.add(new Onboarded(item.itemId(), row, true));
+            }
+            return result;
+        } finally {
+            catalogueLock.unlock();
+        }
+    }
+
+    /**
+     * Loads a model directory, tokenizes every stored item with it, then swaps it in; the old version finishes the
+     * batches it has and stays loaded for {@link #rollback()}. A directory that cannot serve leaves everything as it
+     * was.
+     */
+    ModelVersions.Version load(Path dir) throws ModelRefused {
+        catalogueLock.lock();
+        try {
+            SetRecService service;
+            try {
+                service = SetRecService.load(dir, encoder);
+            } catch (IOException | RuntimeException e) {
+                throw new ModelRefused("model " + dir + " refused: " + e.getMessage(), e);
+            }
+            try {
+                restoreItems(service);
+            } catch (RuntimeException e) {
+                service.close();
+                throw new ModelRefused("model " + dir + " refused: onboarded items do not tokenize: " + e.getMessage(), e);
+            }
+            ModelVersions.Version version = new ModelVersions.Version(service, dir);
+            versions.swap(version);
+            log.println("serving model " + version.version() + " from " + dir + " (" + service.numItems() + " items)");
+            return version;
+        } finally {
+            catalogueLock.unlock();
+        }
+    }
+
+    /** Serves the previous version again (with every item onboarded since); false where there is none. */
+    boolean rollback() {
+        catalogueLock.lock();
+        try {
+            ModelVersions.Version previous = versions.previous();
+            if (previous == null) {
+                return false;
+            }
+            restoreItems(previous.service);
+            versions.rollback();
+            log.println("rolled back to model " + previous.version() + " from " + previous.dir);
+            return true;
+        } finally {
+            catalogueLock.unlock();
+        }
+    }
+
+    private void restoreItems(SetRecService service) {
+        int added = 0;
+        for (ItemStore.StoredItem item : store.all(log)) {
+            if (!service.knows(item.itemId())) {
+                service.addItem(item.itemId(), item.text(), null);
+                added++;
+            }
+        }
+        if (added > 0) {
+            log.println("tokenized " + added + " onboarded items with model " + service.version());
+        }
+    }
+
+    ModelVersions.Version current() {
+        return versions.peek();
+    }
+
+    ModelVersions.Version previous() {
+        return versions.previous();
+    }
+
+    /** The current version, leased: callers release it. */
+    ModelVersions.Version lease() {
+        ModelVersions.Version v = versions.acquire();
+        if (v == null) {
+            throw new IllegalStateException("no model is loaded yet");
+        }
+        return v;
+    }
+
+    private ModelVersions.Version requireModel() {
+        ModelVersions.Version v = versions.peek();
+        if (v == null) {
+            throw new IllegalStateException("no model is loaded yet");
+        }
+        return v;
+    }
+
+    /** Stops batching (queued requests fail), then closes the models. */
+    @Override
+    public void close() throws InterruptedException {
+        closing = true;
+        try {
+            batcher.close();
+        } finally {
+            versions.close();
+        }
+    }
+
+    static ItemText text(String title, List<String> categories, String brand, String description) {
+        return new ItemText("", title, String.join(ItemStore.CATEGORY_SEPARATOR, categories), brand, description);
+    }
+}

@@ -1,0 +1,82 @@
+package dev.setrec.serve;
+
+import com.google.gson.JsonObject;
+import dev.setrec.model.ModelIO;
+import dev.setrec.model.setrec.ItemInputs;
+import dev.setrec.model.setrec.SetRec;
+import dev.setrec.model.setrec.SetRecConfig;
+import dev.setrec.text.TextEncoder;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Untrained SETRec model dirs and a hashing text encoder: the server tests are about serving (batching, versions,
+ * durability, limits), not about what a model learned, so neither needs training nor the real MiniLM.
+ */
+final class TinyModels {
+    static final int ITEMS = 40;
+    static final int TEXT_DIM = 8;
+
+    private TinyModels() {
+    }
+
+    /** A model dir over items "0".."39" (the last 10 cold), its weights drawn from {@code seed}. */
+    static Path save(Path dir, long seed) throws IOException {
+        SetRecConfig config = new SetRecConfig(16, 2, 1, 32, 0f, 10, 2, 0.7f, true, 1e-3f, 0f, 10, 64, 64, 1, 1, 0, 0,
+                0.5f, 0f, seed);
+        Random random = new Random(seed);
+        float[][] cf = new float[ITEMS][8];
+        float[][] text = new float[ITEMS][];
+        boolean[] cold = new boolean[ITEMS];
+        for (int i = 0; i < ITEMS; i++) {
+            for (int j = 0; j < 8; j++) {
+                cf[i][j] = (float) random.nextGaussian();
+            }
+            text[i] = HashEncoder.vector("item " + i);
+            cold[i] = i >= 30;
+        }
+        try (SetRec model = new SetRec(config, ItemInputs.numbered(cf, text, cold))) {
+            ModelIO.save(model, dir, new JsonObject());
+        }
+        return dir;
+    }
+
+    /** Unit vectors from the text's hash: equal texts, equal vectors. */
+    static final class HashEncoder implements TextEncoder {
+        static float[] vector(String text) {
+            Random random = new Random(text.hashCode());
+            float[] v = new float[TEXT_DIM];
+            double norm = 0;
+            for (int j = 0; j < TEXT_DIM; j++) {
+                v[j] = (float) random.nextGaussian();
+                norm += v[j] * v[j];
+            }
+            for (int j = 0; j < TEXT_DIM; j++) {
+                v[j] /= (float) Math.sqrt(norm);
+            }
+            return v;
+        }
+
+        @Override
+        public String id() {
+            return "hash-" + TEXT_DIM;
+        }
+
+        @Override
+        public int dim() {
+            return TEXT_DIM;
+        }
+
+        @Override
+        public float[][] encode(List<String> texts) {
+            return texts.stream().map(HashEncoder::vector).toArray(float[][]::new);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
