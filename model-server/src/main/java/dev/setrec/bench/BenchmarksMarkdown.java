@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Renders BENCHMARKS.md from results.json, so that every figure in it comes from a benchmark run. Hand-written
@@ -18,8 +19,9 @@ import java.util.stream.Collectors;
 public final class BenchmarksMarkdown {
     private static final String[] SETTINGS = {"all", "warm", "cold"};
     private static final String[] METRICS = {"recall@5", "recall@10", "ndcg@5", "ndcg@10"};
-    private static final Map<String, String> STREAMING_LABELS = Map.of("events_per_s", "events/s", "p99_ms", "p99 ms",
-            "item_onboard_max_ms", "item onboarding max ms");
+    private static final Map<String, String> TARGET_LABELS = Map.of("events_per_s", "events/s", "p99_ms", "p99 ms",
+            "item_onboard_max_ms", "item onboarding max ms", "users_per_s", "users/s",
+            "p99_ms_half_load", "p99 ms at half load");
 
     private BenchmarksMarkdown() {
     }
@@ -91,11 +93,11 @@ public final class BenchmarksMarkdown {
                 }
             }
         }
-        appendStreaming(md, results.all().stream()
-                .filter(r -> "streaming".equals(BenchmarkResults.text(r, "benchmark")))
-                .sorted(Comparator.comparing((JsonObject r) -> BenchmarkResults.text(r, "dataset"))
-                        .thenComparing(r -> BenchmarkResults.text(r, "variant")))
-                .toList());
+        List<JsonObject> streaming = rowsOf(results, "streaming");
+        List<JsonObject> server = rowsOf(results, "server");
+        appendStreaming(md, streaming);
+        appendServer(md, server);
+        appendTargets(md, Stream.concat(streaming.stream(), server.stream()).toList());
         if (Files.exists(notes)) {
             md.append('\n').append(Files.readString(notes));
         }
@@ -139,21 +141,68 @@ public final class BenchmarksMarkdown {
                 }
             }
         }
-        List<JsonObject> withTargets = streaming.stream().filter(r -> r.has("targets")).toList();
+    }
+
+    private static List<JsonObject> rowsOf(BenchmarkResults results, String benchmark) {
+        return results.all().stream()
+                .filter(r -> benchmark.equals(BenchmarkResults.text(r, "benchmark")))
+                .sorted(Comparator.comparing((JsonObject r) -> BenchmarkResults.text(r, "dataset"))
+                        .thenComparing(r -> BenchmarkResults.text(r, "variant")))
+                .toList();
+    }
+
+    /** The model server: capacity with and without dynamic batching, then latency against offered load. */
+    private static void appendServer(StringBuilder md, List<JsonObject> server) {
+        if (server.isEmpty()) {
+            return;
+        }
+        md.append("\n## Model server\n\n")
+                .append("`./setrec serve` in the benchmark's JVM, driven over HTTP on the loopback by a load generator ")
+                .append("on the same cores. Users/s: requests answered per second flat out (one user's history per ")
+                .append("request, its top ten); batching off: the same server scoring one history per forward pass. Latency: open loop (requests ")
+                .append("leave on a fixed schedule; latency from the scheduled time) at fractions of the measured ")
+                .append("users/s.\n\n")
+                .append("| data set | users/s (dynamic batching) | users/s (batching off) | speed-up | offered users/s: p50 / p99 ms ")
+                .append("| command | machine | date |\n|---|---:|---:|---:|---|---|---|---|\n");
+        for (JsonObject r : server) {
+            JsonObject m = r.getAsJsonObject("metrics");
+            StringBuilder sweep = new StringBuilder();
+            for (var p : m.getAsJsonArray("load_sweep")) {
+                JsonObject point = p.getAsJsonObject();
+                sweep.append(sweep.isEmpty() ? "" : "; ").append(String.format(Locale.ROOT, "%.1f: %.1f / %.1f",
+                        point.get("offered_per_s").getAsDouble(), point.get("p50_ms").getAsDouble(),
+                        point.get("p99_ms").getAsDouble()));
+            }
+            md.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.1fx | %s | `%s` | %s | %s |\n",
+                    BenchmarkResults.text(r, "dataset"), m.get("users_per_s").getAsDouble(),
+                    m.get("batch1_users_per_s").getAsDouble(), m.get("speedup_vs_batch1").getAsDouble(), sweep,
+                    BenchmarkResults.text(r, "command"), BenchmarkResults.text(r, "machine"),
+                    BenchmarkResults.text(r, "date")));
+        }
+        md.append("\nHow each row was made:\n\n");
+        for (JsonObject r : server) {
+            md.append("- ").append(BenchmarkResults.text(r, "dataset")).append(": ")
+                    .append(BenchmarkResults.text(r, "details")).append('\n');
+        }
+    }
+
+    /** Every speed target of the streaming and server benchmarks, met or missed by how much. */
+    private static void appendTargets(StringBuilder md, List<JsonObject> rows) {
+        List<JsonObject> withTargets = rows.stream().filter(r -> r.has("targets")).toList();
         if (withTargets.isEmpty()) {
             return;
         }
-        md.append("\n## Streaming targets\n\n| data set | mode | target | measured | met | missed by | target from |\n")
-                .append("|---|---|---|---:|---|---:|---|\n");
+        md.append("\n## Speed targets\n\n| data set | benchmark | variant | target | measured | met | missed by | target from |\n")
+                .append("|---|---|---|---|---:|---|---:|---|\n");
         for (JsonObject r : withTargets) {
             for (var t : r.getAsJsonArray("targets")) {
                 JsonObject target = t.getAsJsonObject();
                 String metric = target.get("metric").getAsString();
                 String format = metric.endsWith("_ms") ? "%.0f" : "%.1f";
-                md.append(String.format(Locale.ROOT, "| %s | %s | %s %s " + format + " | " + format + " | %s | "
+                md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s %s " + format + " | " + format + " | %s | "
                                 + format + " | %s |\n",
-                        BenchmarkResults.text(r, "dataset"), BenchmarkResults.text(r, "variant"),
-                        STREAMING_LABELS.getOrDefault(metric, metric),
+                        BenchmarkResults.text(r, "dataset"), BenchmarkResults.text(r, "benchmark"),
+                        BenchmarkResults.text(r, "variant"), TARGET_LABELS.getOrDefault(metric, metric),
                         "at_least".equals(target.get("comparison").getAsString()) ? "≥" : "≤",
                         target.get("target").getAsDouble(), target.get("measured").getAsDouble(),
                         target.get("met").getAsBoolean() ? "yes" : "no", target.get("gap").getAsDouble(),

@@ -1,11 +1,14 @@
 package dev.setrec.cli;
 
+import com.google.gson.JsonObject;
 import dev.setrec.bench.BenchmarkResults;
 import dev.setrec.bench.BenchmarksMarkdown;
 import dev.setrec.bench.QualityBenchmark;
+import dev.setrec.bench.ServerBenchmark;
 import dev.setrec.data.Dataset;
 import dev.setrec.data.DatasetReader;
 import dev.setrec.nn.Engines;
+import dev.setrec.text.MiniLmEncoder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -13,12 +16,13 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks; each writes its figures to benchmarks/results.json and regenerates BENCHMARKS.md.",
-        subcommands = {BenchCommand.Quality.class, BenchCommand.Render.class})
+        subcommands = {BenchCommand.Quality.class, BenchCommand.Server.class, BenchCommand.Render.class})
 final class BenchCommand {
 
     @Command(name = "quality", mixinStandardHelpOptions = true,
@@ -60,6 +64,54 @@ final class BenchCommand {
                     BenchmarksMarkdown.write(results, target.resolve("BENCHMARKS.md"), target.resolve("benchmarks/notes.md"));
                 }
             }
+            System.out.println("wrote " + resultsFile + " and " + target.resolve("BENCHMARKS.md"));
+            return 0;
+        }
+    }
+
+    @Command(name = "server", mixinStandardHelpOptions = true,
+            description = "The model server under load over HTTP: users/s with and without dynamic batching, latency "
+                    + "at fractions of capacity.")
+    static final class Server implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--model", required = true, paramLabel = "DIR", description = "a SETRec model dir")
+        Path model;
+        @Option(names = "--data", paramLabel = "DIR", description = "whose test users' histories are sent (default: ../shared/data/setrec/toys)")
+        Path data;
+        @Option(names = "--seconds", defaultValue = "15", description = "length of each phase (default ${DEFAULT-VALUE})")
+        int seconds;
+        @Option(names = "--concurrency", defaultValue = "64", description = "requests in flight flat out (default ${DEFAULT-VALUE})")
+        int concurrency;
+        @Option(names = "--loads", split = ",", defaultValue = "0.25,0.5,0.75",
+                description = "offered loads as fractions of the measured users/s (default ${DEFAULT-VALUE}; 0.5 gives the half-load row)")
+        double[] loads;
+        @Option(names = "--max-batch", defaultValue = "64", description = "dynamic batching: histories per pass (default ${DEFAULT-VALUE})")
+        int maxBatch;
+        @Option(names = "--max-delay-ms", defaultValue = "2", description = "dynamic batching: longest wait (default ${DEFAULT-VALUE})")
+        long maxDelayMs;
+        @Option(names = "--results", paramLabel = "DIR", description = "where results.json and BENCHMARKS.md go (default: the repo)")
+        Path out;
+        @Mixin
+        EngineOptions engine;
+
+        @Override
+        public Integer call() throws Exception {
+            Path home = Path.of(System.getProperty("setrec.home", "."));
+            Path target = out != null ? out : home;
+            Dataset dataset = DatasetReader.read(data != null ? data : home.resolve("../shared/data/setrec/toys").normalize());
+            String command = "./setrec " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+            engine.start();
+            JsonObject row;
+            try (MiniLmEncoder encoder = new MiniLmEncoder()) {
+                row = new ServerBenchmark(dataset, model, encoder, new ServerBenchmark.Settings(seconds, concurrency,
+                        loads, maxBatch, Duration.ofMillis(maxDelayMs)), command.strip(), System.out).run();
+            }
+            Path resultsFile = target.resolve("benchmarks/results.json");
+            BenchmarkResults results = BenchmarkResults.read(resultsFile);
+            results.put(row);
+            results.write(resultsFile);
+            BenchmarksMarkdown.write(results, target.resolve("BENCHMARKS.md"), target.resolve("benchmarks/notes.md"));
             System.out.println("wrote " + resultsFile + " and " + target.resolve("BENCHMARKS.md"));
             return 0;
         }

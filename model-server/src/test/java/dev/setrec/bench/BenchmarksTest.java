@@ -74,6 +74,40 @@ class BenchmarksTest {
         return r;
     }
 
+    private static JsonObject serverRow() {
+        JsonObject metrics = new JsonObject();
+        metrics.addProperty("users_per_s", 1450.2);
+        metrics.addProperty("batch1_users_per_s", 310.4);
+        metrics.addProperty("speedup_vs_batch1", 4.7);
+        metrics.addProperty("p50_ms_half_load", 11.2);
+        metrics.addProperty("p99_ms_half_load", 38.9);
+        JsonArray sweep = new JsonArray();
+        for (double[] p : new double[][] {{0.25, 362.5, 8.5, 21.3}, {0.5, 725.1, 11.2, 38.9}}) {
+            JsonObject point = new JsonObject();
+            point.addProperty("fraction_of_capacity", p[0]);
+            point.addProperty("offered_per_s", p[1]);
+            point.addProperty("achieved_per_s", p[1]);
+            point.addProperty("p50_ms", p[2]);
+            point.addProperty("p99_ms", p[3]);
+            sweep.add(point);
+        }
+        metrics.add("load_sweep", sweep);
+        JsonObject r = new JsonObject();
+        r.addProperty("benchmark", "server");
+        r.addProperty("dataset", "toys");
+        r.addProperty("model", "setrec");
+        r.addProperty("variant", "dynamic-batching");
+        r.add("metrics", metrics);
+        JsonArray targets = new JsonArray();
+        targets.add(target("p99_ms_half_load", "at_most", 50, 38.9, 0, "server issue: p99 at half load"));
+        r.add("targets", targets);
+        r.addProperty("command", "./setrec bench server --model M");
+        r.addProperty("machine", "2 cores (Some CPU @ 2.20GHz), 23 GiB RAM, no GPU used, Java 17.0.13, Linux");
+        r.addProperty("date", "2026-11-26");
+        r.addProperty("details", "64 requests in flight for 15 s");
+        return r;
+    }
+
     private static JsonObject target(String metric, String comparison, double target, double measured, double gap,
                                      String source) {
         JsonObject t = new JsonObject();
@@ -109,6 +143,7 @@ class BenchmarksTest {
         results.put(row("setrec", "full", 0.0175));
         results.put(streamingRow("exactly_once", 812.4, 1534));
         results.put(streamingRow("at_least_once", 1123.6, 187));
+        results.put(serverRow());
         Path md = dir.resolve("BENCHMARKS.md");
         BenchmarksMarkdown.write(results, md, dir.resolve("absent-notes.md"));
         String markdown = Files.readString(md);
@@ -118,8 +153,13 @@ class BenchmarksTest {
         assertTrue(markdown.contains("| at_least_once | 1123.6 (1011.2) | 43 | 187 | 318 / 1207 | 998.7 | 0.0345 / 0.0012 | "
                 + "`./setrec bench streaming --events 20000 --rate 1000 --seconds 20` |"), markdown);
         assertTrue(markdown.indexOf("| at_least_once |") < markdown.indexOf("| exactly_once |"), markdown);
-        assertTrue(markdown.contains("| toys | exactly_once | events/s ≥ 1000.0 | 812.4 | no | 187.6 |"), markdown);
-        assertTrue(markdown.contains("| toys | at_least_once | item onboarding max ms ≤ 1000 | 1207 | no | 207 |"),
+        assertTrue(markdown.contains("| toys | streaming | exactly_once | events/s ≥ 1000.0 | 812.4 | no | 187.6 |"),
+                markdown);
+        assertTrue(markdown.contains("| toys | streaming | at_least_once | item onboarding max ms ≤ 1000 | 1207 | no | 207 |"),
+                markdown);
+        assertTrue(markdown.contains("| toys | 1450.2 | 310.4 | 4.7x | 362.5: 8.5 / 21.3; 725.1: 11.2 / 38.9 | "
+                + "`./setrec bench server --model M` |"), markdown);
+        assertTrue(markdown.contains("| toys | server | dynamic-batching | p99 ms at half load ≤ 50.0 | 38.9 | yes | 0.0 |"),
                 markdown);
         // every number, integers too (ms, dates, the command's arguments), not only those with decimals
         Pattern number = Pattern.compile("(?<![\\w.])\\d+(\\.\\d+)?(E-?\\d+)?");

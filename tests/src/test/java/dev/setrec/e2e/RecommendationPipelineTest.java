@@ -6,8 +6,11 @@ import dev.setrec.jobs.KafkaIo;
 import dev.setrec.jobs.RecommendationJob;
 import dev.setrec.jobs.kafka.EmbeddedKafka;
 import dev.setrec.jobs.kafka.Topics;
-import dev.setrec.jobs.scoring.InProcessSetRec;
+import dev.setrec.jobs.scoring.Operators;
 import dev.setrec.jobs.scoring.SharedOperators;
+import dev.setrec.serve.ModelServer;
+import dev.setrec.serve.ServerConfig;
+import dev.setrec.text.MiniLmEncoder;
 import dev.setrec.schemas.AvroCodec;
 import dev.setrec.schemas.DeadLetter;
 import dev.setrec.schemas.EventType;
@@ -249,6 +252,46 @@ class RecommendationPipelineTest {
         }
     }
 
+    @Test
+    void inRemoteModeTheJobScoresOnTheModelServerAndOnboardsNewItemsThere(@TempDir Path state,
+                                                                           @TempDir Path itemStore) throws Exception {
+        Theme theme = Theme.MUSIC;
+        String user = "remote-music-fan";
+        String newItem = "music-stand";
+        try (MiniLmEncoder encoder = new MiniLmEncoder();
+             ModelServer server = ModelServer.start(model.dir(), ServerConfig.defaults(itemStore).withPort(0)
+                     .withToken("e2e-token"), encoder, System.out)) {
+            Configuration remote = new Configuration();
+            remote.set(JobOptions.SCORING_MODE, "remote");
+            remote.set(JobOptions.MODEL_SERVER_URL, server.uri().toString());
+            remote.set(JobOptions.MODEL_SERVER_TOKEN, "e2e-token");
+            remote.set(JobOptions.MODEL_SERVER_CATALOGUE_REFRESH, Duration.ofMillis(500));
+            try (RunningJob job = RunningJob.start("remote", DeliveryGuarantee.AT_LEAST_ONCE, state, remote);
+                 TopicReader<Recommendation> recommendations = job.recommendations("read_uncommitted")) {
+                Recommendation first = awaitTriggeredBy(recommendations,
+                        interact(job, user, SmallModel.warmItems(theme).get(0)), job);
+                assertEquals(model.version(), first.getModelVersion(), "scored by the served model");
+                assertFalse(first.getFallback(), "ranked by the server, not the popularity fallback");
+                assertEquals(theme, SmallModel.themeOf(itemIds(first).get(0)).orElseThrow(), itemIds(first).toString());
+
+                send(job.topic(JobOptions.ITEMS_TOPIC), newItem, ITEMS.encode(ItemEvent.newBuilder()
+                        .setItemId(newItem).setTitle(theme.title("stand")).setCategories(theme.categories())
+                        .setBrand(theme.brand()).setEventTime(Instant.now()).build()));
+                Recommendation withNewItem = null;
+                long deadline = System.nanoTime() + WAIT.toNanos();
+                for (int i = 1; withNewItem == null; i++) {
+                    assertTrue(System.nanoTime() < deadline, newItem + " not ranked within " + WAIT);
+                    String item = SmallModel.warmItems(theme).get(i % SmallModel.WARM_PER_THEME);
+                    Recommendation rec = awaitTriggeredBy(recommendations, interact(job, user, item), job);
+                    withNewItem = itemIds(rec).contains(newItem) ? rec : null;
+                }
+                assertFalse(withNewItem.getFallback());
+                Recommendation afterNewItem = awaitTriggeredBy(recommendations, interact(job, user, newItem), job);
+                assertFalse(afterNewItem.getFallback(), "an interaction on the onboarded item is scored");
+            }
+        }
+    }
+
     // ---- the job
 
     /** One job on its own topics, cancelled and awaited on close. */
@@ -268,7 +311,13 @@ class RecommendationPipelineTest {
 
         /** Starts the job on topics prefixed with {@code name}, checkpointing into {@code state}. */
         static RunningJob start(String name, DeliveryGuarantee delivery, Path state) throws Exception {
-            Configuration options = new Configuration();
+            return start(name, delivery, state, new Configuration());
+        }
+
+        /** As above, with {@code scoring} options on top (the scoring mode and its settings). */
+        static RunningJob start(String name, DeliveryGuarantee delivery, Path state, Configuration scoring)
+                throws Exception {
+            Configuration options = new Configuration(scoring);
             options.set(JobOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
             options.set(JobOptions.GROUP_ID, name);
             for (ConfigOption<String> topic : TOPICS) {
@@ -289,7 +338,8 @@ class RecommendationPipelineTest {
 
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(options);
             KafkaIo kafkaIo = new KafkaIo(options);
-            RecommendationJob.build(env, options, InProcessSetRec.factory(model.dir(), "cpu", 0), kafkaIo, kafkaIo);
+            options.set(JobOptions.DEVICE, "cpu");
+            RecommendationJob.build(env, options, Operators.factory(options, model.dir()), kafkaIo, kafkaIo);
             return new RunningJob(options, env.executeAsync(name));
         }
 

@@ -5,7 +5,7 @@ import dev.setrec.jobs.KafkaIo;
 import dev.setrec.jobs.LocalFlink;
 import dev.setrec.jobs.RecommendationJob;
 import dev.setrec.jobs.kafka.Topics;
-import dev.setrec.jobs.scoring.InProcessSetRec;
+import dev.setrec.jobs.scoring.Operators;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -38,6 +38,7 @@ public final class EmbeddedJob implements AutoCloseable {
     /**
      * @param flags job and Flink options as {@code key=value} (see {@link JobOptions}); the bootstrap servers are
      *              set here
+     * @param model the model dir of in-process scoring (unused with remote scoring)
      */
     public static EmbeddedJob start(String jobName, String bootstrapServers, Map<String, String> flags, Path model,
                                     Path checkpoints) throws Exception {
@@ -49,8 +50,7 @@ public final class EmbeddedJob implements AutoCloseable {
         Configuration flink = LocalFlink.configuration(options, checkpoints, PARALLELISM);
         StreamExecutionEnvironment env = LocalFlink.environment(flink);
         KafkaIo kafka = new KafkaIo(options);
-        RecommendationJob.build(env, options, InProcessSetRec.factory(model, options.get(JobOptions.DEVICE),
-                options.get(JobOptions.MODEL_THREADS)), kafka, kafka);
+        RecommendationJob.build(env, options, Operators.factory(options, model), kafka, kafka);
         return new EmbeddedJob(options, flink.get(CheckpointingOptions.CHECKPOINTING_INTERVAL),
                 env.executeAsync(jobName));
     }

@@ -5,7 +5,8 @@ import dev.setrec.jobs.KafkaIo;
 import dev.setrec.jobs.LocalFlink;
 import dev.setrec.jobs.RecommendationJob;
 import dev.setrec.jobs.kafka.Topics;
-import dev.setrec.jobs.scoring.InProcessSetRec;
+import dev.setrec.jobs.scoring.Operators;
+import dev.setrec.jobs.scoring.SetRecOperator;
 import dev.setrec.model.ModelIO;
 import dev.setrec.model.ModelManifest;
 import dev.setrec.model.setrec.SetRec;
@@ -13,7 +14,10 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -27,9 +31,12 @@ import java.util.concurrent.Callable;
 @Command(name = "job", mixinStandardHelpOptions = true,
         description = "Run the streaming recommendation job against a Kafka cluster (until Ctrl-C).")
 final class JobCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
     @Option(names = "--bootstrap-servers", required = true, description = "Kafka brokers, host:port[,host:port]")
     String bootstrapServers;
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "a SETRec model dir")
+    @Option(names = "--model", paramLabel = "DIR",
+            description = "a SETRec model dir (in-process scoring; setrec.scoring.mode=remote uses the model server's)")
     Path model;
     @Option(names = "--properties", paramLabel = "FILE", description = "job options as key=value lines")
     Path properties;
@@ -49,17 +56,34 @@ final class JobCommand implements Callable<Integer> {
                 ? JobOptions.withDelivery(overrides, DeliveryGuarantee.EXACTLY_ONCE) : overrides);
         flags.put(JobOptions.BOOTSTRAP_SERVERS.key(), bootstrapServers);
         Configuration options = JobOptions.load(properties, flags);
-        requireSetRecModel(model);
+        SetRecOperator.Factory scoring = scoring(options);
         Topics.ensure(bootstrapServers, topics(options, parallelism), Duration.ofSeconds(30));
         StreamExecutionEnvironment env = LocalFlink.environment(LocalFlink.configuration(options, checkpoints,
                 parallelism));
         KafkaIo kafka = new KafkaIo(options);
-        RecommendationJob.build(env, options, InProcessSetRec.factory(model, options.get(JobOptions.DEVICE),
-                options.get(JobOptions.MODEL_THREADS)), kafka, kafka);
-        System.out.println("setrec job: " + bootstrapServers + ", model " + model + ", "
+        RecommendationJob.build(env, options, scoring, kafka, kafka);
+        System.out.println("setrec job: " + bootstrapServers + ", " + servedBy(options) + ", "
                 + options.get(JobOptions.DELIVERY) + "; Ctrl-C stops it");
         env.execute("setrec-recommendations");
         return 0;
+    }
+
+    /** The scoring operator of the options' mode; in-process mode needs --model, a valid SETRec model dir. */
+    private SetRecOperator.Factory scoring(Configuration options) throws IOException {
+        if (Operators.IN_PROCESS.equals(options.get(JobOptions.SCORING_MODE))) {
+            if (model == null) {
+                throw new ParameterException(spec.commandLine(), "--model is required with in-process scoring (the "
+                        + "default); with " + JobOptions.SCORING_MODE.key() + "=" + Operators.REMOTE
+                        + " the model server scores");
+            }
+            requireSetRecModel(model);
+        }
+        return Operators.factory(options, model);
+    }
+
+    private String servedBy(Configuration options) {
+        return Operators.REMOTE.equals(options.get(JobOptions.SCORING_MODE))
+                ? "model server " + options.get(JobOptions.MODEL_SERVER_URL) : "model " + model;
     }
 
     /** Fails before anything starts when the dir is not a valid SETRec model (the job would restart on it). */

@@ -18,6 +18,8 @@ import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 
@@ -28,6 +30,7 @@ import java.time.Duration;
  * from its directory) onboards them again the first time one is needed.
  */
 public final class UserHistory extends KeyedBroadcastProcessFunction<String, Interaction, ItemRecord, ScoringRequest> {
+    private static final Logger LOG = LoggerFactory.getLogger(UserHistory.class);
     private static final long serialVersionUID = 1L;
 
     /** Items onboarded from the items topic, by id. */
@@ -82,13 +85,22 @@ public final class UserHistory extends KeyedBroadcastProcessFunction<String, Int
         out.collect(new ScoringRequest(event.userId, items, event.eventTime, event.recordTime));
     }
 
+    /**
+     * Whether the item was onboarded before (a restart or a new task manager lost it from the model): then it is
+     * onboarded again. A failure to do so does not stop the event: the item is known to the job, and a model server
+     * keeps onboarded items durably, so the event goes on to scoring (whose failure has its own fallback).
+     */
     private boolean onboardRemembered(String itemId, ReadOnlyBroadcastState<String, ItemEvent> onboarded)
             throws Exception {
         ItemEvent remembered = onboarded.get(itemId);
         if (remembered == null) {
             return false;
         }
-        operator.addItem(remembered);
+        try {
+            operator.addItem(remembered);
+        } catch (Exception e) {
+            LOG.warn("re-onboarding item {} failed; scoring it anyway: {}", itemId, e.toString());
+        }
         return true;
     }
 
