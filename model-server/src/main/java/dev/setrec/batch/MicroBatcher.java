@@ -12,8 +12,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Merges single requests into batches for one model call: a batch closes when it holds {@code maxBatch} requests or
- * {@code maxWait} after its first request arrived, whichever comes first, and runs on one worker thread while the
- * next batch fills. The queue is bounded: a request that finds it full fails at once instead of waiting.
+ * {@code maxWait} after its first request was submitted, whichever comes first, and runs on one worker thread while
+ * the next batch fills. The wait counts from submission, not from when the worker got to the request: under a
+ * backlog the next batch leaves at once with everything queued, so batches grow with the load instead of every
+ * batch paying the wait again. The queue is bounded: a request that finds it full fails at once instead of waiting.
  *
  * @param <Q> request type
  * @param <R> result type
@@ -25,7 +27,7 @@ public final class MicroBatcher<Q, R> implements AutoCloseable {
         List<R> apply(List<Q> batch) throws Exception;
     }
 
-    private record Pending<Q, R>(Q request, CompletableFuture<R> result) {
+    private record Pending<Q, R>(Q request, CompletableFuture<R> result, long submittedNanos) {
     }
 
     private final int maxBatch;
@@ -54,7 +56,7 @@ public final class MicroBatcher<Q, R> implements AutoCloseable {
         CompletableFuture<R> result = new CompletableFuture<>();
         if (!running) {
             result.completeExceptionally(new RejectedExecutionException("batcher is closed"));
-        } else if (!queue.offer(new Pending<>(request, result))) {
+        } else if (!queue.offer(new Pending<>(request, result, System.nanoTime()))) {
             result.completeExceptionally(new RejectedExecutionException("batch queue is full (" + queue.size() + ")"));
         }
         return result;
@@ -70,7 +72,7 @@ public final class MicroBatcher<Q, R> implements AutoCloseable {
                     continue;
                 }
                 batch.add(first);
-                long deadline = System.nanoTime() + maxWaitNanos;
+                long deadline = first.submittedNanos() + maxWaitNanos;
                 while (batch.size() < maxBatch) {
                     queue.drainTo(batch, maxBatch - batch.size());
                     long left = deadline - System.nanoTime();

@@ -65,6 +65,34 @@ class MicroBatcherTest {
     }
 
     @Test
+    void requestsThatQueuedWhileTheModelWasBusyLeaveAtOnceInOneBatch() throws Exception {
+        CountDownLatch modelBusy = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<List<Integer>> batches = new CopyOnWriteArrayList<>();
+        try (MicroBatcher<Integer, Integer> batcher = new MicroBatcher<>("test", 64, Duration.ofSeconds(1), 100,
+                batch -> {
+                    batches.add(List.copyOf(batch));
+                    modelBusy.countDown();
+                    release.await();
+                    return batch;
+                })) {
+            batcher.submit(0);
+            assertTrue(modelBusy.await(10, TimeUnit.SECONDS));
+            List<CompletableFuture<Integer>> queued = new ArrayList<>();
+            for (int i = 1; i <= 5; i++) {
+                queued.add(batcher.submit(i));
+            }
+            Thread.sleep(1_100); // they have now waited longer than the maximum wait
+            long released = System.nanoTime();
+            release.countDown();
+            CompletableFuture.allOf(queued.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+            long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - released);
+            assertEquals(List.of(List.of(0), List.of(1, 2, 3, 4, 5)), batches);
+            assertTrue(waitedMs < 500, "the backlog waited " + waitedMs + " ms more for its batch to fill");
+        }
+    }
+
+    @Test
     void aFailingModelFailsItsBatchOnlyAndTheBatcherGoesOn() throws Exception {
         try (MicroBatcher<Integer, Integer> batcher = new MicroBatcher<>("test", 1, Duration.ZERO, 10, batch -> {
             if (batch.get(0) < 0) {
