@@ -31,6 +31,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The model server under load, over real HTTP on the loopback: users/s flat out (closed loop, many requests in
@@ -107,7 +109,17 @@ public final class ServerBenchmark {
         ServerConfig config = ServerConfig.defaults(store).withPort(0)
                 .withBatching(settings.maxBatch(), settings.maxDelay(), 4096);
         try (ModelServer server = ModelServer.start(modelDir, config, encoder, quiet())) {
+            long phaseStart = System.nanoTime();
             capacity = closedLoop(server.uri(), "dynamic batching (max batch " + settings.maxBatch() + ")");
+            double phaseSeconds = (System.nanoTime() - phaseStart) / 1e9;
+            String exposition = scrape(server.uri());
+            // where the time went flat out: the share of wall time the model was busy, and how full batches were
+            double modelShare = metric(exposition, "setrec_batch_duration_seconds_sum") / phaseSeconds;
+            double meanBatch = metric(exposition, "setrec_batch_size_sum") / metric(exposition, "setrec_batch_size_count");
+            metrics.addProperty("model_busy_share", Math.round(modelShare * 1000) / 1000.0);
+            metrics.addProperty("mean_batch", round1(meanBatch));
+            log.printf(Locale.ROOT, "  model busy %.0f%% of the time, %.1f histories a batch%n", 100 * modelShare,
+                    meanBatch);
             for (double fraction : settings.loadFractions()) {
                 LoadPoint p = openLoop(server.uri(), capacity * fraction);
                 JsonObject point = new JsonObject();
@@ -229,6 +241,20 @@ public final class ServerBenchmark {
         log.printf(Locale.ROOT, "  offered %.0f/s: achieved %.0f/s, p50 %.1f ms, p99 %.1f ms, %d errors%n",
                 p.offered(), p.achieved(), p.p50(), p.p99(), p.errors());
         return p;
+    }
+
+    private String scrape(URI server) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(server.resolve("/metrics")).build(), HttpResponse.BodyHandlers.ofString())
+                .body();
+    }
+
+    /** The value of an unlabelled series in Prometheus text format. */
+    static double metric(String exposition, String name) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + " (\\S+)$").matcher(exposition);
+        if (!m.find()) {
+            throw new IllegalStateException("the server's metrics have no " + name);
+        }
+        return Double.parseDouble(m.group(1));
     }
 
     static double percentile(double[] sorted, double q) {

@@ -24,6 +24,9 @@ final class ServerMetrics {
     private final Histogram batchSize = Histogram.builder().name("setrec_batch_size")
             .help("histories scored in one forward pass").classicOnly()
             .classicUpperBounds(1, 2, 4, 8, 16, 32, 64, 128, 256, 512).register(registry);
+    private final Histogram scoring = Histogram.builder().name("setrec_batch_duration_seconds")
+            .help("time one batch spends in the model (forward passes and top-k)").classicOnly()
+            .classicUpperBounds(.002, .005, .01, .02, .05, .1, .2, .5, 1).register(registry);
     private final Counter expired = Counter.builder().name("setrec_deadline_expired_total")
             .help("histories whose deadline passed before they were scored").register(registry);
     private final Counter onboarded = Counter.builder().name("setrec_items_onboarded_total")
@@ -48,8 +51,9 @@ final class ServerMetrics {
         latency.labelValues(path).observe((System.nanoTime() - startNanos) / 1e9);
     }
 
-    void batch(int size) {
+    void batch(int size, long modelNanos) {
         batchSize.observe(size);
+        scoring.observe(modelNanos / 1e9);
     }
 
     void expired() {

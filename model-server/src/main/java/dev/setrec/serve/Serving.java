@@ -94,6 +94,7 @@ final class Serving implements AutoCloseable {
         try {
             Answer[] answers = new Answer[batch.size()];
             long now = System.nanoTime();
+            long modelTime = 0;
             int live = 0;
             for (Setting setting : Setting.values()) {
                 List<Integer> positions = new ArrayList<>();
@@ -119,7 +120,9 @@ final class Serving implements AutoCloseable {
                     continue;
                 }
                 live += positions.size();
+                long start = System.nanoTime();
                 List<List<SetRecService.Scored>> ranked = model.service.recommend(histories, k, setting, excluded);
+                modelTime += System.nanoTime() - start;
                 for (int j = 0; j < positions.size(); j++) {
                     int i = positions.get(j);
                     List<SetRecService.Scored> items = ranked.get(j);
@@ -129,7 +132,7 @@ final class Serving implements AutoCloseable {
                 }
             }
             if (live > 0) {
-                metrics.batch(live);
+                metrics.batch(live, modelTime);
             }
             return Arrays.asList(answers);
         } finally {

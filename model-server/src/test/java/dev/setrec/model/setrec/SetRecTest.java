@@ -129,7 +129,9 @@ class SetRecTest {
         int n = model.numItems();
         float[] cf = new float[2 * n];
         float[] sem = new float[2 * n];
+        // masks are cached per padded width (at most one per history length): the first calls fill that cache
         model.score(histories, cf);
+        model.topK(histories, 10, Setting.COLD);
         int before = model.managedArrays();
         for (int i = 0; i < 5; i++) {
             model.score(histories, cf);
@@ -142,27 +144,52 @@ class SetRecTest {
 
     @Test
     void servingTopKIsTheBestOfTheFullScoresWithinTheSetting() {
-        List<int[]> histories = List.of(new int[] {1, 2, 3}, new int[] {7});
+        // a long history between two short ones, scored in one pass and in a pass per length
+        List<int[]> histories = List.of(new int[] {1, 2, 3}, new int[] {9, 8, 7, 6, 5, 4, 3, 2, 1, 0}, new int[] {7});
         int n = model.numItems();
-        float[] scores = new float[2 * n];
+        float[] scores = new float[histories.size() * n];
         model.score(histories, scores);
         for (Setting setting : Setting.values()) {
-            List<List<SetRecService.Scored>> top = model.topK(histories, 10, setting);
-            for (int b = 0; b < 2; b++) {
-                int user = b;
-                List<Integer> expected = java.util.stream.IntStream.range(0, n).boxed()
-                        .filter(i -> setting.includes(twins.data.isCold(i)))
-                        .sorted((x, y) -> Float.compare(scores[user * n + y], scores[user * n + x]))
-                        .limit(10).toList();
-                List<SetRecService.Scored> got = top.get(b);
-                assertEquals(expected.size(), got.size());
-                for (int r = 0; r < got.size(); r++) {
-                    // equal scores may come in either order: compare scores rank by rank, and ids as a set
-                    assertEquals(scores[b * n + expected.get(r)], got.get(r).score(), 1e-5, setting + " rank " + r);
-                    assertTrue(setting.includes(twins.data.isCold(Integer.parseInt(got.get(r).itemId()))));
+            for (int passCost : new int[] {SetRec.PASS_COST_IN_ITEMS, 0}) { // one pass; a pass per length
+                List<List<SetRecService.Scored>> top = model.topK(histories, 10, setting, passCost);
+                for (int b = 0; b < histories.size(); b++) {
+                    int user = b;
+                    List<Integer> expected = java.util.stream.IntStream.range(0, n).boxed()
+                            .filter(i -> setting.includes(twins.data.isCold(i)))
+                            .sorted((x, y) -> Float.compare(scores[user * n + y], scores[user * n + x]))
+                            .limit(10).toList();
+                    List<SetRecService.Scored> got = top.get(b);
+                    assertEquals(expected.size(), got.size());
+                    for (int r = 0; r < got.size(); r++) {
+                        // equal scores may come in either order: compare scores rank by rank, and ids as a set
+                        assertEquals(scores[b * n + expected.get(r)], got.get(r).score(), 1e-5, setting + " rank " + r);
+                        assertTrue(setting.includes(twins.data.isCold(Integer.parseInt(got.get(r).itemId()))));
+                    }
                 }
             }
         }
+    }
+
+    @Test
+    void historiesAreScoredInOnePassUnlessSplittingOffLongOnesCostsLess() {
+        List<int[]> small = List.of(new int[3], new int[40], new int[9]);
+        assertEquals(List.of("[0, 2, 1]"), groups(small, 50), "three histories: one pass");
+        // 60 short ones and 4 at the history limit: padding the short ones to 50 costs far more than a second pass
+        List<int[]> large = new java.util.ArrayList<>();
+        for (int b = 0; b < 64; b++) {
+            large.add(new int[b % 16 == 0 ? 80 : 1 + b % 5]);
+        }
+        List<int[]> split = SetRec.lengthGroups(large, 50, SetRec.PASS_COST_IN_ITEMS);
+        assertEquals(2, split.size(), groups(large, 50).toString());
+        assertEquals(List.of(0, 16, 32, 48), java.util.Arrays.stream(split.get(1)).boxed().toList());
+        assertEquals(64, split.get(0).length + split.get(1).length);
+        assertEquals(1, SetRec.lengthGroups(large, 5, SetRec.PASS_COST_IN_ITEMS).size(),
+                "all cut to 5 items: nothing to split off");
+    }
+
+    static List<String> groups(List<int[]> histories, int maxLen) {
+        return SetRec.lengthGroups(histories, maxLen, SetRec.PASS_COST_IN_ITEMS).stream()
+                .map(java.util.Arrays::toString).toList();
     }
 
     @Test
