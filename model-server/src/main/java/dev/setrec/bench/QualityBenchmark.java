@@ -57,6 +57,18 @@ public final class QualityBenchmark {
         }
     }
 
+    /**
+     * Only the refit row of {@code variant}: the configuration refitted on train + valid with the choices an earlier
+     * train-only run made on valid, given as fixed options (epochs; for SETRec also beta and the CF model dir).
+     */
+    public void refitOnly(Dataset data, String modelType, String variant, Training.Options options,
+                          BenchmarkResults results) throws IOException {
+        log.println("== " + modelType + " (" + variant + ") on " + data.name()
+                + " (refit on train+valid with the choices given, made on valid by a train-only run)");
+        Training.Trained refitted = Training.fit(modelType, data, Training.Fit.TRAIN_VALID, options, log);
+        results.put(row(data, refitted, variant + "-refit", Training.Fit.TRAIN_VALID));
+    }
+
     /** The settings a train-only run chose on valid (epochs, beta), fixed for a refit on train + valid. */
     private Training.Options refitOptions(Dataset data, String modelType, Training.Options options, JsonObject chosen,
                                           Path cfDir) throws IOException {

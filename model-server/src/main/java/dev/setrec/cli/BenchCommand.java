@@ -41,6 +41,9 @@ final class BenchCommand {
         String variant;
         @Option(names = "--no-refit", description = "skip the train+valid refit rows")
         boolean noRefit;
+        @Option(names = "--refit-only", description = "only the refit row, with the choices of an earlier train-only "
+                + "run given as --epochs (and for SETRec --beta and --cf-model)")
+        boolean refitOnly;
         @Option(names = "--results", paramLabel = "DIR", description = "where results.json and BENCHMARKS.md go (default: the repo)")
         Path out;
         @Mixin
@@ -59,7 +62,11 @@ final class BenchCommand {
             for (String name : datasets) {
                 Dataset data = DatasetReader.read(root.resolve(name));
                 for (String model : models) {
-                    bench.run(data, model, variant, options.toOptions(), !noRefit, results);
+                    if (refitOnly) {
+                        bench.refitOnly(data, model, variant, options.toOptions(), results);
+                    } else {
+                        bench.run(data, model, variant, options.toOptions(), !noRefit, results);
+                    }
                     results.write(resultsFile);
                     BenchmarksMarkdown.write(results, target.resolve("BENCHMARKS.md"), target.resolve("benchmarks/notes.md"));
                 }

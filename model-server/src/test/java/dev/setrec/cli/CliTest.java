@@ -1,6 +1,7 @@
 package dev.setrec.cli;
 
 import com.google.gson.Gson;
+import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.setrec.data.Dataset;
 import dev.setrec.testing.PlantedSequences;
@@ -85,6 +86,26 @@ class CliTest {
         assertEquals(Main.BAD_INPUT, run("train", "--model", "sasrec", "--fit", "train+valid", "--data",
                 data.toString(), "--out", tmp.resolve("refit").toString()));
         assertTrue(lastError.contains("--epochs"), lastError);
+    }
+
+    @Test
+    void benchRefitOnlyWritesTheRefitRowWithTheGivenChoices() throws IOException {
+        Path results = tmp.resolve("bench");
+        String[] common = {"bench", "quality", "--data-root", tmp.toString(), "--datasets", "planted", "--models",
+                "sasrec", "--refit-only", "--results", results.toString(), "--dim", "32", "--blocks", "1", "--ffn", "64",
+                "--history", "10"};
+        assertEquals(Main.BAD_INPUT, run(common), "no epochs given");
+        assertTrue(lastError.contains("--epochs"), lastError);
+        String[] withEpochs = java.util.Arrays.copyOf(common, common.length + 2);
+        withEpochs[common.length] = "--epochs";
+        withEpochs[common.length + 1] = "2";
+        assertEquals(0, run(withEpochs), lastError);
+        JsonArray rows = new Gson().fromJson(Files.readString(results.resolve("benchmarks/results.json")), JsonArray.class);
+        assertEquals(1, rows.size());
+        JsonObject row = rows.get(0).getAsJsonObject();
+        assertEquals("full-refit", row.get("variant").getAsString());
+        assertEquals("train+valid", row.get("fit").getAsString());
+        assertTrue(row.get("command").getAsString().contains("--epochs 2"), row.get("command").getAsString());
     }
 
     @Test
