@@ -19,9 +19,6 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Serve a SETRec model over HTTP/JSON with dynamic batching, onboarding and hot swap (until Ctrl-C).")
 final class ServeCommand implements Callable<Integer> {
-    /** Where the bearer token may come from instead of a file (never from a flag: flags show up in ps). */
-    static final String TOKEN_ENV = "SETREC_SERVER_TOKEN";
-
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "the SETRec model dir to serve first")
     Path model;
     @Option(names = "--host", defaultValue = ServerConfig.DEFAULT_HOST,
@@ -33,7 +30,7 @@ final class ServeCommand implements Callable<Integer> {
             description = "durable store of onboarded items (default ./${DEFAULT-VALUE})")
     Path itemStore;
     @Option(names = "--token-file", paramLabel = "FILE",
-            description = "require this bearer token (first line of FILE; or the environment variable " + TOKEN_ENV + ")")
+            description = "require this bearer token (first line of FILE; or the environment variable " + ServerConfig.TOKEN_ENV + ")")
     Path tokenFile;
     @Option(names = "--max-batch", defaultValue = "64", description = "histories per forward pass (default ${DEFAULT-VALUE}; 1 = no batching)")
     int maxBatch;
@@ -81,7 +78,7 @@ final class ServeCommand implements Callable<Integer> {
             }
             return token;
         }
-        String fromEnv = System.getenv(TOKEN_ENV);
+        String fromEnv = System.getenv(ServerConfig.TOKEN_ENV);
         return fromEnv == null || fromEnv.isBlank() ? null : fromEnv.strip();
     }
 }

@@ -24,6 +24,8 @@ public record ServerConfig(String host, int port, Path itemStore, String token, 
                            int maxBodyBytes) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
+    /** The environment variable that holds the bearer token (never a flag: flags show up in ps and web UIs). */
+    public static final String TOKEN_ENV = "SETREC_SERVER_TOKEN";
 
     public ServerConfig {
         if (port < 0 || port > 65_535) {

@@ -4,6 +4,7 @@ import dev.setrec.cli.Main;
 import dev.setrec.jobs.JobOptions;
 import dev.setrec.jobs.cli.ClusterJob;
 import dev.setrec.jobs.scoring.Operators;
+import dev.setrec.serve.ServerConfig;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
@@ -259,12 +260,12 @@ class DeploymentFileTest {
         assertTrue(Files.isRegularFile(onHost), "jobmanager mounts " + mount.source() + ", which does not exist");
         args.set(properties + 1, onHost.toString());
         Configuration options = ClusterJob.options(args.toArray(String[]::new),
-                Map.of(ClusterJob.TOKEN_ENV, "secret"));
+                Map.of(ServerConfig.TOKEN_ENV, "secret"));
         assertEquals(Operators.REMOTE, options.get(JobOptions.SCORING_MODE));
         assertEquals("secret", options.get(JobOptions.MODEL_SERVER_TOKEN),
-                "ClusterJob should take the token from " + ClusterJob.TOKEN_ENV);
-        assertTrue(environment("jobmanager").containsKey(ClusterJob.TOKEN_ENV),
-                "jobmanager: no " + ClusterJob.TOKEN_ENV + " for the job's calls to the model server");
+                "ClusterJob should take the token from " + ServerConfig.TOKEN_ENV);
+        assertTrue(environment("jobmanager").containsKey(ServerConfig.TOKEN_ENV),
+                "jobmanager: no " + ServerConfig.TOKEN_ENV + " for the job's calls to the model server");
 
         assertEquals(List.of("taskmanager"), command("taskmanager"), "taskmanager: command");
         assertEquals(service("jobmanager").get("image"), service("taskmanager").get("image"),
@@ -371,11 +372,11 @@ class DeploymentFileTest {
         // the token: from the environment variable both the server and ClusterJob read
         OptionSpec tokenFile = options.get("--token-file");
         assertNotNull(tokenFile, "./setrec serve has no --token-file");
-        assertTrue(String.join(" ", tokenFile.description()).contains(ClusterJob.TOKEN_ENV),
+        assertTrue(String.join(" ", tokenFile.description()).contains(ServerConfig.TOKEN_ENV),
                 "./setrec serve and ClusterJob read the token from different variables (ClusterJob: "
-                        + ClusterJob.TOKEN_ENV + ")");
-        assertTrue(environment("model-server").containsKey(ClusterJob.TOKEN_ENV),
-                "model-server: no " + ClusterJob.TOKEN_ENV + " (the server would take requests without a token)");
+                        + ServerConfig.TOKEN_ENV + ")");
+        assertTrue(environment("model-server").containsKey(ServerConfig.TOKEN_ENV),
+                "model-server: no " + ServerConfig.TOKEN_ENV + " (the server would take requests without a token)");
 
         // health: the readiness path of the server's API, which needs no token
         Map<String, Object> api = yaml(root.resolve("model-server/src/main/resources/openapi.yaml"));

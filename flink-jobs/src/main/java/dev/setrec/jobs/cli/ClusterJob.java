@@ -4,6 +4,7 @@ import dev.setrec.jobs.JobOptions;
 import dev.setrec.jobs.KafkaIo;
 import dev.setrec.jobs.RecommendationJob;
 import dev.setrec.jobs.scoring.Operators;
+import dev.setrec.serve.ServerConfig;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -21,14 +22,11 @@ import java.util.Map;
  *
  * <p>Arguments: {@code --properties FILE} (job options as key=value lines), {@code --set KEY=VALUE} (repeatable; wins
  * over the file). Where no {@code setrec.model-server.token} is given, the environment variable
- * {@value #TOKEN_ENV} (the one the model server reads) supplies it, so the token never sits in a file or in the
+ * {@value ServerConfig#TOKEN_ENV} (the one the model server reads) supplies it, so the token never sits in a file or in the
  * program arguments (which Flink shows in its web UI). In-process scoring takes its model from
  * {@code setrec.model.dir}.
  */
 public final class ClusterJob {
-    /** The model server's bearer token, shared with {@code ./setrec serve}. */
-    public static final String TOKEN_ENV = "SETREC_SERVER_TOKEN";
-
     private ClusterJob() {
     }
 
@@ -73,7 +71,7 @@ public final class ClusterJob {
             }
         }
         Configuration options = JobOptions.load(properties, overrides);
-        String token = environment.get(TOKEN_ENV);
+        String token = environment.get(ServerConfig.TOKEN_ENV);
         if (options.getOptional(JobOptions.MODEL_SERVER_TOKEN).isEmpty() && token != null && !token.isBlank()) {
             options.set(JobOptions.MODEL_SERVER_TOKEN, token.strip());
         }
