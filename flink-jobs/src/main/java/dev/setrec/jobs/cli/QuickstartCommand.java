@@ -50,6 +50,10 @@ final class QuickstartCommand implements Callable<Integer> {
     int coldItems;
     @Option(names = "--bad-every", defaultValue = "500", description = "send a broken message every N events, 0 = never (default ${DEFAULT-VALUE})")
     int badEvery;
+    @Option(names = "--seed-histories", defaultValue = "50", paramLabel = "N",
+            description = "first replay each user's last N train interactions flat out, so that live events meet real "
+                    + "histories; 0 = start from empty histories (default ${DEFAULT-VALUE})")
+    int seedHistories;
     @Option(names = "--exactly-once", description = "Kafka transactions (recommendations then appear per checkpoint)")
     boolean exactlyOnce;
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "a job or Flink option (repeatable)")
@@ -62,7 +66,8 @@ final class QuickstartCommand implements Callable<Integer> {
         System.out.println("data: " + Training.describe(dataset));
         Path modelDir = model != null ? model : QuickModel.findOrTrain(home, dataset);
         JobCommand.requireSetRecModel(modelDir);
-        ReplayPlan plan = ReplayPlan.of(dataset, 42, coldItems);
+        ReplayPlan live = ReplayPlan.of(dataset, 42, coldItems);
+        ReplayPlan plan = seedHistories > 0 ? live.withSeedHistories(dataset, seedHistories) : live;
 
         Path work = Files.createTempDirectory("setrec-quickstart");
         CountDownLatch stopped = new CountDownLatch(1);
@@ -76,7 +81,8 @@ final class QuickstartCommand implements Callable<Integer> {
             System.out.println("job running: Kafka " + kafka.bootstrapServers() + ", Flink local (parallelism "
                     + EmbeddedJob.PARALLELISM + ", RocksDB), " + options.get(JobOptions.DELIVERY) + "; replaying " + plan.events().size()
                     + " interactions at " + (rate > 0 ? rate + "/s" : "full speed") + ", " + plan.heldBackItems().size()
-                    + " cold items onboarded first. Ctrl-C stops.");
+                    + " cold items onboarded first" + (plan.seedEvents().isEmpty() ? "" : ", histories seeded with "
+                    + plan.seedEvents().size() + " train interactions before") + ". Ctrl-C stops.");
             Replayer replayer = Replayer.start(Replayer.producer(kafka.bootstrapServers()), plan,
                     Replayer.Settings.defaults().withEventsPerSecond(rate).withBadEvery(badEvery));
             LiveFigures figures = new LiveFigures(replayer.ledger(), plan.heldBackItemIds(),

@@ -38,7 +38,8 @@ public final class LiveFigures {
                            long withNextItem, long hitsAt10, long fallbacks,
                            int coldItemsHeldBack, int coldItemsOnboarded, int coldItemsRecommended,
                            long coldTargets, long coldHits,
-                           Map<String, Long> deadLettersByReason, long unreadable) {
+                           Map<String, Long> deadLettersByReason, long unreadable,
+                           long seedEvents, long seedsRecommended) {
         public Snapshot {
             deadLettersByReason = Collections.unmodifiableMap(new TreeMap<>(deadLettersByReason));
         }
@@ -81,6 +82,9 @@ public final class LiveFigures {
 
     /** One recommendation, read at {@code arrivalMillis} (wall clock). */
     public synchronized void recommendation(Recommendation r, long arrivalMillis) {
+        if (ledger.seedRecommended(r.getUserId(), r.getTriggerEventTime().toEpochMilli())) {
+            return; // history warm-up, scored flat out: not part of the live figures
+        }
         recommendations++;
         rate.add(arrivalMillis);
         latencies.add(Math.max(0, arrivalMillis - r.getTriggerRecordTime().toEpochMilli()));
@@ -129,7 +133,7 @@ public final class LiveFigures {
                 recommendations, rate.perSecond(nowMillis), latencies.size(), p[0], p[1],
                 withNextItem, hitsAt10, fallbacks,
                 heldBackItemIds.size(), ledger.itemsOnboarded(), coldItemsRecommended.size(), coldTargets, coldHits,
-                deadLettersByReason, unreadable);
+                deadLettersByReason, unreadable, ledger.seedEventsSent(), ledger.seedsRecommended());
     }
 
     /** The latest recommendation triggered by a replayed event, if any yet. */

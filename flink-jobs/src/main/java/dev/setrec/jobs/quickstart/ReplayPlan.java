@@ -62,10 +62,16 @@ public final class ReplayPlan {
     private final List<Event> events;
     private final List<HeldBackItem> heldBackItems;
     private final Set<String> heldBackItemIds;
+    private final List<Event> seedEvents;
 
     private ReplayPlan(List<Event> events, List<HeldBackItem> heldBackItems) {
+        this(events, heldBackItems, List.of());
+    }
+
+    private ReplayPlan(List<Event> events, List<HeldBackItem> heldBackItems, List<Event> seedEvents) {
         this.events = events;
         this.heldBackItems = heldBackItems;
+        this.seedEvents = seedEvents;
         Set<String> ids = new LinkedHashSet<>();
         heldBackItems.forEach(item -> ids.add(item.itemId()));
         this.heldBackItemIds = Collections.unmodifiableSet(ids);
@@ -110,6 +116,38 @@ public final class ReplayPlan {
 
     public List<Event> events() {
         return events;
+    }
+
+    /**
+     * This plan with seed events in front: for each replayed user, in the order of their first replayed event, the
+     * last {@code maxPerUser} of their train interactions, oldest first. Replayed before the live events, they give
+     * the job's histories what a deployed job would have seen by then, so that the first live recommendations come
+     * from real histories instead of a single item. Seeds carry no next item: they are not scored for Recall.
+     */
+    public ReplayPlan withSeedHistories(Dataset dataset, int maxPerUser) {
+        if (maxPerUser < 1) {
+            throw new IllegalArgumentException("maxPerUser must be positive, got " + maxPerUser);
+        }
+        java.util.Map<String, Integer> rows = new java.util.HashMap<>();
+        for (int user = 0; user < dataset.numUsers(); user++) {
+            rows.put(dataset.userExternalId(user), user);
+        }
+        Set<String> seeded = new LinkedHashSet<>();
+        List<Event> seeds = new ArrayList<>();
+        for (Event event : events) {
+            if (seeded.add(event.userId())) {
+                int[] train = dataset.sequence(rows.get(event.userId()), Split.TRAIN);
+                for (int i = Math.max(0, train.length - maxPerUser); i < train.length; i++) {
+                    seeds.add(new Event(event.userId(), itemId(train[i]), null));
+                }
+            }
+        }
+        return new ReplayPlan(events, heldBackItems, List.copyOf(seeds));
+    }
+
+    /** Train interactions replayed before the live events (none unless {@link #withSeedHistories}). */
+    public List<Event> seedEvents() {
+        return seedEvents;
     }
 
     public List<HeldBackItem> heldBackItems() {

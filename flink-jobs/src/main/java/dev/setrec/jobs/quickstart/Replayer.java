@@ -25,8 +25,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Replays a {@link ReplayPlan} into Kafka on its own thread: first the held-back items on the items topic (waiting
- * for their acknowledgements, so they are onboarded before anyone interacts with them), then the interactions,
- * keyed by user, paced by the wall clock. Every {@code badEvery}-th interaction is preceded by a broken message;
+ * for their acknowledgements, so they are onboarded before anyone interacts with them), then the plan's seed events
+ * flat out (waiting until they are scored), then the interactions, keyed by user, paced by the wall clock. Every {@code badEvery}-th interaction is preceded by a broken message;
  * the real one is still sent, so nothing real is lost. Each real event is entered in the {@link #ledger()} before
  * it is sent.
  *
@@ -67,6 +67,8 @@ public final class Replayer implements AutoCloseable {
     }
 
     private static final Duration PRODUCER_CLOSE_TIMEOUT = Duration.ofSeconds(5);
+    /** Longest wait for the job to score the seed events before live events start anyway. */
+    private static final Duration SEED_WAIT = Duration.ofMinutes(3);
 
     private final Producer<byte[], byte[]> producer;
     private final ReplayPlan plan;
@@ -141,6 +143,7 @@ public final class Replayer implements AutoCloseable {
     private void run() {
         try {
             publishHeldBackItems();
+            seedHistories();
             replayInteractions();
             producer.flush();
             throwIfSendFailed();
@@ -164,6 +167,26 @@ public final class Replayer implements AutoCloseable {
         for (Future<RecordMetadata> ack : acks) {
             ack.get();
             ledger.itemOnboarded();
+        }
+    }
+
+    /**
+     * The plan's seed events, as fast as the producer takes them, then a wait until the live view has seen the job
+     * score them all (or {@link #SEED_WAIT}): live events then meet filled histories and an idle job.
+     */
+    private void seedHistories() throws Exception {
+        List<ReplayPlan.Event> seeds = plan.seedEvents();
+        for (int n = 0; n < seeds.size() && !stopping; n++) {
+            long now = System.currentTimeMillis();
+            long eventTime = nextEventTime(now);
+            ledger.seedSent(seeds.get(n).userId(), eventTime);
+            producer.send(messages.real(seeds.get(n), now, eventTime), keepFirstFailure);
+            throwIfSendFailed();
+        }
+        producer.flush();
+        long deadline = System.nanoTime() + SEED_WAIT.toNanos();
+        while (!stopping && ledger.seedsRecommended() < seeds.size() && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(100);
         }
     }
 

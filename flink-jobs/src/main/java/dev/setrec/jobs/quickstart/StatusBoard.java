@@ -66,10 +66,12 @@ public final class StatusBoard {
         String recall = s.withNextItem() == 0 ? "Recall@10 -"
                 : format("Recall@10 %.4f (%,d of %,d with a next item)", s.recallAt10(), s.hitsAt10(),
                         s.withNextItem());
+        String seeded = s.seedEvents() == 0 ? ""
+                : format(" | histories seeded with %,d/%,d train interactions", s.seedsRecommended(), s.seedEvents());
         return List.of(
-                format("replay   %,d/%,d events sent, %,d broken messages | %d/%d cold items onboarded",
+                format("replay   %,d/%,d events sent, %,d broken messages | %d/%d cold items onboarded%s",
                         s.eventsSent(), s.plannedEvents(), s.badMessagesSent(), s.coldItemsOnboarded(),
-                        s.coldItemsHeldBack()),
+                        s.coldItemsHeldBack(), seeded),
                 format("recs     %,d (%.1f/s) | %s | %,d fallbacks", s.recommendations(),
                         s.recommendationsPerSecond(), latency, s.fallbacks()),
                 format("quality  %s | cold: %d/%d items in a top 10, %,d/%,d next-item hits", recall,

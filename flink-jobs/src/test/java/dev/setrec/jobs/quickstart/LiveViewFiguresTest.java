@@ -62,6 +62,23 @@ class LiveViewFiguresTest {
     }
 
     @Test
+    void recommendationsOfSeedEventsAreCountedAsSeededOnly() {
+        ledger.seedSent("u", 1);
+        ledger.seedSent("u", 2);
+        ledger.eventSent("u", 3, "i3", "i4");
+        figures.recommendation(recommendation("u", 1, NOW, 0, "c1"), NOW + 5_000);
+        figures.recommendation(recommendation("u", 3, NOW, 0, "i4"), NOW + 20);
+        LiveFigures.Snapshot s = figures.snapshot(NOW);
+        assertEquals(2, s.seedEvents());
+        assertEquals(1, s.seedsRecommended());
+        assertEquals(1, s.recommendations(), "the seed's recommendation is not a live one");
+        assertEquals(1, s.latencySamples());
+        assertEquals(20, s.latencyP99Millis(), "nor is its latency");
+        assertEquals(0, s.coldItemsRecommended(), "nor its items");
+        assertEquals(1, s.hitsAt10());
+    }
+
+    @Test
     void coldItemsOnboardedRecommendedAndHit() {
         ledger.itemOnboarded();
         ledger.itemOnboarded();

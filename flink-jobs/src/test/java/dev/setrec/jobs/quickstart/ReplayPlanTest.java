@@ -104,4 +104,24 @@ class ReplayPlanTest {
         events.forEach(e -> byUser.computeIfAbsent(e.userId(), u -> new ArrayList<>()).add(e.itemId()));
         return byUser;
     }
+
+    @Test
+    void seedHistoriesAreEachReplayedUsersLastTrainItemsInFrontOfTheLiveEvents() {
+        Dataset data = ReplayTestData.threeUsers();
+        ReplayPlan live = ReplayPlan.of(data, 3);
+        assertEquals(List.of(), live.seedEvents(), "no seeds unless asked for");
+        ReplayPlan seeded = live.withSeedHistories(data, 1);
+        assertEquals(live.events(), seeded.events());
+        assertEquals(live.heldBackItems(), seeded.heldBackItems());
+        List<String> usersInOrder = live.events().stream().map(ReplayPlan.Event::userId).distinct().toList();
+        java.util.Map<String, String> lastTrainItem = java.util.Map.of("R-ZERO", "1", data.userExternalId(1), "3",
+                "R-TWO", "1");
+        assertEquals(usersInOrder.stream().map(u -> new ReplayPlan.Event(u, lastTrainItem.get(u), null)).toList(),
+                seeded.seedEvents(), "the last train item of each user, in the order users first appear");
+        List<ReplayPlan.Event> all = live.withSeedHistories(data, 50).seedEvents();
+        assertEquals(6, all.size(), "every train item when there are fewer than the limit");
+        assertEquals(List.of("0", "1"), all.stream().filter(e -> e.userId().equals("R-ZERO"))
+                .map(ReplayPlan.Event::itemId).toList(), "oldest first");
+        assertEquals(List.of(), live.withSeedHistories(data, 5).part(0, 2).seedEvents(), "parts have no seeds");
+    }
 }

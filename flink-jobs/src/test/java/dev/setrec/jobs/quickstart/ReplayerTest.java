@@ -49,6 +49,35 @@ class ReplayerTest {
         assertTrue(producer.closed());
     }
 
+    @Test
+    void seedEventsGoFirstOutsideTheLiveLedgerAndLiveEventsWaitUntilTheyAreScored() throws Exception {
+        ReplayPlan seeded = plan.withSeedHistories(ReplayTestData.threeUsers(), 50);
+        int seeds = seeded.seedEvents().size();
+        try (Replayer replayer = Replayer.start(producer, seeded, asFastAsPossible.withBadEvery(0))) {
+            ReplayLedger ledger = replayer.ledger();
+            int items = seeded.heldBackItems().size();
+            long deadline = System.nanoTime() + DONE_WITHIN.toNanos();
+            while (producer.history().size() < items + seeds && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(seeds, ledger.seedEventsSent());
+            assertEquals(0, ledger.eventsSent(), "live events wait until the seeds are scored");
+            AvroCodec<InteractionEvent> codec = AvroCodec.of(InteractionEvent.class);
+            List<ProducerRecord<byte[], byte[]>> sent = producer.history();
+            for (int n = 0; n < seeds; n++) {
+                InteractionEvent e = codec.decode(sent.get(items + n).value());
+                assertEquals(seeded.seedEvents().get(n).itemId(), e.getItemId());
+                assertTrue(ledger.sentEvent(e.getUserId(), e.getEventTime().toEpochMilli()) == null,
+                        "a seed is no live event");
+                assertTrue(ledger.seedRecommended(e.getUserId(), e.getEventTime().toEpochMilli()),
+                        "the job scored this seed"); // what the live view reports as recommendations arrive
+            }
+            assertTrue(replayer.awaitDone(DONE_WITHIN));
+            assertEquals(plan.events().size(), ledger.eventsSent());
+            assertEquals(items + seeds + plan.events().size(), producer.history().size());
+        }
+    }
+
     /** Real events in plan order, in the ledger, with rising event times; broken ones of the three kinds. */
     private void assertInteractions(List<ProducerRecord<byte[], byte[]>> sent, ReplayLedger ledger) {
         AvroCodec<InteractionEvent> codec = AvroCodec.of(InteractionEvent.class);
