@@ -48,6 +48,9 @@ final class ServeCommand implements Callable<Integer> {
     int maxHistory;
     @Option(names = "--max-body-bytes", defaultValue = "1048576", description = "largest request body (default ${DEFAULT-VALUE})")
     int maxBodyBytes;
+    @Option(names = "--models-root", paramLabel = "DIR",
+            description = "POST /v1/model/load takes only directories under this one (default: the folder holding --model)")
+    Path modelsRoot;
 
     @Mixin
     EngineOptions engine;
@@ -55,7 +58,7 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ServerConfig config = new ServerConfig(host, port, itemStore, token(), maxBatch, Duration.ofMillis(maxDelayMs),
-                queue, Duration.ofMillis(deadlineMs), maxK, maxHistories, maxHistory, maxBodyBytes);
+                queue, Duration.ofMillis(deadlineMs), maxK, maxHistories, maxHistory, maxBodyBytes, modelsRoot);
         engine.start();
         CountDownLatch stopped = new CountDownLatch(1);
         try (MiniLmEncoder encoder = new MiniLmEncoder();

@@ -48,10 +48,16 @@ final class HttpApi extends Handler.Abstract {
     private final Serving serving;
     private final ServerConfig config;
     private final byte[] expectedAuthorization;
+    private final Path modelsRoot;
 
-    HttpApi(Serving serving, ServerConfig config) {
+    /**
+     * @param modelsRoot absolute and normalised: model directories are loaded from below it only, so that a token
+     *                   holder cannot make the server read arbitrary directories
+     */
+    HttpApi(Serving serving, ServerConfig config, Path modelsRoot) {
         this.serving = serving;
         this.config = config;
+        this.modelsRoot = modelsRoot;
         this.expectedAuthorization = config.token() == null ? null
                 : ("Bearer " + config.token()).getBytes(StandardCharsets.UTF_8);
     }
@@ -321,7 +327,11 @@ final class HttpApi extends Handler.Abstract {
         if (!body.has("dir")) {
             throw new ApiError(400, "dir is missing: the model directory to load");
         }
-        Path dir = Path.of(string(body.get("dir"), "dir"));
+        // relative to the models root; an absolute path must lie below it
+        Path dir = modelsRoot.resolve(string(body.get("dir"), "dir")).normalize();
+        if (!dir.startsWith(modelsRoot) || dir.equals(modelsRoot)) {
+            throw new ApiError(400, "dir must be a directory below the models root " + modelsRoot);
+        }
         try {
             serving.load(dir);
         } catch (Serving.ModelRefused e) {

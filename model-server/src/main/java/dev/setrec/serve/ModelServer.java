@@ -46,7 +46,9 @@ public final class ModelServer implements AutoCloseable {
         connector.setHost(config.host());
         connector.setPort(config.port());
         jetty.addConnector(connector);
-        jetty.setHandler(new HttpApi(serving, config));
+        Path modelsRoot = (config.modelsRoot() != null ? config.modelsRoot() : modelDir.toAbsolutePath().getParent())
+                .toAbsolutePath().normalize();
+        jetty.setHandler(new HttpApi(serving, config, modelsRoot));
         jetty.setStopTimeout(5_000); // in-flight requests get this long to finish on stop
         ModelServer server = new ModelServer(jetty, connector, serving, store);
         try {

@@ -18,10 +18,12 @@ import java.time.Duration;
  * @param maxHistories  most histories in one request
  * @param maxHistory    most items in one history
  * @param maxBodyBytes  largest request body
+ * @param modelsRoot    the only directory (with its subdirectories) models may be loaded from over the API; null =
+ *                      the directory that holds the first model
  */
 public record ServerConfig(String host, int port, Path itemStore, String token, int maxBatch, Duration maxQueueDelay,
                            int queueCapacity, Duration deadline, int maxK, int maxHistories, int maxHistory,
-                           int maxBodyBytes) {
+                           int maxBodyBytes, Path modelsRoot) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
     /** The environment variable that holds the bearer token (never a flag: flags show up in ps and web UIs). */
@@ -45,21 +47,21 @@ public record ServerConfig(String host, int port, Path itemStore, String token, 
     /** The defaults of {@code ./setrec serve}, with the item store in {@code itemStore}. */
     public static ServerConfig defaults(Path itemStore) {
         return new ServerConfig(DEFAULT_HOST, DEFAULT_PORT, itemStore, null, 64, Duration.ofMillis(2), 1024,
-                Duration.ofSeconds(1), 1000, 512, 200, 1 << 20);
+                Duration.ofSeconds(1), 1000, 512, 200, 1 << 20, null);
     }
 
     public ServerConfig withPort(int port) {
         return new ServerConfig(host, port, itemStore, token, maxBatch, maxQueueDelay, queueCapacity, deadline, maxK,
-                maxHistories, maxHistory, maxBodyBytes);
+                maxHistories, maxHistory, maxBodyBytes, modelsRoot);
     }
 
     public ServerConfig withToken(String token) {
         return new ServerConfig(host, port, itemStore, token, maxBatch, maxQueueDelay, queueCapacity, deadline, maxK,
-                maxHistories, maxHistory, maxBodyBytes);
+                maxHistories, maxHistory, maxBodyBytes, modelsRoot);
     }
 
     public ServerConfig withBatching(int maxBatch, Duration maxQueueDelay, int queueCapacity) {
         return new ServerConfig(host, port, itemStore, token, maxBatch, maxQueueDelay, queueCapacity, deadline, maxK,
-                maxHistories, maxHistory, maxBodyBytes);
+                maxHistories, maxHistory, maxBodyBytes, modelsRoot);
     }
 }

@@ -218,17 +218,26 @@ class ModelServerTest {
     }
 
     @Test
-    void aBrokenModelIsRefusedAndTheServingOneStays(@TempDir Path broken) throws Exception {
+    void aBrokenModelIsRefusedAndTheServingOneStays(@TempDir Path outside) throws Exception {
         start(config());
-        TinyModels.save(broken, 3);
+        Path broken = TinyModels.save(models.resolve("broken"), 3);
         Files.write(broken.resolve("weights.bin"), new byte[] {1, 2, 3});
         Reply refused = call("POST", "/v1/model/load", "{\"dir\":" + quote(broken) + "}");
         assertEquals(422, refused.status());
         assertTrue(refused.json().get("error").getAsString().contains(broken.toString()), refused.raw().body());
-        Reply missing = call("POST", "/v1/model/load", "{\"dir\":" + quote(broken.resolve("nope")) + "}");
-        assertEquals(422, missing.status());
+        Reply missing = call("POST", "/v1/model/load", "{\"dir\":\"nope\"}");
+        assertEquals(422, missing.status(), "a relative dir is taken below the models root");
+        assertTrue(missing.json().get("error").getAsString().contains(models.resolve("nope").toString()),
+                missing.raw().body());
+        for (String elsewhere : List.of(quote(TinyModels.save(outside.resolve("m"), 4)), "\"../../etc\"",
+                quote(models))) {
+            Reply forbidden = call("POST", "/v1/model/load", "{\"dir\":" + elsewhere + "}");
+            assertEquals(400, forbidden.status(), elsewhere);
+            assertTrue(forbidden.json().get("error").getAsString().contains("models root"), forbidden.raw().body());
+        }
         assertEquals(version(first), call("GET", "/v1/model", null).json().get("version").getAsString());
         assertEquals(200, call("POST", "/v1/recommend", recommendBody(3, "1")).status());
+        assertEquals(200, call("POST", "/v1/model/load", "{\"dir\":\"second\"}").status(), "relative to the root");
     }
 
     static String quote(Path p) {
