@@ -14,13 +14,13 @@ import dev.setrec.model.ModelIO;
 import dev.setrec.model.sasrec.SasRec;
 import dev.setrec.model.sasrec.SasRecConfig;
 import dev.setrec.model.setrec.SetRec;
+import dev.setrec.util.Directories;
 import dev.setrec.util.Machine;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.time.LocalDate;
 
 /**
@@ -52,7 +52,7 @@ public final class QualityBenchmark {
                 Training.Trained refitted = Training.fit(modelType, data, Training.Fit.TRAIN_VALID, refitOptions, log);
                 results.put(row(data, refitted, variant + "-refit", Training.Fit.TRAIN_VALID));
             } finally {
-                deleteTree(cfDir);
+                Directories.deleteTree(cfDir);
             }
         }
     }
@@ -97,14 +97,6 @@ public final class QualityBenchmark {
 
     private static int bestEpoch(JsonObject record) {
         return Math.max(1, record.get("best_epoch").getAsInt());
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 
     private JsonObject row(Dataset data, Training.Trained trained, String variant, Training.Fit fit) throws IOException {

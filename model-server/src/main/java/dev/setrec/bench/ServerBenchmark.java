@@ -8,6 +8,7 @@ import dev.setrec.eval.EvalOptions;
 import dev.setrec.serve.ModelServer;
 import dev.setrec.serve.ServerConfig;
 import dev.setrec.text.TextEncoder;
+import dev.setrec.util.Directories;
 import dev.setrec.util.Machine;
 
 import java.io.IOException;
@@ -100,15 +101,15 @@ public final class ServerBenchmark {
     public JsonObject run() throws IOException, InterruptedException {
         log.printf(Locale.ROOT, "server benchmark: %s, %d users' histories, %d s per phase, %d in flight%n",
                 modelDir, bodies.size(), settings.seconds(), settings.concurrency());
-        double batch1 = flatOut(1, Duration.ZERO, "batching off (max batch 1)");
+        double batch1;
+        try (BenchServer server = BenchServer.start(this, 1, Duration.ZERO)) {
+            batch1 = closedLoop(server.uri(), "batching off (max batch 1)");
+        }
         JsonObject metrics = new JsonObject();
         metrics.addProperty("batch1_users_per_s", round1(batch1));
         JsonArray sweep = new JsonArray();
         double capacity;
-        Path store = Files.createTempDirectory("setrec-bench-items");
-        ServerConfig config = ServerConfig.defaults(store).withPort(0)
-                .withBatching(settings.maxBatch(), settings.maxDelay(), 4096);
-        try (ModelServer server = ModelServer.start(modelDir, config, encoder, quiet())) {
+        try (BenchServer server = BenchServer.start(this, settings.maxBatch(), settings.maxDelay())) {
             long phaseStart = System.nanoTime();
             capacity = closedLoop(server.uri(), "dynamic batching (max batch " + settings.maxBatch() + ")");
             double phaseSeconds = (System.nanoTime() - phaseStart) / 1e9;
@@ -163,11 +164,28 @@ public final class ServerBenchmark {
         return row;
     }
 
-    private double flatOut(int maxBatch, Duration maxDelay, String label) throws IOException, InterruptedException {
-        Path store = Files.createTempDirectory("setrec-bench-items");
-        ServerConfig config = ServerConfig.defaults(store).withPort(0).withBatching(maxBatch, maxDelay, 4096);
-        try (ModelServer server = ModelServer.start(modelDir, config, encoder, quiet())) {
-            return closedLoop(server.uri(), label);
+    /** A model server for one phase, its item store in a scratch directory that goes with it. */
+    private record BenchServer(ModelServer server, Path store) implements AutoCloseable {
+        static BenchServer start(ServerBenchmark bench, int maxBatch, Duration maxDelay) throws IOException {
+            Path store = Files.createTempDirectory("setrec-bench-items");
+            ServerConfig config = ServerConfig.defaults(store).withPort(0).withBatching(maxBatch, maxDelay, 4096);
+            try {
+                return new BenchServer(ModelServer.start(bench.modelDir, config, bench.encoder,
+                        new PrintStream(OutputStream.nullOutputStream())), store);
+            } catch (IOException | RuntimeException e) {
+                Directories.deleteTree(store);
+                throw e;
+            }
+        }
+
+        URI uri() {
+            return server.uri();
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+            Directories.deleteTree(store);
         }
     }
 
@@ -263,9 +281,5 @@ public final class ServerBenchmark {
 
     private static double round1(double v) {
         return Math.round(v * 10) / 10.0;
-    }
-
-    private static PrintStream quiet() {
-        return new PrintStream(OutputStream.nullOutputStream());
     }
 }

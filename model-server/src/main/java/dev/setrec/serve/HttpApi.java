@@ -6,6 +6,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.google.gson.stream.JsonWriter;
+import dev.setrec.data.ItemText;
 import dev.setrec.eval.Setting;
 import dev.setrec.model.setrec.SetRecService;
 import org.eclipse.jetty.http.HttpHeader;
@@ -183,6 +184,7 @@ final class HttpApi extends Handler.Abstract {
             }
             queries.add(new Serving.Query(history, excluded, k, setting, deadline));
         }
+        // submitted only once every entry is valid: a 400 leaves no work queued
         for (Serving.Query query : queries) {
             answers.add(serving.recommend(query));
         }
@@ -271,7 +273,7 @@ final class HttpApi extends Handler.Abstract {
                 throw new ApiError(400, where + ": item_id is missing or empty");
             }
             List<String> categories = entry.has("categories") ? strings(entry, "categories", where, 100) : List.of();
-            ItemStore.StoredItem item = new ItemStore.StoredItem(id, Serving.text(text(entry, "title", where),
+            ItemStore.StoredItem item = new ItemStore.StoredItem(id, ItemText.of(text(entry, "title", where),
                     categories, text(entry, "brand", where), text(entry, "description", where)), now);
             if (item.text().isEmpty()) {
                 throw new ApiError(400, where + ": item " + id + " has no text (title, categories, brand or "

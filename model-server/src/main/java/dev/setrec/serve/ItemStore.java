@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Pattern;
 
 /**
  * The durable record of onboarded items: RocksDB (Flink's frocksdbjni build, so that this code may share a JVM with
@@ -30,9 +29,6 @@ public final class ItemStore implements AutoCloseable {
     /** An onboarded item: its id, its text fields, and when it was first onboarded (epoch millis). */
     public record StoredItem(String itemId, ItemText text, long onboardedMillis) {
     }
-
-    /** How categories are joined into one text field, as the data sets' items.tsv does. */
-    public static final String CATEGORY_SEPARATOR = " > ";
 
     static {
         RocksDB.loadLibrary();
@@ -72,7 +68,7 @@ public final class ItemStore implements AutoCloseable {
         JsonObject value = new JsonObject();
         value.addProperty("title", item.text().title());
         JsonArray categories = new JsonArray();
-        for (String category : splitCategories(item.text().categories())) {
+        for (String category : item.text().categoryLevels()) {
             categories.add(category);
         }
         value.add("categories", categories);
@@ -134,13 +130,9 @@ public final class ItemStore implements AutoCloseable {
         JsonObject value = JsonParser.parseString(json).getAsJsonObject();
         List<String> categories = new ArrayList<>();
         value.getAsJsonArray("categories").forEach(c -> categories.add(c.getAsString()));
-        ItemText text = new ItemText("", value.get("title").getAsString(), String.join(CATEGORY_SEPARATOR, categories),
-                value.get("brand").getAsString(), value.get("description").getAsString());
+        ItemText text = ItemText.of(value.get("title").getAsString(), categories, value.get("brand").getAsString(),
+                value.get("description").getAsString());
         return new StoredItem(id, text, value.get("onboarded").getAsLong());
-    }
-
-    private static List<String> splitCategories(String joined) {
-        return joined.isEmpty() ? List.of() : List.of(joined.split(Pattern.quote(CATEGORY_SEPARATOR)));
     }
 
     private static byte[] key(String itemId) {

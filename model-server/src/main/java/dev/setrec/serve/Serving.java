@@ -1,7 +1,6 @@
 package dev.setrec.serve;
 
 import dev.setrec.batch.MicroBatcher;
-import dev.setrec.data.ItemText;
 import dev.setrec.eval.Setting;
 import dev.setrec.model.setrec.SetRecService;
 import dev.setrec.text.TextEncoder;
@@ -87,10 +86,7 @@ final class Serving implements AutoCloseable {
     }
 
     private List<Answer> scoreBatch(List<Query> batch) {
-        ModelVersions.Version model = versions.acquire();
-        if (model == null) {
-            throw new IllegalStateException("no model is loaded yet");
-        }
+        ModelVersions.Version model = lease();
         try {
             Answer[] answers = new Answer[batch.size()];
             long now = System.nanoTime();
@@ -143,18 +139,19 @@ final class Serving implements AutoCloseable {
     /** Onboards items that are not known yet (stored durably first, then tokenized); known ones are left alone. */
     List<Onboarded> onboard(List<ItemStore.StoredItem> items) throws IOException {
         catalogueLock.lock();
+        ModelVersions.Version model = null;
         try {
-            SetRecService service = requireModel().service;
+            model = lease(); // under the lock: no swap can replace this version while items go into it
             List<Onboarded> result = new ArrayList<>(items.size());
             for (ItemStore.StoredItem item : items) {
-                int row = service.row(item.itemId());
+                int row = model.service.row(item.itemId());
                 if (row >= 0) {
                     result.add(new Onboarded(item.itemId(), row, false));
                     continue;
                 }
                 store.put(item);
                 try {
-                    row = service.addItem(item.itemId(), item.text(), null);
+                    row = model.service.addItem(item.itemId(), item.text(), null);
                 } catch (RuntimeException e) {
                     store.delete(item.itemId()); // not rankable: do not bring it back after a restart either
                     throw e;
@@ -164,6 +161,9 @@ final class Serving implements AutoCloseable {
             }
             return result;
         } finally {
+            if (model != null) {
+                model.release();
+            }
             catalogueLock.unlock();
         }
     }
@@ -244,14 +244,6 @@ final class Serving implements AutoCloseable {
         return v;
     }
 
-    private ModelVersions.Version requireModel() {
-        ModelVersions.Version v = versions.peek();
-        if (v == null) {
-            throw new IllegalStateException("no model is loaded yet");
-        }
-        return v;
-    }
-
     /** Stops batching (queued requests fail), then closes the models. */
     @Override
     public void close() throws InterruptedException {
@@ -261,9 +253,5 @@ final class Serving implements AutoCloseable {
         } finally {
             versions.close();
         }
-    }
-
-    static ItemText text(String title, List<String> categories, String brand, String description) {
-        return new ItemText("", title, String.join(ItemStore.CATEGORY_SEPARATOR, categories), brand, description);
     }
 }

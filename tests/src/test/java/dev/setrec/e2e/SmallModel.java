@@ -1,6 +1,7 @@
 package dev.setrec.e2e;
 
 import dev.setrec.data.DatasetReader;
+import dev.setrec.data.ItemText;
 import dev.setrec.model.ModelIO;
 import dev.setrec.model.Training;
 import dev.setrec.model.sasrec.SasRecConfig;
@@ -166,7 +167,7 @@ public final class SmallModel {
             for (Theme theme : Theme.values()) {
                 for (int p = 0; p < PRODUCTS.size(); p++) {
                     items.write(String.join("\t", itemId(theme, p), "", theme.title(PRODUCTS.get(p)),
-                            String.join(" > ", theme.categories()), theme.brand()) + "\n");
+                            String.join(ItemText.CATEGORY_SEPARATOR, theme.categories()), theme.brand()) + "\n");
                 }
             }
         }

@@ -11,6 +11,7 @@ import dev.setrec.jobs.quickstart.ReplayPlan;
 import dev.setrec.jobs.quickstart.Replayer;
 import dev.setrec.jobs.quickstart.StatusBoard;
 import dev.setrec.model.ModelIO;
+import dev.setrec.util.Directories;
 import dev.setrec.model.ModelManifest;
 import dev.setrec.model.Training;
 import dev.setrec.model.setrec.SetRec;
@@ -23,14 +24,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * The embedded default: an in-process Kafka broker, the recommendation job on a local Flink cluster with RocksDB
@@ -106,7 +105,7 @@ final class QuickstartCommand implements Callable<Integer> {
                 stopped.countDown();
             }
         } finally {
-            deleteTree(work);
+            Directories.deleteTree(work);
         }
         return 0;
     }
@@ -141,14 +140,6 @@ final class QuickstartCommand implements Callable<Integer> {
             latch.await(20, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 }

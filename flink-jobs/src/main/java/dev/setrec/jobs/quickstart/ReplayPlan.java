@@ -8,11 +8,12 @@ import dev.setrec.schemas.ItemEvent;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * What the quickstart replays, decided up front and without Kafka: the held-back interactions of a data set (every
@@ -27,9 +28,6 @@ import java.util.regex.Pattern;
  */
 public final class ReplayPlan {
     public static final int DEFAULT_HELD_BACK_COLD_ITEMS = 20;
-    /** How the data set joins a category path; held-back items carry the path's levels, the job joins them back. */
-    public static final String CATEGORY_SEPARATOR = " > ";
-    private static final Pattern CATEGORY_SPLIT = Pattern.compile(Pattern.quote(CATEGORY_SEPARATOR));
     private static final List<Split> REPLAYED = List.of(Split.VALID, Split.TEST);
 
     /** One interaction to replay; {@code nextItemId} is the same user's next item in the plan, null for the last. */
@@ -39,7 +37,7 @@ public final class ReplayPlan {
     /**
      * A cold item the served model does not know until its ItemEvent arrives. Categories are the levels of the data
      * set's category path: the list is the structured form a catalogue feed sends, and joining it with
-     * {@link #CATEGORY_SEPARATOR} gives back exactly the text the model's other items were embedded from.
+     * {@link ItemText#CATEGORY_SEPARATOR} gives back exactly the text the model's other items were embedded from.
      */
     public record HeldBackItem(String itemId, String title, List<String> categories, String brand,
                                String description) {
@@ -128,7 +126,7 @@ public final class ReplayPlan {
         if (maxPerUser < 1) {
             throw new IllegalArgumentException("maxPerUser must be positive, got " + maxPerUser);
         }
-        java.util.Map<String, Integer> rows = new java.util.HashMap<>();
+        Map<String, Integer> rows = new HashMap<>();
         for (int user = 0; user < dataset.numUsers(); user++) {
             rows.put(dataset.userExternalId(user), user);
         }
@@ -208,9 +206,6 @@ public final class ReplayPlan {
     }
 
     private static HeldBackItem heldBackItem(int item, ItemText text) {
-        List<String> categories = text.categories().isEmpty()
-                ? List.of()
-                : List.of(CATEGORY_SPLIT.split(text.categories()));
-        return new HeldBackItem(itemId(item), text.title(), categories, text.brand(), text.keywords());
+        return new HeldBackItem(itemId(item), text.title(), text.categoryLevels(), text.brand(), text.keywords());
     }
 }

@@ -77,8 +77,7 @@ public final class InProcessSetRec implements SetRecOperator {
 
     @Override
     public void addItem(ItemEvent item) {
-        // the item's description takes the place of the data sets' keywords in the text rules
-        ItemText text = new ItemText("", item.getTitle(), String.join(" > ", item.getCategories()), item.getBrand(),
+        ItemText text = ItemText.of(item.getTitle(), item.getCategories(), item.getBrand(),
                 item.getDescription());
         service.addItem(item.getItemId(), text, null);
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.setrec.data.Dataset;
+import dev.setrec.data.ItemText;
 import dev.setrec.schemas.AvroCodec;
 import dev.setrec.schemas.ItemEvent;
 import java.time.Instant;
@@ -77,7 +78,7 @@ class ReplayPlanTest {
         AvroCodec<ItemEvent> codec = AvroCodec.of(ItemEvent.class);
         ItemEvent event = codec.decode(codec.encode(item.toItemEvent(Instant.ofEpochMilli(1234))));
         assertEquals("5", event.getItemId());
-        assertEquals("Toys & Games > Puzzles", String.join(ReplayPlan.CATEGORY_SEPARATOR, event.getCategories()));
+        assertEquals("Toys & Games > Puzzles", String.join(ItemText.CATEGORY_SEPARATOR, event.getCategories()));
         assertEquals("toy puzzle 5", event.getDescription());
         assertEquals(Instant.ofEpochMilli(1234), event.getEventTime());
     }

@@ -22,7 +22,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
@@ -436,7 +438,7 @@ public final class SetRec implements Recommender {
             order[b] = b;
             length[b] = Math.min(histories.get(b).length, maxLen);
         }
-        java.util.Arrays.sort(order, java.util.Comparator.comparingInt(b -> length[b]));
+        Arrays.sort(order, Comparator.comparingInt(b -> length[b]));
         // best[j]: least cost of scoring the j shortest; cut[j]: where the last group of that solution starts
         long[] best = new long[n + 1];
         int[] cut = new int[n + 1];
@@ -451,7 +453,7 @@ public final class SetRec implements Recommender {
                 }
             }
         }
-        java.util.LinkedList<int[]> groups = new java.util.LinkedList<>();
+        LinkedList<int[]> groups = new LinkedList<>();
         for (int j = n; j > 0; j = cut[j]) {
             int[] group = new int[j - cut[j]];
             for (int m = 0; m < group.length; m++) {
