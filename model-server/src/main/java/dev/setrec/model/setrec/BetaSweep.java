@@ -61,7 +61,7 @@ final class BetaSweep {
             for (int u : batch) {
                 histories.add(data.history(u, Split.VALID, model.config().maxLen()));
             }
-            model.scoreParts(histories, cf, sem, 0f);
+            model.scoreParts(histories, cf, sem);
             for (int b = 0; b < batch.size(); b++) {
                 int[] truth = distinct(data.sequence(batch.get(b), Split.VALID));
                 for (int i = 0; i < betas.length; i++) {

@@ -55,21 +55,17 @@ public final class SetRec implements Recommender {
      */
     private final ReentrantLock lock = new ReentrantLock();
     private volatile ItemInputs items;
-    private final Map<Integer, NDArray> trainingMasks = new HashMap<>();
-    private final Map<Integer, NDArray> servingHistoryMasks = new HashMap<>();
+    private final Map<Integer, NDArray> historyMasks = new HashMap<>();
+    private final Map<Integer, NDArray> trainingQueryMasks = new HashMap<>();
     private float beta;
-    private ServingTables serving;
+    /** Every item's token set as served, one row per item: its CF token, then its semantic tokens (N, S * d). */
+    private NDArray serving;
 
     /** Item token tables: CF tokens (N, d) and semantic tokens flattened (N, n_sem * d); sem is null for n_sem 0. */
     record Tables(NDArray cf, NDArray sem) {
-    }
-
-    private record ServingTables(NDArray cf, NDArray sem) {
-        void close() {
-            cf.close();
-            if (sem != null) {
-                sem.close();
-            }
+        /** One row per item, the CF token then the semantic tokens: (N, S * d), token kind k at columns k*d.. */
+        NDArray joined() {
+            return sem == null ? cf : NDArrays.concat(new NDList(cf, sem), 1);
         }
     }
 
@@ -168,74 +164,69 @@ public final class SetRec implements Recommender {
     }
 
     /**
-     * Encodes right-padded histories; ids/positions are (batch * width). With {@code trainingLayout} the queries
+     * Encodes right-padded histories over the item token table {@code itemTokens} (N, S * d, as
+     * {@link Tables#joined}); ids/positions are (batch * width). With {@code trainingLayout} the queries
      * of every prefix follow the history (training), else one group of queries per user (serving, needs
      * {@code lengths}). Returns the query outputs: (batch, width, Q, d) or (batch, Q, d).
      */
-    NDArray encode(NDManager scope, Tables tables, int[] ids, int[] lengths, int batch, int width,
+    NDArray encode(NDManager scope, NDArray itemTokens, int[] ids, int[] lengths, int batch, int width,
                    boolean trainingLayout, boolean training) {
         int d = config.dim();
         int s = config.tokensPerItem();
         int q = config.queries();
-        NDArray idArray = scope.create(ids);
-        NDList tokens = new NDList(Embedding.embedding(idArray, tables.cf(), SparseFormat.DENSE).singletonOrThrow()
-                .reshape(batch, width, 1, d));
-        if (tables.sem() != null) {
-            tokens.add(Embedding.embedding(idArray, tables.sem(), SparseFormat.DENSE).singletonOrThrow()
-                    .reshape(batch, width, s - 1, d));
-        }
+        NDArray tokens = Embedding.embedding(scope.create(ids), itemTokens, SparseFormat.DENSE).singletonOrThrow()
+                .reshape(batch, width, s, d);
         NDArray positions = params.get("position");
         NDArray itemPositions = positions.get("0:" + width).reshape(1, width, 1, d);
-        NDArray history = NDArrays.concat(tokens, 2).add(params.get("token.kind").reshape(1, 1, s, d))
+        NDArray history = tokens.add(params.get("token.kind").reshape(1, 1, s, d))
                 .add(itemPositions).reshape(batch, (long) width * s, d);
         NDArray queries;
-        NDArray mask;
+        NDArray queryMask;
         if (trainingLayout) {
             queries = params.get("query").reshape(1, 1, q, d).add(positions.get("1:" + (width + 1)).reshape(1, width, 1, d))
                     .broadcast(batch, width, q, d).reshape(batch, (long) width * q, d);
-            mask = trainingMask(width);
+            queryMask = trainingQueryMask(width);
         } else {
             NDArray next = Embedding.embedding(scope.create(lengths), positions, SparseFormat.DENSE).singletonOrThrow();
             queries = params.get("query").reshape(1, q, d).add(next.reshape(batch, 1, d));
-            mask = servingMask(scope, width, lengths);
+            queryMask = servingQueryMask(scope, width, lengths);
         }
-        NDArray x = encoder.drop(NDArrays.concat(new NDList(history, queries), 1), training);
-        NDArray h = encoder.forward(x, mask, training);
-        NDArray out = h.get(":, " + (width * s) + ":, :");
+        NDArray out = encoder.forwardQueries(encoder.drop(history, training), historyMask(width),
+                encoder.drop(queries, training), queryMask, training);
         return trainingLayout ? out.reshape(batch, width, q, d) : out;
     }
 
-    private NDArray trainingMask(int width) {
-        return trainingMasks.computeIfAbsent(width, w -> {
-            int t = w * (config.tokensPerItem() + config.queries());
-            return manager.create(SetMask.training(w, config.tokensPerItem(), config.queries(), config.sparseMask()),
-                    new Shape(1, 1, t, t));
+    private NDArray historyMask(int width) {
+        return historyMasks.computeIfAbsent(width, w -> {
+            int h = w * config.tokensPerItem();
+            return manager.create(SetMask.history(w, config.tokensPerItem(), config.sparseMask()), new Shape(1, 1, h, h));
         });
     }
 
-    private NDArray servingMask(NDManager scope, int width, int[] lengths) {
-        int s = config.tokensPerItem();
+    private NDArray trainingQueryMask(int width) {
+        return trainingQueryMasks.computeIfAbsent(width, w -> manager.create(
+                SetMask.trainingQueries(w, config.tokensPerItem(), config.queries()),
+                new Shape(1, 1, (long) w * config.queries(), (long) w * config.tokensPerItem())));
+    }
+
+    private NDArray servingQueryMask(NDManager scope, int width, int[] lengths) {
         int q = config.queries();
-        int hist = width * s;
-        int t = hist + q;
-        NDArray historyRows = servingHistoryMasks.computeIfAbsent(width, w -> manager.create(
-                SetMask.servingHistoryRows(w, s, q, config.sparseMask()), new Shape(1, hist, t)));
-        float[] queryRows = new float[lengths.length * q * t];
+        int hist = width * config.tokensPerItem();
+        float[] rows = new float[lengths.length * q * hist];
         for (int b = 0; b < lengths.length; b++) {
-            SetMask.servingQueryRows(width, s, q, lengths[b], queryRows, b * q * t);
+            SetMask.servingQueries(width, config.tokensPerItem(), q, lengths[b], rows, b * q * hist);
         }
-        NDArray rows = scope.create(queryRows, new Shape(lengths.length, q, t));
-        historyRows.tempAttach(scope); // the broadcast and the concat then belong to the pass, not to the model
-        return NDArrays.concat(new NDList(historyRows.broadcast(lengths.length, hist, t), rows), 1)
-                .reshape(lengths.length, 1, t, t);
+        return scope.create(rows, new Shape(lengths.length, 1, q, hist));
     }
 
     /** Recomputes the item token tables used for serving (after training steps or loading weights). */
     void refreshServingTables() {
         lock.lock();
         try {
-            ServingTables fresh = tokenizeForServing(items);
-            closeServingTables();
+            NDArray fresh = tokenizeForServing(items);
+            if (serving != null) {
+                serving.close();
+            }
             serving = fresh;
         } finally {
             lock.unlock();
@@ -250,12 +241,10 @@ public final class SetRec implements Recommender {
         lock.lock();
         try {
             int first = numItems();
-            ServingTables added = tokenizeForServing(more);
-            // concat results belong to the first operand's manager: the model's, like the tables they replace
-            NDArray cf = NDArrays.concat(new NDList(serving.cf(), added.cf()));
-            NDArray sem = serving.sem() == null ? null : NDArrays.concat(new NDList(serving.sem(), added.sem()));
-            ServingTables grown = new ServingTables(cf, sem);
-            closeServingTables();
+            NDArray added = tokenizeForServing(more);
+            // concat results belong to the first operand's manager: the model's, like the table they replace
+            NDArray grown = NDArrays.concat(new NDList(serving, added));
+            serving.close();
             added.close();
             serving = grown;
             items = items.append(more);
@@ -271,28 +260,16 @@ public final class SetRec implements Recommender {
      */
     private void lendForServing(NDManager scope) {
         params.lendTo(scope);
-        serving.cf().tempAttach(scope);
-        if (serving.sem() != null) {
-            serving.sem().tempAttach(scope);
-        }
+        serving.tempAttach(scope);
     }
 
-    private ServingTables tokenizeForServing(ItemInputs rows) {
+    private NDArray tokenizeForServing(ItemInputs rows) {
         try (NDManager scope = manager.newSubManager()) {
             params.lendTo(scope);
-            Tables t = tokenize(scope.create(flatten(rows.cf()), new Shape(rows.numItems(), rows.cfDim())),
-                    scope.create(flatten(rows.text()), new Shape(rows.numItems(), rows.textDim())));
-            t.cf().attach(manager);
-            if (t.sem() != null) {
-                t.sem().attach(manager);
-            }
-            return new ServingTables(t.cf(), t.sem());
-        }
-    }
-
-    private void closeServingTables() {
-        if (serving != null) {
-            serving.close();
+            NDArray joined = tokenize(scope.create(flatten(rows.cf()), new Shape(rows.numItems(), rows.cfDim())),
+                    scope.create(flatten(rows.text()), new Shape(rows.numItems(), rows.textDim()))).joined();
+            joined.attach(manager);
+            return joined;
         }
     }
 
@@ -307,52 +284,57 @@ public final class SetRec implements Recommender {
 
     @Override
     public void score(List<int[]> histories, float[] out) {
-        scoreParts(histories, out, null, beta);
+        lock.lock();
+        try (NDManager scope = manager.newSubManager()) {
+            lendForServing(scope);
+            PaddedHistories.copyScores(scores(encodeServing(scope, histories)), out,
+                    checkedCount(histories.size(), out));
+        } finally {
+            lock.unlock();
+        }
     }
 
-    /**
-     * Scores a batch: with {@code sem == null} writes the beta-weighted score into {@code cf}; otherwise writes the
-     * CF part into {@code cf} and the semantic part into {@code sem} (for choosing beta).
-     */
-    void scoreParts(List<int[]> histories, float[] cf, float[] sem, float weight) {
+    /** Scores a batch in its two parts, the CF score into {@code cf} and the semantic one into {@code sem} (for beta). */
+    void scoreParts(List<int[]> histories, float[] cf, float[] sem) {
         lock.lock();
         try (NDManager scope = manager.newSubManager()) {
             lendForServing(scope);
             int batch = histories.size();
-            int count = batch * numItems();
-            if (cf.length < count || (sem != null && sem.length < count)) {
-                throw new IllegalArgumentException("score buffer holds " + cf.length + " floats, " + count
-                        + " needed (the catalogue has " + numItems() + " items)");
-            }
+            int count = Math.max(checkedCount(batch, cf), checkedCount(batch, sem));
             NDArray out = encodeServing(scope, histories);
-            NDArray cfScores = cfScores(out);
-            NDArray semScores = semScores(out, batch);
-            if (sem == null) {
-                PaddedHistories.copyScores(blend(cfScores, semScores, weight), cf, count);
+            int d = config.dim();
+            PaddedHistories.copyScores(out.get(":, 0, :").matMul(serving.get(":, :" + d).transpose()), cf, count);
+            if (config.semTokens() == 0) {
+                Arrays.fill(sem, 0, count, 0f);
             } else {
-                PaddedHistories.copyScores(cfScores, cf, count);
-                if (semScores == null) {
-                    Arrays.fill(sem, 0, count, 0f);
-                } else {
-                    PaddedHistories.copyScores(semScores, sem, count);
-                }
+                PaddedHistories.copyScores(out.get(":, 1:, :").reshape(batch, (long) config.semTokens() * d)
+                        .matMul(serving.get(":, " + d + ":").transpose()), sem, count);
             }
         } finally {
             lock.unlock();
         }
     }
 
-    private NDArray cfScores(NDArray queryOutputs) {
-        return queryOutputs.get(":, 0, :").matMul(serving.cf().transpose());
+    private int checkedCount(int batch, float[] buffer) {
+        int count = batch * numItems();
+        if (buffer.length < count) {
+            throw new IllegalArgumentException("score buffer holds " + buffer.length + " floats, " + count
+                    + " needed (the catalogue has " + numItems() + " items)");
+        }
+        return count;
     }
 
-    private NDArray semScores(NDArray queryOutputs, int batch) {
-        return serving.sem() == null ? null : queryOutputs.get(":, 1:, :")
-                .reshape(batch, (long) config.semTokens() * config.dim()).matMul(serving.sem().transpose());
-    }
-
-    private static NDArray blend(NDArray cfScores, NDArray semScores, float weight) {
-        return semScores == null ? cfScores : cfScores.mul(1 - weight).add(semScores.mul(weight));
+    /**
+     * The beta-weighted scores of every item, (batch, N): (1 - beta) * (q_0 . cf) + beta * sum_j (q_j . sem_j) is
+     * one inner product of the weighted queries with the item's whole token row, so one matrix product.
+     */
+    private NDArray scores(NDArray queryOutputs) {
+        long batch = queryOutputs.getShape().get(0);
+        float[] weights = new float[config.queries()];
+        Arrays.fill(weights, beta);
+        weights[0] = config.semTokens() == 0 ? 1 : 1 - beta; // CF-only: the CF score alone, whatever beta says
+        NDArray weighted = queryOutputs.mul(queryOutputs.getManager().create(weights, new Shape(1, weights.length, 1)));
+        return weighted.reshape(batch, (long) config.tokensPerItem() * config.dim()).matMul(serving.transpose());
     }
 
     /**
@@ -394,8 +376,7 @@ public final class SetRec implements Recommender {
                     members.add(histories.get(b));
                 }
                 try (NDManager pass = scope.newSubManager()) {
-                    NDArray queryOutputs = encodeServing(pass, members);
-                    NDArray scores = blend(cfScores(queryOutputs), semScores(queryOutputs, members.size()), beta);
+                    NDArray scores = scores(encodeServing(pass, members));
                     if (mask != null) {
                         scores = scores.add(mask);
                     }
@@ -506,16 +487,11 @@ public final class SetRec implements Recommender {
                 throw new IndexOutOfBoundsException("row " + row + " of " + numItems() + " items");
             }
             int d = config.dim();
-            float[][] tokens = new float[1 + config.semTokens()][];
-            try (NDArray cf = serving.cf().get(row)) {
-                tokens[0] = cf.toFloatArray();
-            }
-            if (serving.sem() != null) {
-                try (NDArray sem = serving.sem().get(row)) {
-                    float[] flat = sem.toFloatArray();
-                    for (int t = 0; t < config.semTokens(); t++) {
-                        tokens[1 + t] = Arrays.copyOfRange(flat, t * d, (t + 1) * d);
-                    }
+            float[][] tokens = new float[config.tokensPerItem()][];
+            try (NDArray joined = serving.get(row)) {
+                float[] flat = joined.toFloatArray();
+                for (int t = 0; t < tokens.length; t++) {
+                    tokens[t] = Arrays.copyOfRange(flat, t * d, (t + 1) * d);
                 }
             }
             return tokens;
@@ -524,12 +500,11 @@ public final class SetRec implements Recommender {
         }
     }
 
-    /** The serving token tables: [0] CF tokens (N x d), [1] semantic tokens (N x n_sem*d) or empty. */
-    float[][] servingTables() {
+    /** The serving token table, row-major (N x S*d): each item's CF token, then its semantic tokens. */
+    float[] servingTable() {
         lock.lock();
         try {
-            return new float[][] {serving.cf().toFloatArray(),
-                serving.sem() == null ? new float[0] : serving.sem().toFloatArray()};
+            return serving.toFloatArray();
         } finally {
             lock.unlock();
         }
@@ -543,7 +518,7 @@ public final class SetRec implements Recommender {
     /** Encodes right-padded histories (last maxLen items each) in the serving layout: (batch, Q, d). */
     private NDArray encodeServing(NDManager scope, List<int[]> histories) {
         PaddedHistories batch = PaddedHistories.of(histories, config.maxLen(), numItems(), 0);
-        return encode(scope, new Tables(serving.cf(), serving.sem()), batch.ids(), batch.lengths(), batch.batch(),
+        return encode(scope, serving, batch.ids(), batch.lengths(), batch.batch(),
                 batch.width(), false, false);
     }
 

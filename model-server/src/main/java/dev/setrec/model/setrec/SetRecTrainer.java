@@ -1,8 +1,6 @@
 package dev.setrec.model.setrec;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -106,13 +104,10 @@ public final class SetRecTrainer {
             float value;
             try (GradientCollector collector = Engines.pytorch().newGradientCollector()) {
                 SetRec.Tables tables = model.tokenize(cf, textInput);
-                NDArray out = model.encode(scope, tables, ids, null, size, width, true, true)
+                NDArray joined = tables.joined();                                                 // (N, Q * d)
+                NDArray out = model.encode(scope, joined, ids, null, size, width, true, true)
                         .reshape((long) size * width, q, d).get(scope.create(rows));          // (P, Q, d)
-                NDList kinds = new NDList(tables.cf().reshape(n, 1, d));
-                if (tables.sem() != null) {
-                    kinds.add(tables.sem().reshape(n, q - 1, d));
-                }
-                NDArray itemTokens = NDArrays.concat(kinds, 1).transpose(1, 2, 0);                // (Q, d, N)
+                NDArray itemTokens = joined.reshape(n, q, d).transpose(1, 2, 0);                 // (Q, d, N)
                 NDArray logProbs = out.transpose(1, 0, 2).matMul(itemTokens).logSoftmax(2);       // (Q, P, N)
                 NDArray target = scope.create(labels).reshape(1, total, 1).broadcast(q, total, 1);
                 NDArray loss = logProbs.gather(target, 2).mean().neg().mul(q);

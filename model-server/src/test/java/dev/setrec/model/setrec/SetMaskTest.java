@@ -52,9 +52,27 @@ class SetMaskTest {
         return out;
     }
 
+    /**
+     * The whole (H + Tq) x (H + Tq) matrix from its parts: the history block, the history blocked from the queries,
+     * the queries' rows over the history and, among the queries, the diagonal (what Layers.forwardQueries applies).
+     */
+    static float[] compose(float[] history, float[] queryRows, int hist, int queries) {
+        int t = hist + queries;
+        float[] m = new float[t * t];
+        java.util.Arrays.fill(m, SetMask.BLOCKED);
+        for (int r = 0; r < hist; r++) {
+            System.arraycopy(history, r * hist, m, r * t, hist);
+        }
+        for (int r = 0; r < queries; r++) {
+            System.arraycopy(queryRows, r * hist, m, (hist + r) * t, hist);
+            m[(hist + r) * t + hist + r] = 0;
+        }
+        return m;
+    }
+
     @Test
     void sparseTrainingMaskMatchesTheHandWrittenMatrix() {
-        int[][] got = allowed(SetMask.training(2, 3, 3, true), 12, 12);
+        int[][] got = allowed(compose(SetMask.history(2, 3, true), SetMask.trainingQueries(2, 3, 3), 6, 6), 12, 12);
         for (int r = 0; r < 12; r++) {
             assertArrayEquals(SPARSE_TRAINING[r], got[r], "row " + r);
         }
@@ -62,7 +80,7 @@ class SetMaskTest {
 
     @Test
     void fullAttentionAblationChangesOnlyTheHistoryBlock() {
-        int[][] got = allowed(SetMask.training(2, 3, 3, false), 12, 12);
+        int[][] got = allowed(compose(SetMask.history(2, 3, false), SetMask.trainingQueries(2, 3, 3), 6, 6), 12, 12);
         for (int r = 0; r < 12; r++) {
             for (int c = 0; c < 12; c++) {
                 int expected = r < 6 && c < 6 ? FULL_HISTORY[r][c] : SPARSE_TRAINING[r][c];
@@ -74,19 +92,17 @@ class SetMaskTest {
     @Test
     void servingMaskLetsQueriesSeeOnlyTheRealHistoryAndThemselves() {
         // W = 2 item slots, S = 3, Q = 3; T = 9. A user with one real item (slot 1 is padding).
-        int t = 9;
-        int[][] history = allowed(SetMask.servingHistoryRows(2, 3, 3, true), 6, t);
-        for (int r = 0; r < 6; r++) {
-            int[] expected = new int[t];
-            System.arraycopy(SPARSE_TRAINING[r], 0, expected, 0, 6);
-            assertArrayEquals(expected, history[r], "history row " + r);
-        }
-        float[] rows = new float[3 * t + 4];
-        SetMask.servingQueryRows(2, 3, 3, 1, rows, 4);
+        float[] rows = new float[3 * 6 + 4];
+        SetMask.servingQueries(2, 3, 3, 1, rows, 4);
         float[] queryRows = java.util.Arrays.copyOfRange(rows, 4, rows.length);
-        int[][] got = allowed(queryRows, 3, t);
-        assertArrayEquals(new int[] {X, X, X, O, O, O, X, O, O}, got[0]);
-        assertArrayEquals(new int[] {X, X, X, O, O, O, O, X, O}, got[1]);
-        assertArrayEquals(new int[] {X, X, X, O, O, O, O, O, X}, got[2]);
+        int[][] got = allowed(compose(SetMask.history(2, 3, true), queryRows, 6, 3), 9, 9);
+        for (int r = 0; r < 6; r++) {
+            int[] expected = new int[9];
+            System.arraycopy(SPARSE_TRAINING[r], 0, expected, 0, 6);
+            assertArrayEquals(expected, got[r], "history row " + r);
+        }
+        assertArrayEquals(new int[] {X, X, X, O, O, O, X, O, O}, got[6]);
+        assertArrayEquals(new int[] {X, X, X, O, O, O, O, X, O}, got[7]);
+        assertArrayEquals(new int[] {X, X, X, O, O, O, O, O, X}, got[8]);
     }
 }

@@ -88,16 +88,17 @@ class SetRecTest {
         float[] scores = new float[2 * n];
         model.score(histories, scores);
         float[][][] queries = model.queryOutputs(histories);
-        float[][] tables = model.servingTables();
+        float[] table = model.servingTable();
+        int row = (1 + SMALL.semTokens()) * d;
         float beta = model.beta();
         for (int b = 0; b < 2; b++) {
             for (int item = 0; item < n; item++) {
                 double cf = 0;
                 double sem = 0;
                 for (int j = 0; j < d; j++) {
-                    cf += queries[b][0][j] * tables[0][item * d + j];
+                    cf += queries[b][0][j] * table[item * row + j];
                     for (int k = 1; k <= SMALL.semTokens(); k++) {
-                        sem += queries[b][k][j] * tables[1][(item * SMALL.semTokens() + k - 1) * d + j];
+                        sem += queries[b][k][j] * table[item * row + k * d + j];
                     }
                 }
                 assertEquals((1 - beta) * cf + beta * sem, scores[b * n + item], 1e-4, "user " + b + " item " + item);
@@ -135,7 +136,7 @@ class SetRecTest {
         int before = model.managedArrays();
         for (int i = 0; i < 5; i++) {
             model.score(histories, cf);
-            model.scoreParts(histories, cf, sem, 0f);
+            model.scoreParts(histories, cf, sem);
             model.queryOutputs(histories);
             model.topK(histories, 10, Setting.COLD);
         }
