@@ -30,21 +30,27 @@ import java.util.function.Predicate;
  * Streaming rows of BENCHMARKS.md: the recommendation job as the quickstart runs it (in-process Kafka broker, local
  * Flink with parallelism 2, RocksDB, checkpoints every second) serving a SETRec model and fed with the data set's
  * held-back interactions (the quickstart's replay, no broken messages). Per delivery mode, on a fresh broker and
- * job: a warm-up, sustained throughput flat out, latency at an offered load, and how soon new items are
- * recommendable. Latency is the recommendation's arrival at a reader minus the Kafka timestamp of the interaction
+ * job: a warm-up at the offered load, sustained throughput flat out, latency at the offered load, and how soon new
+ * items are recommendable. The warm-up is long because a fresh process is far from its steady state for the first
+ * half minute or so (the JIT compiles the broker's, Flink's and the clients' hot paths on the same 2 cores): with a
+ * short one the first mode measured lost its latency phase to that, whichever mode ran first. Latency is the recommendation's arrival at a reader minus the Kafka timestamp of the interaction
  * that triggered it (both this machine's clock).
  */
 public final class StreamingBenchmark {
     /**
+     * @param warmUpSeconds    how long the warm-up publishes at the offered load (not measured)
      * @param throughputEvents events published flat out for the throughput phase
-     * @param offeredPerSecond offered load of the latency phase, events/s
+     * @param offeredPerSecond offered load of the warm-up and the latency phase, events/s
      * @param latencySeconds   how long the latency phase publishes
      * @param jobOptions       job options for every mode (see JobOptions), e.g. batch sizes
      */
-    public record Settings(int throughputEvents, double offeredPerSecond, int latencySeconds,
+    public record Settings(int warmUpSeconds, int throughputEvents, double offeredPerSecond, int latencySeconds,
                            Map<String, String> jobOptions) {
         public Settings {
             jobOptions = Map.copyOf(jobOptions);
+            if (warmUpSeconds < 0) {
+                throw new IllegalArgumentException("the warm-up cannot last " + warmUpSeconds + " s");
+            }
             if (throughputEvents < MIN_THROUGHPUT_EVENTS) {
                 throw new IllegalArgumentException("throughput needs at least " + MIN_THROUGHPUT_EVENTS
                         + " events, got " + throughputEvents);
@@ -60,11 +66,15 @@ public final class StreamingBenchmark {
         int latencyEvents() {
             return (int) Math.round(offeredPerSecond * latencySeconds);
         }
+
+        /** At least the events that load the model, open RocksDB and fill the first batches. */
+        int warmUpEvents() {
+            return Math.max(MIN_WARM_UP_EVENTS, (int) Math.round(offeredPerSecond * warmUpSeconds));
+        }
     }
 
     private static final int MIN_THROUGHPUT_EVENTS = 100;
-    /** Enough for the model to load, the JIT to compile the hot paths and RocksDB to open. */
-    private static final int WARM_UP_EVENTS = 500;
+    private static final int MIN_WARM_UP_EVENTS = 500;
     private static final int NEW_ITEMS = 5;
     private static final long SEED = 42; // the quickstart's replay order
     /** A phase fails when no recommendation arrives for this long (the job failed, or is stuck). */
@@ -102,9 +112,10 @@ public final class StreamingBenchmark {
              RecommendationArrivals arrivals = RecommendationArrivals.start(kafka.bootstrapServers(),
                      job.options().get(JobOptions.RECOMMENDATIONS_TOPIC))) {
             Phases phases = new Phases(kafka.bootstrapServers(), job.options(), arrivals);
-            phases.replay("warm-up", 0, WARM_UP_EVENTS, 0);
-            List<Arrival> flatOut = phases.replay("throughput", WARM_UP_EVENTS, settings.throughputEvents(), 0);
-            List<Arrival> atLoad = phases.replay("latency", WARM_UP_EVENTS + settings.throughputEvents(),
+            int warmUp = settings.warmUpEvents();
+            phases.replay("warm-up", 0, warmUp, settings.offeredPerSecond());
+            List<Arrival> flatOut = phases.replay("throughput", warmUp, settings.throughputEvents(), 0);
+            List<Arrival> atLoad = phases.replay("latency", warmUp + settings.throughputEvents(),
                     settings.latencyEvents(), settings.offeredPerSecond());
             long[] onboarding = phases.onboardNewItems();
             JsonObject metrics = metrics(flatOut, atLoad, onboarding, job.checkpointInterval());
@@ -277,11 +288,11 @@ public final class StreamingBenchmark {
 
     private String details(String variant, long checkpointMillis) {
         String details = String.format(Locale.ROOT, "model %s; in-process Kafka, local Flink with parallelism %d, "
-                        + "RocksDB, checkpoints every %d ms; %d warm-up events; throughput: %d events flat out, rate "
+                        + "RocksDB, checkpoints every %d ms; warm-up: %d events at the offered rate; throughput: %d events flat out, rate "
                         + "between the 10%% and the 90%% recommendation; latency: %s events/s for %d s; onboarding: "
                         + "%d new items, a probe interaction every 10 ms (those before the item is onboarded are "
                         + "dead-lettered as unknown items)",
-                model.getFileName(), EmbeddedJob.PARALLELISM, checkpointMillis, WARM_UP_EVENTS,
+                model.getFileName(), EmbeddedJob.PARALLELISM, checkpointMillis, settings.warmUpEvents(),
                 settings.throughputEvents(), settings.offeredPerSecond(), settings.latencySeconds(), NEW_ITEMS);
         return DeliveryGuarantee.EXACTLY_ONCE.name().toLowerCase(Locale.ROOT).equals(variant)
                 ? details + "; recommendations are read read_committed, so they arrive when the checkpoint that "

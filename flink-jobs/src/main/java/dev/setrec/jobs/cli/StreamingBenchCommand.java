@@ -35,6 +35,8 @@ final class StreamingBenchCommand implements Callable<Integer> {
     @Option(names = "--modes", split = ",", paramLabel = "MODE", defaultValue = "at_least_once,exactly_once",
             description = "delivery modes, each on a fresh broker and job (default: ${DEFAULT-VALUE})")
     List<String> modes;
+    @Option(names = "--warm-up", paramLabel = "S", defaultValue = "30", description = "seconds of load at --rate before anything is measured (default ${DEFAULT-VALUE})")
+    int warmUpSeconds;
     @Option(names = "--events", paramLabel = "N", defaultValue = "20000", description = "events published flat out for the throughput figure (default ${DEFAULT-VALUE})")
     int events;
     @Option(names = "--rate", paramLabel = "R", defaultValue = "1000", description = "offered load of the latency phase, events/s (default ${DEFAULT-VALUE})")
@@ -49,7 +51,8 @@ final class StreamingBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<DeliveryGuarantee> deliveries = deliveries();
-        StreamingBenchmark.Settings settings = new StreamingBenchmark.Settings(events, rate, seconds, jobOptions);
+        StreamingBenchmark.Settings settings = new StreamingBenchmark.Settings(warmUpSeconds, events, rate, seconds,
+                jobOptions);
         Path home = Path.of(System.getProperty("setrec.home", "."));
         Dataset dataset = DatasetReader.read(data != null ? data : home.resolve("../shared/data/setrec/toys").normalize());
         System.out.println("data: " + Training.describe(dataset));
