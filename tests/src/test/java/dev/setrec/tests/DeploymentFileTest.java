@@ -2,6 +2,7 @@ package dev.setrec.tests;
 
 import dev.setrec.cli.Main;
 import dev.setrec.jobs.JobOptions;
+import dev.setrec.jobs.LocalFlink;
 import dev.setrec.jobs.cli.ClusterJob;
 import dev.setrec.jobs.scoring.Operators;
 import dev.setrec.serve.ServerConfig;
@@ -9,11 +10,13 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.FallbackKey;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.util.TimeUtils;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
@@ -308,6 +311,9 @@ class DeploymentFileTest {
             assertEquals("rocksdb", conf.get(StateBackendOptions.STATE_BACKEND.key()), name + ": state backend");
             assertEquals("true", conf.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS.key()),
                     name + ": incremental checkpoints");
+            assertEquals(LocalFlink.BUFFER_TIMEOUT,
+                    TimeUtils.parseDuration(require(conf, ExecutionOptions.BUFFER_TIMEOUT.key(), name)),
+                    name + ": the network buffer timeout the launcher's job runs with");
             String dir = require(conf, CheckpointingOptions.CHECKPOINTS_DIRECTORY.key(), name + " FLINK_PROPERTIES");
             assertTrue(dir.startsWith("file:///"), name + ": checkpoints to a file:/// path, not " + dir);
             String path = URI.create(dir).getPath();
@@ -623,7 +629,8 @@ class DeploymentFileTest {
     private static Set<String> flinkOptionKeys() throws IllegalAccessException {
         Set<String> keys = new HashSet<>();
         for (Class<?> options : List.of(CheckpointingOptions.class, StateBackendOptions.class,
-                JobManagerOptions.class, TaskManagerOptions.class, CoreOptions.class, RestOptions.class)) {
+                JobManagerOptions.class, TaskManagerOptions.class, CoreOptions.class, RestOptions.class,
+                ExecutionOptions.class)) {
             for (Field field : options.getFields()) {
                 if (Modifier.isStatic(field.getModifiers()) && field.getType() == ConfigOption.class) {
                     ConfigOption<?> option = (ConfigOption<?>) field.get(null);
