@@ -69,6 +69,9 @@ public final class JobOptions {
             .intType().defaultValue(20).withDescription("items per recommendation");
     public static final ConfigOption<Boolean> EXCLUDE_SEEN = ConfigOptions.key("setrec.recommend.exclude-seen")
             .booleanType().defaultValue(true).withDescription("leave the user's history out of the ranking");
+    public static final ConfigOption<Integer> NEW_ITEM_SLOTS = ConfigOptions.key("setrec.recommend.new-item-slots")
+            .intType().defaultValue(0).withDescription("places of the k kept for the best new (cold) items where the "
+                    + "model ranks fewer, spread evenly through the list (0: the model's ranking alone)");
     public static final ConfigOption<Integer> BATCH_SIZE = ConfigOptions.key("setrec.batch.max-size")
             .intType().defaultValue(64).withDescription("most requests merged into one forward pass");
     public static final ConfigOption<Duration> BATCH_WAIT = ConfigOptions.key("setrec.batch.max-wait")

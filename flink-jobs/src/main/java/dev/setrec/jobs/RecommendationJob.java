@@ -9,6 +9,7 @@ import dev.setrec.jobs.records.Interaction;
 import dev.setrec.jobs.records.ItemRecord;
 import dev.setrec.jobs.records.RawRecord;
 import dev.setrec.jobs.records.ScoringRequest;
+import dev.setrec.jobs.scoring.RankingOptions;
 import dev.setrec.jobs.scoring.SetRecOperator;
 import dev.setrec.schemas.DeadLetter;
 import dev.setrec.schemas.Recommendation;
@@ -63,9 +64,8 @@ public final class RecommendationJob {
                 .name("user history").uid("user-history");
 
         DataStream<Recommendation> recommendations = AsyncDataStream.unorderedWait(requests,
-                        new BatchedScoring(model, options.get(JobOptions.TOP_K), options.get(JobOptions.EXCLUDE_SEEN),
-                                options.get(JobOptions.BATCH_SIZE), options.get(JobOptions.BATCH_WAIT),
-                                options.get(JobOptions.IN_FLIGHT)),
+                        new BatchedScoring(model, RankingOptions.of(options), options.get(JobOptions.BATCH_SIZE),
+                                options.get(JobOptions.BATCH_WAIT), options.get(JobOptions.IN_FLIGHT)),
                         options.get(JobOptions.SCORING_TIMEOUT).toMillis(), TimeUnit.MILLISECONDS,
                         options.get(JobOptions.IN_FLIGHT))
                 .returns(new AvroTypeInfo<>(Recommendation.class))

@@ -1,5 +1,6 @@
 package dev.setrec.jobs;
 
+import dev.setrec.jobs.scoring.RankingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.junit.jupiter.api.Test;
@@ -48,6 +49,16 @@ class JobOptionsTest {
                 () -> JobOptions.load(null, Map.of("setrec.batch.max-sise", "8")));
         assertTrue(e.getMessage().contains("setrec.batch.max-sise") && e.getMessage().contains("setrec.batch.max-size"),
                 e.getMessage());
+    }
+
+    @Test
+    void newItemSlotsBeyondKAreRefusedNamingBothOptions() throws Exception {
+        Configuration conf = JobOptions.load(null, Map.of("setrec.recommend.k", "5",
+                "setrec.recommend.new-item-slots", "6"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RankingOptions.of(conf));
+        assertTrue(e.getMessage().contains("setrec.recommend.new-item-slots must be 0..5 (setrec.recommend.k)"),
+                e.getMessage());
+        assertEquals(new RankingOptions(20, true, 0), RankingOptions.of(new Configuration()), "the defaults");
     }
 
     @Test

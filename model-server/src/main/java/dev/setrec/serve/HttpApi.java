@@ -35,6 +35,8 @@ import java.util.concurrent.TimeUnit;
 final class HttpApi extends Handler.Abstract {
     private static final String JSON = "application/json";
     private static final String ITEMS = "/v1/items";
+    /** How much of an over-limit body is read and dropped before the 413, in multiples of the limit. */
+    private static final int DRAIN_FACTOR = 16;
 
     /** A request that breaks the API's rules: answered with its status and reason. */
     private static final class ApiError extends Exception {
@@ -159,6 +161,10 @@ final class HttpApi extends Handler.Abstract {
         if (k < 1 || k > config.maxK()) {
             throw new ApiError(400, "k must be 1.." + config.maxK() + ", not " + k);
         }
+        int newItemSlots = optionalInt(body, "new_item_slots", 0);
+        if (newItemSlots < 0 || newItemSlots > k) {
+            throw new ApiError(400, "new_item_slots must be 0..k (" + k + "), not " + newItemSlots);
+        }
         Setting setting = setting(body);
         boolean excludeSeen = !body.has("exclude_seen") || bool(body, "exclude_seen");
         long deadlineMs = optionalInt(body, "deadline_ms", (int) config.deadline().toMillis());
@@ -182,7 +188,7 @@ final class HttpApi extends Handler.Abstract {
             if (entry.has("exclude")) {
                 excluded.addAll(strings(entry, "exclude", where, config.maxK()));
             }
-            queries.add(new Serving.Query(history, excluded, k, setting, deadline));
+            queries.add(new Serving.Query(history, excluded, k, newItemSlots, setting, deadline));
         }
         // submitted only once every entry is valid: a 400 leaves no work queued
         for (Serving.Query query : queries) {
@@ -378,16 +384,36 @@ final class HttpApi extends Handler.Abstract {
 
     private JsonObject readObject(Request request) throws ApiError, IOException {
         long declared = request.getLength();
-        if (declared > config.maxBodyBytes()) {
-            throw new ApiError(413, "request body of " + declared + " bytes is over the limit of " + config.maxBodyBytes());
-        }
-        byte[] bytes;
         try (InputStream in = Content.Source.asInputStream(request)) {
-            bytes = in.readNBytes(config.maxBodyBytes() + 1);
+            if (declared > config.maxBodyBytes()) {
+                drainOversized(in);
+                throw new ApiError(413, "request body of " + declared + " bytes is over the limit of "
+                        + config.maxBodyBytes());
+            }
+            byte[] bytes = in.readNBytes(config.maxBodyBytes() + 1);
+            if (bytes.length > config.maxBodyBytes()) {
+                drainOversized(in);
+                throw new ApiError(413, "request body is over the limit of " + config.maxBodyBytes() + " bytes");
+            }
+            return parseObject(bytes);
         }
-        if (bytes.length > config.maxBodyBytes()) {
-            throw new ApiError(413, "request body is over the limit of " + config.maxBodyBytes() + " bytes");
+    }
+
+    /**
+     * Reads and drops the rest of an over-limit body, up to {@link #DRAIN_FACTOR} times the limit: a client still
+     * sending when the server answers and closes gets a reset that can swallow the 413 it was about to read.
+     * Beyond that much the connection is closed anyway; memory use stays one small buffer.
+     */
+    private void drainOversized(InputStream in) throws IOException {
+        long left = (long) DRAIN_FACTOR * config.maxBodyBytes();
+        byte[] buffer = new byte[8192];
+        int read;
+        while (left > 0 && (read = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0) {
+            left -= read;
         }
+    }
+
+    private static JsonObject parseObject(byte[] bytes) throws ApiError {
         try {
             JsonElement parsed = JsonParser.parseString(new String(bytes, StandardCharsets.UTF_8));
             return object(parsed, "the request body");

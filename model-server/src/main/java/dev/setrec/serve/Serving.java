@@ -20,7 +20,8 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class Serving implements AutoCloseable {
     /** One history to rank: the items to leave out, how many to return, from which catalogue, and until when. */
-    record Query(List<String> history, List<String> excluded, int k, Setting setting, long deadlineNanos) {
+    record Query(List<String> history, List<String> excluded, int k, int newItemSlots, Setting setting,
+                 long deadlineNanos) {
     }
 
     /** The ranking of one query, by the named model version; {@code expired} when its deadline passed first. */
@@ -96,7 +97,8 @@ final class Serving implements AutoCloseable {
                 List<Integer> positions = new ArrayList<>();
                 List<List<String>> histories = new ArrayList<>();
                 List<List<String>> excluded = new ArrayList<>();
-                int k = 0;
+                List<Integer> ks = new ArrayList<>();
+                List<Integer> slots = new ArrayList<>();
                 for (int i = 0; i < batch.size(); i++) {
                     Query q = batch.get(i);
                     if (q.setting() != setting) {
@@ -110,21 +112,20 @@ final class Serving implements AutoCloseable {
                     positions.add(i);
                     histories.add(q.history());
                     excluded.add(q.excluded());
-                    k = Math.max(k, q.k());
+                    ks.add(q.k());
+                    slots.add(q.newItemSlots());
                 }
                 if (positions.isEmpty()) {
                     continue;
                 }
                 live += positions.size();
                 long start = System.nanoTime();
-                List<List<SetRecService.Scored>> ranked = model.service.recommend(histories, k, setting, excluded);
+                List<List<SetRecService.Scored>> ranked = model.service.recommend(histories,
+                        ks.stream().mapToInt(Integer::intValue).toArray(), setting, excluded,
+                        slots.stream().mapToInt(Integer::intValue).toArray());
                 modelTime += System.nanoTime() - start;
                 for (int j = 0; j < positions.size(); j++) {
-                    int i = positions.get(j);
-                    List<SetRecService.Scored> items = ranked.get(j);
-                    int wanted = batch.get(i).k();
-                    answers[i] = new Answer(items.size() <= wanted ? items : items.subList(0, wanted), model.version(),
-                            false);
+                    answers[positions.get(j)] = new Answer(ranked.get(j), model.version(), false);
                 }
             }
             if (live > 0) {

@@ -138,6 +138,14 @@ class ModelServerTest {
                 .get(0).getAsJsonObject());
         assertTrue(coldIds.stream().allMatch(id -> Integer.parseInt(id) >= 30), "cold setting ranks cold items " + coldIds);
 
+        JsonObject slotted = JsonParser.parseString(recommendBody(5, "1")).getAsJsonObject();
+        slotted.addProperty("new_item_slots", 2);
+        List<String> slottedIds = ids(call("POST", "/v1/recommend", slotted.toString()).json()
+                .getAsJsonArray("results").get(0).getAsJsonObject());
+        assertEquals(5, slottedIds.size());
+        assertTrue(slottedIds.contains(coldIds.get(0)) && slottedIds.stream().filter(coldIds::contains).count() >= 2,
+                "two places for the best cold items: " + slottedIds + ", cold top 5 " + coldIds);
+
         Reply unknown = call("POST", "/v1/recommend", recommendBody(5, "no-such-item"));
         assertEquals(200, unknown.status());
         assertEquals(List.of(), ids(unknown.json().getAsJsonArray("results").get(0).getAsJsonObject()));
@@ -320,6 +328,8 @@ class ModelServerTest {
         assertBad(400, "POST", "/v1/recommend", "[]", "JSON object");
         assertBad(400, "POST", "/v1/recommend", "{\"k\":5}", "requests");
         assertBad(400, "POST", "/v1/recommend", "{\"k\":100000,\"requests\":[{\"history\":[\"1\"]}]}", "k must be");
+        assertBad(400, "POST", "/v1/recommend", "{\"k\":3,\"new_item_slots\":4,\"requests\":[{\"history\":[\"1\"]}]}",
+                "new_item_slots must be");
         assertBad(400, "POST", "/v1/recommend", "{\"k\":2.5,\"requests\":[{\"history\":[\"1\"]}]}", "integer");
         assertBad(400, "POST", "/v1/recommend", "{\"setting\":\"lukewarm\",\"requests\":[{\"history\":[\"1\"]}]}",
                 "setting");

@@ -53,6 +53,10 @@ final class QuickstartCommand implements Callable<Integer> {
             description = "first replay each user's last N train interactions flat out, so that live events meet real "
                     + "histories; 0 = start from empty histories (default ${DEFAULT-VALUE})")
     int seedHistories;
+    @Option(names = "--new-item-slots", defaultValue = "2", paramLabel = "N",
+            description = "places of each top k kept for the best new (cold) items, spread through the list; 0 = the "
+                    + "model's ranking alone (default ${DEFAULT-VALUE}; the job option setrec.recommend.new-item-slots)")
+    int newItemSlots;
     @Option(names = "--exactly-once", description = "Kafka transactions (recommendations then appear per checkpoint)")
     boolean exactlyOnce;
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "a job or Flink option (repeatable)")
@@ -72,15 +76,19 @@ final class QuickstartCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             Path serving = servingCopyWithout(modelDir, plan.heldBackItemIds(), work.resolve("model"));
+            Map<String, String> withSlots = new LinkedHashMap<>();
+            withSlots.put(JobOptions.NEW_ITEM_SLOTS.key(), Integer.toString(newItemSlots));
+            withSlots.putAll(overrides); // --set wins
             Map<String, String> flags = exactlyOnce
-                    ? JobOptions.withDelivery(overrides, DeliveryGuarantee.EXACTLY_ONCE) : overrides;
+                    ? JobOptions.withDelivery(withSlots, DeliveryGuarantee.EXACTLY_ONCE) : withSlots;
             EmbeddedJob job = EmbeddedJob.start("setrec-quickstart", kafka.bootstrapServers(), flags, serving,
                     work.resolve("checkpoints"));
             Configuration options = job.options();
             System.out.println("job running: Kafka " + kafka.bootstrapServers() + ", Flink local (parallelism "
                     + EmbeddedJob.PARALLELISM + ", RocksDB), " + options.get(JobOptions.DELIVERY) + "; replaying " + plan.events().size()
                     + " interactions at " + (rate > 0 ? rate + "/s" : "full speed") + ", " + plan.heldBackItems().size()
-                    + " cold items onboarded first" + (plan.seedEvents().isEmpty() ? "" : ", histories seeded with "
+                    + " cold items onboarded first, " + options.get(JobOptions.NEW_ITEM_SLOTS) + " new-item slots in each top "
+                    + options.get(JobOptions.TOP_K) + (plan.seedEvents().isEmpty() ? "" : ", histories seeded with "
                     + plan.seedEvents().size() + " train interactions before") + ". Ctrl-C stops.");
             Replayer replayer = Replayer.start(Replayer.producer(kafka.bootstrapServers()), plan,
                     Replayer.Settings.defaults().withEventsPerSecond(rate).withBadEvery(badEvery));

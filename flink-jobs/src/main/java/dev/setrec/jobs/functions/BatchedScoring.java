@@ -4,6 +4,7 @@ import dev.setrec.jobs.records.Ranking;
 import dev.setrec.jobs.records.ScoringRequest;
 import dev.setrec.batch.MicroBatcher;
 import dev.setrec.jobs.scoring.PopularityFallback;
+import dev.setrec.jobs.scoring.RankingOptions;
 import dev.setrec.jobs.scoring.SetRecOperator;
 import dev.setrec.jobs.scoring.SharedOperators;
 import dev.setrec.schemas.Recommendation;
@@ -31,8 +32,7 @@ public final class BatchedScoring extends RichAsyncFunction<ScoringRequest, Reco
     private static final long serialVersionUID = 1L;
 
     private final SetRecOperator.Factory model;
-    private final int k;
-    private final boolean excludeSeen;
+    private final RankingOptions ranking;
     private final int maxBatch;
     private final Duration maxWait;
     private final int queueCapacity;
@@ -42,11 +42,10 @@ public final class BatchedScoring extends RichAsyncFunction<ScoringRequest, Reco
     private transient Counter fallbacks;
     private transient Histogram latencyMs;
 
-    public BatchedScoring(SetRecOperator.Factory model, int k, boolean excludeSeen, int maxBatch, Duration maxWait,
+    public BatchedScoring(SetRecOperator.Factory model, RankingOptions ranking, int maxBatch, Duration maxWait,
                           int queueCapacity) {
         this.model = model;
-        this.k = k;
-        this.excludeSeen = excludeSeen;
+        this.ranking = ranking;
         this.maxBatch = maxBatch;
         this.maxWait = maxWait;
         this.queueCapacity = queueCapacity;
@@ -59,22 +58,22 @@ public final class BatchedScoring extends RichAsyncFunction<ScoringRequest, Reco
         int slots = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
         batcher = SharedOperators.attachment(model, shared -> new MicroBatcher<ScoringRequest, Ranking>(
                 "setrec-batcher", maxBatch, maxWait, queueCapacity * slots,
-                batch -> rank(shared, batch, k, excludeSeen)));
+                batch -> rank(shared, batch, ranking)));
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         fallbacks = metrics.counter("fallbacks");
         latencyMs = metrics.histogram("eventToRecommendationMs", new DescriptiveStatisticsHistogram(10_000));
         metrics.gauge("meanBatchSize", batcher::meanBatchSize);
         metrics.gauge("modelVersion", operator::modelVersion);
-        fallback = new PopularityFallback(k);
+        fallback = new PopularityFallback(ranking.k());
     }
 
-    private static List<Ranking> rank(SetRecOperator operator, List<ScoringRequest> batch, int k,
-                                      boolean excludeSeen) throws Exception {
+    private static List<Ranking> rank(SetRecOperator operator, List<ScoringRequest> batch, RankingOptions ranking)
+            throws Exception {
         List<String[]> histories = new ArrayList<>(batch.size());
         for (ScoringRequest request : batch) {
             histories.add(request.history);
         }
-        return operator.recommend(histories, k, excludeSeen);
+        return operator.recommend(histories, ranking);
     }
 
     @Override

@@ -50,13 +50,16 @@ public final class InProcessSetRec implements SetRecOperator {
     }
 
     @Override
-    public List<Ranking> recommend(List<String[]> histories, int k, boolean excludeSeen) {
+    public List<Ranking> recommend(List<String[]> histories, RankingOptions ranking) {
         List<List<String>> asLists = new ArrayList<>(histories.size());
         for (String[] history : histories) {
             asLists.add(Arrays.asList(history));
         }
-        List<List<SetRecService.Scored>> ranked = service.recommend(asLists, Math.min(k, service.numItems()),
-                Setting.ALL, excludeSeen ? asLists : null);
+        int k = Math.min(ranking.k(), service.numItems());
+        int[] slots = new int[histories.size()];
+        Arrays.fill(slots, Math.min(ranking.newItemSlots(), k));
+        List<List<SetRecService.Scored>> ranked = service.recommend(asLists, k, Setting.ALL,
+                ranking.excludeSeen() ? asLists : null, slots);
         List<Ranking> out = new ArrayList<>(ranked.size());
         for (List<SetRecService.Scored> scored : ranked) {
             String[] ids = new String[scored.size()];

@@ -167,13 +167,15 @@ public final class RemoteSetRec implements SetRecOperator {
     }
 
     @Override
-    public List<Ranking> recommend(List<String[]> histories, int k, boolean excludeSeen)
+    public List<Ranking> recommend(List<String[]> histories, RankingOptions ranking)
             throws IOException, InterruptedException {
+        int k = ranking.k();
         if (histories.isEmpty()) {
             return List.of(); // the API refuses a call without requests
         }
         String body = json(out -> {
-            out.beginObject().name("k").value(k).name("setting").value("all").name("exclude_seen").value(excludeSeen)
+            out.beginObject().name("k").value(k).name("setting").value("all")
+                    .name("exclude_seen").value(ranking.excludeSeen()).name("new_item_slots").value(ranking.newItemSlots())
                     .name("deadline_ms").value(scoring.total().toMillis()).name("requests").beginArray();
             for (String[] history : histories) {
                 out.beginObject().name("history").beginArray();

@@ -13,10 +13,11 @@ import java.util.List;
  */
 public interface SetRecOperator extends AutoCloseable {
     /**
-     * The top {@code k} for each history (oldest item first), over the whole catalogue; items already in a history
-     * are left out when {@code excludeSeen}. A history with no known item gets an empty, non-fallback ranking.
+     * The top {@code ranking.k()} for each history (oldest item first), over the whole catalogue; items already in a
+     * history are left out when {@code ranking.excludeSeen()}; {@code ranking.newItemSlots()} places are kept for new
+     * items. A history with no known item gets an empty, non-fallback ranking.
      */
-    List<Ranking> recommend(List<String[]> histories, int k, boolean excludeSeen) throws Exception;
+    List<Ranking> recommend(List<String[]> histories, RankingOptions ranking) throws Exception;
 
     boolean knows(String itemId);
 

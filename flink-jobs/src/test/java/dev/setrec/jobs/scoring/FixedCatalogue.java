@@ -37,7 +37,8 @@ public final class FixedCatalogue implements SetRecOperator {
     }
 
     @Override
-    public List<Ranking> recommend(List<String[]> histories, int k, boolean excludeSeen) {
+    public List<Ranking> recommend(List<String[]> histories, RankingOptions ranking) {
+        int k = ranking.k();
         List<Ranking> out = new ArrayList<>();
         for (String[] h : histories) {
             String[] ids = new String[Math.min(k, h.length)];

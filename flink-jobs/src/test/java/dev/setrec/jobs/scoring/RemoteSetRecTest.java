@@ -88,7 +88,8 @@ class RemoteSetRecTest {
         SetRecOperator operator = open(options());
         assertEquals("v1", operator.modelVersion(), "read from GET /v1/model at startup");
 
-        List<Ranking> rankings = operator.recommend(histories(new String[] {"a", "b"}, new String[] {"c"}), 3, true);
+        List<Ranking> rankings = operator.recommend(histories(new String[] {"a", "b"}, new String[] {"c"}),
+                new RankingOptions(3, true, 1));
 
         List<Recorded> calls = server.requests("POST", "/v1/recommend");
         assertEquals(1, calls.size(), "the whole batch in one call");
@@ -96,6 +97,7 @@ class RemoteSetRecTest {
         assertEquals(3, sent.get("k").getAsInt());
         assertEquals("all", sent.get("setting").getAsString());
         assertTrue(sent.get("exclude_seen").getAsBoolean());
+        assertEquals(1, sent.get("new_item_slots").getAsInt());
         assertEquals(1000, sent.get("deadline_ms").getAsLong(), "the scoring timeout's default");
         JsonArray requests = sent.getAsJsonArray("requests");
         assertEquals(2, requests.size());
@@ -131,7 +133,8 @@ class RemoteSetRecTest {
         options.set(JobOptions.MODEL_SERVER_BACKOFF, Duration.ofMillis(40));
         SetRecOperator operator = open(options);
 
-        List<Ranking> rankings = operator.recommend(histories(new String[] {"a"}, new String[] {"b"}), 2, false);
+        List<Ranking> rankings = operator.recommend(histories(new String[] {"a"}, new String[] {"b"}),
+                new RankingOptions(2, false, 0));
 
         assertEquals(2, rankings.size());
         List<Recorded> calls = server.requests("POST", "/v1/recommend");
@@ -148,7 +151,7 @@ class RemoteSetRecTest {
         SetRecOperator operator = open(options());
 
         RemoteSetRec.RefusedException e = assertThrows(RemoteSetRec.RefusedException.class,
-                () -> operator.recommend(histories(new String[] {"a"}), 500, true));
+                () -> operator.recommend(histories(new String[] {"a"}), new RankingOptions(500, true, 0)));
 
         assertEquals(400, e.status());
         assertTrue(e.getMessage().contains("k must be at most 100"), e.getMessage());
@@ -163,7 +166,7 @@ class RemoteSetRecTest {
 
         long start = System.nanoTime();
         IOException e = assertThrows(IOException.class,
-                () -> operator.recommend(histories(new String[] {"a"}), 5, true));
+                () -> operator.recommend(histories(new String[] {"a"}), new RankingOptions(5, true, 0)));
 
         assertWithinBudget(start, options);
         assertTrue(e.getMessage().contains("shutting down"), e.getMessage());
@@ -177,7 +180,8 @@ class RemoteSetRecTest {
         SetRecOperator operator = open(options);
 
         long start = System.nanoTime();
-        assertThrows(IOException.class, () -> operator.recommend(histories(new String[] {"a"}), 5, true));
+        assertThrows(IOException.class,
+                () -> operator.recommend(histories(new String[] {"a"}), new RankingOptions(5, true, 0)));
 
         assertWithinBudget(start, options);
     }
@@ -203,7 +207,7 @@ class RemoteSetRecTest {
         Configuration options = options();
         options.set(JobOptions.MODEL_SERVER_TOKEN, "s3cret");
         SetRecOperator operator = open(options);
-        operator.recommend(histories(new String[] {"a"}, new String[] {"b"}), 2, true);
+        operator.recommend(histories(new String[] {"a"}, new String[] {"b"}), new RankingOptions(2, true, 0));
         operator.addItem(item("new-1"));
 
         List<Recorded> all = server.requests();

@@ -345,15 +345,68 @@ public final class SetRec implements Recommender {
      * every history to its longest, and a few long histories would otherwise make a large batch pay for their length.
      */
     List<List<SetRecService.Scored>> topK(List<int[]> histories, int k, Setting setting) {
-        return topK(histories, k, setting, PASS_COST_IN_ITEMS);
+        return rank(histories, k, setting, 0, PASS_COST_IN_ITEMS).stream().map(Ranked::best).toList();
     }
 
     /** {@link #topK(List, int, Setting)} with another cost of a pass (0 in tests: a pass per distinct length). */
     List<List<SetRecService.Scored>> topK(List<int[]> histories, int k, Setting setting, int passCost) {
+        return rank(histories, k, setting, 0, passCost).stream().map(Ranked::best).toList();
+    }
+
+    /** One history's best items within the setting and, where asked, its best cold items (from the same pass). */
+    record Ranked(List<SetRecService.Scored> best, List<SetRecService.Scored> bestCold) {
+    }
+
+    /**
+     * {@link #topK(List, int, Setting)} plus, for {@code coldK > 0}, the top {@code coldK} cold items of each history
+     * (the setting permitting), read from the same scores.
+     */
+    List<Ranked> rank(List<int[]> histories, int k, Setting setting, int coldK) {
+        return rank(histories, k, setting, coldK, PASS_COST_IN_ITEMS);
+    }
+
+    private List<Ranked> rank(List<int[]> histories, int k, Setting setting, int coldK, int passCost) {
         lock.lock();
         try (NDManager scope = manager.newSubManager()) {
             lendForServing(scope);
             ItemInputs catalogue = items;
+            Setting coldPart = setting == Setting.WARM || coldK <= 0 ? null : Setting.COLD;
+            Part best = Part.of(scope, catalogue, setting, k);
+            Part cold = coldPart == null ? null : Part.of(scope, catalogue, coldPart, coldK);
+            List<List<SetRecService.Scored>> bests = new ArrayList<>(histories.size());
+            List<List<SetRecService.Scored>> colds = new ArrayList<>(histories.size());
+            histories.forEach(h -> {
+                bests.add(List.of());
+                colds.add(List.of());
+            });
+            if (best.kept() > 0 || (cold != null && cold.kept() > 0)) {
+                for (int[] group : lengthGroups(histories, config.maxLen(), passCost)) {
+                    List<int[]> members = new ArrayList<>(group.length);
+                    for (int b : group) {
+                        members.add(histories.get(b));
+                    }
+                    try (NDManager pass = scope.newSubManager()) {
+                        NDArray scores = scores(encodeServing(pass, members));
+                        best.select(scores, catalogue, group, bests);
+                        if (cold != null) {
+                            cold.select(scores, catalogue, group, colds);
+                        }
+                    }
+                }
+            }
+            List<Ranked> out = new ArrayList<>(histories.size());
+            for (int b = 0; b < histories.size(); b++) {
+                out.add(new Ranked(bests.get(b), colds.get(b)));
+            }
+            return out;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A setting's part of the catalogue: an additive mask (null: every item) and how many of its items to keep. */
+    private record Part(NDArray mask, int kept) {
+        static Part of(NDManager scope, ItemInputs catalogue, Setting setting, int k) {
             int included = 0;
             float[] excluded = new float[catalogue.numItems()];
             for (int item = 0; item < excluded.length; item++) {
@@ -363,39 +416,25 @@ public final class SetRec implements Recommender {
                     excluded[item] = Float.NEGATIVE_INFINITY;
                 }
             }
-            List<List<SetRecService.Scored>> out = new ArrayList<>(histories.size());
-            int kept = Math.min(k, included);
-            histories.forEach(h -> out.add(List.of()));
+            return new Part(included < excluded.length ? scope.create(excluded) : null, Math.min(k, included));
+        }
+
+        /** Writes the top {@code kept} of each group member's scores within this part into {@code out}. */
+        void select(NDArray scores, ItemInputs catalogue, int[] group, List<List<SetRecService.Scored>> out) {
             if (kept == 0) {
-                return out;
+                return;
             }
-            NDArray mask = included < excluded.length ? scope.create(excluded) : null;
-            for (int[] group : lengthGroups(histories, config.maxLen(), passCost)) {
-                List<int[]> members = new ArrayList<>(group.length);
-                for (int b : group) {
-                    members.add(histories.get(b));
+            NDList top = (mask == null ? scores : scores.add(mask)).topK(kept, -1, true, true);
+            float[] values = top.get(0).toFloatArray();
+            long[] rows = top.get(1).toLongArray();
+            for (int m = 0; m < group.length; m++) {
+                List<SetRecService.Scored> list = new ArrayList<>(kept);
+                for (int r = 0; r < kept; r++) {
+                    int row = (int) rows[m * kept + r];
+                    list.add(new SetRecService.Scored(catalogue.ids()[row], values[m * kept + r]));
                 }
-                try (NDManager pass = scope.newSubManager()) {
-                    NDArray scores = scores(encodeServing(pass, members));
-                    if (mask != null) {
-                        scores = scores.add(mask);
-                    }
-                    NDList top = scores.topK(kept, -1, true, true);
-                    float[] values = top.get(0).toFloatArray();
-                    long[] rows = top.get(1).toLongArray();
-                    for (int m = 0; m < group.length; m++) {
-                        List<SetRecService.Scored> list = new ArrayList<>(kept);
-                        for (int r = 0; r < kept; r++) {
-                            int row = (int) rows[m * kept + r];
-                            list.add(new SetRecService.Scored(catalogue.ids()[row], values[m * kept + r]));
-                        }
-                        out.set(group[m], list);
-                    }
-                }
+                out.set(group[m], list);
             }
-            return out;
-        } finally {
-            lock.unlock();
         }
     }
 

@@ -11,9 +11,13 @@ import dev.setrec.text.TextEncoder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * The inference API that the streaming operator and the model server share (no Flink or HTTP types): batched
@@ -91,12 +95,38 @@ public final class SetRecService implements AutoCloseable {
      */
     public List<List<Scored>> recommend(List<List<String>> histories, int k, Setting setting,
                                         List<? extends List<String>> excluded) {
-        if (k <= 0) {
-            throw new IllegalArgumentException("k must be positive");
+        return recommend(histories, k, setting, excluded, null);
+    }
+
+    /**
+     * As {@link #recommend(List, int, Setting, List)}, with {@code newItemSlots[b]} of history b's k places kept
+     * for its best new items ({@code newItemSlots} null: none) in the all setting. New items are the cold ones: no
+     * interaction in the data the model was fitted on, every item added since among them. A model fitted on past
+     * interactions never saw a new item as a target, so new items rarely outscore warm ones with strong CF evidence
+     * even when their text fits (see {@link #withNewItems}); the slots give them a fixed share of the list, as
+     * feeds do for fresh content. Same single forward pass.
+     */
+    public List<List<Scored>> recommend(List<List<String>> histories, int k, Setting setting,
+                                        List<? extends List<String>> excluded, int[] newItemSlots) {
+        int[] ks = new int[histories.size()];
+        Arrays.fill(ks, k);
+        return recommend(histories, ks, setting, excluded, newItemSlots);
+    }
+
+    /** As {@link #recommend(List, int, Setting, List, int[])} with a k of each history's own, {@code ks[b]}. */
+    public List<List<Scored>> recommend(List<List<String>> histories, int[] ks, Setting setting,
+                                        List<? extends List<String>> excluded, int[] newItemSlots) {
+        int k = 0;
+        for (int wanted : ks) {
+            if (wanted <= 0) {
+                throw new IllegalArgumentException("k must be positive");
+            }
+            k = Math.max(k, wanted);
         }
         List<int[]> known = new ArrayList<>(histories.size());
         List<Integer> positions = new ArrayList<>(histories.size());
         int mostExcluded = 0;
+        int mostSlots = 0;
         for (int b = 0; b < histories.size(); b++) {
             int[] ids = histories.get(b).stream().map(rows::get).filter(r -> r != null).mapToInt(Integer::intValue)
                     .toArray();
@@ -106,6 +136,13 @@ public final class SetRecService implements AutoCloseable {
                 if (excluded != null) {
                     mostExcluded = Math.max(mostExcluded, excluded.get(b).size());
                 }
+                if (newItemSlots != null && setting == Setting.ALL) {
+                    if (newItemSlots[b] < 0 || newItemSlots[b] > ks[b]) {
+                        throw new IllegalArgumentException("new-item slots must be 0.." + ks[b] + ", not "
+                                + newItemSlots[b]);
+                    }
+                    mostSlots = Math.max(mostSlots, newItemSlots[b]);
+                }
             }
         }
         List<List<Scored>> out = new ArrayList<>(histories.size());
@@ -113,14 +150,68 @@ public final class SetRecService implements AutoCloseable {
             out.add(List.of());
         }
         if (!known.isEmpty()) {
-            // ask for enough extra items that k remain once the excluded ones are dropped
-            List<List<Scored>> ranked = model.topK(known, Math.min(k + mostExcluded, numItems()), setting);
+            // ask for enough extra items that k (and the slots) remain once the excluded ones are dropped
+            List<SetRec.Ranked> ranked = model.rank(known, Math.min(k + mostExcluded, numItems()), setting,
+                    mostSlots == 0 ? 0 : Math.min(mostSlots + mostExcluded, numItems()));
             for (int i = 0; i < positions.size(); i++) {
                 int b = positions.get(i);
-                out.set(b, firstNotExcluded(ranked.get(i), k, excluded == null ? List.of() : excluded.get(b)));
+                List<String> left = excluded == null ? List.of() : excluded.get(b);
+                List<Scored> top = firstNotExcluded(ranked.get(i).best(), ks[b], left);
+                int slots = mostSlots == 0 ? 0 : newItemSlots[b];
+                out.set(b, slots == 0 ? top
+                        : withNewItems(top, firstNotExcluded(ranked.get(i).bestCold(), slots, left), slots, ks[b],
+                                id -> isCold(rows.get(id))));
             }
         }
         return out;
+    }
+
+    /**
+     * {@code top} holding at least {@code slots} new items where there are that many: the best new items not in it
+     * take the places of its lowest-ranked other items, at positions spread evenly through the list (so that a top
+     * 10 of a longer list holds its share too), the rest keeping their order. With k = 20 and 2 slots they land at
+     * places 7 and 14; with k = 10 and 1 slot at place 6.
+     */
+    static List<Scored> withNewItems(List<Scored> top, List<Scored> bestNew, int slots, int k,
+                                     Predicate<String> isNew) {
+        int alreadyNew = 0;
+        Set<String> inTop = new HashSet<>();
+        for (Scored s : top) {
+            inTop.add(s.itemId());
+            if (isNew.test(s.itemId())) {
+                alreadyNew++;
+            }
+        }
+        List<Scored> added = new ArrayList<>();
+        for (Scored s : bestNew) {
+            if (alreadyNew + added.size() == slots) {
+                break;
+            }
+            if (!inTop.contains(s.itemId())) {
+                added.add(s);
+            }
+        }
+        if (added.isEmpty()) {
+            return top;
+        }
+        // the others to drop: the lowest-ranked items that are not new, as many as the list would overflow by
+        int drop = Math.max(0, top.size() + added.size() - k);
+        List<Scored> kept = new ArrayList<>(top);
+        for (int i = kept.size() - 1; i >= 0 && drop > 0; i--) {
+            if (!isNew.test(kept.get(i).itemId())) {
+                kept.remove(i);
+                drop--;
+            }
+        }
+        int size = kept.size() + added.size();
+        List<Scored> merged = new ArrayList<>(size);
+        int nextAdded = 0;
+        int nextKept = 0;
+        for (int place = 0; place < size; place++) {
+            boolean slot = nextAdded < added.size() && place == (nextAdded + 1) * size / (added.size() + 1);
+            merged.add(slot || nextKept == kept.size() ? added.get(nextAdded++) : kept.get(nextKept++));
+        }
+        return merged;
     }
 
     private static List<Scored> firstNotExcluded(List<Scored> ranked, int k, List<String> excluded) {

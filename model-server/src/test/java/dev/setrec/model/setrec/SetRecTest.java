@@ -265,6 +265,33 @@ class SetRecTest {
     }
 
     @Test
+    void newItemSlotsHoldTheBestColdItemsInOnePassAndLeaveTheWarmOrder(@TempDir Path dir) throws Exception {
+        ModelIO.save(model, dir, record);
+        try (SetRecService service = SetRecService.load(dir, new TableEncoder(Map.of(), twins.text[0].length))) {
+            List<List<String>> histories = List.of(List.of("1", "2"), List.of("5"), List.of("40", "41", "42"));
+            int slots = 3;
+            List<List<SetRecService.Scored>> plain = service.recommend(histories, 10, Setting.ALL, histories);
+            List<List<SetRecService.Scored>> slotted = service.recommend(histories, 10, Setting.ALL, histories,
+                    new int[] {slots, slots, slots});
+            List<List<SetRecService.Scored>> bestCold = service.recommend(histories, 10, Setting.COLD, histories);
+            for (int b = 0; b < histories.size(); b++) {
+                List<String> got = slotted.get(b).stream().map(SetRecService.Scored::itemId).toList();
+                List<String> cold = got.stream().filter(id -> twins.data.isCold(Integer.parseInt(id))).toList();
+                assertEquals(10, got.size(), "user " + b);
+                assertTrue(cold.size() >= slots, "user " + b + ": " + got);
+                assertTrue(cold.contains(bestCold.get(b).get(0).itemId()), "the best cold item is in " + got);
+                assertTrue(histories.get(b).stream().noneMatch(got::contains), "seen items stay out");
+                List<String> plainWarm = plain.get(b).stream().map(SetRecService.Scored::itemId)
+                        .filter(id -> !twins.data.isCold(Integer.parseInt(id))).toList();
+                List<String> warm = got.stream().filter(id -> !twins.data.isCold(Integer.parseInt(id))).toList();
+                assertEquals(plainWarm.subList(0, warm.size()), warm, "the warm items keep the model's order");
+            }
+            assertEquals(plain, service.recommend(histories, 10, Setting.ALL, histories, new int[3]),
+                    "no slots: the model's ranking");
+        }
+    }
+
+    @Test
     void recommendingGoesOnWhileItemsAreAdded(@TempDir Path dir) throws Exception {
         ModelIO.save(model, dir, record);
         Map<String, float[]> texts = new HashMap<>();
