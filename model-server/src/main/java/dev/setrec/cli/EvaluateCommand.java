@@ -1,5 +1,6 @@
 package dev.setrec.cli;
 
+import com.google.gson.JsonObject;
 import dev.setrec.data.Dataset;
 import dev.setrec.data.DatasetReader;
 import dev.setrec.data.Split;
@@ -8,6 +9,8 @@ import dev.setrec.eval.EvalReport;
 import dev.setrec.eval.Evaluator;
 import dev.setrec.model.ModelIO;
 import dev.setrec.model.Recommender;
+import dev.setrec.model.setrec.NewItemSlots;
+import dev.setrec.model.setrec.SetRec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -31,6 +34,9 @@ final class EvaluateCommand implements Callable<Integer> {
     Path json;
     @Option(names = "--exclude-seen", description = "remove history items from the ranking (not the paper's protocol)")
     boolean excludeSeen;
+    @Option(names = "--new-item-slots", paramLabel = "N", description = "SETRec: rank as served with N of each top "
+            + NewItemSlots.LIST + " kept for the best cold items (README \"New-item slots\"; default 0: the model alone)")
+    int newItemSlots;
     @Option(names = "--history", description = "history length in items (default ${DEFAULT-VALUE})")
     int history = EvalOptions.DEFAULT_HISTORY_LENGTH;
 
@@ -45,7 +51,11 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         Dataset dataset = DatasetReader.read(data);
         engine.start();
-        try (Recommender recommender = ModelIO.load(model)) {
+        if (newItemSlots != 0 && excludeSeen) {
+            throw new IllegalArgumentException("--new-item-slots does not combine with --exclude-seen: the slots are "
+                    + "placed before the history's items would be removed");
+        }
+        try (Recommender recommender = withSlots(ModelIO.load(model))) {
             if (recommender.numItems() != dataset.numItems()) {
                 throw new IllegalArgumentException("model " + model + " was trained for " + recommender.numItems()
                         + " items but " + data + " has " + dataset.numItems());
@@ -58,9 +68,21 @@ final class EvaluateCommand implements Callable<Integer> {
             if (json != null) {
                 Path parent = json.toAbsolutePath().getParent();
                 Files.createDirectories(parent);
-                Files.writeString(json, report.toJson(null));
+                JsonObject config = recommender.describe();
+                Files.writeString(json, report.toJson(config.has("beta") ? config.get("beta").getAsDouble() : null));
             }
         }
         return 0;
+    }
+
+    private Recommender withSlots(Recommender loaded) {
+        if (newItemSlots == 0) {
+            return loaded;
+        }
+        if (!(loaded instanceof SetRec setrec)) {
+            loaded.close();
+            throw new IllegalArgumentException("--new-item-slots needs a SETRec model, not " + loaded.type());
+        }
+        return new NewItemSlots(setrec, newItemSlots);
     }
 }

@@ -117,4 +117,14 @@ class CliTest {
         assertEquals(Main.BAD_INPUT, run("evaluate", "--model", pop.toString(), "--data", data.toString(), "--split", "tset"));
         assertTrue(lastError.contains("unknown split 'tset'"), lastError);
     }
+
+    @Test
+    void newItemSlotsNeedASetRecModelAndTheHistoryInTheRanking() {
+        assertEquals(Main.BAD_INPUT, run("evaluate", "--model", model.toString(), "--data", data.toString(),
+                "--new-item-slots", "1"));
+        assertTrue(lastError.contains("needs a SETRec model, not sasrec"), lastError);
+        assertEquals(Main.BAD_INPUT, run("evaluate", "--model", model.toString(), "--data", data.toString(),
+                "--new-item-slots", "1", "--exclude-seen"));
+        assertTrue(lastError.contains("does not combine with --exclude-seen"), lastError);
+    }
 }

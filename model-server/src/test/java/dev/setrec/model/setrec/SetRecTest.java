@@ -292,6 +292,38 @@ class SetRecTest {
     }
 
     @Test
+    void evaluatedWithNewItemSlotsTheTopTenIsTheServedMergeAndOtherScoresStay() {
+        List<int[]> histories = List.of(new int[] {1, 2, 3}, new int[] {7}, new int[] {40, 41});
+        int n = model.numItems();
+        float[] plain = new float[histories.size() * n];
+        model.score(histories, plain);
+        float[] slotted = new float[plain.length];
+        new NewItemSlots(model, 2).score(histories, slotted); // not closed: that would close the shared model
+        java.util.function.Predicate<String> cold = id -> twins.data.isCold(Integer.parseInt(id));
+        for (int b = 0; b < histories.size(); b++) {
+            List<SetRecService.Scored> merged = SetRecService.withNewItems(ranked(plain, b, n, i -> true, 10),
+                    ranked(plain, b, n, i -> twins.data.isCold(i), 2), 2, 10, cold);
+            List<SetRecService.Scored> top = ranked(slotted, b, n, i -> true, 10);
+            assertEquals(merged.stream().map(SetRecService.Scored::itemId).toList(),
+                    top.stream().map(SetRecService.Scored::itemId).toList(), "user " + b);
+            assertTrue(top.stream().filter(s -> cold.test(s.itemId())).count() >= 2);
+            java.util.Set<String> inTop = new java.util.HashSet<>(top.stream().map(SetRecService.Scored::itemId).toList());
+            for (int item = 0; item < n; item++) {
+                if (!inTop.contains(Integer.toString(item))) {
+                    assertEquals(plain[b * n + item], slotted[b * n + item], "item " + item + " keeps its score");
+                }
+            }
+        }
+    }
+
+    private static List<SetRecService.Scored> ranked(float[] scores, int b, int n,
+                                                     java.util.function.IntPredicate included, int k) {
+        return java.util.stream.IntStream.range(0, n).filter(included).boxed()
+                .sorted((x, y) -> Float.compare(scores[b * n + y], scores[b * n + x])).limit(k)
+                .map(i -> new SetRecService.Scored(Integer.toString(i), scores[b * n + i])).toList();
+    }
+
+    @Test
     void recommendingGoesOnWhileItemsAreAdded(@TempDir Path dir) throws Exception {
         ModelIO.save(model, dir, record);
         Map<String, float[]> texts = new HashMap<>();
