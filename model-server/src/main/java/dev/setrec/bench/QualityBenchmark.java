@@ -92,7 +92,19 @@ public final class QualityBenchmark {
                     options.textCache());
         }
         return new Training.Options(options.sasrec(), options.setrec().forRefit(bestEpoch(chosen),
-                chosen.get("best_beta").getAsFloat()), cfOptions.cfSource(), cfOptions.cfModel(), options.textCache());
+                chosen.get("best_beta").getAsFloat(), lrScales(chosen)), cfOptions.cfSource(), cfOptions.cfModel(),
+                options.textCache());
+    }
+
+    /** The learning-rate scale of each epoch up to the kept one (records without scales ran at scale 1). */
+    private static double[] lrScales(JsonObject record) {
+        double[] scales = new double[bestEpoch(record)];
+        JsonArray epochs = record.getAsJsonArray("epochs");
+        for (int e = 0; e < scales.length; e++) {
+            JsonObject row = epochs != null && e < epochs.size() ? epochs.get(e).getAsJsonObject() : null;
+            scales[e] = row != null && row.has("lr_scale") ? row.get("lr_scale").getAsDouble() : 1;
+        }
+        return scales;
     }
 
     private static int bestEpoch(JsonObject record) {

@@ -49,8 +49,12 @@ public final class ModelOptions {
     boolean fullAttention;
     @Option(names = "--beta", description = "SETRec: fix beta instead of choosing it on valid (1 = semantic-only)")
     Float beta;
-    @Option(names = "--cf-dropout", description = "SETRec: per step, the share of items trained with the cold fallback as CF input (default 0)")
+    @Option(names = "--cf-dropout", description = "SETRec: per step, the share of items trained with their CF input predicted from text, as cold items have it (default 0)")
     Float cfDropout;
+    @Option(names = "--plateau-lr-cut", description = "SETRec: share of the learning rate cut after every 2 epochs without a better valid Recall@10 (default 0; runs with early stopping only)")
+    Float plateauLrCut;
+    @Option(names = "--weight-average", paramLabel = "DECAY", description = "SETRec: validate and keep a moving average of the weights, this decay per step; 0 = the last weights (default 0.995)")
+    Float weightAverage;
     @Option(names = "--warmup", description = "SETRec: learning-rate warm-up steps (default 100)")
     Integer warmup;
     @Option(names = "--cf-model", paramLabel = "DIR", description = "SETRec: take CF tokens from this SASRec model dir instead of training one")
@@ -75,7 +79,7 @@ public final class ModelOptions {
                 !fullAttention, or(lr, d.learningRate()), or(weightDecay, d.weightDecay()), or(warmup, d.warmupSteps()),
                 or(batchTokens, d.batchTokens()), d.reconSample(), or(maxEpochs, d.maxEpochs()),
                 or(patience, d.patience()), epochs, timeBudget, or(beta, d.fixedBeta()), or(cfDropout, d.cfDropout()),
-                or(seed, d.seed()));
+                or(plateauLrCut, d.plateauLrCut()), null, or(weightAverage, d.weightAverage()), or(seed, d.seed()));
     }
 
     Training.Options toOptions() {

@@ -133,7 +133,7 @@ public final class Training {
         }
     }
 
-    /** SETRec's frozen CF inputs: SASRec item embeddings, cold items at the warm mean (see SasRec). */
+    /** SETRec's frozen CF inputs: SASRec item embeddings (SETRec predicts its cold rows' from their text). */
     private static float[][] cfTokens(Dataset data, Fit fit, Options options, JsonObject record, PrintStream log) {
         switch (options.cfSource()) {
             case REFERENCE_FILE -> {

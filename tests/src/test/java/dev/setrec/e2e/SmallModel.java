@@ -81,7 +81,7 @@ public final class SmallModel {
      * their text; CF dropout 0.2 trains that case.
      */
     private static final SetRecConfig SETREC = new SetRecConfig(32, 2, 1, 64, 0.1f, 10, 2, 0.7f, true, 5e-3f, 0f,
-            10, 256, 256, 10, 0, 10, 0, 0.5f, 0.2f, SEED);
+            10, 256, 256, 10, 0, 10, 0, 0.5f, 0.2f, 0f, null, 0f, SEED);
 
     private static SmallModel trained;
 

@@ -43,27 +43,6 @@ public record ItemInputs(String[] ids, float[][] cf, float[][] text, boolean[] c
         return text[0].length;
     }
 
-    /**
-     * The CF input of an item without interactions: the mean of the warm items' CF embeddings (the value SASRec
-     * gives its cold rows), so a new item is ranked by its text.
-     */
-    public float[] coldFallbackCf() {
-        float[] mean = new float[cfDim()];
-        int warm = 0;
-        for (int i = 0; i < numItems(); i++) {
-            if (!cold[i]) {
-                warm++;
-                for (int j = 0; j < mean.length; j++) {
-                    mean[j] += cf[i][j];
-                }
-            }
-        }
-        for (int j = 0; j < mean.length; j++) {
-            mean[j] /= Math.max(1, warm);
-        }
-        return mean;
-    }
-
     /** The catalogue without the rows whose ids are in {@code drop}, order kept. */
     public ItemInputs without(Set<String> drop) {
         int[] keep = IntStream.range(0, numItems()).filter(i -> !drop.contains(ids[i])).toArray();

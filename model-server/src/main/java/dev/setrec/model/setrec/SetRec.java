@@ -55,6 +55,8 @@ public final class SetRec implements Recommender {
      */
     private final ReentrantLock lock = new ReentrantLock();
     private volatile ItemInputs items;
+    /** Predicts the CF input of an item without interactions from its text (fitted on the warm rows). */
+    private final TextToCf textToCf;
     private final Map<Integer, NDArray> historyMasks = new HashMap<>();
     private final Map<Integer, NDArray> trainingQueryMasks = new HashMap<>();
     private float beta;
@@ -69,9 +71,18 @@ public final class SetRec implements Recommender {
         }
     }
 
+    /**
+     * A model over {@code items}; the CF input of every cold row is replaced by its prediction from text
+     * ({@link TextToCf}, fitted on the warm rows; the same values again for a loaded model).
+     */
     public SetRec(SetRecConfig config, ItemInputs items) {
+        this(config, items, TextToCf.fit(items));
+    }
+
+    private SetRec(SetRecConfig config, ItemInputs items, TextToCf textToCf) {
         this.config = config;
-        this.items = items;
+        this.textToCf = textToCf;
+        this.items = textToCf.fillCold(items);
         this.beta = config.hasFixedBeta() ? config.fixedBeta() : (config.semTokens() > 0 ? 0.5f : 0f);
         this.manager = Engines.newModelManager();
         this.params = new ParameterStore(manager, config.seed());
@@ -96,11 +107,12 @@ public final class SetRec implements Recommender {
     }
 
     /**
-     * The same trained network over another catalogue. No parameter belongs to an item row (items enter through
-     * their CF and text inputs), so any catalogue with inputs of the same widths is ranked as this model would.
+     * The same trained network (and text-to-CF map) over another catalogue. No parameter belongs to an item row
+     * (items enter through their CF and text inputs), so any catalogue with inputs of the same widths is ranked as
+     * this model would.
      */
     public SetRec withCatalogue(ItemInputs catalogue) {
-        SetRec copy = new SetRec(config, catalogue);
+        SetRec copy = new SetRec(config, catalogue, textToCf);
         copy.params.restore(params.snapshot());
         copy.beta = beta;
         copy.refreshServingTables();
@@ -121,6 +133,15 @@ public final class SetRec implements Recommender {
 
     public ItemInputs items() {
         return items;
+    }
+
+    /** The CF input of an item known only by its text embedding (a new item, or a cold row). */
+    public float[] predictCf(float[] text) {
+        return textToCf.predict(text);
+    }
+
+    TextToCf textToCf() {
+        return textToCf;
     }
 
     @Override

@@ -10,17 +10,21 @@ package dev.setrec.model.setrec;
  * @param reconSample items whose text the tokenizer reconstructs per step (a random sample keeps steps cheap)
  * @param warmupSteps linear learning-rate warm-up
  * @param fixedBeta when in [0, 1]: use this beta instead of choosing it on valid (e.g. 1 = semantic-only)
- * @param cfDropout per training step, the share of items whose CF input is replaced by the cold fallback (the warm
- *                  mean), so that the model learns to rank items that have only their text, as cold items do
+ * @param cfDropout per training step, the share of items whose CF input is replaced by its prediction from text
+ *                  (what cold items have), so that the model learns to rank items that have only their text
+ * @param plateauLrCut share of the learning rate cut after every 2 epochs without a better valid score
+ * @param lrScales a refit's learning-rate scale per epoch (replaying the run it refits); null otherwise
+ * @param weightAverage when > 0: validate and keep a moving average of the weights with this decay per step
  */
 public record SetRecConfig(int dim, int heads, int blocks, int ffnDim, float dropout, int maxLen, int semTokens,
                            float alpha, boolean sparseMask, float learningRate, float weightDecay, int warmupSteps,
                            int batchTokens, int reconSample, int maxEpochs, int patience, int fixedEpochs,
-                           double timeBudgetMinutes, float fixedBeta, float cfDropout, long seed) {
+                           double timeBudgetMinutes, float fixedBeta, float cfDropout, float plateauLrCut,
+                           double[] lrScales, float weightAverage, long seed) {
 
     public static SetRecConfig defaults() {
         return new SetRecConfig(64, 2, 2, 256, 0.3f, 50, 4, 0.7f, true, 1e-3f, 0.01f, 100, 2048, 2048, 40, 5, 0, 0,
-                -1f, 0f, 42);
+                -1f, 0f, 0f, null, 0.995f, 42);
     }
 
     public SetRecConfig {
@@ -40,20 +44,29 @@ public record SetRecConfig(int dim, int heads, int blocks, int ffnDim, float dro
         if (cfDropout < 0 || cfDropout >= 1) {
             throw new IllegalArgumentException("CF dropout must be in [0, 1)");
         }
+        if (plateauLrCut < 0 || plateauLrCut >= 1) {
+            throw new IllegalArgumentException("the plateau learning-rate cut must be in [0, 1)");
+        }
+        if (weightAverage < 0 || weightAverage >= 1) {
+            throw new IllegalArgumentException("the weight-average decay must be in [0, 1)");
+        }
     }
 
-    /** The same configuration trained for exactly {@code epochs} epochs at a fixed beta (a refit). */
-    public SetRecConfig forRefit(int epochs, float beta) {
+    /**
+     * The same configuration trained for exactly {@code epochs} epochs at a fixed beta (a refit), with the
+     * learning-rate scale of each epoch of the run it refits ({@code scales}; null = 1).
+     */
+    public SetRecConfig forRefit(int epochs, float beta, double[] scales) {
         return new SetRecConfig(dim, heads, blocks, ffnDim, dropout, maxLen, semTokens, alpha, sparseMask, learningRate,
                 weightDecay, warmupSteps, batchTokens, reconSample, maxEpochs, patience, epochs, timeBudgetMinutes,
-                beta, cfDropout, seed);
+                beta, cfDropout, plateauLrCut, scales, weightAverage, seed);
     }
 
     /** The same configuration with another epoch limit and time budget (early stopping stays on). */
     public SetRecConfig withBudget(int maxEpochs, double timeBudgetMinutes) {
         return new SetRecConfig(dim, heads, blocks, ffnDim, dropout, maxLen, semTokens, alpha, sparseMask, learningRate,
                 weightDecay, warmupSteps, batchTokens, reconSample, maxEpochs, patience, fixedEpochs, timeBudgetMinutes,
-                fixedBeta, cfDropout, seed);
+                fixedBeta, cfDropout, plateauLrCut, lrScales, weightAverage, seed);
     }
 
     /** Queries per user: one grounded on CF tokens plus one per semantic token. */

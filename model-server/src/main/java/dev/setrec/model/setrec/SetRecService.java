@@ -32,7 +32,6 @@ public final class SetRecService implements AutoCloseable {
     private final SetRec model;
     private final TextEncoder encoder;
     private final String version;
-    private final float[] coldCf;
     private final Map<String, Integer> rows = new ConcurrentHashMap<>();
 
     /**
@@ -50,7 +49,6 @@ public final class SetRecService implements AutoCloseable {
         for (int i = 0; i < items.numItems(); i++) {
             rows.put(items.ids()[i], i);
         }
-        this.coldCf = items.coldFallbackCf();
     }
 
     /** Loads a SETRec model dir (validated by {@link ModelIO}). */
@@ -253,7 +251,8 @@ public final class SetRecService implements AutoCloseable {
     }
 
     /**
-     * Makes a new item rankable at once from its text (and, where known, a CF embedding; else the neutral mean).
+     * Makes a new item rankable at once from its text (and, where known, a CF embedding; else one predicted from the
+     * text, see {@link SetRec#predictCf}).
      * Adding an id that is already known changes nothing (events may be delivered twice). Returns the item's row.
      */
     public int addItem(String id, ItemText text, float[] cf) {
@@ -261,9 +260,10 @@ public final class SetRecService implements AutoCloseable {
         if (existing != null) {
             return existing;
         }
-        if (cf != null && cf.length != coldCf.length) {
+        int cfDim = model.items().cfDim();
+        if (cf != null && cf.length != cfDim) {
             throw new IllegalArgumentException("CF embedding of item " + id + " has " + cf.length + " values, the model "
-                    + "expects " + coldCf.length);
+                    + "expects " + cfDim);
         }
         float[] vector = ItemTexts.embed(encoder, text);
         synchronized (this) {
@@ -271,7 +271,7 @@ public final class SetRecService implements AutoCloseable {
             if (existing != null) {
                 return existing;
             }
-            int row = model.addItems(new ItemInputs(new String[] {id}, new float[][] {cf != null ? cf : coldCf},
+            int row = model.addItems(new ItemInputs(new String[] {id}, new float[][] {cf != null ? cf : model.predictCf(vector)},
                     new float[][] {vector}, new boolean[] {true}));
             rows.put(id, row);
             return row;

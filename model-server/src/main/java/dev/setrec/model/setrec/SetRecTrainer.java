@@ -47,11 +47,14 @@ public final class SetRecTrainer {
         try (NDManager inputs = model.manager().newSubManager()) {
             NDArray cf = inputs.create(SetRec.flatten(items.cf()), new Shape(items.numItems(), items.cfDim()));
             NDArray text = inputs.create(SetRec.flatten(items.text()), new Shape(items.numItems(), items.textDim()));
-            NDArray coldCf = inputs.create(items.coldFallbackCf(), new Shape(1, items.cfDim()));
+            NDArray predictedCf = inputs.create(SetRec.flatten(model.textToCf().predictAll(items)),
+                    new Shape(items.numItems(), items.cfDim()));
             EpochLoop loop = new EpochLoop(new EpochLoop.Settings(config.maxEpochs(), config.patience(),
-                    config.fixedEpochs(), config.timeBudgetMinutes(), config.batchTokens(), config.seed()), log);
+                    config.fixedEpochs(), config.timeBudgetMinutes(), config.batchTokens(), config.seed(),
+                    config.plateauLrCut(), config.lrScales(), config.weightAverage()), log);
             JsonObject record = loop.run(windows, model.parameters(),
-                    batch -> step(model, optimizer, batch, cf, text, coldCf, sampler), () -> validate(model, validData));
+                    (batch, lrScale) -> step(model, optimizer, batch, lrScale, cf, text, predictedCf, sampler),
+                    () -> validate(model, validData));
             if (record.has("best_beta")) {
                 model.setBeta(record.get("best_beta").getAsFloat());
             }
@@ -70,13 +73,13 @@ public final class SetRecTrainer {
         return new EpochLoop.Validation(choice.recall(), details);
     }
 
-    private float learningRate(int step) {
-        return step < config.warmupSteps() ? config.learningRate() * (step + 1) / config.warmupSteps()
-                : config.learningRate();
+    private float learningRate(int step, double scale) {
+        float rate = (float) (config.learningRate() * scale);
+        return step < config.warmupSteps() ? rate * (step + 1) / config.warmupSteps() : rate;
     }
 
-    private double step(SetRec model, AdamW optimizer, List<Window> batch, NDArray cfInput, NDArray textInput,
-                        NDArray coldCf, Random sampler) {
+    private double step(SetRec model, AdamW optimizer, List<Window> batch, double lrScale, NDArray cfInput,
+                        NDArray textInput, NDArray predictedCf, Random sampler) {
         int size = batch.size();
         int width = batch.stream().mapToInt(Window::len).max().orElseThrow();
         int total = batch.stream().mapToInt(Window::len).sum();
@@ -99,8 +102,8 @@ public final class SetRecTrainer {
             model.parameters().lendTo(scope);
             cfInput.tempAttach(scope);
             textInput.tempAttach(scope);
-            coldCf.tempAttach(scope);
-            NDArray cf = config.cfDropout() > 0 ? dropCf(scope, cfInput, coldCf, sampler, n) : cfInput;
+            predictedCf.tempAttach(scope);
+            NDArray cf = config.cfDropout() > 0 ? dropCf(scope, cfInput, predictedCf, sampler, n) : cfInput;
             float value;
             try (GradientCollector collector = Engines.pytorch().newGradientCollector()) {
                 SetRec.Tables tables = model.tokenize(cf, textInput);
@@ -119,19 +122,19 @@ public final class SetRecTrainer {
                 collector.backward(loss);
                 value = loss.getFloat();
             }
-            optimizer.step(learningRate(optimizer.steps()));
+            optimizer.step(learningRate(optimizer.steps(), lrScale));
             return value;
         }
     }
 
-    /** The CF inputs with a random share of rows set to the cold fallback, for this step only. */
-    private NDArray dropCf(NDManager scope, NDArray cf, NDArray coldCf, Random sampler, int n) {
+    /** The CF inputs with a random share of rows set to their prediction from text (as cold rows have), this step. */
+    private NDArray dropCf(NDManager scope, NDArray cf, NDArray predictedCf, Random sampler, int n) {
         float[] keep = new float[n];
         for (int i = 0; i < n; i++) {
             keep[i] = sampler.nextFloat() < config.cfDropout() ? 0f : 1f;
         }
         NDArray keepRows = scope.create(keep, new Shape(n, 1));
-        return cf.mul(keepRows).add(coldCf.mul(keepRows.neg().add(1f)));
+        return cf.mul(keepRows).add(predictedCf.mul(keepRows.neg().add(1f)));
     }
 
     private int[] reconSample(Random sampler, int n) {

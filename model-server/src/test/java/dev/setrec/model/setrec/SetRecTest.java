@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SetRecTest {
     static final SetRecConfig SMALL = new SetRecConfig(32, 2, 1, 64, 0.1f, 10, 2, 0.7f, true, 5e-3f, 0f, 10, 256,
-            256, 30, 5, 0, 0, -1f, 0f, 11);
+            256, 30, 5, 0, 0, -1f, 0f, 0f, null, 0f, 11);
     static TwinItems twins;
     static SetRec model;
     static JsonObject record;
