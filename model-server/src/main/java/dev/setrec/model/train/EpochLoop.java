@@ -16,17 +16,17 @@ import java.util.Random;
  * then a validation score; the best epoch's weights (and its validation details, e.g. the chosen beta) are kept,
  * training stops after {@code patience} epochs without improvement or once the time budget is spent. Every
  * {@link #PLATEAU_EPOCHS} epochs without improvement multiply the learning rate by {@code 1 - plateauLrCut} (0 = a
- * constant rate), and every
- * epoch's scale is in the record, so that a refit can replay it. With a fixed epoch count (a refit, which has no
- * valid split to stop on) there is no validation; the scales then come from {@code fixedLrScales} (none = 1).
+ * constant rate); each epoch's scale is in the record, so that a refit can replay it. With a fixed epoch count (a
+ * refit, which has no valid split to stop on) there is no validation; the scales then come from
+ * {@code fixedLrScales} (none = 1).
  * With a weight average, the averaged weights are what is validated and kept (a fixed count keeps the last
  * average); training itself goes on from the raw weights.
  */
 public final class EpochLoop {
-    /** One optimisation step on one batch; returns the batch's mean loss. */
     /** Epochs without a better valid score that make a plateau (one such epoch is often noise). */
     static final int PLATEAU_EPOCHS = 2;
 
+    /** One optimisation step on one batch; returns the batch's mean loss. */
     public interface Step {
         /** {@code lrScale}: the factor on the configured learning rate for this epoch. */
         double run(List<Windows.Window> batch, double lrScale);
@@ -53,9 +53,6 @@ public final class EpochLoop {
         public Settings {
             if (plateauLrCut < 0 || plateauLrCut >= 1) {
                 throw new IllegalArgumentException("the plateau learning-rate cut must be in [0, 1)");
-            }
-            if (weightAverage < 0 || weightAverage >= 1) {
-                throw new IllegalArgumentException("the weight-average decay must be in [0, 1)");
             }
         }
 
