@@ -271,8 +271,9 @@ public final class SetRecService implements AutoCloseable {
             if (existing != null) {
                 return existing;
             }
-            int row = model.addItems(new ItemInputs(new String[] {id}, new float[][] {cf != null ? cf : model.predictCf(vector)},
-                    new float[][] {vector}, new boolean[] {true}));
+            float[] cfInput = cf != null ? cf : model.predictCf(vector);
+            int row = model.addItems(new ItemInputs(new String[] {id}, new float[][] {cfInput}, new float[][] {vector},
+                    new boolean[] {true}));
             rows.put(id, row);
             return row;
         }

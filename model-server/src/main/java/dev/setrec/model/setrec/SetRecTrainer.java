@@ -47,8 +47,10 @@ public final class SetRecTrainer {
         try (NDManager inputs = model.manager().newSubManager()) {
             NDArray cf = inputs.create(SetRec.flatten(items.cf()), new Shape(items.numItems(), items.cfDim()));
             NDArray text = inputs.create(SetRec.flatten(items.text()), new Shape(items.numItems(), items.textDim()));
-            NDArray predictedCf = inputs.create(SetRec.flatten(model.textToCf().predictAll(items)),
-                    new Shape(items.numItems(), items.cfDim()));
+            // only CF dropout reads the warm rows' predicted CF inputs
+            NDArray predictedCf = config.cfDropout() > 0 ? inputs.create(
+                    SetRec.flatten(model.textToCf().predictAll(items)), new Shape(items.numItems(), items.cfDim()))
+                    : null;
             EpochLoop loop = new EpochLoop(new EpochLoop.Settings(config.maxEpochs(), config.patience(),
                     config.fixedEpochs(), config.timeBudgetMinutes(), config.batchTokens(), config.seed(),
                     config.plateauLrCut(), config.lrScales(), config.weightAverage()), log);
@@ -102,8 +104,11 @@ public final class SetRecTrainer {
             model.parameters().lendTo(scope);
             cfInput.tempAttach(scope);
             textInput.tempAttach(scope);
-            predictedCf.tempAttach(scope);
-            NDArray cf = config.cfDropout() > 0 ? dropCf(scope, cfInput, predictedCf, sampler, n) : cfInput;
+            NDArray cf = cfInput;
+            if (predictedCf != null) {
+                predictedCf.tempAttach(scope);
+                cf = dropCf(scope, cfInput, predictedCf, sampler, n);
+            }
             float value;
             try (GradientCollector collector = Engines.pytorch().newGradientCollector()) {
                 SetRec.Tables tables = model.tokenize(cf, textInput);
