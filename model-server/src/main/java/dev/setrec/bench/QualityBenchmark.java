@@ -13,7 +13,9 @@ import dev.setrec.model.Training;
 import dev.setrec.model.ModelIO;
 import dev.setrec.model.sasrec.SasRec;
 import dev.setrec.model.sasrec.SasRecConfig;
+import dev.setrec.model.setrec.Betas;
 import dev.setrec.model.setrec.SetRec;
+import dev.setrec.model.setrec.SetRecTrainer;
 import dev.setrec.util.Directories;
 import dev.setrec.util.Machine;
 
@@ -30,10 +32,13 @@ import java.time.LocalDate;
 public final class QualityBenchmark {
     private final String command;
     private final PrintStream log;
+    /** Where each train-only model is kept (a sub-dir per data set, model and variant); null keeps none. */
+    private final Path modelsOut;
 
-    public QualityBenchmark(String command, PrintStream log) {
+    public QualityBenchmark(String command, PrintStream log, Path modelsOut) {
         this.command = command;
         this.log = log;
+        this.modelsOut = modelsOut;
     }
 
     /** Runs one model on one data set and stores its rows (labelled {@code variant}) in {@code results}. */
@@ -42,6 +47,11 @@ public final class QualityBenchmark {
         log.println("== " + modelType + " (" + variant + ") on " + data.name() + " (fit on train)");
         Training.Trained trained = Training.fit(modelType, data, Training.Fit.TRAIN, options, log);
         JsonObject chosen = trained.record();
+        if (modelsOut != null) {
+            Path dir = modelsOut.resolve(data.name().replace('/', '-') + "-" + modelType + "-" + variant);
+            ModelIO.save(trained.model(), dir, chosen);
+            log.println("model kept in " + dir);
+        }
         results.put(row(data, trained, variant, Training.Fit.TRAIN));
         if (refit) {
             log.println("== " + modelType + " (" + variant + ") on " + data.name()
@@ -69,7 +79,7 @@ public final class QualityBenchmark {
         results.put(row(data, refitted, variant + "-refit", Training.Fit.TRAIN_VALID));
     }
 
-    /** The settings a train-only run chose on valid (epochs, beta), fixed for a refit on train + valid. */
+    /** The settings a train-only run chose on valid (epochs, betas), fixed for a refit on train + valid. */
     private Training.Options refitOptions(Dataset data, String modelType, Training.Options options, JsonObject chosen,
                                           Path cfDir) throws IOException {
         if (SasRec.TYPE.equals(modelType)) {
@@ -92,7 +102,7 @@ public final class QualityBenchmark {
                     options.textCache());
         }
         return new Training.Options(options.sasrec(), options.setrec().forRefit(bestEpoch(chosen),
-                chosen.get("best_beta").getAsFloat(), lrScales(chosen)), cfOptions.cfSource(), cfOptions.cfModel(),
+                SetRecTrainer.chosenBetas(chosen, "best_"), lrScales(chosen)), cfOptions.cfSource(), cfOptions.cfModel(),
                 options.textCache());
     }
 
@@ -155,6 +165,11 @@ public final class QualityBenchmark {
         if (record.has("best_valid_recall@10")) {
             s.append(String.format(java.util.Locale.ROOT, " (valid R@10 %.4f)",
                     record.get("best_valid_recall@10").getAsDouble()));
+        }
+        if (record.has("best_beta_cold")) {
+            Betas b = SetRecTrainer.chosenBetas(record, "best_");
+            s.append(String.format(java.util.Locale.ROOT, ", beta %.1f (warm %.1f, cold %.1f)", b.all(), b.warm(),
+                    b.cold()));
         }
         return s.toString();
     }

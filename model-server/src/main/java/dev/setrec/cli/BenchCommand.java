@@ -42,10 +42,13 @@ final class BenchCommand {
         @Option(names = "--no-refit", description = "skip the train+valid refit rows")
         boolean noRefit;
         @Option(names = "--refit-only", description = "only the refit row, with the choices of an earlier train-only "
-                + "run given as --epochs (and for SETRec --beta and --cf-model)")
+                + "run given as --epochs (and for SETRec --beta, --beta-warm, --beta-cold and --cf-model)")
         boolean refitOnly;
         @Option(names = "--results", paramLabel = "DIR", description = "where results.json and BENCHMARKS.md go (default: the repo)")
         Path out;
+        @Option(names = "--keep-models", paramLabel = "DIR", description = "save each train-only model under DIR "
+                + "(one dir per data set, model and variant) for evaluate or serve")
+        Path keepModels;
         @Mixin
         ModelOptions options;
 
@@ -58,7 +61,7 @@ final class BenchCommand {
             BenchmarkResults results = BenchmarkResults.read(resultsFile);
             String command = "./setrec " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
             Engines.pytorch();
-            QualityBenchmark bench = new QualityBenchmark(command.strip(), System.out);
+            QualityBenchmark bench = new QualityBenchmark(command.strip(), System.out, keepModels);
             for (String name : datasets) {
                 Dataset data = DatasetReader.read(root.resolve(name));
                 for (String model : models) {

@@ -7,6 +7,7 @@ import dev.setrec.data.Split;
 import dev.setrec.eval.EvalOptions;
 import dev.setrec.eval.EvalReport;
 import dev.setrec.eval.Evaluator;
+import dev.setrec.eval.Setting;
 import dev.setrec.model.ModelIO;
 import dev.setrec.model.Recommender;
 import dev.setrec.model.setrec.NewItemSlots;
@@ -17,6 +18,8 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
@@ -68,11 +71,22 @@ final class EvaluateCommand implements Callable<Integer> {
             if (json != null) {
                 Path parent = json.toAbsolutePath().getParent();
                 Files.createDirectories(parent);
-                JsonObject config = recommender.describe();
-                Files.writeString(json, report.toJson(config.has("beta") ? config.get("beta").getAsDouble() : null));
+                Files.writeString(json, report.toJson(betas(recommender.describe())));
             }
         }
         return 0;
+    }
+
+    /** The betas a model's config holds, by setting (a SETRec model saved before the per-setting choice: one). */
+    private static Map<Setting, Double> betas(JsonObject config) {
+        Map<Setting, Double> betas = new EnumMap<>(Setting.class);
+        for (Setting s : Setting.values()) {
+            String key = s == Setting.ALL ? "beta" : "beta_" + s.label();
+            if (config.has(key)) {
+                betas.put(s, config.get(key).getAsDouble());
+            }
+        }
+        return betas;
     }
 
     private Recommender withSlots(Recommender loaded) {

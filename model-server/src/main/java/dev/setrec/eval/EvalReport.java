@@ -28,11 +28,13 @@ public record EvalReport(Split split, boolean excludeSeen, int skippedNoHistory,
     /**
      * The {@code --json} report. The first keys are exactly the contract (DESIGN.md section 3):
      * {@code {"all":{"recall@5":..,"recall@10":..,"ndcg@5":..,"ndcg@10":..,"users":N},"warm":{..},"cold":{..},
-     * "beta":..}}; the extra keys split, exclude_seen and skipped_no_history come after them.
+     * "beta":..}}, beta being the All setting's; the extra keys (beta_warm and beta_cold where the model has them,
+     * split, exclude_seen, skipped_no_history) come after them.
      *
-     * @param beta the model's CF/semantic mixing weight; null (written as null) when the model has none
+     * @param betas the model's CF/semantic mixing weight of each setting; null or empty (beta written as null)
+     *              when the model has none
      */
-    public String toJson(Double beta) {
+    public String toJson(Map<Setting, Double> betas) {
         JsonObject root = new JsonObject();
         for (Setting s : Setting.values()) {
             Metrics m = metrics(s);
@@ -44,7 +46,13 @@ public record EvalReport(Split split, boolean excludeSeen, int skippedNoHistory,
             o.addProperty("users", m.users());
             root.add(s.label(), o);
         }
-        root.addProperty("beta", beta);
+        Map<Setting, Double> mix = betas == null ? Map.of() : betas;
+        root.addProperty("beta", mix.get(Setting.ALL));
+        for (Setting s : new Setting[] {Setting.WARM, Setting.COLD}) {
+            if (mix.containsKey(s)) {
+                root.addProperty("beta_" + s.label(), mix.get(s));
+            }
+        }
         root.addProperty("split", split.label());
         root.addProperty("exclude_seen", excludeSeen);
         root.addProperty("skipped_no_history", skippedNoHistory);

@@ -8,6 +8,7 @@ import com.google.gson.JsonParser;
 import dev.setrec.data.Split;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The --json shape (contract keys first, in order) and the console table. */
@@ -39,7 +40,7 @@ class EvaluatorReportTest {
 
     @Test
     void jsonCarriesBeta() throws IOException {
-        JsonObject json = JsonParser.parseString(report().toJson(0.3)).getAsJsonObject();
+        JsonObject json = JsonParser.parseString(report().toJson(Map.of(Setting.ALL, 0.3))).getAsJsonObject();
         assertEquals(0.3, json.get("beta").getAsDouble());
     }
 

@@ -3,30 +3,34 @@ package dev.setrec.model.setrec;
 import dev.setrec.data.Dataset;
 import dev.setrec.data.Split;
 import dev.setrec.eval.Metrics;
+import dev.setrec.eval.Setting;
 import dev.setrec.eval.TopK;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Chooses beta on the valid split (never on test): one forward pass per user yields the CF and the semantic part of
- * every item's score, and valid Recall@10 (All setting, the paper's protocol) is computed for every beta on a grid.
+ * Chooses beta on the valid split (never on test), one for each setting: one forward pass per user yields the CF
+ * and the semantic part of every item's score, and valid Recall@10 of each setting (ranking, as the evaluation
+ * does, the whole catalogue, its warm items or its cold items against the targets of that kind) is computed for
+ * every beta on a grid. A setting ranks a different list, so its best mix can differ: cold items' CF tokens are
+ * only predicted from their text.
  */
 final class BetaSweep {
     static final int K = 10;
 
-    /** The result: the best beta and its Recall@10. */
+    /** A setting's best beta and its valid Recall@10 (0 with no valid user in that setting). */
     record Choice(float beta, double recall) {
     }
 
     private BetaSweep() {
     }
 
+    /** The betas tried: 0, 0.1, ..., 1 (only 0 for the CF-only model, whose scores ignore beta). */
     static float[] grid(SetRecConfig config) {
-        if (config.hasFixedBeta()) {
-            return new float[] {config.fixedBeta()};
-        }
         if (config.semTokens() == 0) {
             return new float[] {0f};
         }
@@ -37,7 +41,8 @@ final class BetaSweep {
         return g;
     }
 
-    static Choice choose(SetRec model, Dataset data, float[] betas) {
+    /** The best of {@code betas} for each setting; a setting without a valid user takes the All setting's beta. */
+    static Map<Setting, Choice> choose(SetRec model, Dataset data, float[] betas) {
         int n = model.numItems();
         int batchSize = model.preferredBatchSize();
         List<Integer> users = new ArrayList<>();
@@ -46,13 +51,22 @@ final class BetaSweep {
                 users.add(u);
             }
         }
-        Metrics[] metrics = new Metrics[betas.length];
-        for (int i = 0; i < betas.length; i++) {
-            metrics[i] = new Metrics();
+        Map<Setting, Metrics[]> metrics = new EnumMap<>(Setting.class);
+        Map<Setting, TopK> heaps = new EnumMap<>(Setting.class);
+        for (Setting s : Setting.values()) {
+            Metrics[] perBeta = new Metrics[betas.length];
+            for (int i = 0; i < betas.length; i++) {
+                perBeta[i] = new Metrics();
+            }
+            metrics.put(s, perBeta);
+            heaps.put(s, new TopK(K));
+        }
+        boolean[] cold = new boolean[n];
+        for (int item = 0; item < n; item++) {
+            cold[item] = data.isCold(item);
         }
         float[] cf = new float[batchSize * n];
         float[] sem = new float[batchSize * n];
-        TopK top = new TopK(K);
         int[] ranked = new int[K];
         List<int[]> histories = new ArrayList<>(batchSize);
         for (int start = 0; start < users.size(); start += batchSize) {
@@ -63,29 +77,51 @@ final class BetaSweep {
             }
             model.scoreParts(histories, cf, sem);
             for (int b = 0; b < batch.size(); b++) {
-                int[] truth = distinct(data.sequence(batch.get(b), Split.VALID));
+                int[] targets = Arrays.stream(data.sequence(batch.get(b), Split.VALID)).distinct().toArray();
+                Map<Setting, int[]> truths = new EnumMap<>(Setting.class);
+                for (Setting s : Setting.values()) {
+                    truths.put(s, Arrays.stream(targets).filter(t -> s.includes(cold[t])).toArray());
+                }
+                int base = b * n;
                 for (int i = 0; i < betas.length; i++) {
                     float w = betas[i];
-                    top.clear();
-                    int base = b * n;
+                    heaps.values().forEach(TopK::clear);
+                    TopK all = heaps.get(Setting.ALL);
+                    TopK warm = heaps.get(Setting.WARM);
+                    TopK coldHeap = heaps.get(Setting.COLD);
                     for (int item = 0; item < n; item++) {
-                        top.offer(item, (1 - w) * cf[base + item] + w * sem[base + item]);
+                        float score = (1 - w) * cf[base + item] + w * sem[base + item];
+                        all.offer(item, score);
+                        (cold[item] ? coldHeap : warm).offer(item, score);
                     }
-                    int len = top.drainBestFirst(ranked);
-                    metrics[i].add(ranked, len, truth);
+                    for (Setting s : Setting.values()) {
+                        int[] truth = truths.get(s);
+                        if (truth.length > 0) {
+                            int len = heaps.get(s).drainBestFirst(ranked);
+                            metrics.get(s)[i].add(ranked, len, truth);
+                        }
+                    }
                 }
             }
         }
-        int best = 0;
-        for (int i = 1; i < betas.length; i++) {
-            if (metrics[i].recallAt10() > metrics[best].recallAt10()) {
-                best = i;
+        Map<Setting, Choice> choices = new EnumMap<>(Setting.class);
+        for (Setting s : Setting.values()) {
+            Metrics[] perBeta = metrics.get(s);
+            if (perBeta[0].users() == 0) {
+                continue;
             }
+            int best = 0;
+            for (int i = 1; i < betas.length; i++) {
+                if (perBeta[i].recallAt10() > perBeta[best].recallAt10()) {
+                    best = i;
+                }
+            }
+            choices.put(s, new Choice(betas[best], perBeta[best].recallAt10()));
         }
-        return new Choice(betas[best], metrics[best].recallAt10());
-    }
-
-    private static int[] distinct(int[] items) {
-        return Arrays.stream(items).distinct().toArray();
+        Choice all = choices.getOrDefault(Setting.ALL, new Choice(betas[0], 0));
+        for (Setting s : Setting.values()) {
+            choices.putIfAbsent(s, new Choice(all.beta(), 0));
+        }
+        return choices;
     }
 }

@@ -34,7 +34,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * and {@code n_sem} semantic tokens (the item's text embedding through an autoencoder-style MLP tokenizer). A
  * transformer reads the history's token sets under {@link SetMask}'s sparse mask; {@code 1 + n_sem} learnable
  * queries yield, in one forward pass, one vector per token kind; query 0 is grounded on every item's CF token,
- * query j on every item's semantic token j, and score = (1 - beta) * s_cf + beta * sum_j s_sem_j.
+ * query j on every item's semantic token j, and score = (1 - beta) * s_cf + beta * sum_j s_sem_j, with the beta
+ * of the setting ranked ({@link Betas}: all items, warm items only, cold items only).
  * <p>
  * Position ids count items forward from the oldest item of the window (all tokens of one item share one), and the
  * queries of a prefix take the next position, so training all prefixes in one pass is exactly equivalent to one
@@ -59,7 +60,7 @@ public final class SetRec implements Recommender {
     private final TextToCf textToCf;
     private final Map<Integer, NDArray> historyMasks = new HashMap<>();
     private final Map<Integer, NDArray> trainingQueryMasks = new HashMap<>();
-    private float beta;
+    private Betas betas;
     /** Every item's token set as served, one row per item: its CF token, then its semantic tokens (N, S * d). */
     private NDArray serving;
 
@@ -83,7 +84,7 @@ public final class SetRec implements Recommender {
         this.config = config;
         this.textToCf = textToCf;
         this.items = textToCf.fillCold(items);
-        this.beta = config.hasFixedBeta() ? config.fixedBeta() : (config.semTokens() > 0 ? 0.5f : 0f);
+        this.betas = config.hasFixedBeta() ? config.fixedBetas() : Betas.uniform(config.semTokens() > 0 ? 0.5f : 0f);
         this.manager = Engines.newModelManager();
         this.params = new ParameterStore(manager, config.seed());
         int d = config.dim();
@@ -114,7 +115,7 @@ public final class SetRec implements Recommender {
     public SetRec withCatalogue(ItemInputs catalogue) {
         SetRec copy = new SetRec(config, catalogue, textToCf);
         copy.params.restore(params.snapshot());
-        copy.beta = beta;
+        copy.betas = betas;
         copy.refreshServingTables();
         return copy;
     }
@@ -154,12 +155,17 @@ public final class SetRec implements Recommender {
         return items.numItems();
     }
 
+    /** The beta of the All setting (the whole catalogue ranked). */
     public float beta() {
-        return beta;
+        return betas.all();
     }
 
-    void setBeta(float beta) {
-        this.beta = beta;
+    public Betas betas() {
+        return betas;
+    }
+
+    void setBetas(Betas betas) {
+        this.betas = betas;
     }
 
     private NDArray mlp(NDArray x, String prefix, int layers) {
@@ -174,9 +180,14 @@ public final class SetRec implements Recommender {
 
     /** CF and semantic token tables of the given items' inputs (rows of cf (n, cfDim) and text (n, textDim)). */
     Tables tokenize(NDArray cf, NDArray text) {
-        NDArray cfTokens = encoder.linear(cf, "cf.proj");
+        NDArray cfTokens = cfTokens(cf);
         NDArray sem = config.semTokens() > 0 ? mlp(text, "sem.enc", tokenizerDims.length - 1) : null;
         return new Tables(cfTokens, sem);
+    }
+
+    /** CF tokens of the given items' CF inputs (n, cfDim) -> (n, d). */
+    NDArray cfTokens(NDArray cf) {
+        return encoder.linear(cf, "cf.proj");
     }
 
     /** The tokenizer's reconstruction MSE on (flattened) semantic tokens of some items against their text. */
@@ -305,10 +316,16 @@ public final class SetRec implements Recommender {
 
     @Override
     public void score(List<int[]> histories, float[] out) {
+        score(histories, out, Setting.ALL);
+    }
+
+    /** The scores with the beta of {@code setting}. */
+    @Override
+    public void score(List<int[]> histories, float[] out, Setting setting) {
         lock.lock();
         try (NDManager scope = manager.newSubManager()) {
             lendForServing(scope);
-            PaddedHistories.copyScores(scores(encodeServing(scope, histories)), out,
+            PaddedHistories.copyScores(scores(encodeServing(scope, histories), betas.of(setting)), out,
                     checkedCount(histories.size(), out));
         } finally {
             lock.unlock();
@@ -345,11 +362,17 @@ public final class SetRec implements Recommender {
         return count;
     }
 
+    @Override
+    public boolean scoresDependOnSetting() {
+        Betas b = betas;
+        return b.warm() != b.all() || b.cold() != b.all();
+    }
+
     /**
      * The beta-weighted scores of every item, (batch, N): (1 - beta) * (q_0 . cf) + beta * sum_j (q_j . sem_j) is
      * one inner product of the weighted queries with the item's whole token row, so one matrix product.
      */
-    private NDArray scores(NDArray queryOutputs) {
+    private NDArray scores(NDArray queryOutputs, float beta) {
         long batch = queryOutputs.getShape().get(0);
         float[] weights = new float[config.queries()];
         Arrays.fill(weights, beta);
@@ -380,7 +403,7 @@ public final class SetRec implements Recommender {
 
     /**
      * {@link #topK(List, int, Setting)} plus, for {@code coldK > 0}, the top {@code coldK} cold items of each history
-     * (the setting permitting), read from the same scores.
+     * (the setting permitting) from the same pass, ranked with the Cold setting's beta.
      */
     List<Ranked> rank(List<int[]> histories, int k, Setting setting, int coldK) {
         return rank(histories, k, setting, coldK, PASS_COST_IN_ITEMS);
@@ -391,6 +414,7 @@ public final class SetRec implements Recommender {
         try (NDManager scope = manager.newSubManager()) {
             lendForServing(scope);
             ItemInputs catalogue = items;
+            Betas mix = betas;
             Setting coldPart = setting == Setting.WARM || coldK <= 0 ? null : Setting.COLD;
             Part best = Part.of(scope, catalogue, setting, k);
             Part cold = coldPart == null ? null : Part.of(scope, catalogue, coldPart, coldK);
@@ -407,10 +431,12 @@ public final class SetRec implements Recommender {
                         members.add(histories.get(b));
                     }
                     try (NDManager pass = scope.newSubManager()) {
-                        NDArray scores = scores(encodeServing(pass, members));
+                        NDArray encoded = encodeServing(pass, members);
+                        NDArray scores = scores(encoded, mix.of(setting));
                         best.select(scores, catalogue, group, bests);
                         if (cold != null) {
-                            cold.select(scores, catalogue, group, colds);
+                            cold.select(mix.cold() == mix.of(setting) ? scores : scores(encoded, mix.cold()),
+                                    catalogue, group, colds);
                         }
                     }
                 }
@@ -590,7 +616,9 @@ public final class SetRec implements Recommender {
     public JsonObject describe() {
         JsonObject json = new Gson().toJsonTree(config).getAsJsonObject();
         json.addProperty("parameters", params.count());
-        json.addProperty("beta", beta);
+        json.addProperty("beta", betas.all());
+        json.addProperty("beta_warm", betas.warm());
+        json.addProperty("beta_cold", betas.cold());
         return json;
     }
 
@@ -606,7 +634,11 @@ public final class SetRec implements Recommender {
         SetRec model = new SetRec(config, ItemTables.read(dir, manifest.numItems()));
         try {
             model.params.load(ModelManifest.requireFile(dir, WEIGHTS));
-            model.beta = manifest.config().get("beta").getAsFloat();
+            JsonObject saved = manifest.config();
+            float all = saved.get("beta").getAsFloat();
+            // models saved before betas were chosen per setting ranked every setting with the one beta
+            model.betas = new Betas(all, saved.has("beta_warm") ? saved.get("beta_warm").getAsFloat() : all,
+                    saved.has("beta_cold") ? saved.get("beta_cold").getAsFloat() : all);
             model.refreshServingTables();
         } catch (IOException | RuntimeException e) {
             model.close();

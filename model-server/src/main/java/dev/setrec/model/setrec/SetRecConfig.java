@@ -9,9 +9,12 @@ package dev.setrec.model.setrec;
  *                   (the ablation; queries still see the history and themselves only)
  * @param reconSample items whose text the tokenizer reconstructs per step (a random sample keeps steps cheap)
  * @param warmupSteps linear learning-rate warm-up
- * @param fixedBeta when in [0, 1]: use this beta instead of choosing it on valid (e.g. 1 = semantic-only)
+ * @param fixedBetas when given: use these betas instead of choosing them on valid (e.g. 1 = semantic-only); null:
+ *                   choose each setting's on valid
  * @param cfDropout per training step, the share of items whose CF input is replaced by its prediction from text
  *                  (what cold items have), so that the model learns to rank items that have only their text
+ * @param cfDropoutTargetsOnly CF dropout only in the table the queries are grounded on (the items ranked); the
+ *                             history's items keep their own CF inputs
  * @param plateauLrCut share of the learning rate cut after every 2 epochs without a better valid score
  * @param lrScales a refit's learning-rate scale per epoch (replaying the run it refits); null otherwise
  * @param weightAverage when > 0: validate and keep a moving average of the weights with this decay per step
@@ -19,12 +22,13 @@ package dev.setrec.model.setrec;
 public record SetRecConfig(int dim, int heads, int blocks, int ffnDim, float dropout, int maxLen, int semTokens,
                            float alpha, boolean sparseMask, float learningRate, float weightDecay, int warmupSteps,
                            int batchTokens, int reconSample, int maxEpochs, int patience, int fixedEpochs,
-                           double timeBudgetMinutes, float fixedBeta, float cfDropout, float plateauLrCut,
+                           double timeBudgetMinutes, Betas fixedBetas, float cfDropout,
+                           boolean cfDropoutTargetsOnly, float plateauLrCut,
                            double[] lrScales, float weightAverage, long seed) {
 
     public static SetRecConfig defaults() {
         return new SetRecConfig(64, 2, 2, 256, 0.3f, 50, 4, 0.7f, true, 1e-3f, 0.01f, 100, 2048, 2048, 40, 5, 0, 0,
-                -1f, 0f, 0f, null, 0.995f, 42);
+                null, 0f, false, 0f, null, 0.995f, 42);
     }
 
     public SetRecConfig {
@@ -38,9 +42,6 @@ public record SetRecConfig(int dim, int heads, int blocks, int ffnDim, float dro
         if (dropout < 0 || dropout >= 1 || alpha < 0) {
             throw new IllegalArgumentException("dropout must be in [0, 1) and alpha >= 0");
         }
-        if (fixedBeta > 1) {
-            throw new IllegalArgumentException("beta must be in [0, 1]");
-        }
         if (cfDropout < 0 || cfDropout >= 1) {
             throw new IllegalArgumentException("CF dropout must be in [0, 1)");
         }
@@ -53,20 +54,20 @@ public record SetRecConfig(int dim, int heads, int blocks, int ffnDim, float dro
     }
 
     /**
-     * The same configuration trained for exactly {@code epochs} epochs at a fixed beta (a refit), with the
+     * The same configuration trained for exactly {@code epochs} epochs at fixed betas (a refit), with the
      * learning-rate scale of each epoch of the run it refits ({@code scales}; null = 1).
      */
-    public SetRecConfig forRefit(int epochs, float beta, double[] scales) {
+    public SetRecConfig forRefit(int epochs, Betas betas, double[] scales) {
         return new SetRecConfig(dim, heads, blocks, ffnDim, dropout, maxLen, semTokens, alpha, sparseMask, learningRate,
                 weightDecay, warmupSteps, batchTokens, reconSample, maxEpochs, patience, epochs, timeBudgetMinutes,
-                beta, cfDropout, plateauLrCut, scales, weightAverage, seed);
+                betas, cfDropout, cfDropoutTargetsOnly, plateauLrCut, scales, weightAverage, seed);
     }
 
     /** The same configuration with another epoch limit and time budget (early stopping stays on). */
     public SetRecConfig withBudget(int maxEpochs, double timeBudgetMinutes) {
         return new SetRecConfig(dim, heads, blocks, ffnDim, dropout, maxLen, semTokens, alpha, sparseMask, learningRate,
                 weightDecay, warmupSteps, batchTokens, reconSample, maxEpochs, patience, fixedEpochs, timeBudgetMinutes,
-                fixedBeta, cfDropout, plateauLrCut, lrScales, weightAverage, seed);
+                fixedBetas, cfDropout, cfDropoutTargetsOnly, plateauLrCut, lrScales, weightAverage, seed);
     }
 
     /** Queries per user: one grounded on CF tokens plus one per semantic token. */
@@ -80,6 +81,6 @@ public record SetRecConfig(int dim, int heads, int blocks, int ffnDim, float dro
     }
 
     public boolean hasFixedBeta() {
-        return fixedBeta >= 0;
+        return fixedBetas != null;
     }
 }

@@ -70,8 +70,9 @@ public final class SetRecService implements AutoCloseable {
         return model.numItems();
     }
 
-    public float beta() {
-        return model.beta();
+    /** The score mix of each setting ranked (chosen on valid when the model was trained). */
+    public Betas betas() {
+        return model.betas();
     }
 
     public boolean knows(String itemId) {

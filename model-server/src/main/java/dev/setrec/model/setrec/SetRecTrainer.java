@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import com.google.gson.JsonObject;
 import dev.setrec.data.Dataset;
+import dev.setrec.eval.Setting;
 import dev.setrec.model.train.EpochLoop;
 import dev.setrec.model.train.Windows;
 import dev.setrec.model.train.Windows.Window;
@@ -16,14 +17,15 @@ import dev.setrec.nn.Engines;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 
 /**
  * Trains SETRec jointly with its semantic tokenizer: loss = sum over the queries of the full-catalogue
  * cross-entropy of that query's grounding scores + alpha * the tokenizer's reconstruction MSE; AdamW with a linear
  * warm-up; every prefix of every sequence in one pass (the training layout of {@link SetMask}). After each epoch
- * beta is chosen on valid and valid Recall@10 at that beta decides early stopping; the best epoch and its beta
- * are kept.
+ * each setting's beta is chosen on valid ({@link BetaSweep}) and valid Recall@10 of the All setting at its beta
+ * decides early stopping; the best epoch and its betas are kept.
  */
 public final class SetRecTrainer {
     private final SetRecConfig config;
@@ -58,21 +60,50 @@ public final class SetRecTrainer {
                     (batch, lrScale) -> step(model, optimizer, batch, lrScale, cf, text, predictedCf, sampler),
                     () -> validate(model, validData));
             if (record.has("best_beta")) {
-                model.setBeta(record.get("best_beta").getAsFloat());
+                model.setBetas(chosenBetas(record, "best_"));
             }
             model.refreshServingTables();
-            log.printf(Locale.ROOT, "beta %.1f%n", model.beta());
+            Betas betas = model.betas();
+            log.printf(Locale.ROOT, "beta %.1f (warm items alone %.1f, cold items alone %.1f)%n", betas.all(),
+                    betas.warm(), betas.cold());
             return record;
         }
     }
 
+    /**
+     * The betas a training record chose (keys {@code prefix}beta, ..beta_warm, ..beta_cold); a record from before
+     * the per-setting choice has only the first, for every setting.
+     */
+    public static Betas chosenBetas(JsonObject record, String prefix) {
+        float all = record.get(prefix + "beta").getAsFloat();
+        return new Betas(all, optional(record, prefix + "beta_warm", all), optional(record, prefix + "beta_cold", all));
+    }
+
+    private static float optional(JsonObject record, String key, float fallback) {
+        return record.has(key) ? record.get(key).getAsFloat() : fallback;
+    }
+
     private EpochLoop.Validation validate(SetRec model, Dataset data) {
         model.refreshServingTables();
-        BetaSweep.Choice choice = BetaSweep.choose(model, data, BetaSweep.grid(config));
-        model.setBeta(choice.beta());
+        Betas fixed = config.fixedBetas();
+        Map<Setting, BetaSweep.Choice> choices = BetaSweep.choose(model, data,
+                fixed != null ? new float[] {fixed.all()} : BetaSweep.grid(config));
+        Betas betas = fixed != null ? fixed : new Betas(choices.get(Setting.ALL).beta(),
+                choices.get(Setting.WARM).beta(), choices.get(Setting.COLD).beta());
+        model.setBetas(betas);
         JsonObject details = new JsonObject();
-        details.addProperty("beta", choice.beta());
-        return new EpochLoop.Validation(choice.recall(), details);
+        details.addProperty("beta", betas.all());
+        details.addProperty("beta_warm", betas.warm());
+        details.addProperty("beta_cold", betas.cold());
+        if (fixed == null) {
+            details.addProperty("valid_warm_recall@10", fourPlaces(choices.get(Setting.WARM).recall()));
+            details.addProperty("valid_cold_recall@10", fourPlaces(choices.get(Setting.COLD).recall()));
+        }
+        return new EpochLoop.Validation(choices.get(Setting.ALL).recall(), details);
+    }
+
+    private static double fourPlaces(double x) {
+        return Math.round(x * 1e4) / 1e4;
     }
 
     private float learningRate(int step, double scale) {
@@ -105,17 +136,21 @@ public final class SetRecTrainer {
             cfInput.tempAttach(scope);
             textInput.tempAttach(scope);
             NDArray cf = cfInput;
+            NDArray groundedCf = cfInput;
             if (predictedCf != null) {
                 predictedCf.tempAttach(scope);
-                cf = dropCf(scope, cfInput, predictedCf, sampler, n);
+                groundedCf = dropCf(scope, cfInput, predictedCf, sampler, n);
+                cf = config.cfDropoutTargetsOnly() ? cfInput : groundedCf;
             }
             float value;
             try (GradientCollector collector = Engines.pytorch().newGradientCollector()) {
                 SetRec.Tables tables = model.tokenize(cf, textInput);
                 NDArray joined = tables.joined();                                                 // (N, Q * d)
+                NDArray grounded = groundedCf == cf ? joined
+                        : new SetRec.Tables(model.cfTokens(groundedCf), tables.sem()).joined();
                 NDArray out = model.encode(scope, joined, ids, null, size, width, true, true)
                         .reshape((long) size * width, q, d).get(scope.create(rows));          // (P, Q, d)
-                NDArray itemTokens = joined.reshape(n, q, d).transpose(1, 2, 0);                 // (Q, d, N)
+                NDArray itemTokens = grounded.reshape(n, q, d).transpose(1, 2, 0);               // (Q, d, N)
                 NDArray logProbs = out.transpose(1, 0, 2).matMul(itemTokens).logSoftmax(2);       // (Q, P, N)
                 NDArray target = scope.create(labels).reshape(1, total, 1).broadcast(q, total, 1);
                 NDArray loss = logProbs.gather(target, 2).mean().neg().mul(q);

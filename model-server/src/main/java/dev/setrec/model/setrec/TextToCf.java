@@ -1,254 +1,265 @@
 package dev.setrec.model.setrec;
 
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.setrec.nn.Engines;
+
+import java.util.Arrays;
+import java.util.stream.IntStream;
+
 /**
- * The CF input of an item with no interactions, predicted from its text embedding: a ridge regression from text
- * embeddings to CF embeddings fitted on the warm rows of a catalogue. A cold item then enters the CF channel where
- * warm items with similar text sit, instead of at one shared point (the warm mean) that scores every cold item
- * alike; with too little signal the ridge shrinks towards that mean. The ridge strength is chosen by the squared
- * error on a fixed fifth of the warm rows, then the map is refitted on all of them. A deterministic function of
- * the warm rows, so a saved model (whose item table holds them) refits the same map when it is loaded.
+ * The CF input of an item with no interactions, predicted from its text embedding: the softmax-weighted mean CF
+ * embedding of the warm items whose text is nearest (cosine similarity, weights exp(similarity / temperature) over
+ * the k nearest). A cold item then enters the CF channel where warm items with similar text sit, instead of at one
+ * shared point that scores every cold item alike. The number of neighbours and the temperature are chosen by the
+ * squared error on a fixed fifth of the warm rows predicted from the other four fifths; the predictor then uses
+ * every warm row. (A ridge map from text to CF, tried first, had a higher held-out error on toys, and the model
+ * ranked cold items worse with it on valid: see benchmarks/notes.md.) A deterministic function of the warm rows,
+ * so a saved model (whose item table holds them) gets the same predictor again when it is loaded.
  */
 final class TextToCf {
-    /** Ridge strengths tried, relative to the Gram matrix's mean diagonal (rows x mean text variance). */
-    private static final double[] STRENGTHS = {1e-4, 1e-3, 1e-2, 1e-1, 1, 10};
+    private static final int[] NEIGHBOURS = {10, 20, 50, 100};
+    private static final double[] TEMPERATURES = {0.05, 0.1, 0.2};
     private static final int HOLD_OUT_EVERY = 5;
-    /** Fewer warm rows than this: no held-out choice, the middle strength. */
+    /** Fewer warm rows than this: no held-out choice, the defaults below. */
     private static final int MIN_ROWS_TO_CHOOSE = 50;
+    private static final int DEFAULT_NEIGHBOURS = 50;
+    private static final double DEFAULT_TEMPERATURE = 0.1;
+    /** Not a catalogue row: nothing is left out of the neighbours. */
+    private static final int NO_ROW = -1;
+    /** Queries per matrix product in the neighbour search (bounds its scores at 1024 x warm rows floats). */
+    private static final int QUERY_BLOCK = 1024;
 
-    private final double[] textMean;
-    private final double[] cfMean;
-    /** (textDim, cfDim), applied to the centred text embedding. */
-    private final double[][] weights;
-    private final double strength;
+    /** The warm rows' text embeddings scaled to unit length (zero vectors stay zero). */
+    private final float[][] warmText;
+    private final float[][] warmCf;
+    /** The catalogue row of each warm row (an item is left out of its own prediction in {@link #predictAll}). */
+    private final int[] warmRows;
+    /** The warm rows' mean CF: the prediction for an empty text, which is near no item. */
+    private final float[] meanCf;
+    private final int neighbours;
+    private final double temperature;
 
-    private TextToCf(double[] textMean, double[] cfMean, double[][] weights, double strength) {
-        this.textMean = textMean;
-        this.cfMean = cfMean;
-        this.weights = weights;
-        this.strength = strength;
-    }
-
-    /** Fits the map on the warm rows of {@code items} (none: every prediction is zero). */
-    static TextToCf fit(ItemInputs items) {
-        Moments fitPart = new Moments(items.textDim(), items.cfDim());
-        Moments heldOut = new Moments(items.textDim(), items.cfDim());
-        boolean[] heldOutRows = new boolean[items.numItems()];
-        int warm = 0;
-        for (int i = 0; i < items.numItems(); i++) {
-            if (!items.cold()[i]) {
-                heldOutRows[i] = warm++ % HOLD_OUT_EVERY == 0;
-                (heldOutRows[i] ? heldOut : fitPart).add(items.text()[i], items.cf()[i]);
+    private TextToCf(float[][] warmText, float[][] warmCf, int[] warmRows, int cfDim, int neighbours,
+                     double temperature) {
+        this.warmText = warmText;
+        this.warmCf = warmCf;
+        this.warmRows = warmRows;
+        this.meanCf = new float[cfDim];
+        for (float[] cf : warmCf) {
+            for (int c = 0; c < cfDim; c++) {
+                meanCf[c] += cf[c] / warmCf.length;
             }
         }
-        Moments all = fitPart.plus(heldOut);
-        double chosen = STRENGTHS[STRENGTHS.length / 2];
-        if (warm >= MIN_ROWS_TO_CHOOSE) {
-            double bestError = Double.POSITIVE_INFINITY;
-            for (double s : STRENGTHS) {
-                double error = fitPart.solve(s * fitPart.ridgeScale()).squaredError(items, heldOutRows);
-                if (error < bestError) {
-                    bestError = error;
-                    chosen = s;
+        this.neighbours = neighbours;
+        this.temperature = temperature;
+    }
+
+    /** Fits the predictor on the warm rows of {@code items} (none: every prediction is zero). */
+    static TextToCf fit(ItemInputs items) {
+        int[] warm = IntStream.range(0, items.numItems()).filter(i -> !items.cold()[i]).toArray();
+        float[][] text = new float[warm.length][];
+        float[][] cf = new float[warm.length][];
+        for (int j = 0; j < warm.length; j++) {
+            text[j] = unit(items.text()[warm[j]]);
+            cf[j] = items.cf()[warm[j]];
+        }
+        if (warm.length < MIN_ROWS_TO_CHOOSE) {
+            return new TextToCf(text, cf, warm, items.cfDim(), DEFAULT_NEIGHBOURS, DEFAULT_TEMPERATURE);
+        }
+        int[] heldOut = IntStream.range(0, warm.length).filter(j -> j % HOLD_OUT_EVERY == 0).toArray();
+        int[] rest = IntStream.range(0, warm.length).filter(j -> j % HOLD_OUT_EVERY != 0).toArray();
+        TextToCf fromRest = new TextToCf(pick(text, rest), pick(cf, rest), pick(warm, rest), items.cfDim(),
+                DEFAULT_NEIGHBOURS, DEFAULT_TEMPERATURE);
+        int combos = NEIGHBOURS.length * TEMPERATURES.length;
+        Neighbours[] near = fromRest.nearest(pick(text, heldOut), noneLeftOut(heldOut.length),
+                NEIGHBOURS[NEIGHBOURS.length - 1]);
+        double[] total = new double[combos];
+        for (int h = 0; h < heldOut.length; h++) {
+            for (int a = 0; a < NEIGHBOURS.length; a++) {
+                for (int b = 0; b < TEMPERATURES.length; b++) {
+                    total[a * TEMPERATURES.length + b] += squaredError(
+                            fromRest.weightedMean(near[h], NEIGHBOURS[a], TEMPERATURES[b]), cf[heldOut[h]]);
                 }
             }
         }
-        return all.solve(chosen * all.ridgeScale());
+        int best = 0;
+        for (int c = 1; c < combos; c++) {
+            if (total[c] < total[best]) {
+                best = c;
+            }
+        }
+        return new TextToCf(text, cf, warm, items.cfDim(), NEIGHBOURS[best / TEMPERATURES.length],
+                TEMPERATURES[best % TEMPERATURES.length]);
     }
 
     /** The predicted CF input of an item with this text embedding. */
     float[] predict(float[] text) {
-        float[] out = new float[cfMean.length];
-        for (int c = 0; c < out.length; c++) {
-            double v = cfMean[c];
-            for (int t = 0; t < text.length; t++) {
-                v += (text[t] - textMean[t]) * weights[t][c];
-            }
-            out[c] = (float) v;
+        return predict(new float[][] {text}, noneLeftOut(1))[0];
+    }
+
+    /** Predictions for many texts in one batched search; {@code leftOut[q]}: a catalogue row q must not use. */
+    private float[][] predict(float[][] texts, int[] leftOut) {
+        float[][] out = new float[texts.length][];
+        if (warmText.length == 0) {
+            Arrays.setAll(out, q -> new float[meanCf.length]);
+            return out;
+        }
+        float[][] unitTexts = Arrays.stream(texts).map(TextToCf::unit).toArray(float[][]::new);
+        Neighbours[] near = nearest(unitTexts, leftOut, neighbours);
+        for (int q = 0; q < texts.length; q++) {
+            // an empty text is near no item: the warm mean
+            out[q] = isZero(unitTexts[q]) ? meanCf.clone() : weightedMean(near[q], neighbours, temperature);
         }
         return out;
     }
 
-    /** Every row's predicted CF input (what a warm item would get if its interactions were unknown). */
+    /**
+     * Every row's predicted CF input, each row left out of its own neighbours (what a warm item would get if its
+     * interactions were unknown); {@code items} is the catalogue the predictor was fitted on.
+     */
     float[][] predictAll(ItemInputs items) {
-        float[][] out = new float[items.numItems()][];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = predict(items.text()[i]);
-        }
-        return out;
+        return predict(items.text(), IntStream.range(0, items.numItems()).toArray());
     }
 
     /** The catalogue with every cold row's CF input replaced by its prediction (warm rows unchanged). */
     ItemInputs fillCold(ItemInputs items) {
+        int[] cold = IntStream.range(0, items.numItems()).filter(i -> items.cold()[i]).toArray();
+        float[][] predicted = predict(pick(items.text(), cold), noneLeftOut(cold.length));
         float[][] cf = items.cf().clone();
-        for (int i = 0; i < cf.length; i++) {
-            if (items.cold()[i]) {
-                cf[i] = predict(items.text()[i]);
-            }
+        for (int c = 0; c < cold.length; c++) {
+            cf[cold[c]] = predicted[c];
         }
         return new ItemInputs(items.ids(), cf, items.text(), items.cold());
     }
 
-    /** The ridge strength used, absolute. */
-    double strength() {
-        return strength;
+    int neighbours() {
+        return neighbours;
     }
 
-    private double squaredError(ItemInputs items, boolean[] rows) {
-        double sum = 0;
-        for (int i = 0; i < rows.length; i++) {
-            if (rows[i]) {
-                float[] p = predict(items.text()[i]);
-                for (int c = 0; c < p.length; c++) {
-                    double e = p[c] - items.cf()[i][c];
-                    sum += e * e;
+    double temperature() {
+        return temperature;
+    }
+
+    /** The nearest warm rows of a query, most similar first (at most {@code k}). */
+    private record Neighbours(int[] rows, double[] similarities, int size) {
+    }
+
+    /**
+     * The {@code k} nearest warm rows of each unit-length query, leaving out the warm row at catalogue row
+     * {@code leftOut[q]} ({@link #NO_ROW}: none). Similarities come from matrix products on the engine, a block
+     * of queries at a time, and only each query's top k + 1 leave it: the search costs queries x warm rows x text
+     * width, which plain loops make slow on a whole catalogue.
+     */
+    private Neighbours[] nearest(float[][] unitQueries, int[] leftOut, int k) {
+        int warm = warmText.length;
+        int dim = warmText[0].length;
+        int fetched = Math.min(k + 1, warm);
+        Neighbours[] out = new Neighbours[unitQueries.length];
+        try (NDManager manager = Engines.pytorch().newBaseManager(Device.cpu())) {
+            NDArray keys = manager.create(SetRec.flatten(warmText), new Shape(warm, dim)).transpose();
+            for (int start = 0; start < unitQueries.length; start += QUERY_BLOCK) {
+                int end = Math.min(unitQueries.length, start + QUERY_BLOCK);
+                try (NDManager block = manager.newSubManager()) {
+                    float[][] rows = Arrays.copyOfRange(unitQueries, start, end);
+                    NDList top = block.create(SetRec.flatten(rows), new Shape(rows.length, dim)).matMul(keys)
+                            .topK(fetched, -1, true, true);
+                    float[] sims = top.get(0).toFloatArray();
+                    long[] index = top.get(1).toLongArray();
+                    for (int q = start; q < end; q++) {
+                        out[q] = keep(sims, index, (q - start) * fetched, fetched, leftOut[q], k);
+                    }
                 }
             }
+        }
+        return out;
+    }
+
+    /** One query's neighbours from its fetched top k + 1, without the left-out row. */
+    private Neighbours keep(float[] sims, long[] index, int offset, int fetched, int leftOutRow, int k) {
+        int[] rows = new int[Math.min(k, fetched)];
+        double[] similarities = new double[rows.length];
+        int size = 0;
+        for (int r = 0; r < fetched && size < rows.length; r++) {
+            int j = (int) index[offset + r];
+            if (warmRows[j] != leftOutRow) {
+                rows[size] = j;
+                similarities[size++] = sims[offset + r];
+            }
+        }
+        return new Neighbours(rows, similarities, size);
+    }
+
+    private float[] weightedMean(Neighbours near, int k, double temp) {
+        float[] out = new float[meanCf.length];
+        int used = Math.min(k, near.size());
+        double total = 0;
+        double[] sum = new double[out.length];
+        for (int r = 0; r < used; r++) {
+            double w = Math.exp((near.similarities()[r] - near.similarities()[0]) / temp);
+            total += w;
+            float[] cf = warmCf[near.rows()[r]];
+            for (int c = 0; c < out.length; c++) {
+                sum[c] += w * cf[c];
+            }
+        }
+        for (int c = 0; c < out.length; c++) {
+            out[c] = total > 0 ? (float) (sum[c] / total) : meanCf[c];
+        }
+        return out;
+    }
+
+    private static double squaredError(float[] predicted, float[] truth) {
+        double sum = 0;
+        for (int c = 0; c < truth.length; c++) {
+            double e = predicted[c] - truth[c];
+            sum += e * e;
         }
         return sum;
     }
 
-    /** Sums over rows of (text, CF) pairs, enough for the centred ridge solution. */
-    private static final class Moments {
-        private final int dt;
-        private final int dc;
-        private long count;
-        private final double[] textSum;
-        private final double[] cfSum;
-        /** Upper triangle of the sum of text outer products. */
-        private final double[][] textText;
-        private final double[][] textCf;
-
-        Moments(int dt, int dc) {
-            this.dt = dt;
-            this.dc = dc;
-            this.textSum = new double[dt];
-            this.cfSum = new double[dc];
-            this.textText = new double[dt][dt];
-            this.textCf = new double[dt][dc];
+    private static double dot(float[] a, float[] b) {
+        double s = 0;
+        for (int t = 0; t < a.length; t++) {
+            s += a[t] * b[t];
         }
-
-        void add(float[] text, float[] cf) {
-            count++;
-            for (int c = 0; c < dc; c++) {
-                cfSum[c] += cf[c];
-            }
-            for (int a = 0; a < dt; a++) {
-                double xa = text[a];
-                textSum[a] += xa;
-                if (xa == 0) {
-                    continue;
-                }
-                double[] row = textText[a];
-                for (int b = a; b < dt; b++) {
-                    row[b] += xa * text[b];
-                }
-                double[] cross = textCf[a];
-                for (int c = 0; c < dc; c++) {
-                    cross[c] += xa * cf[c];
-                }
-            }
-        }
-
-        Moments plus(Moments other) {
-            Moments sum = new Moments(dt, dc);
-            sum.count = count + other.count;
-            for (int a = 0; a < dt; a++) {
-                sum.textSum[a] = textSum[a] + other.textSum[a];
-                for (int b = a; b < dt; b++) {
-                    sum.textText[a][b] = textText[a][b] + other.textText[a][b];
-                }
-                for (int c = 0; c < dc; c++) {
-                    sum.textCf[a][c] = textCf[a][c] + other.textCf[a][c];
-                }
-            }
-            for (int c = 0; c < dc; c++) {
-                sum.cfSum[c] = cfSum[c] + other.cfSum[c];
-            }
-            return sum;
-        }
-
-        /** The centred Gram matrix's mean diagonal, the unit of the ridge strengths (positive). */
-        double ridgeScale() {
-            double trace = 0;
-            for (int a = 0; a < dt; a++) {
-                double m = count == 0 ? 0 : textSum[a] / count;
-                trace += textText[a][a] - count * m * m;
-            }
-            return Math.max(trace / dt, 1e-9);
-        }
-
-        /** The ridge map of these rows (centred on their means). */
-        TextToCf solve(double ridge) {
-            double n = Math.max(1, count);
-            double[] tm = new double[dt];
-            double[] cm = new double[dc];
-            for (int a = 0; a < dt; a++) {
-                tm[a] = textSum[a] / n;
-            }
-            for (int c = 0; c < dc; c++) {
-                cm[c] = cfSum[c] / n;
-            }
-            double[][] gram = new double[dt][dt];
-            double[][] cross = new double[dt][dc];
-            for (int a = 0; a < dt; a++) {
-                for (int b = a; b < dt; b++) {
-                    double g = textText[a][b] - count * tm[a] * tm[b];
-                    gram[a][b] = g;
-                    gram[b][a] = g;
-                }
-                gram[a][a] += ridge;
-                for (int c = 0; c < dc; c++) {
-                    cross[a][c] = textCf[a][c] - count * tm[a] * cm[c];
-                }
-            }
-            return new TextToCf(tm, cm, Cholesky.solve(gram, cross), ridge);
-        }
+        return s;
     }
 
-    /** Solves A X = B for a symmetric positive definite A (overwritten). */
-    static final class Cholesky {
-        private Cholesky() {
+    private static float[] unit(float[] v) {
+        double norm = Math.sqrt(dot(v, v));
+        float[] out = new float[v.length];
+        if (norm > 0) {
+            for (int t = 0; t < v.length; t++) {
+                out[t] = (float) (v[t] / norm);
+            }
         }
+        return out;
+    }
 
-        static double[][] solve(double[][] a, double[][] b) {
-            int n = a.length;
-            for (int j = 0; j < n; j++) {
-                double d = a[j][j];
-                for (int k = 0; k < j; k++) {
-                    d -= a[j][k] * a[j][k];
-                }
-                if (d <= 0) {
-                    throw new IllegalStateException("matrix is not positive definite");
-                }
-                a[j][j] = Math.sqrt(d);
-                for (int i = j + 1; i < n; i++) {
-                    double s = a[i][j];
-                    for (int k = 0; k < j; k++) {
-                        s -= a[i][k] * a[j][k];
-                    }
-                    a[i][j] = s / a[j][j];
-                }
+    private static boolean isZero(float[] v) {
+        for (float x : v) {
+            if (x != 0) {
+                return false;
             }
-            int m = b[0].length;
-            double[][] x = new double[n][m];
-            for (int c = 0; c < m; c++) {
-                double[] y = new double[n];
-                for (int i = 0; i < n; i++) {
-                    double s = b[i][c];
-                    for (int k = 0; k < i; k++) {
-                        s -= a[i][k] * y[k];
-                    }
-                    y[i] = s / a[i][i];
-                }
-                for (int i = n - 1; i >= 0; i--) {
-                    double s = y[i];
-                    for (int k = i + 1; k < n; k++) {
-                        s -= a[k][i] * x[k][c];
-                    }
-                    x[i][c] = s / a[i][i];
-                }
-            }
-            return x;
         }
+        return true;
+    }
+
+    private static int[] noneLeftOut(int queries) {
+        int[] rows = new int[queries];
+        Arrays.fill(rows, NO_ROW);
+        return rows;
+    }
+
+    private static float[][] pick(float[][] rows, int[] which) {
+        return Arrays.stream(which).mapToObj(j -> rows[j]).toArray(float[][]::new);
+    }
+
+    private static int[] pick(int[] values, int[] which) {
+        return Arrays.stream(which).map(j -> values[j]).toArray();
     }
 }

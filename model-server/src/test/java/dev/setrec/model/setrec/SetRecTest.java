@@ -13,6 +13,7 @@ import dev.setrec.model.Training;
 import dev.setrec.testing.TwinItems;
 import dev.setrec.text.TextEncoder;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -37,7 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SetRecTest {
     static final SetRecConfig SMALL = new SetRecConfig(32, 2, 1, 64, 0.1f, 10, 2, 0.7f, true, 5e-3f, 0f, 10, 256,
-            256, 30, 5, 0, 0, -1f, 0f, 0f, null, 0f, 11);
+            256, 30, 5, 0, 0, null, 0f, false, 0f, null, 0f, 11);
     static TwinItems twins;
     static SetRec model;
     static JsonObject record;
@@ -81,28 +83,43 @@ class SetRecTest {
     }
 
     @Test
-    void groundingScoresAreTheBetaWeightedInnerProducts() {
+    void groundingScoresAreTheBetaWeightedInnerProductsWithEachSettingsBeta() {
         List<int[]> histories = List.of(new int[] {1, 2, 3}, new int[] {7});
         int n = twins.data.numItems();
         int d = SMALL.dim();
-        float[] scores = new float[2 * n];
-        model.score(histories, scores);
         float[][][] queries = model.queryOutputs(histories);
         float[] table = model.servingTable();
         int row = (1 + SMALL.semTokens()) * d;
-        float beta = model.beta();
-        for (int b = 0; b < 2; b++) {
-            for (int item = 0; item < n; item++) {
-                double cf = 0;
-                double sem = 0;
-                for (int j = 0; j < d; j++) {
-                    cf += queries[b][0][j] * table[item * row + j];
-                    for (int k = 1; k <= SMALL.semTokens(); k++) {
-                        sem += queries[b][k][j] * table[item * row + k * d + j];
+        Betas chosen = model.betas();
+        model.setBetas(new Betas(0.2f, 0.5f, 0.9f));
+        try {
+            assertTrue(model.scoresDependOnSetting());
+            float[] scores = new float[2 * n];
+            float[] plain = new float[2 * n];
+            model.score(histories, plain);
+            for (Setting setting : Setting.values()) {
+                model.score(histories, scores, setting);
+                float beta = model.betas().of(setting);
+                for (int b = 0; b < 2; b++) {
+                    for (int item = 0; item < n; item++) {
+                        double cf = 0;
+                        double sem = 0;
+                        for (int j = 0; j < d; j++) {
+                            cf += queries[b][0][j] * table[item * row + j];
+                            for (int k = 1; k <= SMALL.semTokens(); k++) {
+                                sem += queries[b][k][j] * table[item * row + k * d + j];
+                            }
+                        }
+                        assertEquals((1 - beta) * cf + beta * sem, scores[b * n + item], 1e-4,
+                                setting + " user " + b + " item " + item);
                     }
                 }
-                assertEquals((1 - beta) * cf + beta * sem, scores[b * n + item], 1e-4, "user " + b + " item " + item);
+                if (setting == Setting.ALL) {
+                    assertArrayEquals(plain, scores, "scoring without a setting ranks the whole catalogue");
+                }
             }
+        } finally {
+            model.setBetas(chosen);
         }
     }
 
@@ -149,8 +166,8 @@ class SetRecTest {
         List<int[]> histories = List.of(new int[] {1, 2, 3}, new int[] {9, 8, 7, 6, 5, 4, 3, 2, 1, 0}, new int[] {7});
         int n = model.numItems();
         float[] scores = new float[histories.size() * n];
-        model.score(histories, scores);
         for (Setting setting : Setting.values()) {
+            model.score(histories, scores, setting);
             for (int passCost : new int[] {SetRec.PASS_COST_IN_ITEMS, 0}) { // one pass; a pass per length
                 List<List<SetRecService.Scored>> top = model.topK(histories, 10, setting, passCost);
                 for (int b = 0; b < histories.size(); b++) {
@@ -202,7 +219,10 @@ class SetRecTest {
     @Test
     void betaIsChosenOnValidAndStored() {
         assertTrue(record.has("best_beta"), record.toString());
-        assertEquals(model.beta(), record.get("best_beta").getAsFloat());
+        assertEquals(model.betas(), SetRecTrainer.chosenBetas(record, "best_"));
+        for (String key : new String[] {"best_beta", "best_beta_warm", "best_beta_cold"}) {
+            assertTrue(record.has(key), key + " in " + record);
+        }
     }
 
     @Test
@@ -214,9 +234,39 @@ class SetRecTest {
         model.score(histories, before);
         try (Recommender loaded = ModelIO.load(dir)) {
             assertEquals(SetRec.TYPE, loaded.type());
+            assertEquals(model.betas(), ((SetRec) loaded).betas());
             loaded.score(histories, after);
         }
         assertArrayEquals(before, after);
+    }
+
+    @Test
+    void aModelSavedWithOneBetaRanksEverySettingWithIt(@TempDir Path dir) throws IOException {
+        ModelIO.save(model, dir, record);
+        Path manifest = dir.resolve("model.json");
+        JsonObject json = JsonParser.parseString(Files.readString(manifest)).getAsJsonObject();
+        json.getAsJsonObject("config").remove("beta_warm");
+        json.getAsJsonObject("config").remove("beta_cold");
+        Files.writeString(manifest, json.toString());
+        try (SetRec loaded = (SetRec) ModelIO.load(dir)) {
+            assertEquals(Betas.uniform(model.beta()), loaded.betas());
+        }
+    }
+
+    @Test
+    void theBestColdItemsBesideAListAreTheColdSettingsRanking() {
+        List<int[]> histories = List.of(new int[] {1, 2, 3}, new int[] {7, 40});
+        Betas chosen = model.betas();
+        model.setBetas(new Betas(0.1f, 0.1f, 0.9f));
+        try {
+            List<SetRec.Ranked> ranked = model.rank(histories, 5, Setting.ALL, 4);
+            List<List<SetRecService.Scored>> cold = model.topK(histories, 4, Setting.COLD);
+            for (int b = 0; b < histories.size(); b++) {
+                assertEquals(cold.get(b), ranked.get(b).bestCold(), "history " + b);
+            }
+        } finally {
+            model.setBetas(chosen);
+        }
     }
 
     /** Maps known texts to given vectors: the service test is about onboarding, not about the text model. */
