@@ -33,7 +33,7 @@ public final class ModelOptions {
     Integer batchTokens;
     @Option(names = "--max-epochs", description = "upper bound on epochs with early stopping (default: SASRec 80, SETRec 40)")
     Integer maxEpochs;
-    @Option(names = "--patience", description = "epochs without a better valid Recall@10 before stopping (default: SASRec 6, SETRec 5)")
+    @Option(names = "--patience", description = "epochs without a better valid Recall@10 before stopping (default: SASRec 6, SETRec 10)")
     Integer patience;
     @Option(names = "--epochs", description = "train exactly this many epochs, no early stopping (needed for --fit train+valid)")
     int epochs = 0;

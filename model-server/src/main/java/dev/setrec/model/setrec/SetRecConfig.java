@@ -27,7 +27,7 @@ public record SetRecConfig(int dim, int heads, int blocks, int ffnDim, float dro
                            double[] lrScales, float weightAverage, long seed) {
 
     public static SetRecConfig defaults() {
-        return new SetRecConfig(64, 2, 2, 256, 0.3f, 50, 4, 0.7f, true, 1e-3f, 0.01f, 100, 2048, 2048, 40, 5, 0, 0,
+        return new SetRecConfig(64, 2, 2, 256, 0.3f, 50, 4, 0.7f, true, 1e-3f, 0.01f, 100, 2048, 2048, 40, 10, 0, 0,
                 null, 0f, false, 0f, null, 0.995f, 42);
     }
 
