@@ -13,7 +13,7 @@ import dev.setrec.model.Training;
 import dev.setrec.model.ModelIO;
 import dev.setrec.model.sasrec.SasRec;
 import dev.setrec.model.sasrec.SasRecConfig;
-import dev.setrec.model.setrec.Betas;
+import dev.setrec.model.setrec.ScoreMix;
 import dev.setrec.model.setrec.SetRec;
 import dev.setrec.model.setrec.SetRecTrainer;
 import dev.setrec.util.Directories;
@@ -102,7 +102,7 @@ public final class QualityBenchmark {
                     options.textCache());
         }
         return new Training.Options(options.sasrec(), options.setrec().forRefit(bestEpoch(chosen),
-                SetRecTrainer.chosenBetas(chosen, "best_"), lrScales(chosen)), cfOptions.cfSource(), cfOptions.cfModel(),
+                SetRecTrainer.chosenMix(chosen, "best_"), lrScales(chosen)), cfOptions.cfSource(), cfOptions.cfModel(),
                 options.textCache());
     }
 
@@ -166,10 +166,10 @@ public final class QualityBenchmark {
             s.append(String.format(java.util.Locale.ROOT, " (valid R@10 %.4f)",
                     record.get("best_valid_recall@10").getAsDouble()));
         }
-        if (record.has("best_beta_cold")) {
-            Betas b = SetRecTrainer.chosenBetas(record, "best_");
-            s.append(String.format(java.util.Locale.ROOT, ", beta %.1f (warm %.1f, cold %.1f)", b.all(), b.warm(),
-                    b.cold()));
+        if (record.has("best_cold_shift")) {
+            ScoreMix m = SetRecTrainer.chosenMix(record, "best_");
+            s.append(String.format(java.util.Locale.ROOT, ", beta %.1f, cold items' beta %.1f and shift %.2f",
+                    m.beta(), m.betaCold(), m.coldShift()));
         }
         return s.toString();
     }

@@ -42,7 +42,7 @@ final class BenchCommand {
         @Option(names = "--no-refit", description = "skip the train+valid refit rows")
         boolean noRefit;
         @Option(names = "--refit-only", description = "only the refit row, with the choices of an earlier train-only "
-                + "run given as --epochs (and for SETRec --beta, --beta-warm, --beta-cold and --cf-model)")
+                + "run given as --epochs (and for SETRec --beta, --beta-cold, --cold-shift and --cf-model)")
         boolean refitOnly;
         @Option(names = "--results", paramLabel = "DIR", description = "where results.json and BENCHMARKS.md go (default: the repo)")
         Path out;

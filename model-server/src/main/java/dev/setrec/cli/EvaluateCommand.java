@@ -7,7 +7,6 @@ import dev.setrec.data.Split;
 import dev.setrec.eval.EvalOptions;
 import dev.setrec.eval.EvalReport;
 import dev.setrec.eval.Evaluator;
-import dev.setrec.eval.Setting;
 import dev.setrec.model.ModelIO;
 import dev.setrec.model.Recommender;
 import dev.setrec.model.setrec.NewItemSlots;
@@ -18,7 +17,7 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -71,22 +70,21 @@ final class EvaluateCommand implements Callable<Integer> {
             if (json != null) {
                 Path parent = json.toAbsolutePath().getParent();
                 Files.createDirectories(parent);
-                Files.writeString(json, report.toJson(betas(recommender.describe())));
+                Files.writeString(json, report.toJson(scoreMix(recommender.describe())));
             }
         }
         return 0;
     }
 
-    /** The betas a model's config holds, by setting (a SETRec model saved before the per-setting choice: one). */
-    private static Map<Setting, Double> betas(JsonObject config) {
-        Map<Setting, Double> betas = new EnumMap<>(Setting.class);
-        for (Setting s : Setting.values()) {
-            String key = s == Setting.ALL ? "beta" : "beta_" + s.label();
+    /** The score mix a model's config holds (SETRec: beta, beta_cold, cold_shift; others: none). */
+    private static Map<String, Double> scoreMix(JsonObject config) {
+        Map<String, Double> mix = new LinkedHashMap<>();
+        for (String key : new String[] {"beta", "beta_cold", "cold_shift"}) {
             if (config.has(key)) {
-                betas.put(s, config.get(key).getAsDouble());
+                mix.put(key, config.get(key).getAsDouble());
             }
         }
-        return betas;
+        return mix;
     }
 
     private Recommender withSlots(Recommender loaded) {

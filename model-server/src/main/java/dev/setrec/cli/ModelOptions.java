@@ -2,7 +2,7 @@ package dev.setrec.cli;
 
 import dev.setrec.model.Training;
 import dev.setrec.model.sasrec.SasRecConfig;
-import dev.setrec.model.setrec.Betas;
+import dev.setrec.model.setrec.ScoreMix;
 import dev.setrec.model.setrec.SetRecConfig;
 import picocli.CommandLine.Option;
 
@@ -48,12 +48,12 @@ public final class ModelOptions {
     Float alpha;
     @Option(names = "--full-attention", description = "SETRec ablation: plain causal attention over the history's tokens instead of the sparse set mask")
     boolean fullAttention;
-    @Option(names = "--beta", description = "SETRec: fix beta instead of choosing each setting's on valid (1 = semantic-only)")
+    @Option(names = "--beta", description = "SETRec: fix beta instead of choosing it on valid, for cold items too unless --beta-cold (1 = semantic-only)")
     Float beta;
-    @Option(names = "--beta-warm", description = "SETRec, with --beta: the beta of the Warm setting (default: --beta's)")
-    Float betaWarm;
-    @Option(names = "--beta-cold", description = "SETRec, with --beta: the beta of the Cold setting (default: --beta's)")
+    @Option(names = "--beta-cold", description = "SETRec: fix the beta of cold items (CF input predicted from text) instead of choosing it on valid")
     Float betaCold;
+    @Option(names = "--cold-shift", description = "SETRec: fix the shift added to cold items' scores instead of choosing it on valid")
+    Float coldShift;
     @Option(names = "--cf-dropout", description = "SETRec: per step, the share of items trained with their CF input predicted from text, as cold items have it (default 0)")
     Float cfDropout;
     @Option(names = "--cf-dropout-targets-only", description = "SETRec: CF dropout only in the items ranked; the history's items keep their own CF inputs")
@@ -85,18 +85,12 @@ public final class ModelOptions {
                 or(dropout, d.dropout()), or(history, d.maxLen()), or(semTokens, d.semTokens()), or(alpha, d.alpha()),
                 !fullAttention, or(lr, d.learningRate()), or(weightDecay, d.weightDecay()), or(warmup, d.warmupSteps()),
                 or(batchTokens, d.batchTokens()), d.reconSample(), or(maxEpochs, d.maxEpochs()),
-                or(patience, d.patience()), epochs, timeBudget, fixedBetas(), or(cfDropout, d.cfDropout()),
+                or(patience, d.patience()), epochs, timeBudget, fixedMix(), or(cfDropout, d.cfDropout()),
                 cfDropoutTargetsOnly, or(plateauLrCut, d.plateauLrCut()), null, or(weightAverage, d.weightAverage()), or(seed, d.seed()));
     }
 
-    private Betas fixedBetas() {
-        if (beta == null) {
-            if (betaWarm != null || betaCold != null) {
-                throw new IllegalArgumentException("--beta-warm and --beta-cold need --beta (the All setting's beta)");
-            }
-            return null;
-        }
-        return new Betas(beta, or(betaWarm, beta), or(betaCold, beta));
+    private ScoreMix.Fixed fixedMix() {
+        return new ScoreMix.Fixed(beta, or(betaCold, beta), coldShift);
     }
 
     Training.Options toOptions() {

@@ -28,13 +28,13 @@ public record EvalReport(Split split, boolean excludeSeen, int skippedNoHistory,
     /**
      * The {@code --json} report. The first keys are exactly the contract (DESIGN.md section 3):
      * {@code {"all":{"recall@5":..,"recall@10":..,"ndcg@5":..,"ndcg@10":..,"users":N},"warm":{..},"cold":{..},
-     * "beta":..}}, beta being the All setting's; the extra keys (beta_warm and beta_cold where the model has them,
-     * split, exclude_seen, skipped_no_history) come after them.
+     * "beta":..}}; the extra keys (the rest of the model's score mix, then split, exclude_seen, skipped_no_history)
+     * come after them.
      *
-     * @param betas the model's CF/semantic mixing weight of each setting; null or empty (beta written as null)
-     *              when the model has none
+     * @param mix the model's score mix in order, "beta" (its CF/semantic mixing weight) first, e.g. SETRec's
+     *            beta_cold and cold_shift after it; null or without "beta" (written as null) when the model has none
      */
-    public String toJson(Map<Setting, Double> betas) {
+    public String toJson(Map<String, Double> mix) {
         JsonObject root = new JsonObject();
         for (Setting s : Setting.values()) {
             Metrics m = metrics(s);
@@ -46,13 +46,9 @@ public record EvalReport(Split split, boolean excludeSeen, int skippedNoHistory,
             o.addProperty("users", m.users());
             root.add(s.label(), o);
         }
-        Map<Setting, Double> mix = betas == null ? Map.of() : betas;
-        root.addProperty("beta", mix.get(Setting.ALL));
-        for (Setting s : new Setting[] {Setting.WARM, Setting.COLD}) {
-            if (mix.containsKey(s)) {
-                root.addProperty("beta_" + s.label(), mix.get(s));
-            }
-        }
+        Map<String, Double> keys = mix == null ? Map.of() : mix;
+        root.addProperty("beta", keys.get("beta"));
+        keys.forEach((key, value) -> root.addProperty(key, value)); // "beta" again: same place, same value
         root.addProperty("split", split.label());
         root.addProperty("exclude_seen", excludeSeen);
         root.addProperty("skipped_no_history", skippedNoHistory);

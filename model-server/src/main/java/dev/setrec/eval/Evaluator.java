@@ -24,8 +24,7 @@ import java.util.Map;
  *       ranking; target items removed that way still count in |GT|.</li>
  * </ul>
  * Users are scored in batches of {@link Recommender#preferredBatchSize()} into one reused score buffer; each
- * user's row is ranked once, feeding the ALL heap and the heap of the item's own kind (warm or cold). A model whose
- * scores depend on the setting ({@link Recommender#scoresDependOnSetting()}) fills a buffer per setting.
+ * user's row is ranked once, feeding the ALL heap and the heap of the item's own kind (warm or cold).
  */
 public final class Evaluator {
     /** Length of the lists in the topk file; the metrics need only the first 10. */
@@ -59,9 +58,6 @@ public final class Evaluator {
         TopKWriter topk = options.topkOut() == null ? null : new TopKWriter();
         int batchSize = Math.max(1, model.preferredBatchSize());
         float[] scores = new float[Math.min(batchSize, Math.max(1, users.size())) * numItems];
-        boolean bySetting = model.scoresDependOnSetting();
-        float[] warmScores = bySetting ? new float[scores.length] : scores;
-        float[] coldScores = bySetting ? new float[scores.length] : scores;
         // seenBy[item] == user + 1 marks the item as in that user's history, so the array is never cleared.
         int[] seenBy = new int[numItems];
         int[] top = new int[TOP_K];
@@ -76,10 +72,6 @@ public final class Evaluator {
                 histories.add(data.history(users.get(i), options.split(), options.historyLength()));
             }
             model.score(histories, scores);
-            if (bySetting) {
-                model.score(histories, warmScores, Setting.WARM);
-                model.score(histories, coldScores, Setting.COLD);
-            }
             for (int b = 0; b < histories.size(); b++) {
                 int user = users.get(start + b);
                 if (options.excludeSeen()) {
@@ -98,12 +90,9 @@ public final class Evaluator {
                     if (seenBy[item] == user + 1) {
                         continue;
                     }
-                    all.offer(item, scores[offset + item]);
-                    if (data.isCold(item)) {
-                        cold.offer(item, coldScores[offset + item]);
-                    } else {
-                        warm.offer(item, warmScores[offset + item]);
-                    }
+                    float score = scores[offset + item];
+                    all.offer(item, score);
+                    (data.isCold(item) ? cold : warm).offer(item, score);
                 }
                 int[] targets = distinct(data.sequence(user, options.split()));
                 for (Setting s : Setting.values()) {

@@ -1,7 +1,6 @@
 package dev.setrec.model;
 
 import com.google.gson.JsonObject;
-import dev.setrec.eval.Setting;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -22,19 +21,6 @@ public interface Recommender extends AutoCloseable {
      * row b holds the scores of history b. Higher is better. Histories are oldest item first and non-empty.
      */
     void score(List<int[]> histories, float[] out);
-
-    /**
-     * {@link #score(List, float[])} for ranking within {@code setting}'s items; the same scores unless
-     * {@link #scoresDependOnSetting()}.
-     */
-    default void score(List<int[]> histories, float[] out, Setting setting) {
-        score(histories, out);
-    }
-
-    /** Whether the scores differ by setting (SETRec with a beta chosen per setting): then each is scored apart. */
-    default boolean scoresDependOnSetting() {
-        return false;
-    }
 
     /** How many histories one {@link #score} call should carry for good throughput. */
     default int preferredBatchSize() {

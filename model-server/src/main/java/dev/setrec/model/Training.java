@@ -115,9 +115,9 @@ public final class Training {
                                     PrintStream log) {
         SetRecConfig config = options.setrec();
         if (fit == Fit.TRAIN_VALID && (config.fixedEpochs() <= 0 || options.cfSource() == CfSource.TRAIN_SASREC
-                || !config.hasFixedBeta())) {
+                || !config.fixedMix().complete())) {
             throw new IllegalArgumentException("a refit on train+valid has no valid split to choose on: give --epochs, "
-                    + "--beta (both as chosen by a train-only run) and --cf-model (a SASRec refit)");
+                    + "--beta, --cold-shift (as chosen by a train-only run) and --cf-model (a SASRec refit)");
         }
         float[][] cf = cfTokens(data, fit, options, record, log);
         float[][] text = ItemEmbeddings.of(data, options.textCache(), record, log);

@@ -8,7 +8,7 @@ import com.google.gson.JsonParser;
 import com.google.gson.stream.JsonWriter;
 import dev.setrec.data.ItemText;
 import dev.setrec.eval.Setting;
-import dev.setrec.model.setrec.Betas;
+import dev.setrec.model.setrec.ScoreMix;
 import dev.setrec.model.setrec.SetRecService;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -370,10 +370,10 @@ final class HttpApi extends Handler.Abstract {
         out.addProperty("dir", model.dir.toString());
         out.addProperty("items", model.service.numItems());
         out.addProperty("onboarded_items", serving.onboardedItems());
-        Betas betas = model.service.betas();
-        out.addProperty("beta", betas.all());
-        out.addProperty("beta_warm", betas.warm());
-        out.addProperty("beta_cold", betas.cold());
+        ScoreMix mix = model.service.mix();
+        out.addProperty("beta", mix.beta());
+        out.addProperty("beta_cold", mix.betaCold());
+        out.addProperty("cold_shift", mix.coldShift());
         out.addProperty("loaded_at", model.loadedAt.toString());
         return out;
     }

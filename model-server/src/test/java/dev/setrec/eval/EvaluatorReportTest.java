@@ -39,9 +39,16 @@ class EvaluatorReportTest {
     }
 
     @Test
-    void jsonCarriesBeta() throws IOException {
-        JsonObject json = JsonParser.parseString(report().toJson(Map.of(Setting.ALL, 0.3))).getAsJsonObject();
+    void jsonCarriesTheScoreMixWithBetaInTheContractsPlace() throws IOException {
+        Map<String, Double> mix = new java.util.LinkedHashMap<>();
+        mix.put("beta", 0.3);
+        mix.put("beta_cold", 0.6);
+        mix.put("cold_shift", 1.5);
+        JsonObject json = JsonParser.parseString(report().toJson(mix)).getAsJsonObject();
+        assertEquals(List.of("all", "warm", "cold", "beta", "beta_cold", "cold_shift", "split", "exclude_seen",
+                "skipped_no_history"), List.copyOf(json.keySet()));
         assertEquals(0.3, json.get("beta").getAsDouble());
+        assertEquals(1.5, json.get("cold_shift").getAsDouble());
     }
 
     @Test

@@ -2,7 +2,7 @@ package dev.setrec.serve;
 
 import com.google.gson.JsonObject;
 import dev.setrec.model.ModelIO;
-import dev.setrec.model.setrec.Betas;
+import dev.setrec.model.setrec.ScoreMix;
 import dev.setrec.model.setrec.ItemInputs;
 import dev.setrec.model.setrec.SetRec;
 import dev.setrec.model.setrec.SetRecConfig;
@@ -27,7 +27,7 @@ final class TinyModels {
     /** A model dir over items "0".."39" (the last 10 cold), its weights drawn from {@code seed}. */
     static Path save(Path dir, long seed) throws IOException {
         SetRecConfig config = new SetRecConfig(16, 2, 1, 32, 0f, 10, 2, 0.7f, true, 1e-3f, 0f, 10, 64, 64, 1, 1, 0, 0,
-                Betas.uniform(0.5f), 0f, false, 0f, null, 0f, seed);
+                ScoreMix.Fixed.all(ScoreMix.uniform(0.5f)), 0f, false, 0f, null, 0f, seed);
         Random random = new Random(seed);
         float[][] cf = new float[ITEMS][8];
         float[][] text = new float[ITEMS][];

@@ -5,7 +5,7 @@ import dev.setrec.data.ItemText;
 import dev.setrec.model.ModelIO;
 import dev.setrec.model.Training;
 import dev.setrec.model.sasrec.SasRecConfig;
-import dev.setrec.model.setrec.Betas;
+import dev.setrec.model.setrec.ScoreMix;
 import dev.setrec.model.setrec.SetRec;
 import dev.setrec.model.setrec.SetRecConfig;
 
@@ -82,7 +82,7 @@ public final class SmallModel {
      * their text; CF dropout 0.2 trains that case.
      */
     private static final SetRecConfig SETREC = new SetRecConfig(32, 2, 1, 64, 0.1f, 10, 2, 0.7f, true, 5e-3f, 0f,
-            10, 256, 256, 10, 0, 10, 0, Betas.uniform(0.5f), 0.2f, false, 0f, null, 0f, SEED);
+            10, 256, 256, 10, 0, 10, 0, ScoreMix.Fixed.all(ScoreMix.uniform(0.5f)), 0.2f, false, 0f, null, 0f, SEED);
 
     private static SmallModel trained;
 

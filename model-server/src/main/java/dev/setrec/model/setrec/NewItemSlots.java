@@ -1,7 +1,6 @@
 package dev.setrec.model.setrec;
 
 import com.google.gson.JsonObject;
-import dev.setrec.eval.Setting;
 import dev.setrec.eval.TopK;
 import dev.setrec.model.Recommender;
 
@@ -15,7 +14,7 @@ import java.util.List;
  * evaluator ranks by score, so the merged list's items get scores above every other item, in the merged order; all
  * other scores are the model's own. Only the all-items ranking changes: the merged list keeps the warm items'
  * order and the cold items' order, so a ranking within one setting is the model's. The best cold items are those
- * of the Cold setting's ranking, as served ({@link SetRec#rank}).
+ * of the model's ranking, as served ({@link SetRec#rank}).
  */
 public final class NewItemSlots implements Recommender {
     /** The longest list the metrics read (Recall and NDCG at 10): the k the slots are placed in. */
@@ -48,31 +47,12 @@ public final class NewItemSlots implements Recommender {
     }
 
     @Override
-    public boolean scoresDependOnSetting() {
-        return model.scoresDependOnSetting();
-    }
-
-    @Override
-    public void score(List<int[]> histories, float[] out, Setting setting) {
-        if (setting == Setting.ALL) {
-            score(histories, out);
-        } else {
-            model.score(histories, out, setting);
-        }
-    }
-
-    @Override
     public void score(List<int[]> histories, float[] out) {
         model.score(histories, out);
         if (slots == 0) {
             return;
         }
         int n = numItems();
-        float[] coldScores = out;
-        if (model.scoresDependOnSetting()) {
-            coldScores = new float[histories.size() * n];
-            model.score(histories, coldScores, Setting.COLD);
-        }
         boolean[] cold = model.items().cold();
         TopK best = new TopK(LIST);
         TopK bestCold = new TopK(slots);
@@ -86,12 +66,12 @@ public final class NewItemSlots implements Recommender {
                 float s = out[base + item];
                 best.offer(item, s);
                 if (cold[item]) {
-                    bestCold.offer(item, coldScores[base + item]);
+                    bestCold.offer(item, s);
                 }
                 highest = Math.max(highest, s);
             }
             List<SetRecService.Scored> merged = SetRecService.withNewItems(scored(best, rows, out, base),
-                    scored(bestCold, rows, coldScores, base), slots, LIST, id -> cold[Integer.parseInt(id)]);
+                    scored(bestCold, rows, out, base), slots, LIST, id -> cold[Integer.parseInt(id)]);
             float step = Math.abs(highest) + 1;
             for (int place = 0; place < merged.size(); place++) {
                 out[base + Integer.parseInt(merged.get(place).itemId())] = highest + step * (merged.size() - place);

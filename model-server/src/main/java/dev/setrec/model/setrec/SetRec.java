@@ -34,8 +34,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * and {@code n_sem} semantic tokens (the item's text embedding through an autoencoder-style MLP tokenizer). A
  * transformer reads the history's token sets under {@link SetMask}'s sparse mask; {@code 1 + n_sem} learnable
  * queries yield, in one forward pass, one vector per token kind; query 0 is grounded on every item's CF token,
- * query j on every item's semantic token j, and score = (1 - beta) * s_cf + beta * sum_j s_sem_j, with the beta
- * of the setting ranked ({@link Betas}: all items, warm items only, cold items only).
+ * query j on every item's semantic token j, and score = (1 - beta) * s_cf + beta * sum_j s_sem_j; a cold item (CF
+ * input predicted from its text) has its own beta and a calibrating shift ({@link ScoreMix}), so that one score
+ * ranks every setting.
  * <p>
  * Position ids count items forward from the oldest item of the window (all tokens of one item share one), and the
  * queries of a prefix take the next position, so training all prefixes in one pass is exactly equivalent to one
@@ -60,15 +61,58 @@ public final class SetRec implements Recommender {
     private final TextToCf textToCf;
     private final Map<Integer, NDArray> historyMasks = new HashMap<>();
     private final Map<Integer, NDArray> trainingQueryMasks = new HashMap<>();
-    private Betas betas;
-    /** Every item's token set as served, one row per item: its CF token, then its semantic tokens (N, S * d). */
-    private NDArray serving;
+    private ScoreMix mix;
+    /**
+     * Every item's token set as served: its CF token (N, d) and its semantic tokens (N, n_sem * d), apart so that
+     * the two parts of the scores (for choosing the mix on valid) are products of contiguous operands.
+     */
+    private Tables serving;
+    /**
+     * The serving tables with each item's rows weighted by its kind's mix, joined (N, S * d), and each item's shift
+     * (N): scoring the catalogue is then one matrix product and one sum, whatever the items' kinds.
+     */
+    private NDArray ranking;
+    private NDArray shifts;
 
     /** Item token tables: CF tokens (N, d) and semantic tokens flattened (N, n_sem * d); sem is null for n_sem 0. */
     record Tables(NDArray cf, NDArray sem) {
         /** One row per item, the CF token then the semantic tokens: (N, S * d), token kind k at columns k*d.. */
         NDArray joined() {
             return sem == null ? cf : NDArrays.concat(new NDList(cf, sem), 1);
+        }
+
+        /** The joined rows of the given items: (ids, S * d). */
+        NDArray lookup(NDArray ids) {
+            NDArray cfRows = Embedding.embedding(ids, cf, SparseFormat.DENSE).singletonOrThrow();
+            return sem == null ? cfRows : NDArrays.concat(new NDList(cfRows,
+                    Embedding.embedding(ids, sem, SparseFormat.DENSE).singletonOrThrow()), 1);
+        }
+
+        /** These rows followed by {@code more}'s (in the manager of these tables). */
+        Tables append(Tables more) {
+            return new Tables(NDArrays.concat(new NDList(cf, more.cf)),
+                    sem == null ? null : NDArrays.concat(new NDList(sem, more.sem)));
+        }
+
+        void attach(NDManager manager) {
+            cf.attach(manager);
+            if (sem != null) {
+                sem.attach(manager);
+            }
+        }
+
+        void tempAttach(NDManager manager) {
+            cf.tempAttach(manager);
+            if (sem != null) {
+                sem.tempAttach(manager);
+            }
+        }
+
+        void close() {
+            cf.close();
+            if (sem != null) {
+                sem.close();
+            }
         }
     }
 
@@ -84,7 +128,7 @@ public final class SetRec implements Recommender {
         this.config = config;
         this.textToCf = textToCf;
         this.items = textToCf.fillCold(items);
-        this.betas = config.hasFixedBeta() ? config.fixedBetas() : Betas.uniform(config.semTokens() > 0 ? 0.5f : 0f);
+        this.mix = initialMix(config);
         this.manager = Engines.newModelManager();
         this.params = new ParameterStore(manager, config.seed());
         int d = config.dim();
@@ -115,7 +159,7 @@ public final class SetRec implements Recommender {
     public SetRec withCatalogue(ItemInputs catalogue) {
         SetRec copy = new SetRec(config, catalogue, textToCf);
         copy.params.restore(params.snapshot());
-        copy.betas = betas;
+        copy.mix = mix;
         copy.refreshServingTables();
         return copy;
     }
@@ -155,17 +199,56 @@ public final class SetRec implements Recommender {
         return items.numItems();
     }
 
-    /** The beta of the All setting (the whole catalogue ranked). */
-    public float beta() {
-        return betas.all();
+    /** Until one is chosen on valid: the fixed parts of the configuration, else beta 0.5 (0 for CF-only), no shift. */
+    private static ScoreMix initialMix(SetRecConfig config) {
+        ScoreMix.Fixed fixed = config.fixedMix();
+        float beta = fixed.beta() != null ? fixed.beta() : config.semTokens() > 0 ? 0.5f : 0f;
+        return new ScoreMix(beta, fixed.betaCold() != null ? fixed.betaCold() : beta,
+                fixed.coldShift() != null ? fixed.coldShift() : 0f);
     }
 
-    public Betas betas() {
-        return betas;
+    public ScoreMix mix() {
+        return mix;
     }
 
-    void setBetas(Betas betas) {
-        this.betas = betas;
+    void setMix(ScoreMix mix) {
+        lock.lock();
+        try {
+            this.mix = mix;
+            refreshRanking();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Rebuilds {@link #ranking} and {@link #shifts} for the current tables and mix (under the lock). */
+    private void refreshRanking() {
+        boolean[] cold = items.cold();
+        int n = cold.length;
+        float[] cfWeights = new float[n];
+        float[] semWeights = new float[n];
+        float[] shift = new float[n];
+        for (int item = 0; item < n; item++) {
+            // CF-only: the CF score alone, whatever beta says
+            cfWeights[item] = config.semTokens() == 0 ? 1 : mix.cfWeight(cold[item]);
+            semWeights[item] = mix.semWeight(cold[item]);
+            shift[item] = mix.shift(cold[item]);
+        }
+        try (NDManager scope = manager.newSubManager()) {
+            serving.tempAttach(scope);
+            NDArray cfRows = serving.cf().mul(scope.create(cfWeights, new Shape(n, 1)));
+            NDArray weighted = serving.sem() == null ? cfRows : NDArrays.concat(new NDList(cfRows,
+                    serving.sem().mul(scope.create(semWeights, new Shape(n, 1)))), 1);
+            NDArray freshShifts = scope.create(shift);
+            weighted.attach(manager);
+            freshShifts.attach(manager);
+            if (ranking != null) {
+                ranking.close();
+                shifts.close();
+            }
+            ranking = weighted;
+            shifts = freshShifts;
+        }
     }
 
     private NDArray mlp(NDArray x, String prefix, int layers) {
@@ -196,18 +279,16 @@ public final class SetRec implements Recommender {
     }
 
     /**
-     * Encodes right-padded histories over the item token table {@code itemTokens} (N, S * d, as
-     * {@link Tables#joined}); ids/positions are (batch * width). With {@code trainingLayout} the queries
+     * Encodes right-padded histories over the item token tables {@code itemTokens}; ids/positions are (batch * width). With {@code trainingLayout} the queries
      * of every prefix follow the history (training), else one group of queries per user (serving, needs
      * {@code lengths}). Returns the query outputs: (batch, width, Q, d) or (batch, Q, d).
      */
-    NDArray encode(NDManager scope, NDArray itemTokens, int[] ids, int[] lengths, int batch, int width,
+    NDArray encode(NDManager scope, Tables itemTokens, int[] ids, int[] lengths, int batch, int width,
                    boolean trainingLayout, boolean training) {
         int d = config.dim();
         int s = config.tokensPerItem();
         int q = config.queries();
-        NDArray tokens = Embedding.embedding(scope.create(ids), itemTokens, SparseFormat.DENSE).singletonOrThrow()
-                .reshape(batch, width, s, d);
+        NDArray tokens = itemTokens.lookup(scope.create(ids)).reshape(batch, width, s, d);
         NDArray positions = params.get("position");
         NDArray itemPositions = positions.get("0:" + width).reshape(1, width, 1, d);
         NDArray history = tokens.add(params.get("token.kind").reshape(1, 1, s, d))
@@ -255,11 +336,12 @@ public final class SetRec implements Recommender {
     void refreshServingTables() {
         lock.lock();
         try {
-            NDArray fresh = tokenizeForServing(items);
+            Tables fresh = tokenizeForServing(items);
             if (serving != null) {
                 serving.close();
             }
             serving = fresh;
+            refreshRanking();
         } finally {
             lock.unlock();
         }
@@ -273,13 +355,14 @@ public final class SetRec implements Recommender {
         lock.lock();
         try {
             int first = numItems();
-            NDArray added = tokenizeForServing(more);
-            // concat results belong to the first operand's manager: the model's, like the table they replace
-            NDArray grown = NDArrays.concat(new NDList(serving, added));
+            Tables added = tokenizeForServing(more);
+            // concat results belong to the first operand's manager: the model's, like the tables they replace
+            Tables grown = serving.append(added);
             serving.close();
             added.close();
             serving = grown;
             items = items.append(more);
+            refreshRanking();
             return first;
         } finally {
             lock.unlock();
@@ -293,15 +376,17 @@ public final class SetRec implements Recommender {
     private void lendForServing(NDManager scope) {
         params.lendTo(scope);
         serving.tempAttach(scope);
+        ranking.tempAttach(scope);
+        shifts.tempAttach(scope);
     }
 
-    private NDArray tokenizeForServing(ItemInputs rows) {
+    private Tables tokenizeForServing(ItemInputs rows) {
         try (NDManager scope = manager.newSubManager()) {
             params.lendTo(scope);
-            NDArray joined = tokenize(scope.create(flatten(rows.cf()), new Shape(rows.numItems(), rows.cfDim())),
-                    scope.create(flatten(rows.text()), new Shape(rows.numItems(), rows.textDim()))).joined();
-            joined.attach(manager);
-            return joined;
+            Tables tables = tokenize(scope.create(flatten(rows.cf()), new Shape(rows.numItems(), rows.cfDim())),
+                    scope.create(flatten(rows.text()), new Shape(rows.numItems(), rows.textDim())));
+            tables.attach(manager);
+            return tables;
         }
     }
 
@@ -316,16 +401,10 @@ public final class SetRec implements Recommender {
 
     @Override
     public void score(List<int[]> histories, float[] out) {
-        score(histories, out, Setting.ALL);
-    }
-
-    /** The scores with the beta of {@code setting}. */
-    @Override
-    public void score(List<int[]> histories, float[] out, Setting setting) {
         lock.lock();
         try (NDManager scope = manager.newSubManager()) {
             lendForServing(scope);
-            PaddedHistories.copyScores(scores(encodeServing(scope, histories), betas.of(setting)), out,
+            PaddedHistories.copyScores(scores(encodeServing(scope, histories)), out,
                     checkedCount(histories.size(), out));
         } finally {
             lock.unlock();
@@ -337,16 +416,13 @@ public final class SetRec implements Recommender {
         lock.lock();
         try (NDManager scope = manager.newSubManager()) {
             lendForServing(scope);
-            int batch = histories.size();
-            int count = Math.max(checkedCount(batch, cf), checkedCount(batch, sem));
-            NDArray out = encodeServing(scope, histories);
-            int d = config.dim();
-            PaddedHistories.copyScores(out.get(":, 0, :").matMul(serving.get(":, :" + d).transpose()), cf, count);
-            if (config.semTokens() == 0) {
+            int count = Math.max(checkedCount(histories.size(), cf), checkedCount(histories.size(), sem));
+            NDList parts = scoreParts(encodeServing(scope, histories));
+            PaddedHistories.copyScores(parts.get(0), cf, count);
+            if (parts.size() == 1) {
                 Arrays.fill(sem, 0, count, 0f);
             } else {
-                PaddedHistories.copyScores(out.get(":, 1:, :").reshape(batch, (long) config.semTokens() * d)
-                        .matMul(serving.get(":, " + d + ":").transpose()), sem, count);
+                PaddedHistories.copyScores(parts.get(1), sem, count);
             }
         } finally {
             lock.unlock();
@@ -362,23 +438,24 @@ public final class SetRec implements Recommender {
         return count;
     }
 
-    @Override
-    public boolean scoresDependOnSetting() {
-        Betas b = betas;
-        return b.warm() != b.all() || b.cold() != b.all();
+    /** Every item's CF score q_0 . cf and (n_sem > 0) its semantic score sum_j q_j . sem_j: one or two (batch, N). */
+    private NDList scoreParts(NDArray queryOutputs) {
+        long batch = queryOutputs.getShape().get(0);
+        int d = config.dim();
+        NDArray cf = queryOutputs.get(":, 0, :").matMul(serving.cf().transpose());
+        if (config.semTokens() == 0) {
+            return new NDList(cf);
+        }
+        NDArray sem = queryOutputs.get(":, 1:, :").reshape(batch, (long) config.semTokens() * d)
+                .matMul(serving.sem().transpose());
+        return new NDList(cf, sem);
     }
 
-    /**
-     * The beta-weighted scores of every item, (batch, N): (1 - beta) * (q_0 . cf) + beta * sum_j (q_j . sem_j) is
-     * one inner product of the weighted queries with the item's whole token row, so one matrix product.
-     */
-    private NDArray scores(NDArray queryOutputs, float beta) {
+    /** Every item's score under the mix of its kind, (batch, N): w_cf * s_cf + w_sem * s_sem + shift. */
+    private NDArray scores(NDArray queryOutputs) {
         long batch = queryOutputs.getShape().get(0);
-        float[] weights = new float[config.queries()];
-        Arrays.fill(weights, beta);
-        weights[0] = config.semTokens() == 0 ? 1 : 1 - beta; // CF-only: the CF score alone, whatever beta says
-        NDArray weighted = queryOutputs.mul(queryOutputs.getManager().create(weights, new Shape(1, weights.length, 1)));
-        return weighted.reshape(batch, (long) config.tokensPerItem() * config.dim()).matMul(serving.transpose());
+        return queryOutputs.reshape(batch, (long) config.tokensPerItem() * config.dim()).matMul(ranking.transpose())
+                .add(shifts);
     }
 
     /**
@@ -403,7 +480,7 @@ public final class SetRec implements Recommender {
 
     /**
      * {@link #topK(List, int, Setting)} plus, for {@code coldK > 0}, the top {@code coldK} cold items of each history
-     * (the setting permitting) from the same pass, ranked with the Cold setting's beta.
+     * (the setting permitting) from the same pass and scores.
      */
     List<Ranked> rank(List<int[]> histories, int k, Setting setting, int coldK) {
         return rank(histories, k, setting, coldK, PASS_COST_IN_ITEMS);
@@ -414,7 +491,6 @@ public final class SetRec implements Recommender {
         try (NDManager scope = manager.newSubManager()) {
             lendForServing(scope);
             ItemInputs catalogue = items;
-            Betas mix = betas;
             Setting coldPart = setting == Setting.WARM || coldK <= 0 ? null : Setting.COLD;
             Part best = Part.of(scope, catalogue, setting, k);
             Part cold = coldPart == null ? null : Part.of(scope, catalogue, coldPart, coldK);
@@ -432,11 +508,10 @@ public final class SetRec implements Recommender {
                     }
                     try (NDManager pass = scope.newSubManager()) {
                         NDArray encoded = encodeServing(pass, members);
-                        NDArray scores = scores(encoded, mix.of(setting));
+                        NDArray scores = scores(encoded);
                         best.select(scores, catalogue, group, bests);
                         if (cold != null) {
-                            cold.select(mix.cold() == mix.of(setting) ? scores : scores(encoded, mix.cold()),
-                                    catalogue, group, colds);
+                            cold.select(scores, catalogue, group, colds);
                         }
                     }
                 }
@@ -574,8 +649,9 @@ public final class SetRec implements Recommender {
             }
             int d = config.dim();
             float[][] tokens = new float[config.tokensPerItem()][];
-            try (NDArray joined = serving.get(row)) {
-                float[] flat = joined.toFloatArray();
+            try (NDManager scope = manager.newSubManager()) {
+                serving.tempAttach(scope);
+                float[] flat = serving.lookup(scope.create(new int[] {row})).toFloatArray();
                 for (int t = 0; t < tokens.length; t++) {
                     tokens[t] = Arrays.copyOfRange(flat, t * d, (t + 1) * d);
                 }
@@ -590,7 +666,10 @@ public final class SetRec implements Recommender {
     float[] servingTable() {
         lock.lock();
         try {
-            return serving.toFloatArray();
+            try (NDManager scope = manager.newSubManager()) {
+                serving.tempAttach(scope);
+                return serving.joined().toFloatArray();
+            }
         } finally {
             lock.unlock();
         }
@@ -616,9 +695,9 @@ public final class SetRec implements Recommender {
     public JsonObject describe() {
         JsonObject json = new Gson().toJsonTree(config).getAsJsonObject();
         json.addProperty("parameters", params.count());
-        json.addProperty("beta", betas.all());
-        json.addProperty("beta_warm", betas.warm());
-        json.addProperty("beta_cold", betas.cold());
+        json.addProperty("beta", mix.beta());
+        json.addProperty("beta_cold", mix.betaCold());
+        json.addProperty("cold_shift", mix.coldShift());
         return json;
     }
 
@@ -635,10 +714,10 @@ public final class SetRec implements Recommender {
         try {
             model.params.load(ModelManifest.requireFile(dir, WEIGHTS));
             JsonObject saved = manifest.config();
-            float all = saved.get("beta").getAsFloat();
-            // models saved before betas were chosen per setting ranked every setting with the one beta
-            model.betas = new Betas(all, saved.has("beta_warm") ? saved.get("beta_warm").getAsFloat() : all,
-                    saved.has("beta_cold") ? saved.get("beta_cold").getAsFloat() : all);
+            float beta = saved.get("beta").getAsFloat();
+            // older models: one beta for every item, no shift
+            model.mix = new ScoreMix(beta, saved.has("beta_cold") ? saved.get("beta_cold").getAsFloat() : beta,
+                    saved.has("cold_shift") ? saved.get("cold_shift").getAsFloat() : 0f);
             model.refreshServingTables();
         } catch (IOException | RuntimeException e) {
             model.close();

@@ -9,8 +9,8 @@ package dev.setrec.model.setrec;
  *                   (the ablation; queries still see the history and themselves only)
  * @param reconSample items whose text the tokenizer reconstructs per step (a random sample keeps steps cheap)
  * @param warmupSteps linear learning-rate warm-up
- * @param fixedBetas when given: use these betas instead of choosing them on valid (e.g. 1 = semantic-only); null:
- *                   choose each setting's on valid
+ * @param fixedMix the parts of the score mix fixed instead of chosen on valid (e.g. beta 1 = semantic-only; a
+ *                 refit fixes all); null = {@link ScoreMix.Fixed#NONE}
  * @param cfDropout per training step, the share of items whose CF input is replaced by its prediction from text
  *                  (what cold items have), so that the model learns to rank items that have only their text
  * @param cfDropoutTargetsOnly CF dropout only in the table the queries are grounded on (the items ranked); the
@@ -22,19 +22,22 @@ package dev.setrec.model.setrec;
 public record SetRecConfig(int dim, int heads, int blocks, int ffnDim, float dropout, int maxLen, int semTokens,
                            float alpha, boolean sparseMask, float learningRate, float weightDecay, int warmupSteps,
                            int batchTokens, int reconSample, int maxEpochs, int patience, int fixedEpochs,
-                           double timeBudgetMinutes, Betas fixedBetas, float cfDropout,
+                           double timeBudgetMinutes, ScoreMix.Fixed fixedMix, float cfDropout,
                            boolean cfDropoutTargetsOnly, float plateauLrCut,
                            double[] lrScales, float weightAverage, long seed) {
 
     public static SetRecConfig defaults() {
         return new SetRecConfig(64, 2, 2, 256, 0.3f, 50, 4, 0.7f, true, 1e-3f, 0.01f, 100, 2048, 2048, 40, 10, 0, 0,
-                null, 0f, false, 0f, null, 0.995f, 42);
+                ScoreMix.Fixed.NONE, 0f, false, 0f, null, 0.995f, 42);
     }
 
     public SetRecConfig {
         if (dim <= 0 || heads <= 0 || blocks <= 0 || ffnDim <= 0 || maxLen <= 0 || semTokens < 0
                 || batchTokens < maxLen) {
             throw new IllegalArgumentException("sizes must be positive (n_sem >= 0) and batch tokens >= history length");
+        }
+        if (fixedMix == null) {
+            fixedMix = ScoreMix.Fixed.NONE; // model.json of a model saved before the score mix
         }
         if (dim % heads != 0) {
             throw new IllegalArgumentException("width " + dim + " must be divisible by heads " + heads);
@@ -54,20 +57,20 @@ public record SetRecConfig(int dim, int heads, int blocks, int ffnDim, float dro
     }
 
     /**
-     * The same configuration trained for exactly {@code epochs} epochs at fixed betas (a refit), with the
+     * The same configuration trained for exactly {@code epochs} epochs at a fixed score mix (a refit), with the
      * learning-rate scale of each epoch of the run it refits ({@code scales}; null = 1).
      */
-    public SetRecConfig forRefit(int epochs, Betas betas, double[] scales) {
+    public SetRecConfig forRefit(int epochs, ScoreMix mix, double[] scales) {
         return new SetRecConfig(dim, heads, blocks, ffnDim, dropout, maxLen, semTokens, alpha, sparseMask, learningRate,
                 weightDecay, warmupSteps, batchTokens, reconSample, maxEpochs, patience, epochs, timeBudgetMinutes,
-                betas, cfDropout, cfDropoutTargetsOnly, plateauLrCut, scales, weightAverage, seed);
+                ScoreMix.Fixed.all(mix), cfDropout, cfDropoutTargetsOnly, plateauLrCut, scales, weightAverage, seed);
     }
 
     /** The same configuration with another epoch limit and time budget (early stopping stays on). */
     public SetRecConfig withBudget(int maxEpochs, double timeBudgetMinutes) {
         return new SetRecConfig(dim, heads, blocks, ffnDim, dropout, maxLen, semTokens, alpha, sparseMask, learningRate,
                 weightDecay, warmupSteps, batchTokens, reconSample, maxEpochs, patience, fixedEpochs, timeBudgetMinutes,
-                fixedBetas, cfDropout, cfDropoutTargetsOnly, plateauLrCut, lrScales, weightAverage, seed);
+                fixedMix, cfDropout, cfDropoutTargetsOnly, plateauLrCut, lrScales, weightAverage, seed);
     }
 
     /** Queries per user: one grounded on CF tokens plus one per semantic token. */
@@ -78,9 +81,5 @@ public record SetRecConfig(int dim, int heads, int blocks, int ffnDim, float dro
     /** Tokens per item in the history: the CF token plus the semantic tokens. */
     public int tokensPerItem() {
         return 1 + semTokens;
-    }
-
-    public boolean hasFixedBeta() {
-        return fixedBetas != null;
     }
 }

@@ -70,9 +70,9 @@ public final class SetRecService implements AutoCloseable {
         return model.numItems();
     }
 
-    /** The score mix of each setting ranked (chosen on valid when the model was trained). */
-    public Betas betas() {
-        return model.betas();
+    /** How item scores are mixed (chosen on valid when the model was trained). */
+    public ScoreMix mix() {
+        return model.mix();
     }
 
     public boolean knows(String itemId) {

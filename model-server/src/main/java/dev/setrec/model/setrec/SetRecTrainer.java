@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import com.google.gson.JsonObject;
 import dev.setrec.data.Dataset;
-import dev.setrec.eval.Setting;
 import dev.setrec.model.train.EpochLoop;
 import dev.setrec.model.train.Windows;
 import dev.setrec.model.train.Windows.Window;
@@ -17,15 +16,14 @@ import dev.setrec.nn.Engines;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Random;
 
 /**
  * Trains SETRec jointly with its semantic tokenizer: loss = sum over the queries of the full-catalogue
  * cross-entropy of that query's grounding scores + alpha * the tokenizer's reconstruction MSE; AdamW with a linear
  * warm-up; every prefix of every sequence in one pass (the training layout of {@link SetMask}). After each epoch
- * each setting's beta is chosen on valid ({@link BetaSweep}) and valid Recall@10 of the All setting at its beta
- * decides early stopping; the best epoch and its betas are kept.
+ * the score mix (beta, cold items' beta and shift) is chosen on valid ({@link ScoreMixSweep}) and valid Recall@10
+ * of the All setting under it decides early stopping; the best epoch and its mix are kept.
  */
 public final class SetRecTrainer {
     private final SetRecConfig config;
@@ -60,23 +58,24 @@ public final class SetRecTrainer {
                     (batch, lrScale) -> step(model, optimizer, batch, lrScale, cf, text, predictedCf, sampler),
                     () -> validate(model, validData));
             if (record.has("best_beta")) {
-                model.setBetas(chosenBetas(record, "best_"));
+                model.setMix(chosenMix(record, "best_"));
             }
             model.refreshServingTables();
-            Betas betas = model.betas();
-            log.printf(Locale.ROOT, "beta %.1f (warm items alone %.1f, cold items alone %.1f)%n", betas.all(),
-                    betas.warm(), betas.cold());
+            ScoreMix mix = model.mix();
+            log.printf(Locale.ROOT, "beta %.1f, cold items' beta %.1f and shift %.2f%n", mix.beta(), mix.betaCold(),
+                    mix.coldShift());
             return record;
         }
     }
 
     /**
-     * The betas a training record chose (keys {@code prefix}beta, ..beta_warm, ..beta_cold); a record from before
-     * the per-setting choice has only the first, for every setting.
+     * The mix a training record chose (keys {@code prefix}beta, ..beta_cold, ..cold_shift); a record from before
+     * the cold items' own mix has only the first, for every item, and no shift.
      */
-    public static Betas chosenBetas(JsonObject record, String prefix) {
-        float all = record.get(prefix + "beta").getAsFloat();
-        return new Betas(all, optional(record, prefix + "beta_warm", all), optional(record, prefix + "beta_cold", all));
+    public static ScoreMix chosenMix(JsonObject record, String prefix) {
+        float beta = record.get(prefix + "beta").getAsFloat();
+        return new ScoreMix(beta, optional(record, prefix + "beta_cold", beta),
+                optional(record, prefix + "cold_shift", 0f));
     }
 
     private static float optional(JsonObject record, String key, float fallback) {
@@ -85,21 +84,16 @@ public final class SetRecTrainer {
 
     private EpochLoop.Validation validate(SetRec model, Dataset data) {
         model.refreshServingTables();
-        Betas fixed = config.fixedBetas();
-        Map<Setting, BetaSweep.Choice> choices = BetaSweep.choose(model, data,
-                fixed != null ? new float[] {fixed.all()} : BetaSweep.grid(config));
-        Betas betas = fixed != null ? fixed : new Betas(choices.get(Setting.ALL).beta(),
-                choices.get(Setting.WARM).beta(), choices.get(Setting.COLD).beta());
-        model.setBetas(betas);
+        ScoreMixSweep.Choice choice = ScoreMixSweep.choose(model, data, config.fixedMix());
+        ScoreMix mix = choice.mix();
+        model.setMix(mix);
         JsonObject details = new JsonObject();
-        details.addProperty("beta", betas.all());
-        details.addProperty("beta_warm", betas.warm());
-        details.addProperty("beta_cold", betas.cold());
-        if (fixed == null) {
-            details.addProperty("valid_warm_recall@10", fourPlaces(choices.get(Setting.WARM).recall()));
-            details.addProperty("valid_cold_recall@10", fourPlaces(choices.get(Setting.COLD).recall()));
-        }
-        return new EpochLoop.Validation(choices.get(Setting.ALL).recall(), details);
+        details.addProperty("beta", mix.beta());
+        details.addProperty("beta_cold", mix.betaCold());
+        details.addProperty("cold_shift", mix.coldShift());
+        details.addProperty("valid_warm_recall@10", fourPlaces(choice.warmRecall()));
+        details.addProperty("valid_cold_recall@10", fourPlaces(choice.coldRecall()));
+        return new EpochLoop.Validation(choice.allRecall(), details);
     }
 
     private static double fourPlaces(double x) {
@@ -145,10 +139,9 @@ public final class SetRecTrainer {
             float value;
             try (GradientCollector collector = Engines.pytorch().newGradientCollector()) {
                 SetRec.Tables tables = model.tokenize(cf, textInput);
-                NDArray joined = tables.joined();                                                 // (N, Q * d)
-                NDArray grounded = groundedCf == cf ? joined
-                        : new SetRec.Tables(model.cfTokens(groundedCf), tables.sem()).joined();
-                NDArray out = model.encode(scope, joined, ids, null, size, width, true, true)
+                NDArray grounded = (groundedCf == cf ? tables                                     // (N, Q * d)
+                        : new SetRec.Tables(model.cfTokens(groundedCf), tables.sem())).joined();
+                NDArray out = model.encode(scope, tables, ids, null, size, width, true, true)
                         .reshape((long) size * width, q, d).get(scope.create(rows));          // (P, Q, d)
                 NDArray itemTokens = grounded.reshape(n, q, d).transpose(1, 2, 0);               // (Q, d, N)
                 NDArray logProbs = out.transpose(1, 0, 2).matMul(itemTokens).logSoftmax(2);       // (Q, P, N)

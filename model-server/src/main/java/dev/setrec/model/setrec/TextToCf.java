@@ -33,8 +33,12 @@ final class TextToCf {
     /** Queries per matrix product in the neighbour search (bounds its scores at 1024 x warm rows floats). */
     private static final int QUERY_BLOCK = 1024;
 
-    /** The warm rows' text embeddings scaled to unit length (zero vectors stay zero). */
-    private final float[][] warmText;
+    /**
+     * The warm rows' text embeddings scaled to unit length (zero vectors stay zero), row-major in one array: the
+     * neighbour search copies it to the engine as it is, with no per-call flattening (a run-time item is one call).
+     */
+    private final float[] warmText;
+    private final int textDim;
     private final float[][] warmCf;
     /** The catalogue row of each warm row (an item is left out of its own prediction in {@link #predictAll}). */
     private final int[] warmRows;
@@ -45,7 +49,8 @@ final class TextToCf {
 
     private TextToCf(float[][] warmText, float[][] warmCf, int[] warmRows, int cfDim, int neighbours,
                      double temperature) {
-        this.warmText = warmText;
+        this.warmText = warmText.length == 0 ? new float[0] : SetRec.flatten(warmText);
+        this.textDim = warmText.length == 0 ? 0 : warmText[0].length;
         this.warmCf = warmCf;
         this.warmRows = warmRows;
         this.meanCf = new float[cfDim];
@@ -104,7 +109,7 @@ final class TextToCf {
     /** Predictions for many texts in one batched search; {@code leftOut[q]}: a catalogue row q must not use. */
     private float[][] predict(float[][] texts, int[] leftOut) {
         float[][] out = new float[texts.length][];
-        if (warmText.length == 0) {
+        if (warmRows.length == 0) {
             Arrays.setAll(out, q -> new float[meanCf.length]);
             return out;
         }
@@ -155,12 +160,12 @@ final class TextToCf {
      * width, which plain loops make slow on a whole catalogue.
      */
     private Neighbours[] nearest(float[][] unitQueries, int[] leftOut, int k) {
-        int warm = warmText.length;
-        int dim = warmText[0].length;
+        int warm = warmRows.length;
+        int dim = textDim;
         int fetched = Math.min(k + 1, warm);
         Neighbours[] out = new Neighbours[unitQueries.length];
         try (NDManager manager = Engines.pytorch().newBaseManager(Device.cpu())) {
-            NDArray keys = manager.create(SetRec.flatten(warmText), new Shape(warm, dim)).transpose();
+            NDArray keys = manager.create(warmText, new Shape(warm, dim)).transpose();
             for (int start = 0; start < unitQueries.length; start += QUERY_BLOCK) {
                 int end = Math.min(unitQueries.length, start + QUERY_BLOCK);
                 try (NDManager block = manager.newSubManager()) {

@@ -39,7 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SetRecTest {
     static final SetRecConfig SMALL = new SetRecConfig(32, 2, 1, 64, 0.1f, 10, 2, 0.7f, true, 5e-3f, 0f, 10, 256,
-            256, 30, 5, 0, 0, null, 0f, false, 0f, null, 0f, 11);
+            256, 30, 5, 0, 0, ScoreMix.Fixed.NONE, 0f, false, 0f, null, 0f, 11);
     static TwinItems twins;
     static SetRec model;
     static JsonObject record;
@@ -79,47 +79,75 @@ class SetRecTest {
         double pop = test(MostPop.fit(twins.data.numItems(), Training.sequences(twins.data, Training.Fit.TRAIN)))
                 .metrics(Setting.COLD).recallAt10();
         assertTrue(cold > 2 * pop, "SETRec " + cold + " vs MostPop " + pop);
-        assertTrue(model.beta() > 0, "the semantic score must carry weight, beta " + model.beta());
+        assertTrue(model.mix().betaCold() > 0, "the semantic score must carry weight, " + model.mix());
     }
 
     @Test
-    void groundingScoresAreTheBetaWeightedInnerProductsWithEachSettingsBeta() {
+    void groundingScoresAreTheInnerProductsMixedByEachItemsKind() {
         List<int[]> histories = List.of(new int[] {1, 2, 3}, new int[] {7});
         int n = twins.data.numItems();
         int d = SMALL.dim();
         float[][][] queries = model.queryOutputs(histories);
         float[] table = model.servingTable();
         int row = (1 + SMALL.semTokens()) * d;
-        Betas chosen = model.betas();
-        model.setBetas(new Betas(0.2f, 0.5f, 0.9f));
+        ScoreMix chosen = model.mix();
+        ScoreMix mix = new ScoreMix(0.2f, 0.9f, 1.5f);
+        model.setMix(mix);
         try {
-            assertTrue(model.scoresDependOnSetting());
             float[] scores = new float[2 * n];
-            float[] plain = new float[2 * n];
-            model.score(histories, plain);
-            for (Setting setting : Setting.values()) {
-                model.score(histories, scores, setting);
-                float beta = model.betas().of(setting);
-                for (int b = 0; b < 2; b++) {
-                    for (int item = 0; item < n; item++) {
-                        double cf = 0;
-                        double sem = 0;
-                        for (int j = 0; j < d; j++) {
-                            cf += queries[b][0][j] * table[item * row + j];
-                            for (int k = 1; k <= SMALL.semTokens(); k++) {
-                                sem += queries[b][k][j] * table[item * row + k * d + j];
-                            }
+            model.score(histories, scores);
+            for (int b = 0; b < 2; b++) {
+                for (int item = 0; item < n; item++) {
+                    double cf = 0;
+                    double sem = 0;
+                    for (int j = 0; j < d; j++) {
+                        cf += queries[b][0][j] * table[item * row + j];
+                        for (int k = 1; k <= SMALL.semTokens(); k++) {
+                            sem += queries[b][k][j] * table[item * row + k * d + j];
                         }
-                        assertEquals((1 - beta) * cf + beta * sem, scores[b * n + item], 1e-4,
-                                setting + " user " + b + " item " + item);
                     }
-                }
-                if (setting == Setting.ALL) {
-                    assertArrayEquals(plain, scores, "scoring without a setting ranks the whole catalogue");
+                    boolean cold = model.items().cold()[item];
+                    float beta = cold ? mix.betaCold() : mix.beta();
+                    assertEquals((1 - beta) * cf + beta * sem + (cold ? mix.coldShift() : 0), scores[b * n + item],
+                            1e-4, "user " + b + " item " + item);
                 }
             }
         } finally {
-            model.setBetas(chosen);
+            model.setMix(chosen);
+        }
+    }
+
+    @Test
+    void theChosenMixLiftsColdItemsWhereValidWantsThemAndIsTheModelsOwnRanking() throws IOException {
+        // the same users with valid targets that are cold twins: items the model never saw as targets
+        int users = twins.data.numUsers();
+        int[][] train = new int[users][];
+        int[][] valid = new int[users][];
+        int[][] test = new int[users][];
+        for (int u = 0; u < users; u++) {
+            train[u] = twins.data.sequence(u, Split.TRAIN);
+            valid[u] = new int[] {twins.warm + twins.data.sequence(u, Split.VALID)[0]};
+            test[u] = twins.data.sequence(u, Split.TEST);
+        }
+        dev.setrec.data.Dataset coldValid = dev.setrec.data.Dataset.of("twins-cold-valid", twins.data.numItems(),
+                train, valid, test);
+        ScoreMix chosen = model.mix();
+        try {
+            ScoreMixSweep.Choice choice = ScoreMixSweep.choose(model, coldValid, ScoreMix.Fixed.NONE);
+            ScoreMix mix = choice.mix();
+            ScoreMixSweep.Choice unshifted = ScoreMixSweep.choose(model, coldValid,
+                    new ScoreMix.Fixed(mix.beta(), mix.betaCold(), 0f));
+            assertTrue(mix.coldShift() > 0 && choice.allRecall() > unshifted.allRecall(),
+                    choice + " against no shift: " + unshifted);
+            model.setMix(mix);
+            double evaluated = new Evaluator().evaluate(model, coldValid, EvalOptions.defaults(Split.VALID))
+                    .metrics(Setting.ALL).recallAt10();
+            assertEquals(evaluated, choice.allRecall(), 1e-9, "the sweep's merged lists are the model's All ranking");
+
+            ScoreMix.Fixed fixed = new ScoreMix.Fixed(0.3f, 0.7f, 1.25f);
+            assertEquals(new ScoreMix(0.3f, 0.7f, 1.25f), ScoreMixSweep.choose(model, coldValid, fixed).mix());
+        } finally {
+            model.setMix(chosen);
         }
     }
 
@@ -166,8 +194,8 @@ class SetRecTest {
         List<int[]> histories = List.of(new int[] {1, 2, 3}, new int[] {9, 8, 7, 6, 5, 4, 3, 2, 1, 0}, new int[] {7});
         int n = model.numItems();
         float[] scores = new float[histories.size() * n];
+        model.score(histories, scores);
         for (Setting setting : Setting.values()) {
-            model.score(histories, scores, setting);
             for (int passCost : new int[] {SetRec.PASS_COST_IN_ITEMS, 0}) { // one pass; a pass per length
                 List<List<SetRecService.Scored>> top = model.topK(histories, 10, setting, passCost);
                 for (int b = 0; b < histories.size(); b++) {
@@ -217,10 +245,10 @@ class SetRecTest {
     }
 
     @Test
-    void betaIsChosenOnValidAndStored() {
+    void theScoreMixIsChosenOnValidAndStored() {
         assertTrue(record.has("best_beta"), record.toString());
-        assertEquals(model.betas(), SetRecTrainer.chosenBetas(record, "best_"));
-        for (String key : new String[] {"best_beta", "best_beta_warm", "best_beta_cold"}) {
+        assertEquals(model.mix(), SetRecTrainer.chosenMix(record, "best_"));
+        for (String key : new String[] {"best_beta", "best_beta_cold", "best_cold_shift"}) {
             assertTrue(record.has(key), key + " in " + record);
         }
     }
@@ -234,30 +262,30 @@ class SetRecTest {
         model.score(histories, before);
         try (Recommender loaded = ModelIO.load(dir)) {
             assertEquals(SetRec.TYPE, loaded.type());
-            assertEquals(model.betas(), ((SetRec) loaded).betas());
+            assertEquals(model.mix(), ((SetRec) loaded).mix());
             loaded.score(histories, after);
         }
         assertArrayEquals(before, after);
     }
 
     @Test
-    void aModelSavedWithOneBetaRanksEverySettingWithIt(@TempDir Path dir) throws IOException {
+    void aModelSavedWithOneBetaMixesEveryItemWithItAndNoShift(@TempDir Path dir) throws IOException {
         ModelIO.save(model, dir, record);
         Path manifest = dir.resolve("model.json");
         JsonObject json = JsonParser.parseString(Files.readString(manifest)).getAsJsonObject();
-        json.getAsJsonObject("config").remove("beta_warm");
         json.getAsJsonObject("config").remove("beta_cold");
+        json.getAsJsonObject("config").remove("cold_shift");
         Files.writeString(manifest, json.toString());
         try (SetRec loaded = (SetRec) ModelIO.load(dir)) {
-            assertEquals(Betas.uniform(model.beta()), loaded.betas());
+            assertEquals(ScoreMix.uniform(model.mix().beta()), loaded.mix());
         }
     }
 
     @Test
     void theBestColdItemsBesideAListAreTheColdSettingsRanking() {
         List<int[]> histories = List.of(new int[] {1, 2, 3}, new int[] {7, 40});
-        Betas chosen = model.betas();
-        model.setBetas(new Betas(0.1f, 0.1f, 0.9f));
+        ScoreMix chosen = model.mix();
+        model.setMix(new ScoreMix(0.1f, 0.9f, -2f));
         try {
             List<SetRec.Ranked> ranked = model.rank(histories, 5, Setting.ALL, 4);
             List<List<SetRecService.Scored>> cold = model.topK(histories, 4, Setting.COLD);
@@ -265,7 +293,7 @@ class SetRecTest {
                 assertEquals(cold.get(b), ranked.get(b).bestCold(), "history " + b);
             }
         } finally {
-            model.setBetas(chosen);
+            model.setMix(chosen);
         }
     }
 
