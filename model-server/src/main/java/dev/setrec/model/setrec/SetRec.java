@@ -223,7 +223,21 @@ public final class SetRec implements Recommender {
 
     /** Rebuilds {@link #ranking} and {@link #shifts} for the current tables and mix (under the lock). */
     private void refreshRanking() {
-        boolean[] cold = items.cold();
+        try (NDManager scope = manager.newSubManager()) {
+            serving.tempAttach(scope);
+            NDList rows = rankingRows(serving, items.cold(), scope);
+            rows.attach(manager);
+            if (ranking != null) {
+                ranking.close();
+                shifts.close();
+            }
+            ranking = rows.get(0);
+            shifts = rows.get(1);
+        }
+    }
+
+    /** The given items' token rows weighted by their kinds' mix (n, S * d) and their shifts (n), in {@code scope}. */
+    private NDList rankingRows(Tables tables, boolean[] cold, NDManager scope) {
         int n = cold.length;
         float[] cfWeights = new float[n];
         float[] semWeights = new float[n];
@@ -234,21 +248,10 @@ public final class SetRec implements Recommender {
             semWeights[item] = mix.semWeight(cold[item]);
             shift[item] = mix.shift(cold[item]);
         }
-        try (NDManager scope = manager.newSubManager()) {
-            serving.tempAttach(scope);
-            NDArray cfRows = serving.cf().mul(scope.create(cfWeights, new Shape(n, 1)));
-            NDArray weighted = serving.sem() == null ? cfRows : NDArrays.concat(new NDList(cfRows,
-                    serving.sem().mul(scope.create(semWeights, new Shape(n, 1)))), 1);
-            NDArray freshShifts = scope.create(shift);
-            weighted.attach(manager);
-            freshShifts.attach(manager);
-            if (ranking != null) {
-                ranking.close();
-                shifts.close();
-            }
-            ranking = weighted;
-            shifts = freshShifts;
-        }
+        NDArray cfRows = tables.cf().mul(scope.create(cfWeights, new Shape(n, 1)));
+        NDArray weighted = tables.sem() == null ? cfRows : NDArrays.concat(new NDList(cfRows,
+                tables.sem().mul(scope.create(semWeights, new Shape(n, 1)))), 1);
+        return new NDList(weighted, scope.create(shift));
     }
 
     private NDArray mlp(NDArray x, String prefix, int layers) {
@@ -358,11 +361,23 @@ public final class SetRec implements Recommender {
             Tables added = tokenizeForServing(more);
             // concat results belong to the first operand's manager: the model's, like the tables they replace
             Tables grown = serving.append(added);
+            // only the new rows are weighted: the ranking table grows as the serving tables do
+            NDArray grownRanking;
+            NDArray grownShifts;
+            try (NDManager scope = manager.newSubManager()) {
+                added.tempAttach(scope);
+                NDList rows = rankingRows(added, more.cold(), scope);
+                grownRanking = NDArrays.concat(new NDList(ranking, rows.get(0)));
+                grownShifts = NDArrays.concat(new NDList(shifts, rows.get(1)));
+            }
+            ranking.close();
+            shifts.close();
+            ranking = grownRanking;
+            shifts = grownShifts;
             serving.close();
             added.close();
             serving = grown;
             items = items.append(more);
-            refreshRanking();
             return first;
         } finally {
             lock.unlock();
@@ -417,7 +432,7 @@ public final class SetRec implements Recommender {
         try (NDManager scope = manager.newSubManager()) {
             lendForServing(scope);
             int count = Math.max(checkedCount(histories.size(), cf), checkedCount(histories.size(), sem));
-            NDList parts = scoreParts(encodeServing(scope, histories));
+            NDList parts = partScores(encodeServing(scope, histories));
             PaddedHistories.copyScores(parts.get(0), cf, count);
             if (parts.size() == 1) {
                 Arrays.fill(sem, 0, count, 0f);
@@ -439,7 +454,7 @@ public final class SetRec implements Recommender {
     }
 
     /** Every item's CF score q_0 . cf and (n_sem > 0) its semantic score sum_j q_j . sem_j: one or two (batch, N). */
-    private NDList scoreParts(NDArray queryOutputs) {
+    private NDList partScores(NDArray queryOutputs) {
         long batch = queryOutputs.getShape().get(0);
         int d = config.dim();
         NDArray cf = queryOutputs.get(":, 0, :").matMul(serving.cf().transpose());
