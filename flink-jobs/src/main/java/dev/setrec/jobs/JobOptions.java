@@ -85,11 +85,49 @@ public final class JobOptions {
             // small enough that a full queue drains well within the timeout: overload becomes backpressure on the
             // Kafka source (lag), not a flood of fallbacks
             .withDescription("requests in flight per scoring subtask (backpressure beyond)");
+    public static final ConfigOption<Integer> BREAKER_FAILURES = ConfigOptions.key("setrec.scoring.breaker.failures")
+            .intType().defaultValue(3)
+            .withDescription("failed model calls in a row after which requests get the fallback at once (no waiting "
+                    + "for timeouts) until the model answers again");
+    public static final ConfigOption<Duration> BREAKER_PAUSE = ConfigOptions.key("setrec.scoring.breaker.pause")
+            .durationType().defaultValue(Duration.ofSeconds(1))
+            .withDescription("while calls are paused, how often the model is asked whether it is back");
     public static final ConfigOption<Duration> OUT_OF_ORDERNESS = ConfigOptions.key("setrec.watermark.out-of-orderness")
             .durationType().defaultValue(Duration.ofSeconds(5));
     public static final ConfigOption<Duration> IDLENESS = ConfigOptions.key("setrec.watermark.idleness")
             .durationType().defaultValue(Duration.ofSeconds(30))
             .withDescription("a Kafka partition without data stops holding back the watermark after this");
+
+    // Input limits: a message beyond them is a dead letter (ids) or cut (text); see docs/input.md
+    public static final ConfigOption<Integer> MAX_INTERACTION_BYTES = ConfigOptions.key("setrec.input.interactions.max-bytes")
+            .intType().defaultValue(16 * 1024).withDescription("largest interactions message, key and value together");
+    public static final ConfigOption<Integer> MAX_ITEM_BYTES = ConfigOptions.key("setrec.input.items.max-bytes")
+            .intType().defaultValue(256 * 1024).withDescription("largest items message, key and value together");
+    public static final ConfigOption<Integer> MAX_ID_BYTES = ConfigOptions.key("setrec.input.max-id-bytes")
+            .intType().defaultValue(256).withDescription("longest user or item id (UTF-8 bytes)");
+    public static final ConfigOption<Integer> MAX_TEXT_BYTES = ConfigOptions.key("setrec.input.max-text-bytes")
+            .intType().defaultValue(2048)
+            .withDescription("an item's title, brand and each category are cut to this many UTF-8 bytes");
+    public static final ConfigOption<Integer> MAX_DESCRIPTION_BYTES = ConfigOptions.key("setrec.input.max-description-bytes")
+            .intType().defaultValue(16 * 1024)
+            .withDescription("an item's description is cut to this many UTF-8 bytes (the text encoder reads 256 tokens)");
+    public static final ConfigOption<Integer> MAX_CATEGORIES = ConfigOptions.key("setrec.input.max-categories")
+            .intType().defaultValue(32).withDescription("categories kept per item (the first ones)");
+    public static final ConfigOption<Duration> MAX_EVENT_TIME_AHEAD = ConfigOptions.key("setrec.input.max-event-time-ahead")
+            .durationType().defaultValue(Duration.ofDays(1))
+            .withDescription("an event time further ahead of the job's clock is a dead letter (a producer's clock bug)");
+    public static final ConfigOption<Integer> DEAD_LETTER_PAYLOAD_BYTES = ConfigOptions.key("setrec.dead-letter.max-payload-bytes")
+            .intType().defaultValue(16 * 1024)
+            .withDescription("a dead letter keeps at most this many bytes of the key and of the value (with their "
+                    + "sizes and the value's SHA-256), so that it always fits a Kafka record");
+    public static final ConfigOption<Integer> MAX_OUTPUT_BYTES = ConfigOptions.key("setrec.output.max-record-bytes")
+            .intType().defaultValue(256 * 1024)
+            .withDescription("a recommendation larger than this goes to the dead letters instead; keep it below the "
+                    + "producer's max.request.size and the topics' max.message.bytes (1 MB by default)");
+    public static final ConfigOption<Integer> MAX_ONBOARDED_ITEMS = ConfigOptions.key("setrec.items.max-onboarded")
+            .intType().defaultValue(100_000)
+            .withDescription("items onboarded from the items topic that the job keeps (in every scoring task "
+                    + "manager's model and in broadcast state); beyond, new items are dead letters");
 
     private JobOptions() {
     }

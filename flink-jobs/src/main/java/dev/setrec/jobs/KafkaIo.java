@@ -7,13 +7,9 @@ import dev.setrec.schemas.DeadLetter;
 import dev.setrec.schemas.Recommendation;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.serialization.SerializationSchema;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -21,7 +17,6 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
-import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
 
 /** The job's Kafka sources and sinks, configured from {@link JobOptions}. */
@@ -34,24 +29,25 @@ public final class KafkaIo implements RecommendationJob.Sources, RecommendationJ
 
     @Override
     public DataStream<RawRecord> interactions(StreamExecutionEnvironment env) {
-        return source(env, options.get(JobOptions.INTERACTIONS_TOPIC));
+        return source(env, options.get(JobOptions.INTERACTIONS_TOPIC), options.get(JobOptions.MAX_INTERACTION_BYTES));
     }
 
     @Override
     public DataStream<RawRecord> items(StreamExecutionEnvironment env) {
-        return source(env, options.get(JobOptions.ITEMS_TOPIC));
+        return source(env, options.get(JobOptions.ITEMS_TOPIC), options.get(JobOptions.MAX_ITEM_BYTES));
     }
 
     // the connector (5.0.0) takes only Kafka's OffsetResetStrategy, deprecated since clients 4.0
     @SuppressWarnings("deprecation")
-    private DataStream<RawRecord> source(StreamExecutionEnvironment env, String topic) {
+    private DataStream<RawRecord> source(StreamExecutionEnvironment env, String topic, int maxMessageBytes) {
         KafkaSource<RawRecord> source = KafkaSource.<RawRecord>builder()
                 .setBootstrapServers(options.get(JobOptions.BOOTSTRAP_SERVERS))
                 .setTopics(topic)
                 .setGroupId(options.get(JobOptions.GROUP_ID))
                 // first start: from the earliest event, so nothing published before the job is lost; later: committed
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                .setDeserializer(new RawRecordDeserializer())
+                .setDeserializer(new RawRecordDeserializer(maxMessageBytes,
+                        options.get(JobOptions.DEAD_LETTER_PAYLOAD_BYTES)))
                 .setProperty("isolation.level", "read_committed")
                 .build();
         // timestamps are the Kafka record timestamps; watermarks per partition, idle partitions do not stall them
@@ -73,17 +69,13 @@ public final class KafkaIo implements RecommendationJob.Sources, RecommendationJ
                 letter -> letter.getSourceTopic() + "-" + letter.getSourcePartition());
     }
 
-    private <T extends SpecificRecord> Sink<T> sink(String topic, AvroCodec<T> codec,
-                                                   SerializableKey<T> key) {
+    private <T extends SpecificRecord> Sink<T> sink(String topic, AvroCodec<T> codec, SerializableKey<T> key) {
         DeliveryGuarantee delivery = options.get(JobOptions.DELIVERY);
         var builder = KafkaSink.<T>builder()
                 .setBootstrapServers(options.get(JobOptions.BOOTSTRAP_SERVERS))
-                .setRecordSerializer(KafkaRecordSerializationSchema.<T>builder()
-                        .setTopic(topic)
-                        .setKeySerializationSchema((SerializationSchema<T>) record ->
-                                key.apply(record).getBytes(StandardCharsets.UTF_8))
-                        .setValueSerializationSchema(new AvroValue<>(codec))
-                        .build())
+                .setRecordSerializer(new BoundedRecords<>(topic, codec, key,
+                        options.get(JobOptions.DEAD_LETTERS_TOPIC), options.get(JobOptions.MAX_OUTPUT_BYTES),
+                        options.get(JobOptions.DEAD_LETTER_PAYLOAD_BYTES)))
                 .setDeliveryGuarantee(delivery)
                 .setProperty("transaction.timeout.ms",
                         Long.toString(options.get(JobOptions.TRANSACTION_TIMEOUT).toMillis()));
@@ -91,30 +83,6 @@ public final class KafkaIo implements RecommendationJob.Sources, RecommendationJ
             builder.setTransactionalIdPrefix(options.get(JobOptions.GROUP_ID) + "-" + topic);
         }
         return builder.build();
-    }
-
-    /**
-     * The record as Avro single-object encoding. A class that names its type, not a lambda: KafkaSink reads the
-     * value type for its lineage when the job is built, and fails the build on a lambda (InvalidTypesException).
-     */
-    private static final class AvroValue<T extends SpecificRecord> implements SerializationSchema<T>,
-            ResultTypeQueryable<T> {
-        private static final long serialVersionUID = 1L;
-        private final AvroCodec<T> codec;
-
-        AvroValue(AvroCodec<T> codec) {
-            this.codec = codec;
-        }
-
-        @Override
-        public byte[] serialize(T record) {
-            return codec.encode(record);
-        }
-
-        @Override
-        public TypeInformation<T> getProducedType() {
-            return TypeInformation.of(codec.type());
-        }
     }
 
     /** A key extractor that Flink can ship with the job graph. */

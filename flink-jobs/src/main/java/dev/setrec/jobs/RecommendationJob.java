@@ -2,6 +2,7 @@ package dev.setrec.jobs;
 
 import dev.setrec.jobs.functions.BatchedScoring;
 import dev.setrec.jobs.functions.DeadLetters;
+import dev.setrec.jobs.functions.InputLimits;
 import dev.setrec.jobs.functions.ParseInteractions;
 import dev.setrec.jobs.functions.ParseItems;
 import dev.setrec.jobs.functions.UserHistory;
@@ -11,7 +12,10 @@ import dev.setrec.jobs.records.RawRecord;
 import dev.setrec.jobs.records.ScoringRequest;
 import dev.setrec.jobs.scoring.RankingOptions;
 import dev.setrec.jobs.scoring.SetRecOperator;
+import dev.setrec.schemas.AvroCodec;
 import dev.setrec.schemas.DeadLetter;
+import dev.setrec.schemas.InteractionEvent;
+import dev.setrec.schemas.ItemEvent;
 import dev.setrec.schemas.Recommendation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.ReadableConfig;
@@ -50,22 +54,27 @@ public final class RecommendationJob {
 
     public static void build(StreamExecutionEnvironment env, ReadableConfig options, SetRecOperator.Factory model,
                              Sources sources, Sinks sinks) {
+        InputLimits limits = InputLimits.of(options);
         SingleOutputStreamOperator<Interaction> interactions = sources.interactions(env)
-                .process(new ParseInteractions()).name("parse interactions").uid("parse-interactions");
+                .process(new ParseInteractions(AvroCodec.of(InteractionEvent.class), limits))
+                .name("parse interactions").uid("parse-interactions");
         SingleOutputStreamOperator<ItemRecord> items = sources.items(env)
-                .process(new ParseItems()).name("parse items").uid("parse-items");
+                .process(new ParseItems(AvroCodec.of(ItemEvent.class), limits))
+                .name("parse items").uid("parse-items");
         BroadcastStream<ItemRecord> newItems = items.broadcast(UserHistory.ONBOARDED);
 
         SingleOutputStreamOperator<ScoringRequest> requests = interactions
                 .keyBy(interaction -> interaction.userId)
                 .connect(newItems)
                 .process(new UserHistory(model, options.get(JobOptions.HISTORY_LENGTH),
-                        options.get(JobOptions.HISTORY_TTL)))
+                        options.get(JobOptions.HISTORY_TTL), options.get(JobOptions.MAX_ONBOARDED_ITEMS),
+                        limits.deadLetterPayloadBytes()))
                 .name("user history").uid("user-history");
 
         DataStream<Recommendation> recommendations = AsyncDataStream.unorderedWait(requests,
                         new BatchedScoring(model, RankingOptions.of(options), options.get(JobOptions.BATCH_SIZE),
-                                options.get(JobOptions.BATCH_WAIT), options.get(JobOptions.IN_FLIGHT)),
+                                options.get(JobOptions.BATCH_WAIT), options.get(JobOptions.IN_FLIGHT),
+                                options.get(JobOptions.BREAKER_FAILURES), options.get(JobOptions.BREAKER_PAUSE)),
                         options.get(JobOptions.SCORING_TIMEOUT).toMillis(), TimeUnit.MILLISECONDS,
                         options.get(JobOptions.IN_FLIGHT))
                 .returns(new AvroTypeInfo<>(Recommendation.class))

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * the next batch fills. The wait counts from submission, not from when the worker got to the request: under a
  * backlog the next batch leaves at once with everything queued, so batches grow with the load instead of every
  * batch paying the wait again. The queue is bounded: a request that finds it full fails at once instead of waiting.
+ * A request whose future is done before its batch leaves (cancelled by a caller that stopped waiting) is dropped.
  *
  * @param <Q> request type
  * @param <R> result type
@@ -97,6 +98,11 @@ public final class MicroBatcher<Q, R> implements AutoCloseable {
     }
 
     private void runBatch(List<Pending<Q, R>> batch, List<Q> requests) {
+        // a request whose caller gave up (its future cancelled or completed elsewhere) costs no model time
+        batch.removeIf(p -> p.result().isDone());
+        if (batch.isEmpty()) {
+            return;
+        }
         for (Pending<Q, R> p : batch) {
             requests.add(p.request());
         }

@@ -8,6 +8,7 @@ import dev.setrec.nn.Engines;
 import dev.setrec.schemas.ItemEvent;
 import dev.setrec.text.MiniLmEncoder;
 import dev.setrec.text.TextEncoder;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,16 +36,25 @@ public final class InProcessSetRec implements SetRecOperator {
             return "in-process:" + modelDir;
         }
 
+        /**
+         * Loads the model; a model that cannot be loaded fails the job once, without restarts: a missing or broken
+         * model dir does not mend itself, and a restart loop would only hide the one error that says what is wrong.
+         */
         @Override
-        public SetRecOperator create() throws Exception {
-            Engines.pytorch(threads);
-            Engines.useDevice(device);
-            TextEncoder encoder = new MiniLmEncoder();
+        public SetRecOperator create() {
             try {
-                return new InProcessSetRec(SetRecService.load(Path.of(modelDir), encoder), encoder);
+                Engines.pytorch(threads);
+                Engines.useDevice(device);
+                TextEncoder encoder = new MiniLmEncoder();
+                try {
+                    return new InProcessSetRec(SetRecService.load(Path.of(modelDir), encoder), encoder);
+                } catch (Exception e) {
+                    encoder.close();
+                    throw e;
+                }
             } catch (Exception e) {
-                encoder.close();
-                throw e;
+                throw new SuppressRestartsException(new IllegalStateException("the SETRec model in " + modelDir
+                        + " cannot be loaded: " + e.getMessage(), e));
             }
         }
     }
@@ -68,7 +78,7 @@ public final class InProcessSetRec implements SetRecOperator {
                 ids[i] = scored.get(i).itemId();
                 scores[i] = scored.get(i).score();
             }
-            out.add(new Ranking(ids, scores, false));
+            out.add(ids.length == 0 ? Ranking.UNRANKED : new Ranking(ids, scores, false));
         }
         return out;
     }
@@ -79,10 +89,11 @@ public final class InProcessSetRec implements SetRecOperator {
     }
 
     @Override
-    public void addItem(ItemEvent item) {
-        ItemText text = ItemText.of(item.getTitle(), item.getCategories(), item.getBrand(),
-                item.getDescription());
-        service.addItem(item.getItemId(), text, null);
+    public void addItems(List<ItemEvent> items) {
+        for (ItemEvent item : items) {
+            service.addItem(item.getItemId(), ItemText.of(item.getTitle(), item.getCategories(), item.getBrand(),
+                    item.getDescription()), null);
+        }
     }
 
     @Override

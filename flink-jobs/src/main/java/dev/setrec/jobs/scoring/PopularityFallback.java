@@ -2,20 +2,29 @@ package dev.setrec.jobs.scoring;
 
 import dev.setrec.jobs.records.Ranking;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 
 /**
  * The ranking used when the model cannot answer in time: the items this subtask has seen most often in the stream.
- * Counting happens on the hot path (one map update); the sorted list is rebuilt at most once a second.
+ * Counting happens on the hot path (one map update); the sorted list is rebuilt at most once a second. The counts
+ * are bounded (the least counted are dropped when there are too many) and are saved in checkpoints, so that a
+ * restarted job falls back to what was popular, not to nothing.
  */
 public final class PopularityFallback {
     private static final long REBUILD_NANOS = 1_000_000_000L;
+    /** Items counted at most; beyond twice this the least counted are dropped. */
+    static final int KEPT = 10_000;
+    /** Items a checkpoint keeps: the fallback only ever shows the first k of them. */
+    static final int SAVED = 1_000;
 
     private final int k;
     private final Map<String, long[]> counts = new HashMap<>();
-    private Ranking ranking = Ranking.EMPTY_FALLBACK;
+    private Ranking ranking = Ranking.UNRANKED;
     private long builtAt = Long.MIN_VALUE / 2;
 
     public PopularityFallback(int k) {
@@ -24,6 +33,9 @@ public final class PopularityFallback {
 
     public synchronized void count(String itemId) {
         counts.computeIfAbsent(itemId, id -> new long[1])[0]++;
+        if (counts.size() > 2 * KEPT) {
+            counts.keySet().retainAll(mostCounted(KEPT).stream().map(Map.Entry::getKey).toList());
+        }
     }
 
     public synchronized Ranking ranking() {
@@ -35,23 +47,47 @@ public final class PopularityFallback {
         return ranking;
     }
 
+    /** The most counted items with their counts, most first, for a checkpoint. */
+    public synchronized List<Map.Entry<String, Long>> saved() {
+        List<Map.Entry<String, Long>> saved = new ArrayList<>();
+        for (Map.Entry<String, long[]> e : mostCounted(SAVED)) {
+            saved.add(Map.entry(e.getKey(), e.getValue()[0]));
+        }
+        return saved;
+    }
+
+    /** Starts from restored counts (added to any counted so far) and shows them at once. */
+    public synchronized void restore(Map<String, Long> restored) {
+        restored.forEach((item, count) -> counts.computeIfAbsent(item, id -> new long[1])[0] += count);
+        builtAt = Long.MIN_VALUE / 2;
+    }
+
     private Ranking build() {
-        // the k most counted: a min-heap of size k, ties to the smaller id for a stable order
+        List<Map.Entry<String, long[]>> top = mostCounted(k);
+        String[] ids = new String[top.size()];
+        float[] scores = new float[top.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = top.get(i).getKey();
+            scores[i] = top.get(i).getValue()[0];
+        }
+        return new Ranking(ids, scores, true);
+    }
+
+    /** The n most counted, most first; ties to the smaller id for a stable order. */
+    private List<Map.Entry<String, long[]>> mostCounted(int n) {
         PriorityQueue<Map.Entry<String, long[]>> heap = new PriorityQueue<>((a, b) -> a.getValue()[0] != b.getValue()[0]
                 ? Long.compare(a.getValue()[0], b.getValue()[0]) : b.getKey().compareTo(a.getKey()));
         for (Map.Entry<String, long[]> e : counts.entrySet()) {
             heap.add(e);
-            if (heap.size() > k) {
+            if (heap.size() > n) {
                 heap.poll();
             }
         }
-        String[] ids = new String[heap.size()];
-        float[] scores = new float[heap.size()];
-        for (int i = ids.length - 1; i >= 0; i--) {
-            Map.Entry<String, long[]> e = heap.poll();
-            ids[i] = e.getKey();
-            scores[i] = e.getValue()[0];
+        List<Map.Entry<String, long[]>> most = new ArrayList<>(heap.size());
+        while (!heap.isEmpty()) {
+            most.add(heap.poll());
         }
-        return new Ranking(ids, scores, true);
+        Collections.reverse(most);
+        return most;
     }
 }

@@ -9,6 +9,7 @@ import dev.setrec.jobs.JobOptions;
 import dev.setrec.jobs.records.Ranking;
 import dev.setrec.schemas.ItemEvent;
 import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +23,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -34,11 +38,20 @@ import java.util.concurrent.TimeUnit;
  * POST /v1/recommend per micro-batch, which the server merges again with the batches of other task managers.
  * The catalogue's ids are mirrored in a local set, re-read periodically for items onboarded elsewhere, so that
  * {@link #knows}, asked for every interaction, never goes over the network.
+ *
+ * <p>The server may be away: when the job starts, restarts or at any time later. Creating the operator never waits
+ * for it (only a server that refuses the token fails the job: that does not mend itself); until it has answered,
+ * rankings fail at once (the job's fallback answers) and interactions are not checked against the catalogue. Items
+ * published while the server is away are kept and onboarded when it answers again.
  */
 public final class RemoteSetRec implements SetRecOperator {
     private static final Logger LOG = LoggerFactory.getLogger(RemoteSetRec.class);
     /** Startup checks and catalogue reads: off the hot path, and a large catalogue takes a while to send. */
     private static final Budget CONTROL = new Budget(Duration.ofSeconds(30), 0);
+    /** How long the circuit breaker's readiness check may take: it runs on the batcher's thread. */
+    private static final Duration AVAILABILITY_TIMEOUT = Duration.ofMillis(300);
+    /** Items per POST /v1/items when kept items are sent. */
+    private static final int ONBOARD_CHUNK = 256;
 
     /** How long one call may take in all, retries and their waits included, and how many retries fit in that. */
     private record Budget(Duration total, int retries) {
@@ -83,8 +96,13 @@ public final class RemoteSetRec implements SetRecOperator {
     private final HttpClient http;
     /** Only grows: the server ignores unknown ids in a history, whereas a dropped id would dead-letter events. */
     private final Set<String> known = ConcurrentHashMap.newKeySet();
-    private final ScheduledExecutorService catalogueRefresh;
-    private volatile String modelVersion;
+    /** Items this task manager sent, by id: the hash of the text sent, so that only new text is sent again. */
+    private final Map<String, Integer> sentText = new ConcurrentHashMap<>();
+    /** Items to onboard once the server answers, by id (the newest text wins). */
+    private final Map<String, ItemEvent> pending = new LinkedHashMap<>();
+    private final ScheduledExecutorService background;
+    private volatile boolean connected;
+    private volatile String modelVersion = UNKNOWN_VERSION;
 
     /** A factory for the model server of the options: {@code setrec.model-server.*} and the scoring timeout. */
     public static Factory factory(ReadableConfig options) {
@@ -123,46 +141,69 @@ public final class RemoteSetRec implements SetRecOperator {
         }
     }
 
-    /** Checks that the server is ready and takes the token, reads its model version and catalogue. */
+    /**
+     * Tries the server once: where it answers, reads its model version and catalogue; where it refuses the token,
+     * fails; where it is away or not ready, goes on and keeps trying in the background.
+     */
     private RemoteSetRec(ServerFactory server) throws IOException, InterruptedException {
         this.server = server;
         this.label = "model server " + server.url();
         this.scoring = new Budget(server.timeout(), server.retries());
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(server.timeout())
                 .build();
-        requireReady();
-        try {
-            readAnswer(exchange(request("/v1/model").GET(), CONTROL), "version",
-                    json -> modelVersion = json.nextString());
-            readCatalogue();
-        } catch (RefusedException e) {
-            if (e.status() != 401) {
-                throw e;
-            }
-            throw new IOException(label + (server.token() == null ? " wants a bearer token: set "
-                    : " refused the token of ") + JobOptions.MODEL_SERVER_TOKEN.key(), e);
-        }
-        if (modelVersion == null) {
-            throw new IOException(label + ": GET /v1/model named no version");
-        }
-        catalogueRefresh = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "setrec-catalogue-refresh");
+        background = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "setrec-model-server");
             thread.setDaemon(true);
             return thread;
         });
+        try {
+            connect();
+        } catch (RefusedException e) {
+            if (e.status() == 401) {
+                background.shutdownNow();
+                throw new SuppressRestartsException(new IOException(label + (server.token() == null
+                        ? " wants a bearer token: set " : " refused the token of ")
+                        + JobOptions.MODEL_SERVER_TOKEN.key(), e));
+            }
+            LOG.warn("{} does not answer yet ({}): recommendations fall back to popularity until it does", label,
+                    e.getMessage());
+        } catch (IOException e) {
+            LOG.warn("{} does not answer yet ({}): recommendations fall back to popularity until it does", label,
+                    e.getMessage());
+        }
         long period = server.catalogueRefresh().toMillis();
-        catalogueRefresh.scheduleWithFixedDelay(this::refreshCatalogue, period, period, TimeUnit.MILLISECONDS);
+        background.scheduleWithFixedDelay(this::keepInStep, period, period, TimeUnit.MILLISECONDS);
     }
 
-    /** Fails at once, naming the server, where it does not answer or is not ready: the job would only fall back. */
-    private void requireReady() throws IOException, InterruptedException {
+    /** Checks that the server is ready and takes the token, reads its model version and catalogue. */
+    private void connect() throws IOException, InterruptedException {
+        // readiness with the scoring budget: a server that hangs must not hold up a task's start for long
+        exchange(request("/health/ready").GET(), new Budget(server.timeout(), 0));
+        readAnswer(exchange(request("/v1/model").GET(), CONTROL), "version", json -> modelVersion = json.nextString());
+        readCatalogue();
+        if (!connected) {
+            connected = true;
+            LOG.info("{} answers: model version {}", label, modelVersion);
+        }
+    }
+
+    /**
+     * The background schedule: connects while the server has not answered, re-reads the catalogue (items
+     * onboarded elsewhere) and onboards the items kept while the server was away. A failure is logged, and the next
+     * round tries again (a thrown one would end the schedule).
+     */
+    private void keepInStep() {
         try {
-            exchange(request("/health/ready").GET(), CONTROL);
-        } catch (RefusedException e) {
-            throw new IOException(label + " is not ready (" + e.status() + " " + e.reason()
-                    + ")", e);
-        } catch (IOException e) {
-            throw new IOException(label + " is unreachable (" + e.getCause() + ")", e);
+            if (connected) {
+                readCatalogue();
+            } else {
+                connect();
+            }
+            onboardPending();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("{}: {}", label, e.getMessage());
         }
     }
 
@@ -172,6 +213,9 @@ public final class RemoteSetRec implements SetRecOperator {
         int k = ranking.k();
         if (histories.isEmpty()) {
             return List.of(); // the API refuses a call without requests
+        }
+        if (!connected) {
+            throw new IOException(label + " has not answered yet");
         }
         String body = json(out -> {
             out.beginObject().name("k").value(k).name("setting").value("all")
@@ -233,7 +277,8 @@ public final class RemoteSetRec implements SetRecOperator {
             json.endArray();
         }
         json.endObject();
-        return n == k ? new Ranking(ids, scores, false)
+        // no item at all: the server knows none of the history's items
+        return n == k ? new Ranking(ids, scores, false) : n == 0 ? Ranking.UNRANKED
                 : new Ranking(Arrays.copyOf(ids, n), Arrays.copyOf(scores, n), false);
     }
 
@@ -242,27 +287,120 @@ public final class RemoteSetRec implements SetRecOperator {
         return known.contains(itemId);
     }
 
-    /** Onboards the item on the server (which tokenizes its text), unless this task manager already knows it. */
     @Override
-    public void addItem(ItemEvent item) throws IOException, InterruptedException {
-        if (known.contains(item.getItemId())) {
-            return; // every parallel instance sees each item event: one call per task manager is enough
-        }
-        String body = json(out -> {
-            out.beginObject().name("items").beginArray().beginObject()
-                    .name("item_id").value(item.getItemId())
-                    .name("title").value(item.getTitle())
-                    .name("categories").beginArray();
-            for (String category : item.getCategories()) {
-                out.value(category);
+    public boolean catalogueLoaded() {
+        return connected;
+    }
+
+    /**
+     * Onboards the items on the server (which tokenizes their text), except those this task manager sent before
+     * with the same text (every parallel instance sees each item event). Where the server is away or overloaded the
+     * items are kept and sent when it answers; a refusal (a bad item) is thrown.
+     */
+    @Override
+    public void addItems(List<ItemEvent> items) throws IOException, InterruptedException {
+        List<ItemEvent> toSend = new ArrayList<>();
+        for (ItemEvent item : items) {
+            Integer sent = sentText.get(item.getItemId());
+            if (sent == null || sent != textHash(item)) {
+                toSend.add(item);
             }
-            out.endArray()
-                    .name("brand").value(item.getBrand())
-                    .name("description").value(item.getDescription())
-                    .endObject().endArray().endObject();
+        }
+        if (toSend.isEmpty()) {
+            return;
+        }
+        if (!connected) {
+            keep(toSend);
+            return;
+        }
+        try {
+            post(toSend);
+        } catch (RefusedException e) {
+            if (e.status() != 429 && e.status() != 503) {
+                throw e;
+            }
+            keep(toSend);
+        } catch (IOException e) {
+            keep(toSend);
+        }
+    }
+
+    private void keep(List<ItemEvent> items) {
+        synchronized (pending) {
+            for (ItemEvent item : items) {
+                pending.put(item.getItemId(), item);
+            }
+        }
+        LOG.warn("{} is away: {} items kept to onboard when it answers", label, items.size());
+    }
+
+    /** Sends the kept items; a chunk the server refuses is logged and dropped (it was checked when published). */
+    private void onboardPending() throws IOException, InterruptedException {
+        List<ItemEvent> items;
+        synchronized (pending) {
+            items = new ArrayList<>(pending.values());
+        }
+        for (int from = 0; from < items.size(); from += ONBOARD_CHUNK) {
+            List<ItemEvent> chunk = items.subList(from, Math.min(items.size(), from + ONBOARD_CHUNK));
+            try {
+                post(chunk);
+            } catch (RefusedException e) {
+                if (e.status() == 429 || e.status() == 503) {
+                    throw e;
+                }
+                LOG.error("{} refused {} kept items, dropped: {}", label, chunk.size(), e.getMessage());
+            }
+            synchronized (pending) {
+                chunk.forEach(item -> pending.remove(item.getItemId(), item));
+            }
+        }
+    }
+
+    /** One POST /v1/items with the items' text; each is known (and not sent again with this text) once it is in. */
+    private void post(List<ItemEvent> items) throws IOException, InterruptedException {
+        String body = json(out -> {
+            out.beginObject().name("items").beginArray();
+            for (ItemEvent item : items) {
+                out.beginObject()
+                        .name("item_id").value(item.getItemId())
+                        .name("title").value(item.getTitle())
+                        .name("categories").beginArray();
+                for (String category : item.getCategories()) {
+                    out.value(category);
+                }
+                out.endArray()
+                        .name("brand").value(item.getBrand())
+                        .name("description").value(item.getDescription())
+                        .endObject();
+            }
+            out.endArray().endObject();
         });
         readAnswer(exchange(post("/v1/items", body), scoring), "items", JsonReader::skipValue); // for its version
-        known.add(item.getItemId());
+        for (ItemEvent item : items) {
+            known.add(item.getItemId());
+            sentText.put(item.getItemId(), textHash(item));
+        }
+    }
+
+    private static int textHash(ItemEvent item) {
+        return Objects.hash(item.getTitle(), item.getCategories(), item.getBrand(), item.getDescription());
+    }
+
+    /** Whether the server says it is ready, asked with a short timeout (the circuit breaker's check). */
+    @Override
+    public boolean available() {
+        if (!connected) {
+            return false;
+        }
+        try {
+            exchange(request("/health/ready").GET(), new Budget(AVAILABILITY_TIMEOUT, 0));
+            return true;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     @Override
@@ -270,10 +408,10 @@ public final class RemoteSetRec implements SetRecOperator {
         return modelVersion;
     }
 
-    /** Stops the catalogue refresh (interrupting one in flight); the HTTP client needs no closing. */
+    /** Stops the background schedule (interrupting a call in flight); the HTTP client needs no closing. */
     @Override
     public void close() {
-        catalogueRefresh.shutdownNow();
+        background.shutdownNow();
     }
 
     private void readCatalogue() throws IOException, InterruptedException {
@@ -284,17 +422,6 @@ public final class RemoteSetRec implements SetRecOperator {
             }
             json.endArray();
         });
-    }
-
-    /** The scheduled re-read: a failure is logged, and the next one tries again (a thrown one ends the schedule). */
-    private void refreshCatalogue() {
-        try {
-            readCatalogue();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("could not re-read the item ids: {}", e.getMessage());
-        }
     }
 
     private HttpRequest.Builder request(String path) {

@@ -9,6 +9,8 @@ import dev.setrec.jobs.scoring.SharedOperators;
 import dev.setrec.schemas.DeadLetter;
 import dev.setrec.schemas.ItemEvent;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
@@ -27,13 +29,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class UserHistoryTest {
     private static final Duration TTL = Duration.ofHours(1);
+    private static final int MAX_ONBOARDED = 3;
 
     private KeyedBroadcastOperatorTestHarness<String, Interaction, ItemRecord, ScoringRequest> harness;
 
     private KeyedBroadcastOperatorTestHarness<String, Interaction, ItemRecord, ScoringRequest> open(int maxLength)
             throws Exception {
         UserHistory function = new UserHistory(FixedCatalogue.factory("history-test", "a", "b", "c", "d", "e"),
-                maxLength, TTL);
+                maxLength, TTL, MAX_ONBOARDED, 1024);
         harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(function, i -> i.userId, Types.STRING,
                 UserHistory.ONBOARDED);
         return harness;
@@ -49,10 +52,15 @@ class UserHistoryTest {
 
     private static long offset;
 
+    /** An interaction with an event time of its own. */
     private static Interaction event(String user, String item) {
-        RawRecord raw = new RawRecord("interactions", 0, offset++, 1_000L, user.getBytes(StandardCharsets.UTF_8),
+        return event(user, item, 1_000L + offset);
+    }
+
+    private static Interaction event(String user, String item, long eventTime) {
+        RawRecord raw = new RawRecord("interactions", 0, offset++, eventTime, user.getBytes(StandardCharsets.UTF_8),
                 new byte[] {1, 2});
-        return new Interaction(user, item, 1_000L, raw);
+        return new Interaction(user, item, eventTime, raw);
     }
 
     private List<ScoringRequest> feed(String user, String... items) throws Exception {
@@ -84,7 +92,7 @@ class UserHistoryTest {
             feed("user-" + (i % 7), "abcde".substring(i % 5, i % 5 + 1));
         }
         HeapKeyedStateBackend<?> backend = (HeapKeyedStateBackend<?>) harness.getOperator().getKeyedStateBackend();
-        assertEquals(7, backend.numKeyValueStateEntries());
+        assertEquals(2 * 7, backend.numKeyValueStateEntries(), "a history and a last event time per user");
     }
 
     @Test
@@ -118,5 +126,72 @@ class UserHistoryTest {
         harness.processBroadcastElement(new ItemRecord(item, new RawRecord("items", 0, 0, 5, null, null)), 0);
         assertEquals(item, harness.getBroadcastState(UserHistory.ONBOARDED).get("new-1"));
         assertArrayEquals(new String[] {"a", "new-1"}, feed("u1", "a", "new-1").get(1).history);
+    }
+
+    @Test
+    void aRepeatedInteractionIsAnsweredButNotAddedAgain() throws Exception {
+        open(50);
+        harness.processElement(event("u1", "a", 7_000L), 0);
+        harness.processElement(event("u1", "a", 7_000L), 0); // a producer's retry: same item, same event time
+        harness.processElement(event("u1", "a", 8_000L), 0); // the user came back to it: a new interaction
+        List<ScoringRequest> out = harness.extractOutputValues();
+        assertEquals(3, out.size(), "every event is answered");
+        assertArrayEquals(new String[] {"a"}, out.get(1).history);
+        assertArrayEquals(new String[] {"a", "a"}, out.get(2).history);
+    }
+
+    private ItemRecord item(String id, String title) {
+        ItemEvent item = ItemEvent.newBuilder().setItemId(id).setTitle(title).setEventTime(Instant.ofEpochMilli(5))
+                .build();
+        return new ItemRecord(item, new RawRecord("items", 0, offset++, 5, null, null));
+    }
+
+    private List<DeadLetter> deadLetters() {
+        return harness.getSideOutput(DeadLetters.TAG) == null ? List.of()
+                : harness.getSideOutput(DeadLetters.TAG).stream().map(StreamRecord::getValue).toList();
+    }
+
+    @Test
+    void anItemPublishedAgainWithNewTextReplacesItsTextAndWithTheSameTextChangesNothing() throws Exception {
+        open(50);
+        harness.processBroadcastElement(item("new-1", "A toy"), 0);
+        harness.processBroadcastElement(item("new-1", "A toy"), 0);
+        harness.processBroadcastElement(item("new-1", "A wooden toy"), 0);
+        assertEquals("A wooden toy", harness.getBroadcastState(UserHistory.ONBOARDED).get("new-1").getTitle());
+        assertTrue(deadLetters().isEmpty());
+    }
+
+    @Test
+    void onboardedItemsAreBoundedAndTheOnesBeyondAreDeadLetters() throws Exception {
+        open(50);
+        for (int i = 0; i < MAX_ONBOARDED + 1; i++) {
+            harness.processBroadcastElement(item("new-" + i, "toy " + i), 0);
+        }
+        harness.processBroadcastElement(item("new-0", "renamed toy"), 0); // known items may still change
+        List<DeadLetter> letters = deadLetters();
+        assertEquals(1, letters.size());
+        assertTrue(letters.get(0).getReason().contains("'new-" + MAX_ONBOARDED + "'")
+                && letters.get(0).getReason().contains("setrec.items.max-onboarded"), letters.get(0).getReason());
+        assertEquals(null, harness.getBroadcastState(UserHistory.ONBOARDED).get("new-" + MAX_ONBOARDED));
+        assertEquals("renamed toy", harness.getBroadcastState(UserHistory.ONBOARDED).get("new-0").getTitle());
+    }
+
+    @Test
+    void aRestoredTaskPutsTheOnboardedItemsBackIntoItsModelWhenItOpens() throws Exception {
+        open(50);
+        harness.processBroadcastElement(item("new-1", "A toy"), 0);
+        OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+        harness.close(); // the last user releases the model: a fresh one is loaded for the restored task
+        assertEquals(0, SharedOperators.openCount());
+
+        harness = new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(
+                new UserHistory(FixedCatalogue.factory("history-test", "a"), 50, TTL, MAX_ONBOARDED, 1024),
+                List.of(UserHistory.ONBOARDED)), i -> i.userId, Types.STRING, 1, 1, 0);
+        harness.initializeState(snapshot);
+        harness.open();
+
+        assertArrayEquals(new String[] {"new-1"}, feed("u1", "new-1").get(0).history,
+                "known to the model before any item event or interaction arrived");
+        assertTrue(deadLetters().isEmpty());
     }
 }

@@ -58,8 +58,10 @@ public final class FixedCatalogue implements SetRecOperator {
     }
 
     @Override
-    public void addItem(ItemEvent item) {
-        known.add(item.getItemId());
+    public void addItems(List<ItemEvent> items) {
+        for (ItemEvent item : items) {
+            known.add(item.getItemId());
+        }
     }
 
     @Override

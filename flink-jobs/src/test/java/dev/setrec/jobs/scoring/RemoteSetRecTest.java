@@ -9,6 +9,7 @@ import dev.setrec.jobs.JobOptions;
 import dev.setrec.jobs.records.Ranking;
 import dev.setrec.schemas.ItemEvent;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.apache.flink.util.InstantiationUtil;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,7 +19,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,6 +33,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -208,7 +209,7 @@ class RemoteSetRecTest {
         options.set(JobOptions.MODEL_SERVER_TOKEN, "s3cret");
         SetRecOperator operator = open(options);
         operator.recommend(histories(new String[] {"a"}, new String[] {"b"}), new RankingOptions(2, true, 0));
-        operator.addItem(item("new-1"));
+        operator.addItems(List.of(item("new-1")));
 
         List<Recorded> all = server.requests();
         assertEquals(5, all.size(), "ready, model, items, recommend, onboard: " + all);
@@ -218,15 +219,16 @@ class RemoteSetRecTest {
     }
 
     @Test
-    void creationFailsClearlyWhenTheTokenIsRefused() {
+    void aRefusedTokenFailsTheJobOnceWithoutRestarts() {
         server.answer("GET", "/v1/model", request -> Answer.error(401, "missing or wrong token"));
         Configuration options = options();
         options.set(JobOptions.MODEL_SERVER_TOKEN, "wrong");
 
-        IOException e = assertThrows(IOException.class, () -> open(options));
+        SuppressRestartsException e = assertThrows(SuppressRestartsException.class, () -> open(options));
 
-        assertTrue(e.getMessage().contains(server.url()) && e.getMessage().contains("refused the token")
-                && e.getMessage().contains(JobOptions.MODEL_SERVER_TOKEN.key()), e.getMessage());
+        String message = e.getCause().getMessage();
+        assertTrue(message.contains(server.url()) && message.contains("refused the token")
+                && message.contains(JobOptions.MODEL_SERVER_TOKEN.key()), message);
     }
 
     @Test
@@ -264,12 +266,12 @@ class RemoteSetRecTest {
         SetRecOperator operator = open(options());
         assertFalse(operator.knows("new-1"));
 
-        operator.addItem(item("new-1"));
-        operator.addItem(item("new-1"));
+        operator.addItems(List.of(item("new-1")));
+        operator.addItems(List.of(item("new-1")));
 
         assertTrue(operator.knows("new-1"));
         List<Recorded> posts = server.requests("POST", "/v1/items");
-        assertEquals(1, posts.size(), "an item this operator knows is not sent again");
+        assertEquals(1, posts.size(), "an item this operator sent with the same text is not sent again");
         JsonObject sent = JsonParser.parseString(posts.get(0).body()).getAsJsonObject()
                 .getAsJsonArray("items").get(0).getAsJsonObject();
         assertEquals("new-1", sent.get("item_id").getAsString());
@@ -280,35 +282,81 @@ class RemoteSetRecTest {
         assertEquals("v3", operator.modelVersion(), "taken from the onboarding answer");
     }
 
+    @Test
+    void anItemPublishedAgainWithNewTextIsSentAgain() throws Exception {
+        SetRecOperator operator = open(options());
+        operator.addItems(List.of(item("new-1")));
+
+        ItemEvent renamed = ItemEvent.newBuilder(item("new-1")).setTitle("Wooden steam train").build();
+        operator.addItems(List.of(renamed));
+
+        List<Recorded> posts = server.requests("POST", "/v1/items");
+        assertEquals(2, posts.size());
+        assertEquals("Wooden steam train", JsonParser.parseString(posts.get(1).body()).getAsJsonObject()
+                .getAsJsonArray("items").get(0).getAsJsonObject().get("title").getAsString());
+    }
+
+    @Test
+    void aHistoryTheServerCannotRankIsMarkedForTheFallback() throws Exception {
+        server.answer("POST", "/v1/recommend", request -> Answer.ok("""
+                {"results": [{"items": [], "known_items": 0}, {"items": [{"item_id": "a", "score": 1.0}]}],
+                 "model_version": "v1"}"""));
+        SetRecOperator operator = open(options());
+
+        List<Ranking> rankings = operator.recommend(histories(new String[] {"unknown"}, new String[] {"b"}),
+                new RankingOptions(5, true, 0));
+
+        assertTrue(rankings.get(0).fallback(), "no item known: the job's fallback answers");
+        assertFalse(rankings.get(1).fallback());
+    }
+
     private static ItemEvent item(String id) {
         return ItemEvent.newBuilder().setItemId(id).setTitle("Wooden train").setCategories(List.of("Toys", "Trains"))
                 .setBrand("Brio").setDescription("Beech wood, four wagons").setEventTime(Instant.EPOCH).build();
     }
 
     @Test
-    void creationFailsClearlyWhenNothingListens() throws Exception {
-        int freePort;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            freePort = socket.getLocalPort();
-        }
+    void aServerAwayAtStartIsNoErrorRankingsFailAtOnceAndItemsWaitUntilItAnswers() throws Exception {
+        int port = server.port();
+        server.close();
         Configuration options = options();
-        String url = "http://127.0.0.1:" + freePort;
-        options.set(JobOptions.MODEL_SERVER_URL, url);
+        options.set(JobOptions.MODEL_SERVER_CATALOGUE_REFRESH, Duration.ofMillis(20));
+        SetRecOperator operator = open(options);
 
-        IOException e = assertThrows(IOException.class, () -> open(options));
+        assertFalse(operator.catalogueLoaded(), "nothing read yet: unknown items cannot be told");
+        assertEquals(SetRecOperator.UNKNOWN_VERSION, operator.modelVersion());
+        assertFalse(operator.available());
+        long start = System.nanoTime();
+        IOException e = assertThrows(IOException.class,
+                () -> operator.recommend(histories(new String[] {"a"}), new RankingOptions(5, true, 0)));
+        assertTrue(e.getMessage().contains("has not answered yet"), e.getMessage());
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(1), "failed at once, no waiting");
+        operator.addItems(List.of(item("new-1"))); // kept, not refused
 
-        assertTrue(e.getMessage().contains(url) && e.getMessage().contains("unreachable"), e.getMessage());
+        server = new FakeModelServer(port);
+        awaitTrue(() -> operator.knows("new-1"), "the kept item onboarded");
+
+        assertTrue(operator.catalogueLoaded());
+        assertEquals(1, server.requests("POST", "/v1/items").size());
+        assertTrue(operator.knows("a") && operator.knows("new-1"));
+        assertEquals("v3", operator.modelVersion());
+        assertTrue(operator.available());
     }
 
     @Test
-    void creationFailsClearlyWhenTheServerIsNotReady() {
-        server.answer("GET", "/health/ready", request -> Answer.error(503, "loading the model")
-                .withHeader("Retry-After", "5"));
+    void aServerNotReadyAtStartIsUsedOnceReady() throws Exception {
+        AtomicInteger readiness = new AtomicInteger();
+        server.answer("GET", "/health/ready", request -> readiness.incrementAndGet() < 3
+                ? Answer.error(503, "loading the model").withHeader("Retry-After", "5") : Answer.ok("{}"));
+        Configuration options = options();
+        options.set(JobOptions.MODEL_SERVER_CATALOGUE_REFRESH, Duration.ofMillis(20));
+        SetRecOperator operator = open(options);
+        assertFalse(operator.catalogueLoaded());
 
-        IOException e = assertThrows(IOException.class, () -> open(options()));
+        awaitTrue(operator::catalogueLoaded, "the catalogue read");
 
-        assertTrue(e.getMessage().contains(server.url()) && e.getMessage().contains("not ready")
-                && e.getMessage().contains("loading the model"), e.getMessage());
+        assertTrue(operator.knows("a"));
+        assertEquals("v1", operator.modelVersion());
     }
 
     @Test
@@ -322,6 +370,15 @@ class RemoteSetRecTest {
 
         assertEquals("remote:" + server.url(), shipped.key(), "a trailing slash does not make another operator");
         assertFalse(shipped.toString().contains("s3cret"), shipped.toString());
+    }
+
+    /** Polls until the condition holds; fails the test after 5 s. */
+    private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, what + ": not within 5 s");
+            Thread.sleep(5);
+        }
     }
 
     /** One request as the fake server saw it. */
@@ -362,6 +419,11 @@ class RemoteSetRecTest {
         private final HttpServer http;
 
         FakeModelServer() throws IOException {
+            this(0);
+        }
+
+        /** On {@code port} (0: a free one). */
+        FakeModelServer(int port) throws IOException {
             answer("GET", "/health/ready", request -> Answer.ok("{}"));
             answer("GET", "/v1/model", request -> Answer.ok("{\"version\": \"v1\", \"items\": 3, \"ready\": true}"));
             answer("GET", "/v1/items", request -> {
@@ -375,14 +437,18 @@ class RemoteSetRecTest {
             });
             answer("POST", "/v1/items", request -> Answer.ok("{\"model_version\": \"v3\", \"items\": "
                     + "[{\"item_id\": \"new-1\", \"row\": 3, \"added\": true}]}"));
-            http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
             http.createContext("/", this::handle);
             http.setExecutor(handlers);
             http.start();
         }
 
         String url() {
-            return "http://127.0.0.1:" + http.getAddress().getPort();
+            return "http://127.0.0.1:" + port();
+        }
+
+        int port() {
+            return http.getAddress().getPort();
         }
 
         void answer(String method, String path, Function<Recorded, Answer> answer) {
