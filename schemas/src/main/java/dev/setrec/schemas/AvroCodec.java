@@ -2,12 +2,11 @@ package dev.setrec.schemas;
 
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaNormalization;
+import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificData;
-import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
 
 import java.io.IOException;
@@ -15,45 +14,62 @@ import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * Avro single-object encoding (a 2-byte marker, the writer schema's 64-bit fingerprint, then the binary record) for
- * one topic's record type. Reading resolves every writer schema the codec was told about (older or newer versions of
- * the same record), so producers and consumers can evolve independently. Thread-safe; one per operator is enough.
+ * one topic's record type. Writing uses the generated class's (current) schema. Reading resolves every released
+ * version of the record ({@link SchemaHistory}) and any extra writer schemas given at run time, so producers and
+ * consumers can be upgraded one after the other. Thread-safe; one per operator is enough.
  */
 public final class AvroCodec<T extends SpecificRecord> implements Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
     /** The single-object encoding's marker, then the writer schema's CRC-64-AVRO fingerprint (little-endian). */
     private static final byte[] MARKER = {(byte) 0xC3, (byte) 0x01};
     private static final int HEADER_LENGTH = MARKER.length + Long.BYTES;
 
     private final Class<T> type;
-    private final List<String> otherWriterSchemas;
+    private final List<WriterSchema> extraWriterSchemas;
     private transient BinaryMessageEncoder<T> encoder;
     /**
-     * Not a BinaryMessageDecoder: it reads the body from an InputStream, where Avro cannot check a corrupt length
-     * against the bytes left, so a 40-byte message can allocate gigabytes (AvroCodecTest's corrupt bodies ran a 3 GB
-     * JVM out of memory). A decoder over the byte array rejects such lengths before allocating.
+     * A reader per known writer schema. Not a BinaryMessageDecoder: it reads the body from an InputStream, where Avro
+     * cannot check a corrupt length against the bytes left, so a 40-byte message can allocate gigabytes
+     * (AvroCodecTest's corrupt bodies ran a 3 GB JVM out of memory). A decoder over the byte array rejects such lengths
+     * before allocating, and knows how many bytes a record left unread.
      */
-    private transient Map<Long, DatumReader<T>> readersByFingerprint;
+    private transient Readers<T> readers;
 
-    private AvroCodec(Class<T> type, List<String> otherWriterSchemas) {
+    private AvroCodec(Class<T> type, List<WriterSchema> extraWriterSchemas) {
         this.type = type;
-        this.otherWriterSchemas = List.copyOf(otherWriterSchemas);
+        this.extraWriterSchemas = List.copyOf(extraWriterSchemas);
     }
 
-    /** A codec that reads and writes {@code type}'s current schema. */
+    /** A codec that writes {@code type}'s current schema and reads every released version of it. */
     public static <T extends SpecificRecord> AvroCodec<T> of(Class<T> type) {
         return new AvroCodec<>(type, List.of());
     }
 
-    /** A codec that also reads messages written with these (JSON) schemas of the same record. */
-    public static <T extends SpecificRecord> AvroCodec<T> of(Class<T> type, List<String> otherWriterSchemas) {
-        return new AvroCodec<>(type, otherWriterSchemas);
+    /**
+     * A codec that also reads messages written with these JSON schemas of the same record.
+     *
+     * @throws IllegalArgumentException naming the first schema that does not parse, is of another record, or that the
+     *                                  current schema cannot read by Avro's compatibility rules
+     */
+    public static <T extends SpecificRecord> AvroCodec<T> of(Class<T> type, List<String> extraWriterSchemas) {
+        return new AvroCodec<>(type, ExtraWriterSchemas.fromTexts(schema(type), extraWriterSchemas));
+    }
+
+    /**
+     * A codec that also reads messages written with the schemas of {@code type}'s record among the {@code .avsc}
+     * files of {@code extraSchemaDir} (files of the other topics' records are theirs, and skipped here). The files are
+     * read now: the codec carries their text, so the directory need not exist where it is used.
+     *
+     * @throws IllegalArgumentException naming the first file that cannot be read, does not parse, names a record of
+     *                                  no topic, or declares this record in a form the current schema cannot read
+     */
+    public static <T extends SpecificRecord> AvroCodec<T> of(Class<T> type, Path extraSchemaDir) {
+        return new AvroCodec<>(type, ExtraWriterSchemas.fromDirectory(schema(type), extraSchemaDir));
     }
 
     public Class<T> type() {
@@ -81,18 +97,27 @@ public final class AvroCodec<T extends SpecificRecord> implements Serializable {
                     + "fingerprint in " + bytes.length + " bytes), expected " + name());
         }
         long fingerprint = ByteBuffer.wrap(bytes, MARKER.length, Long.BYTES).order(ByteOrder.LITTLE_ENDIAN).getLong();
-        DatumReader<T> reader = readers().get(fingerprint);
+        DatumReader<T> reader = readers().byFingerprint().get(fingerprint);
         if (reader == null) {
-            throw new BadRecordException("unknown writer schema for " + name() + ": fingerprint " + fingerprint
-                    + " is neither the current schema nor one of the " + otherWriterSchemas.size() + " other versions");
+            throw new BadRecordException("unknown writer schema for " + name() + ": fingerprint "
+                    + SchemaFingerprint.hex(fingerprint) + " (CRC-64-AVRO) is none of the known versions "
+                    + readers().known());
         }
+        BinaryDecoder body = DecoderFactory.get().binaryDecoder(bytes, HEADER_LENGTH, bytes.length - HEADER_LENGTH,
+                null);
+        T record;
+        int trailing;
         try {
-            return reader.read(null, DecoderFactory.get().binaryDecoder(bytes, HEADER_LENGTH,
-                    bytes.length - HEADER_LENGTH, null));
+            record = reader.read(null, body);
+            trailing = body.inputStream().available();
         } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | IllegalArgumentException
                  | UnsupportedOperationException e) { // Avro's SystemLimitException throws the last for absurd lengths
             throw new BadRecordException("malformed " + name() + " body: " + describe(e), e);
         }
+        if (trailing > 0) { // a well-formed record followed by more: a framing error that must not pass unseen
+            throw new BadRecordException(trailing + " trailing bytes after the " + name() + " record");
+        }
+        return record;
     }
 
     private String name() {
@@ -105,25 +130,19 @@ public final class AvroCodec<T extends SpecificRecord> implements Serializable {
 
     private BinaryMessageEncoder<T> encoder() {
         if (encoder == null) {
-            encoder = new BinaryMessageEncoder<>(SpecificData.getForClass(type), schema());
+            encoder = new BinaryMessageEncoder<>(SpecificData.getForClass(type), schema(type));
         }
         return encoder;
     }
 
-    private Map<Long, DatumReader<T>> readers() {
-        if (readersByFingerprint == null) {
-            Schema current = schema();
-            SpecificData model = SpecificData.getForClass(type);
-            Stream<Schema> others = otherWriterSchemas.stream().map(json -> new Schema.Parser().parse(json));
-            readersByFingerprint = Stream.concat(Stream.of(current), others).collect(Collectors.toUnmodifiableMap(
-                    SchemaNormalization::parsingFingerprint64,
-                    writer -> new SpecificDatumReader<>(writer, current, model),
-                    (first, sameFingerprint) -> first));
+    private Readers<T> readers() {
+        if (readers == null) {
+            readers = Readers.of(type, extraWriterSchemas);
         }
-        return readersByFingerprint;
+        return readers;
     }
 
-    private Schema schema() {
+    static Schema schema(Class<? extends SpecificRecord> type) {
         return SpecificData.get().getSchema(type);
     }
 }
