@@ -98,6 +98,11 @@ public final class JobOptions {
             .durationType().defaultValue(Duration.ofSeconds(30))
             .withDescription("a Kafka partition without data stops holding back the watermark after this");
 
+    public static final ConfigOption<String> EXTRA_WRITER_SCHEMAS = ConfigOptions.key("setrec.schema.extra-writer-schemas")
+            .stringType().noDefaultValue()
+            .withDescription("a directory of .avsc files: writer schemas of the input records newer than this job's "
+                    + "(read when the job is built and shipped with it; each checked against the job's reader); "
+                    + "see docs/schemas.md");
     // Input limits: a message beyond them is a dead letter (ids) or cut (text); see docs/input.md
     public static final ConfigOption<Integer> MAX_INTERACTION_BYTES = ConfigOptions.key("setrec.input.interactions.max-bytes")
             .intType().defaultValue(16 * 1024).withDescription("largest interactions message, key and value together");

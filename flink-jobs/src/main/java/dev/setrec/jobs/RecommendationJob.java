@@ -17,6 +17,7 @@ import dev.setrec.schemas.DeadLetter;
 import dev.setrec.schemas.InteractionEvent;
 import dev.setrec.schemas.ItemEvent;
 import dev.setrec.schemas.Recommendation;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
@@ -26,6 +27,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -55,11 +57,12 @@ public final class RecommendationJob {
     public static void build(StreamExecutionEnvironment env, ReadableConfig options, SetRecOperator.Factory model,
                              Sources sources, Sinks sinks) {
         InputLimits limits = InputLimits.of(options);
+        Path extraSchemas = options.getOptional(JobOptions.EXTRA_WRITER_SCHEMAS).map(Path::of).orElse(null);
         SingleOutputStreamOperator<Interaction> interactions = sources.interactions(env)
-                .process(new ParseInteractions(AvroCodec.of(InteractionEvent.class), limits))
+                .process(new ParseInteractions(codec(InteractionEvent.class, extraSchemas), limits))
                 .name("parse interactions").uid("parse-interactions");
         SingleOutputStreamOperator<ItemRecord> items = sources.items(env)
-                .process(new ParseItems(AvroCodec.of(ItemEvent.class), limits))
+                .process(new ParseItems(codec(ItemEvent.class, extraSchemas), limits))
                 .name("parse items").uid("parse-items");
         BroadcastStream<ItemRecord> newItems = items.broadcast(UserHistory.ONBOARDED);
 
@@ -84,5 +87,10 @@ public final class RecommendationJob {
         interactions.getSideOutput(DeadLetters.TAG)
                 .union(items.getSideOutput(DeadLetters.TAG), requests.getSideOutput(DeadLetters.TAG))
                 .sinkTo(sinks.deadLetters()).name("dead-letters sink").uid("dead-letters-sink");
+    }
+
+    /** A reader of every released writer version, and of the extra ones in {@code extraSchemas} where given. */
+    private static <T extends SpecificRecord> AvroCodec<T> codec(Class<T> type, Path extraSchemas) {
+        return extraSchemas == null ? AvroCodec.of(type) : AvroCodec.of(type, extraSchemas);
     }
 }
