@@ -98,6 +98,7 @@ public final class BenchmarksMarkdown {
         appendStreaming(md, streaming);
         appendServer(md, server);
         appendTargets(md, Stream.concat(streaming.stream(), server.stream()).toList());
+        appendReliability(md, rowsOf(results, "reliability"));
         if (Files.exists(notes)) {
             md.append('\n').append(Files.readString(notes));
         }
@@ -183,6 +184,39 @@ public final class BenchmarksMarkdown {
         for (JsonObject r : server) {
             md.append("- ").append(BenchmarkResults.text(r, "dataset")).append(": ")
                     .append(BenchmarkResults.text(r, "details")).append('\n');
+        }
+    }
+
+    /**
+     * Reliability rows, one table per data set: faults injected into the running job and bad input sent to it
+     * (toys), state size with many users (synthetic). The columns are the rows' metrics, as the benchmark wrote them.
+     */
+    private static void appendReliability(StringBuilder md, List<JsonObject> reliability) {
+        if (reliability.isEmpty()) {
+            return;
+        }
+        md.append("\n## Reliability\n\n")
+                .append("`./setrec bench reliability` injects faults into the running job and sends it every kind of ")
+                .append("bad input (docs/input.md); `./setrec bench state` measures the state the job keeps ")
+                .append("(docs/reliability.md says what each figure means).\n");
+        for (String dataset : reliability.stream().map(r -> BenchmarkResults.text(r, "dataset")).distinct().toList()) {
+            List<JsonObject> rows = reliability.stream()
+                    .filter(r -> dataset.equals(BenchmarkResults.text(r, "dataset"))).toList();
+            List<String> metrics = rows.stream().flatMap(r -> r.getAsJsonObject("metrics").keySet().stream())
+                    .distinct().toList();
+            md.append("\n| data set | variant | ").append(String.join(" | ", metrics))
+                    .append(" | command | machine | date |\n|---|---|")
+                    .append("---:|".repeat(metrics.size())).append("---|---|---|\n");
+            for (JsonObject r : rows) {
+                JsonObject m = r.getAsJsonObject("metrics");
+                md.append("| ").append(dataset).append(" | ").append(BenchmarkResults.text(r, "variant"));
+                for (String metric : metrics) {
+                    md.append(" | ").append(m.has(metric) ? m.get(metric).getAsString() : "-");
+                }
+                md.append(" | `").append(BenchmarkResults.text(r, "command")).append("` | ")
+                        .append(BenchmarkResults.text(r, "machine")).append(" | ")
+                        .append(BenchmarkResults.text(r, "date")).append(" |\n");
+            }
         }
     }
 

@@ -19,7 +19,8 @@ public final class SetrecCli {
         CommandLine cli = Main.commandLine()
                 .addSubcommand("quickstart", new QuickstartCommand())
                 .addSubcommand("job", new JobCommand());
-        cli.getSubcommands().get("bench").addSubcommand("streaming", new StreamingBenchCommand());
+        cli.getSubcommands().get("bench").addSubcommand("streaming", new StreamingBenchCommand())
+                .addSubcommand("state", new StateBenchCommand());
         return cli;
     }
 }
