@@ -162,4 +162,25 @@ class MicroBatcherTest {
             Thread.sleep(1);
         }
     }
+
+    @Test
+    void aRequestWhoseCallerGaveUpCostsNoModelTime() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        List<List<Integer>> batches = new CopyOnWriteArrayList<>();
+        try (MicroBatcher<Integer, Integer> batcher = new MicroBatcher<>("test", 8, Duration.ofMillis(50), 100,
+                batch -> {
+                    batches.add(List.copyOf(batch));
+                    release.await();
+                    return doubled(batch);
+                })) {
+            batcher.submit(0);
+            waitUntil(() -> batches.size() == 1);
+            CompletableFuture<Integer> abandoned = batcher.submit(1);
+            CompletableFuture<Integer> wanted = batcher.submit(2);
+            abandoned.cancel(false); // its caller timed out while the model was busy
+            release.countDown();
+            assertEquals(4, wanted.get());
+            assertEquals(List.of(List.of(0), List.of(2)), batches, "the abandoned request left its batch");
+        }
+    }
 }
