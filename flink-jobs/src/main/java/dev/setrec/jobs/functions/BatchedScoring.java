@@ -48,8 +48,8 @@ public final class BatchedScoring extends RichAsyncFunction<ScoringRequest, Reco
         implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
     /** Each subtask's most counted items: (subtask that saved it, item, count). */
-    private static final ListStateDescriptor<Tuple3<Integer, String, Long>> POPULARITY = new ListStateDescriptor<>(
-            "popularity-fallback", Types.TUPLE(Types.INT, Types.STRING, Types.LONG));
+    private static final ListStateDescriptor<Tuple3<Integer, String, Double>> POPULARITY = new ListStateDescriptor<>(
+            "popularity-fallback", Types.TUPLE(Types.INT, Types.STRING, Types.DOUBLE));
 
     private final SetRecOperator.Factory model;
     private final RankingOptions ranking;
@@ -61,7 +61,7 @@ public final class BatchedScoring extends RichAsyncFunction<ScoringRequest, Reco
     private transient SetRecOperator operator;
     private transient MicroBatcher<ScoringRequest, Ranking> batcher;
     private transient PopularityFallback fallback;
-    private transient ListState<Tuple3<Integer, String, Long>> savedPopularity;
+    private transient ListState<Tuple3<Integer, String, Double>> savedPopularity;
     private transient Map<ScoringRequest, CompletableFuture<Ranking>> waiting;
     private transient Counter fallbacks;
     private transient Histogram latencyMs;
@@ -87,14 +87,14 @@ public final class BatchedScoring extends RichAsyncFunction<ScoringRequest, Reco
         fallback = new PopularityFallback(ranking.k());
         savedPopularity = context.getOperatorStateStore().getUnionListState(POPULARITY);
         if (context.isRestored()) {
-            Map<String, Long> sums = new HashMap<>();
+            Map<String, Double> sums = new HashMap<>();
             Set<Integer> lists = new HashSet<>();
-            for (Tuple3<Integer, String, Long> saved : savedPopularity.get()) {
+            for (Tuple3<Integer, String, Double> saved : savedPopularity.get()) {
                 lists.add(saved.f0);
-                sums.merge(saved.f1, saved.f2, Long::sum);
+                sums.merge(saved.f1, saved.f2, Double::sum);
             }
-            int n = Math.max(1, lists.size());
-            sums.replaceAll((item, sum) -> (sum + n - 1) / n);
+            double n = Math.max(1, lists.size());
+            sums.replaceAll((item, sum) -> sum / n);
             fallback.restore(sums);
         }
     }
@@ -102,8 +102,8 @@ public final class BatchedScoring extends RichAsyncFunction<ScoringRequest, Reco
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
         int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
-        List<Tuple3<Integer, String, Long>> saved = new ArrayList<>();
-        for (Map.Entry<String, Long> e : fallback.saved()) {
+        List<Tuple3<Integer, String, Double>> saved = new ArrayList<>();
+        for (Map.Entry<String, Double> e : fallback.saved()) {
             saved.add(Tuple3.of(subtask, e.getKey(), e.getValue()));
         }
         savedPopularity.update(saved);
@@ -138,7 +138,10 @@ public final class BatchedScoring extends RichAsyncFunction<ScoringRequest, Reco
 
     @Override
     public void asyncInvoke(ScoringRequest request, ResultFuture<Recommendation> result) {
-        fallback.count(request.history[request.history.length - 1]);
+        String item = request.history[request.history.length - 1];
+        if (operator.knows(item) || !operator.catalogueLoaded()) { // never fall back to an item the model lacks
+            fallback.count(item);
+        }
         CompletableFuture<Ranking> ranked = batcher.submit(request);
         waiting.put(request, ranked);
         ranked.whenComplete((ranking, error) -> {

@@ -23,7 +23,7 @@ public final class PopularityFallback {
     static final int SAVED = 1_000;
 
     private final int k;
-    private final Map<String, long[]> counts = new HashMap<>();
+    private final Map<String, double[]> counts = new HashMap<>();
     private Ranking ranking = Ranking.UNRANKED;
     private long builtAt = Long.MIN_VALUE / 2;
 
@@ -32,7 +32,7 @@ public final class PopularityFallback {
     }
 
     public synchronized void count(String itemId) {
-        counts.computeIfAbsent(itemId, id -> new long[1])[0]++;
+        counts.computeIfAbsent(itemId, id -> new double[1])[0]++;
         if (counts.size() > 2 * KEPT) {
             counts.keySet().retainAll(mostCounted(KEPT).stream().map(Map.Entry::getKey).toList());
         }
@@ -48,42 +48,45 @@ public final class PopularityFallback {
     }
 
     /** The most counted items with their counts, most first, for a checkpoint. */
-    public synchronized List<Map.Entry<String, Long>> saved() {
-        List<Map.Entry<String, Long>> saved = new ArrayList<>();
-        for (Map.Entry<String, long[]> e : mostCounted(SAVED)) {
+    public synchronized List<Map.Entry<String, Double>> saved() {
+        List<Map.Entry<String, Double>> saved = new ArrayList<>();
+        for (Map.Entry<String, double[]> e : mostCounted(SAVED)) {
             saved.add(Map.entry(e.getKey(), e.getValue()[0]));
         }
         return saved;
     }
 
-    /** Starts from restored counts (added to any counted so far) and shows them at once. */
-    public synchronized void restore(Map<String, Long> restored) {
-        restored.forEach((item, count) -> counts.computeIfAbsent(item, id -> new long[1])[0] += count);
+    /**
+     * Starts from restored counts (added to any counted so far) and shows them at once. Counts are fractional: a
+     * restore may average the counts of several subtasks.
+     */
+    public synchronized void restore(Map<String, Double> restored) {
+        restored.forEach((item, count) -> counts.computeIfAbsent(item, id -> new double[1])[0] += count);
         builtAt = Long.MIN_VALUE / 2;
     }
 
     private Ranking build() {
-        List<Map.Entry<String, long[]>> top = mostCounted(k);
+        List<Map.Entry<String, double[]>> top = mostCounted(k);
         String[] ids = new String[top.size()];
         float[] scores = new float[top.size()];
         for (int i = 0; i < ids.length; i++) {
             ids[i] = top.get(i).getKey();
-            scores[i] = top.get(i).getValue()[0];
+            scores[i] = (float) top.get(i).getValue()[0];
         }
         return new Ranking(ids, scores, true);
     }
 
     /** The n most counted, most first; ties to the smaller id for a stable order. */
-    private List<Map.Entry<String, long[]>> mostCounted(int n) {
-        PriorityQueue<Map.Entry<String, long[]>> heap = new PriorityQueue<>((a, b) -> a.getValue()[0] != b.getValue()[0]
-                ? Long.compare(a.getValue()[0], b.getValue()[0]) : b.getKey().compareTo(a.getKey()));
-        for (Map.Entry<String, long[]> e : counts.entrySet()) {
+    private List<Map.Entry<String, double[]>> mostCounted(int n) {
+        PriorityQueue<Map.Entry<String, double[]>> heap = new PriorityQueue<>((a, b) -> a.getValue()[0] != b.getValue()[0]
+                ? Double.compare(a.getValue()[0], b.getValue()[0]) : b.getKey().compareTo(a.getKey()));
+        for (Map.Entry<String, double[]> e : counts.entrySet()) {
             heap.add(e);
             if (heap.size() > n) {
                 heap.poll();
             }
         }
-        List<Map.Entry<String, long[]>> most = new ArrayList<>(heap.size());
+        List<Map.Entry<String, double[]>> most = new ArrayList<>(heap.size());
         while (!heap.isEmpty()) {
             most.add(heap.poll());
         }

@@ -11,7 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A stand-in model for tests about state and routing, not about ranking: it knows a fixed catalogue plus whatever
- * is onboarded, and "ranks" a history as the history reversed (newest first).
+ * is onboarded, and "ranks" a history as the history reversed (newest first); a history without a known item is
+ * {@link Ranking#UNRANKED}, as the interface says.
  */
 public final class FixedCatalogue implements SetRecOperator {
     private final Set<String> known = ConcurrentHashMap.newKeySet();
@@ -41,6 +42,10 @@ public final class FixedCatalogue implements SetRecOperator {
         int k = ranking.k();
         List<Ranking> out = new ArrayList<>();
         for (String[] h : histories) {
+            if (Arrays.stream(h).noneMatch(known::contains)) {
+                out.add(Ranking.UNRANKED);
+                continue;
+            }
             String[] ids = new String[Math.min(k, h.length)];
             for (int i = 0; i < ids.length; i++) {
                 ids[i] = h[h.length - 1 - i];

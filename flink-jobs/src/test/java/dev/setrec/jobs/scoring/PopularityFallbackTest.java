@@ -27,15 +27,15 @@ class PopularityFallbackTest {
     void restoredCountsRankAtOnceAndAddToWhatIsCountedSince() {
         PopularityFallback fallback = new PopularityFallback(3);
         fallback.ranking(); // built empty: a restore must not wait for the next rebuild
-        fallback.restore(Map.of("x", 5L, "y", 1L));
+        fallback.restore(Map.of("x", 5.0, "y", 1.0));
         assertArrayEquals(new String[] {"x", "y"}, fallback.ranking().itemIds());
 
         PopularityFallback restarted = new PopularityFallback(3);
-        restarted.restore(Map.of("x", 5L, "y", 1L));
+        restarted.restore(Map.of("x", 5.0, "y", 1.0));
         for (int i = 0; i < 5; i++) {
             restarted.count("y");
         }
-        assertEquals(List.of(Map.entry("y", 6L), Map.entry("x", 5L)), restarted.saved());
+        assertEquals(List.of(Map.entry("y", 6.0), Map.entry("x", 5.0)), restarted.saved());
     }
 
     @Test
@@ -46,8 +46,8 @@ class PopularityFallbackTest {
         for (int i = 0; i < 5 * PopularityFallback.KEPT; i++) {
             fallback.count("once-" + i);
         }
-        List<Map.Entry<String, Long>> saved = fallback.saved();
+        List<Map.Entry<String, Double>> saved = fallback.saved();
         assertEquals(PopularityFallback.SAVED, saved.size(), "a checkpoint keeps the most counted only");
-        assertEquals(Map.entry("popular", 2L), saved.get(0), "the most counted survive the pruning");
+        assertEquals(Map.entry("popular", 2.0), saved.get(0), "the most counted survive the pruning");
     }
 }

@@ -1,0 +1,123 @@
+package dev.setrec.jobs.functions;
+
+import dev.setrec.jobs.records.ScoringRequest;
+import dev.setrec.jobs.scoring.FixedCatalogue;
+import dev.setrec.jobs.scoring.RankingOptions;
+import dev.setrec.jobs.scoring.SharedOperators;
+import dev.setrec.schemas.Recommendation;
+import dev.setrec.schemas.ScoredItem;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.datastream.AsyncDataStream;
+import org.apache.flink.streaming.api.operators.async.AsyncWaitOperatorFactory;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.tasks.mailbox.Mail;
+import org.apache.flink.streaming.runtime.tasks.mailbox.TaskMailbox;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BatchedScoringTest {
+    private final List<OneInputStreamOperatorTestHarness<ScoringRequest, Recommendation>> opened = new ArrayList<>();
+    private long eventTime;
+
+    private OneInputStreamOperatorTestHarness<ScoringRequest, Recommendation> scoring(int parallelism, int subtask,
+                                                                                        OperatorSubtaskState restored)
+            throws Exception {
+        BatchedScoring function = new BatchedScoring(FixedCatalogue.factory("scoring-test", "a", "b", "c", "d"),
+                new RankingOptions(3, false, 0), 8, Duration.ofMillis(1), 16, 3, Duration.ofSeconds(1));
+        OneInputStreamOperatorTestHarness<ScoringRequest, Recommendation> harness =
+                new OneInputStreamOperatorTestHarness<>(new AsyncWaitOperatorFactory<>(function, 10_000, 16,
+                        AsyncDataStream.OutputMode.UNORDERED), 8, parallelism, subtask);
+        // the async operator reads its input serializer from the task's configuration (a job graph sets it)
+        harness.getStreamConfig().setupNetworkInputs(TypeInformation.of(ScoringRequest.class)
+                .createSerializer(new SerializerConfigImpl()));
+        harness.getStreamConfig().serializeAllConfigs();
+        harness.initializeState(restored);
+        harness.open();
+        opened.add(harness);
+        return harness;
+    }
+
+    private Recommendation rank(OneInputStreamOperatorTestHarness<ScoringRequest, Recommendation> harness,
+                                String... history) throws Exception {
+        int before = recommendations(harness).size();
+        harness.processElement(new ScoringRequest("u", history, ++eventTime, eventTime), eventTime);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (recommendations(harness).size() == before) {
+            assertTrue(System.nanoTime() < deadline, "no recommendation within 10 s");
+            Thread.sleep(5);
+            runMails(harness.getTaskMailbox()); // an async answer is emitted by a mail to the task's thread
+        }
+        return recommendations(harness).get(before);
+    }
+
+    private static void runMails(TaskMailbox mailbox) throws Exception {
+        Optional<Mail> mail;
+        while ((mail = mailbox.tryTake(TaskMailbox.MIN_PRIORITY)).isPresent()) {
+            mail.get().run();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Recommendation> recommendations(AbstractStreamOperatorTestHarness<Recommendation> harness) {
+        List<Recommendation> out = new ArrayList<>();
+        for (Object o : harness.getOutput()) {
+            if (o instanceof StreamRecord<?> record) {
+                out.add(((StreamRecord<Recommendation>) record).getValue());
+            }
+        }
+        return out;
+    }
+
+    private static List<String> items(Recommendation recommendation) {
+        return recommendation.getItems().stream().map(ScoredItem::getItemId).toList();
+    }
+
+    @Test
+    void aHistoryTheModelCannotRankGetsThePopularityFallbackWhoseCountsSurviveARestoreAtAnotherParallelism()
+            throws Exception {
+        var first = scoring(2, 0, null);
+        var second = scoring(2, 1, null);
+        Recommendation ranked = rank(first, "a", "b");
+        assertFalse(ranked.getFallback());
+        assertEquals(List.of("b", "a"), items(ranked), "the model's ranking");
+        for (int i = 0; i < 3; i++) {
+            rank(first, "c");
+            rank(second, "d");
+        }
+        rank(second, "d");
+        Recommendation unranked = rank(second, "nobody-knows-this");
+        assertTrue(unranked.getFallback(), "no known item: the fallback answers, marked");
+        assertEquals(List.of("d"), items(unranked), "this subtask's most counted");
+
+        OperatorSubtaskState saved = AbstractStreamOperatorTestHarness.repackageState(
+                first.snapshot(1, 1), second.snapshot(1, 1));
+        closeAll();
+        var rescaled = scoring(1, 0, saved);
+        Recommendation restored = rank(rescaled, "nobody-knows-this-either");
+        assertTrue(restored.getFallback());
+        assertEquals("d", items(restored).get(0), "the most counted before the restore still leads");
+        assertTrue(items(restored).contains("c"), "both subtasks' counts are merged: " + items(restored));
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (var harness : opened) {
+            harness.close();
+        }
+        opened.clear();
+        assertEquals(0, SharedOperators.openCount());
+    }
+}
