@@ -120,10 +120,8 @@ public final class StateBenchmark {
 
                 TimeUnit.SECONDS.sleep(1); // the last probes' answers
                 long before = count(admin, recommendations);
-                long start = System.nanoTime();
                 long events = publishInteractions(producer, options.get(JobOptions.INTERACTIONS_TOPIC));
                 awaitRecords(admin, recommendations, before + events, "recommendations");
-                double eventsPerSecond = events / ((System.nanoTime() - start) / 1e9);
                 long usersSavepoint = savepointBytes(job, work.resolve("savepoint-users"));
                 TimeUnit.MILLISECONDS.sleep(2 * CHECKPOINT_INTERVAL.toMillis()); // a checkpoint holding everything
                 long checkpointBytes = directoryBytes(checkpoints);
@@ -139,7 +137,6 @@ public final class StateBenchmark {
                         Math.round((double) (itemsSavepoint - emptySavepoint) / settings.onboarded()));
                 metrics.addProperty("savepoint_mb", round(usersSavepoint / 1e6));
                 metrics.addProperty("checkpoint_dir_mb", round(checkpointBytes / 1e6));
-                metrics.addProperty("ingest_events_per_s", Math.round(eventsPerSecond));
                 JsonObject row = new JsonObject();
                 row.addProperty("benchmark", "reliability");
                 row.addProperty("dataset", "synthetic");
