@@ -5,10 +5,11 @@ import dev.setrec.e2e.support.RunningJob;
 import dev.setrec.e2e.support.SmallModel;
 import dev.setrec.e2e.support.TestCluster;
 import dev.setrec.e2e.support.TopicReader;
+import dev.setrec.e2e.support.TrainedSmallModel;
 import dev.setrec.model.ModelIO;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -28,17 +29,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * cannot mend it, so the job fails at once, without going through its restart attempts, and its error names the
  * model dir and what is wrong with it.
  */
+@ExtendWith(TrainedSmallModel.class)
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class BrokenModelIT {
     /** The parameter file of a saved model (named tensors; ParameterStore's format). */
     private static final String PARAMETERS = "weights.bin";
 
-    @BeforeAll
-    // a guard against a hang, not a speed check: training the small model takes about 30 s on 2 idle cores
-    @Timeout(value = 15, unit = TimeUnit.MINUTES)
-    static void trainModel() {
-        SmallModel.get();
-    }
 
     @Test
     void aModelDirThatDoesNotLoadFailsTheJobOnceNamingTheDirAndTheProblem(@TempDir Path state, @TempDir Path copies)

@@ -8,6 +8,7 @@ import dev.setrec.e2e.support.SmallModel.Theme;
 import dev.setrec.e2e.support.TcpProxy;
 import dev.setrec.e2e.support.TestCluster;
 import dev.setrec.e2e.support.TopicReader;
+import dev.setrec.e2e.support.TrainedSmallModel;
 import dev.setrec.e2e.support.Trickle;
 import dev.setrec.jobs.JobOptions;
 import dev.setrec.jobs.scoring.Operators;
@@ -18,9 +19,9 @@ import dev.setrec.schemas.Recommendation;
 import dev.setrec.serve.ModelServer;
 import dev.setrec.serve.ServerConfig;
 import dev.setrec.text.MiniLmEncoder;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -36,7 +37,6 @@ import static dev.setrec.e2e.support.Interactions.itemIds;
 import static dev.setrec.e2e.support.Interactions.trigger;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Remote scoring while the model server is away: down when the job starts, killed mid-stream, paused mid-stream
@@ -45,6 +45,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * makes without the server as fallback while they keep coming (no stall behind timeouts), score on the model again
  * once the server is back, and onboard there the item published while the server was down.
  */
+@ExtendWith(TrainedSmallModel.class)
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class ModelServerOutageIT {
     /** About 10 interactions a second, from a few users. */
@@ -99,12 +100,6 @@ class ModelServerOutageIT {
         }
     }
 
-    @BeforeAll
-    // a guard against a hang, not a speed check: training the small model takes about 30 s on 2 idle cores
-    @Timeout(value = 15, unit = TimeUnit.MINUTES)
-    static void trainModel() {
-        SmallModel.get();
-    }
 
     @Test
     void theJobAnswersEveryInteractionWhileTheModelServerIsDownKilledOrPausedAndScoresAgainOnceItIsBack(

@@ -8,6 +8,7 @@ import dev.setrec.e2e.support.SmallModel.Theme;
 import dev.setrec.e2e.support.TestCluster;
 import dev.setrec.e2e.support.TopicReader;
 import dev.setrec.e2e.support.TopicReader.Received;
+import dev.setrec.e2e.support.TrainedSmallModel;
 import dev.setrec.jobs.JobOptions;
 import dev.setrec.jobs.scoring.Operators;
 import dev.setrec.jobs.scoring.SharedOperators;
@@ -22,10 +23,10 @@ import dev.setrec.schemas.Recommendation;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.ByteBuffer;
@@ -55,22 +56,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (RocksDB state, checkpoints every 500 ms, parallelism 2) and a small real SETRec model ({@link SmallModel}).
  * Each test runs its own job on its own four topics, so tests share neither state nor records.
  */
-@Timeout(value = 3, unit = TimeUnit.MINUTES) // each test; lifecycle methods carry their own
+@ExtendWith(TrainedSmallModel.class)
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class RecommendationPipelineTest {
     private static final int PARALLELISM = 2;
     private static final Duration WAIT = TopicReader.WAIT;
     private static final AvroCodec<InteractionEvent> INTERACTIONS = AvroCodec.of(InteractionEvent.class);
     private static final AvroCodec<ItemEvent> ITEMS = AvroCodec.of(ItemEvent.class);
 
-    private static SmallModel model;
+    private final SmallModel model = SmallModel.get();
     private TestCluster cluster;
-
-    @BeforeAll
-    // a guard against a hang, not a speed check: training the small model takes about 30 s on 2 idle cores
-    @Timeout(value = 15, unit = TimeUnit.MINUTES)
-    static void trainModel() {
-        model = SmallModel.get();
-    }
 
     /** One task manager with a slot per subtask: the layout of a local Flink environment. */
     @BeforeEach

@@ -6,13 +6,14 @@ import dev.setrec.e2e.support.RunningJob;
 import dev.setrec.e2e.support.SmallModel;
 import dev.setrec.e2e.support.TestCluster;
 import dev.setrec.e2e.support.TopicReader;
+import dev.setrec.e2e.support.TrainedSmallModel;
 import dev.setrec.e2e.support.Trickle;
 import dev.setrec.schemas.InteractionEvent;
 import dev.setrec.schemas.Recommendation;
 import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -39,6 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Either way each recommendation lists exactly the catalogue minus its user's history up to its interaction: the
  * histories in RocksDB came back from the checkpoint with each interaction in them once.
  */
+@ExtendWith(TrainedSmallModel.class)
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class TaskManagerLossIT {
     private static final int USERS = 8;
@@ -54,12 +56,6 @@ class TaskManagerLossIT {
     private record Click(String user, List<String> history) {
     }
 
-    @BeforeAll
-    // a guard against a hang, not a speed check: training the small model takes about 30 s on 2 idle cores
-    @Timeout(value = 15, unit = TimeUnit.MINUTES)
-    static void trainModel() {
-        SmallModel.get();
-    }
 
     @Test
     void exactlyOnceCommitsOneRecommendationPerInteractionAcrossATaskManagerLoss(@TempDir Path state)

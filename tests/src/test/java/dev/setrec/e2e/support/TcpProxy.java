@@ -26,7 +26,7 @@ import java.util.concurrent.Executors;
  */
 public final class TcpProxy implements AutoCloseable {
     private static final int CONNECT_TIMEOUT_MILLIS = 2_000;
-    /** No server: the port of the proxy's own listener is taken by nothing else and forwarding to it is refused. */
+    /** No server to forward to yet: every connection is reset. */
     private static final int NOWHERE = -1;
 
     private final ServerSocket listener;
