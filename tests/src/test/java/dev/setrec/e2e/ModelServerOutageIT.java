@@ -87,6 +87,10 @@ class ModelServerOutageIT {
             proxy.forwardTo(running.port());
         }
 
+        /**
+         * Stops the server as a crash would show to its clients: its port closes and every connection with it (the
+         * server runs in this JVM, so it is a stop, not a SIGKILL: requests already in it may finish).
+         */
         void kill() {
             running.close();
             running = null;
@@ -99,7 +103,6 @@ class ModelServerOutageIT {
             }
         }
     }
-
 
     @Test
     void theJobAnswersEveryInteractionWhileTheModelServerIsDownKilledOrPausedAndScoresAgainOnceItIsBack(

@@ -48,8 +48,13 @@ class TaskManagerLossIT {
     private static final int CLICKS_PER_USER = 20;
     /** 160 interactions over about 10 s: the loss and the restart happen while they arrive. */
     private static final Duration PACE = Duration.ofMillis(60);
-    /** The loss comes once this many recommendations were read (committed, for exactly-once): mid-stream. */
+    /**
+     * The loss comes once this many recommendations were read (committed, for exactly-once: checkpoints were
+     * taken) out of the first half of the interactions.
+     */
     private static final int READ_BEFORE_LOSS = 40;
+    /** Interactions of the second half sent before the loss: some are in flight when it comes. */
+    private static final int SENT_BEFORE_LOSS = 10;
     private static final int RESTART_ATTEMPTS = 3;
 
     /** A click as sent: its user and the user's history up to and including it. */
@@ -76,9 +81,11 @@ class TaskManagerLossIT {
     }
 
     /**
-     * Runs the job on two task managers of one slot each (so each holds a subtask of every operator), trickles the
-     * interactions in, adds a spare task manager and loses the first one once {@link #READ_BEFORE_LOSS}
-     * recommendations were read, then reads until every interaction has its recommendation.
+     * Runs the job on two task managers of one slot each (so each holds a subtask of every operator) and trickles
+     * the first half of the interactions in. Once {@link #READ_BEFORE_LOSS} recommendations were read and that half
+     * is sent, the second half starts; a few interactions later a spare task manager is added and the first one is
+     * lost, so the rest arrive during the loss and the restart however slow the machine, each user's in order. Then
+     * reads until every interaction has its recommendation.
      *
      * @return how many recommendations were read per interaction (by trigger event time), every one checked
      */
@@ -86,17 +93,23 @@ class TaskManagerLossIT {
             throws Exception {
         Map<Long, Click> sent = new LinkedHashMap<>();
         List<InteractionEvent> clicks = clicks(sent);
+        List<InteractionEvent> beforeLoss = clicks.subList(0, clicks.size() / 2);
+        List<InteractionEvent> duringLoss = clicks.subList(beforeLoss.size(), clicks.size());
         try (TestCluster cluster = TestCluster.start(2, 1);
              RunningJob job = cluster.submit(spec.restartAttempts(RESTART_ATTEMPTS));
-             TopicReader<Recommendation> recommendations = job.recommendations(isolationLevel);
-             Trickle trickle = Trickle.start(job, clicks, PACE)) {
-            recommendations.awaitUntil(read -> read.size() >= READ_BEFORE_LOSS,
-                    READ_BEFORE_LOSS + " recommendations before the loss");
-            cluster.addTaskManager();
-            cluster.loseTaskManager(0);
-            assertTrue(trickle.sent().size() < clicks.size(), "the loss came after the last interaction was sent");
-
-            trickle.awaitAllSent(TopicReader.WAIT);
+             TopicReader<Recommendation> recommendations = job.recommendations(isolationLevel)) {
+            try (Trickle trickle = Trickle.start(job, beforeLoss, PACE)) {
+                recommendations.awaitUntil(read -> read.size() >= READ_BEFORE_LOSS,
+                        READ_BEFORE_LOSS + " recommendations before the loss");
+                trickle.awaitAllSent(TopicReader.WAIT);
+            }
+            try (Trickle trickle = Trickle.start(job, duringLoss, PACE)) {
+                trickle.awaitSent(SENT_BEFORE_LOSS); // so that the lost subtasks have interactions in flight
+                cluster.addTaskManager();
+                cluster.loseTaskManager(0);
+                assertTrue(trickle.sent().size() < duringLoss.size(), "the loss came after the last interaction");
+                trickle.awaitAllSent(TopicReader.WAIT);
+            }
             recommendations.awaitUntil(read -> read.stream().map(r -> trigger(r.value())).toList()
                     .containsAll(sent.keySet()), "a recommendation for each of " + clicks.size()
                     + " interactions");

@@ -66,6 +66,18 @@ public final class Trickle implements AutoCloseable {
         }
     }
 
+    /** Waits until at least {@code count} events are sent. */
+    public void awaitSent(int count) throws Exception {
+        long deadline = System.nanoTime() + TopicReader.WAIT.toNanos();
+        while (sent().size() < count && sender.isAlive()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(count + " events not sent within " + TopicReader.WAIT);
+            }
+            TimeUnit.NANOSECONDS.sleep(pause.toNanos());
+        }
+        throwFailure();
+    }
+
     /** Waits until every event is sent; what was sent. */
     public List<Sent> awaitAllSent(Duration timeout) throws Exception {
         sender.join(timeout.toMillis());
