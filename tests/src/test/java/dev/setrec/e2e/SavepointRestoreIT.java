@@ -121,8 +121,9 @@ class SavepointRestoreIT {
                 Recommended disturbed = recommended(recommendations);
 
                 Set<String> firstAfterRestore = disturbed.itemIds().get(AFTER.get(0).getEventTime().toEpochMilli());
-                assertAll(() -> assertTrue(firstAfterRestore.containsAll(NEW_ITEM_IDS), "the first recommendation "
-                                + "after the restore lacks onboarded items: " + missing(NEW_ITEM_IDS, firstAfterRestore)),
+                assertAll(() -> assertTrue(firstAfterRestore.containsAll(NEW_ITEM_IDS),
+                                "the first recommendation after the restore lacks onboarded items: "
+                                        + missing(NEW_ITEM_IDS, firstAfterRestore)),
                         () -> assertEquals("", differences(undisturbed, disturbed.itemIds()),
                                 "recommended item ids, restored run against the undisturbed one"),
                         () -> assertEquals(Set.of(), disturbed.answeredTwice(), "interactions answered twice"));
