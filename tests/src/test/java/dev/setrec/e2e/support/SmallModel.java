@@ -1,4 +1,4 @@
-package dev.setrec.e2e;
+package dev.setrec.e2e.support;
 
 import dev.setrec.data.DatasetReader;
 import dev.setrec.data.ItemText;
@@ -119,6 +119,11 @@ public final class SmallModel {
     /** Catalogue ids are dense, theme by theme: the theme's warm items, then its cold item. */
     private static String itemId(Theme theme, int product) {
         return Integer.toString(theme.ordinal() * PRODUCTS.size() + product);
+    }
+
+    /** Every item of the trained model, in catalogue order. */
+    public static List<String> catalogue() {
+        return IntStream.range(0, CATALOGUE_SIZE).mapToObj(Integer::toString).toList();
     }
 
     /** The items of a theme that users interact with, in catalogue order. */
