@@ -21,7 +21,7 @@ import java.util.Objects;
  * old one with the same benchmark, dataset, model, variant and split; everything else is kept.
  */
 public final class BenchmarkResults {
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
     private static final String[] KEY = {"benchmark", "dataset", "model", "variant", "split"};
 
     private final List<JsonObject> results = new ArrayList<>();
