@@ -53,6 +53,34 @@ final class JsonFields {
         return array;
     }
 
+    /**
+     * An identifier (item id, user) of at most {@code maxBytes} UTF-8 bytes, without control characters: ids end
+     * up in logs, files and keys, where a NUL or a line break is trouble and never meant.
+     */
+    static String id(JsonElement element, String where, int maxBytes) throws ApiError {
+        return withoutControls(string(element, where, maxBytes), where);
+    }
+
+    /** An array of at most {@code maxEntries} ids (see {@link #id}). */
+    static List<String> ids(JsonObject object, String where, String field, int maxEntries, int maxBytes)
+            throws ApiError {
+        List<String> values = strings(object, where, field, maxEntries, maxBytes);
+        for (int i = 0; i < values.size(); i++) {
+            withoutControls(values.get(i), name(where, field) + "[" + i + "]");
+        }
+        return values;
+    }
+
+    private static String withoutControls(String value, String where) throws ApiError {
+        for (int i = 0; i < value.length(); i++) {
+            if (Character.isISOControl(value.charAt(i))) {
+                throw new ApiError(400, where + " holds a control character (U+"
+                        + String.format("%04X", (int) value.charAt(i)) + ") at character " + i);
+            }
+        }
+        return value;
+    }
+
     /** A string of at most {@code maxBytes} UTF-8 bytes. */
     static String string(JsonElement element, String where, int maxBytes) throws ApiError {
         String value = string(element, where);

@@ -77,6 +77,7 @@ public final class ModelServer implements AutoCloseable {
         connector.setPort(config.port());
         jetty.addConnector(connector);
         jetty.setHandler(new HttpApi(serving, config, access, modelsRoot));
+        jetty.setErrorHandler(new JsonErrorHandler());
         jetty.setStopTimeout(5_000); // in-flight requests get this long to finish on stop
         ModelServer server = new ModelServer(jetty, connector, serving, store);
         try {

@@ -13,6 +13,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static dev.setrec.serve.JsonFields.array;
+import static dev.setrec.serve.JsonFields.id;
+import static dev.setrec.serve.JsonFields.ids;
 import static dev.setrec.serve.JsonFields.object;
 import static dev.setrec.serve.JsonFields.optionalBool;
 import static dev.setrec.serve.JsonFields.optionalInt;
@@ -66,11 +68,11 @@ final class Requests {
             String where = "requests[" + i + "]";
             JsonObject entry = object(entries.get(i), where);
             requireOnly(entry, where, RECOMMEND_ENTRY);
-            users.add(entry.has("user") ? string(entry.get("user"), where + ".user", limits.maxIdBytes()) : null);
-            List<String> history = strings(entry, where, "history", limits.maxHistory(), limits.maxIdBytes());
+            users.add(entry.has("user") ? id(entry.get("user"), where + ".user", limits.maxIdBytes()) : null);
+            List<String> history = ids(entry, where, "history", limits.maxHistory(), limits.maxIdBytes());
             List<String> excluded = new ArrayList<>(excludeSeen ? history : List.of());
             if (entry.has("exclude")) {
-                excluded.addAll(strings(entry, where, "exclude", limits.maxK(), limits.maxIdBytes()));
+                excluded.addAll(ids(entry, where, "exclude", limits.maxK(), limits.maxIdBytes()));
             }
             queries.add(new Serving.Query(history, excluded, k, newItemSlots, setting, deadline));
         }
@@ -99,8 +101,7 @@ final class Requests {
             String where = "items[" + i + "]";
             JsonObject entry = object(entries.get(i), where);
             requireOnly(entry, where, ITEM);
-            String id = entry.has("item_id") ? string(entry.get("item_id"), where + ".item_id", limits.maxIdBytes())
-                    : "";
+            String id = entry.has("item_id") ? id(entry.get("item_id"), where + ".item_id", limits.maxIdBytes()) : "";
             if (id.isBlank()) {
                 throw new ApiError(400, where + ": item_id is missing or empty");
             }

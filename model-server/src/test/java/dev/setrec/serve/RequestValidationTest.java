@@ -201,7 +201,11 @@ class RequestValidationTest {
 
             String hugeHeader = raw(server.port(), "GET /v1/model HTTP/1.1\r\nHost: localhost\r\nX-Big: "
                     + "a".repeat(20 * 1024) + "\r\nConnection: close\r\n\r\n");
-            assertTrue(hugeHeader.startsWith("HTTP/1.1 431"), hugeHeader);
+            assertTrue(hugeHeader.startsWith("HTTP/1.1 431") && hugeHeader.contains("{\"error\":"), hugeHeader);
+            String badPath = raw(server.port(), "GET /v1/items/a%zz HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Connection: close\r\n\r\n");
+            assertTrue(badPath.startsWith("HTTP/1.1 400") && badPath.contains("application/json")
+                    && badPath.contains("{\"error\":"), "errors Jetty answers itself are JSON too: " + badPath);
 
             // item ids are any string: percent-encoded in the path, decoded once ('+' stays '+')
             String id = "a+b c/d%e\u00e9";
@@ -210,6 +214,10 @@ class RequestValidationTest {
                     .replace("+", "%20"), null);
             assertEquals(200, tokens.status(), tokens.raw().body());
             assertEquals(id, tokens.json().get("item_id").getAsString());
+            assertBad(server, 400, "/v1/items", items(item("tab\tid", "title", "t")), "items[0].item_id",
+                    "control character");
+            assertBad(server, 400, RECOMMEND, "{\"requests\":[{\"history\":[\"a\\u0000b\"]}]}",
+                    "requests[0].history[0]", "control character");
         }
     }
 
