@@ -57,6 +57,9 @@ final class ServeCommand implements Callable<Integer> {
     int maxHistory;
     @Option(names = "--max-body-bytes", defaultValue = "1048576", description = "largest request body (default ${DEFAULT-VALUE})")
     int maxBodyBytes;
+    @Option(names = "--body-timeout-ms", defaultValue = "30000",
+            description = "longest a request body may take to arrive; beyond, 408 (default ${DEFAULT-VALUE})")
+    long bodyTimeoutMs;
     @Option(names = "--max-id-bytes", defaultValue = "256",
             description = "longest item id, history or exclude entry and user, in UTF-8 bytes (default ${DEFAULT-VALUE})")
     int maxIdBytes;
@@ -81,7 +84,7 @@ final class ServeCommand implements Callable<Integer> {
                 token(adminTokenFile, ServerConfig.ADMIN_TOKEN_ENV), insecureNoAuth);
         ServerConfig config = new ServerConfig(host, port, itemStore, auth, maxBatch, Duration.ofMillis(maxDelayMs),
                 queue, Duration.ofMillis(deadlineMs), new RequestLimits(maxK, maxHistories, maxHistory, maxBodyBytes,
-                maxIdBytes, maxTextBytes, maxCategories, maxDescriptionBytes), modelsRoot);
+                maxIdBytes, maxTextBytes, maxCategories, maxDescriptionBytes, Duration.ofMillis(bodyTimeoutMs)), modelsRoot);
         ModelServer.checkConfig(model, config); // before the engine and the text encoder load
         engine.start();
         CountDownLatch stopped = new CountDownLatch(1);

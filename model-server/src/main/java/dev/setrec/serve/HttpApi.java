@@ -30,14 +30,14 @@ final class HttpApi extends Handler.Abstract {
     private final Access access;
     private final ModelsRoot modelsRoot;
     private final Requests requests;
-    private final int maxBodyBytes;
+    private final RequestLimits limits;
 
     HttpApi(Serving serving, ServerConfig config, Access access, ModelsRoot modelsRoot) {
         this.serving = serving;
         this.access = access;
         this.modelsRoot = modelsRoot;
         this.requests = new Requests(config.limits(), config.deadline());
-        this.maxBodyBytes = config.limits().maxBodyBytes();
+        this.limits = config.limits();
     }
 
     /** A handler that needs the parsed request body. */
@@ -93,7 +93,7 @@ final class HttpApi extends Handler.Abstract {
      * Where {@code optional}, an empty body counts as an empty object.
      */
     private void withBody(Exchange exchange, boolean optional, BodyHandler handler) {
-        BodyReader.read(exchange.request, maxBodyBytes).whenComplete((bytes, failure) -> {
+        BodyReader.read(exchange.request, limits.maxBodyBytes(), limits.bodyTimeout()).whenComplete((bytes, failure) -> {
             try {
                 if (failure != null) {
                     throw failure instanceof ApiError api ? api

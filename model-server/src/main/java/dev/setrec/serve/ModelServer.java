@@ -19,9 +19,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * answers at once and readiness once the model and the onboarded items are in.
  */
 public final class ModelServer implements AutoCloseable {
-    /** The slowest a request may send its body; a legitimate client sends its (at most a MiB) body in well under a second. */
-    static final long MIN_REQUEST_BYTES_PER_SECOND = 1024;
-
     private final Server jetty;
     private final Serving serving;
     private final ItemStore store;
@@ -66,8 +63,6 @@ public final class ModelServer implements AutoCloseable {
         Server jetty = new Server(threads);
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
-        // a body that trickles in slower than this is cut off (408) rather than keeping its connection for long
-        http.setMinRequestDataRate(MIN_REQUEST_BYTES_PER_SECOND);
         // an item id may hold '/' or '%' (encoded): routes match the raw path and the item route decodes its id
         // itself, and no path is ever mapped to a file, so these encodings are not ambiguous here
         http.setUriCompliance(UriCompliance.DEFAULT.with("setrec-item-ids",

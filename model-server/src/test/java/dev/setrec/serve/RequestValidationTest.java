@@ -144,7 +144,8 @@ class RequestValidationTest {
             ItemStore.StoredItem stored = store.all(new PrintStream(new ByteArrayOutputStream())).get(0);
             assertEquals("d".repeat(RequestLimits.DEFAULTS.maxDescriptionBytes()), stored.text().keywords());
         }
-        RequestLimits small = new RequestLimits(1000, 512, 200, 1 << 20, 8, 16, 2, 32);
+        RequestLimits small = new RequestLimits(1000, 512, 200, 1 << 20, 8, 16, 2, 32,
+                java.time.Duration.ofSeconds(30));
         try (RunningServer server = RunningServer.start(model, config().withLimits(small))) {
             assertBad(server, 400, RECOMMEND, "{\"requests\":[{\"history\":[\"123456789\"]}]}", "8 bytes");
             assertBad(server, 400, "/v1/items", items(item("n1", "title", "x".repeat(17))), "16 bytes");
@@ -245,6 +246,47 @@ class RequestValidationTest {
                 }
             }
         }
+    }
+
+    @Test
+    void aBodyThatTricklesInIsCutOffAtTheBodyTimeout() throws Exception {
+        RequestLimits quick = RequestLimits.DEFAULTS.withBodyTimeout(java.time.Duration.ofSeconds(1));
+        try (RunningServer server = RunningServer.start(model, config().withLimits(quick));
+             Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+            socket.setSoTimeout(30_000);
+            Thread trickle = new Thread(() -> {
+                try {
+                    OutputStream out = socket.getOutputStream();
+                    out.write(("POST /v1/recommend HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                            + "Content-Length: 1000\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
+                    for (int i = 0; i < 100; i++) { // a byte every 100 ms: never idle, never done
+                        out.flush();
+                        Thread.sleep(100);
+                        out.write(' ');
+                    }
+                } catch (IOException | InterruptedException closedByTheServer) {
+                    // the answer is read below
+                }
+            });
+            trickle.start();
+            String answer = readUntilClosed(socket.getInputStream());
+            trickle.interrupt();
+            assertTrue(answer.startsWith("HTTP/1.1 408") && answer.contains("1000 ms"), answer);
+        }
+    }
+
+    /** What arrives until the server closes (a reset after the answer, for unread bytes, ends it too). */
+    static String readUntilClosed(InputStream in) {
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        byte[] buffer = new byte[4096];
+        try {
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                received.write(buffer, 0, n);
+            }
+        } catch (IOException reset) {
+            // what came before it is the answer
+        }
+        return received.toString(StandardCharsets.UTF_8);
     }
 
     /** Sends {@code request} as is over a socket and returns the whole response. */
