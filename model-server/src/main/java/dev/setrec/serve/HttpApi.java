@@ -77,7 +77,7 @@ final class HttpApi extends Handler.Abstract {
                 case MODEL -> exchange.sendJson(200, info(serving.current()).toString());
                 case MODEL_LOAD -> withBody(exchange, false, this::load);
                 case MODEL_ROLLBACK -> withBody(exchange, true, this::rollback);
-                default -> throw new ApiError(404, "no such path: " + path);
+                case UNMATCHED -> throw new IllegalStateException("answered 404 above");
             }
         } catch (ApiError e) {
             exchange.fail(e);
@@ -93,7 +93,8 @@ final class HttpApi extends Handler.Abstract {
      * Where {@code optional}, an empty body counts as an empty object.
      */
     private void withBody(Exchange exchange, boolean optional, BodyHandler handler) {
-        BodyReader.read(exchange.request, limits.maxBodyBytes(), limits.bodyTimeout()).whenComplete((bytes, failure) -> {
+        CompletableFuture<byte[]> body = BodyReader.read(exchange.request, limits.maxBodyBytes(), limits.bodyTimeout());
+        body.whenComplete((bytes, failure) -> {
             try {
                 if (failure != null) {
                     throw failure instanceof ApiError api ? api

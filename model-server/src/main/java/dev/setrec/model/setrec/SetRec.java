@@ -188,9 +188,11 @@ public final class SetRec implements Recommender {
         return items;
     }
 
-    /** The CF input of an item known only by its text embedding (a new item, or a cold row). */
-    public float[] predictCf(float[] text) {
-        return textToCf.predict(text);
+    /**
+     * The CF inputs of items known only by their text embeddings (new items, or cold rows), in one batched search.
+     */
+    public float[][] predictCf(float[][] texts) {
+        return textToCf.predict(texts);
     }
 
     TextToCf textToCf() {

@@ -398,6 +398,7 @@ public final class SetRecService implements AutoCloseable {
             for (int i = 0; i < items.size(); i++) {
                 updates.add(decide(i));
             }
+            predictCfInputs();
             List<Pending> changed = pending.values().stream().filter(p -> !p.isNew).toList();
             List<Pending> fresh = pending.values().stream().filter(p -> p.isNew).toList();
             int[] changedRows = changed.stream().mapToInt(p -> p.row).toArray();
@@ -445,11 +446,24 @@ public final class SetRecService implements AutoCloseable {
             return true;
         }
 
+        /** The item's new text; its CF input stays null where it is to be predicted from that text. */
         private void take(Pending state, int i, NewItem item) {
             state.text = described[i];
             state.vector = vector(i);
             boolean warm = !state.isNew && !catalogue.cold()[state.row];
-            state.cf = warm ? catalogue.cf()[state.row] : item.cf() != null ? item.cf() : model.predictCf(state.vector);
+            state.cf = warm ? catalogue.cf()[state.row] : item.cf();
+        }
+
+        /** The CF inputs still missing, predicted from the texts in one batched search. */
+        private void predictCfInputs() {
+            List<Pending> missing = pending.values().stream().filter(p -> p.cf == null).toList();
+            if (missing.isEmpty()) {
+                return;
+            }
+            float[][] predicted = model.predictCf(missing.stream().map(p -> p.vector).toArray(float[][]::new));
+            for (int k = 0; k < predicted.length; k++) {
+                missing.get(k).cf = predicted[k];
+            }
         }
 
         /** The item's text embedding; embedded here only where another call changed its text meanwhile. */
