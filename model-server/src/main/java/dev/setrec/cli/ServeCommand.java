@@ -1,6 +1,7 @@
 package dev.setrec.cli;
 
 import dev.setrec.serve.ModelServer;
+import dev.setrec.serve.RequestLimits;
 import dev.setrec.serve.ServerConfig;
 import dev.setrec.text.MiniLmEncoder;
 import picocli.CommandLine.Command;
@@ -32,6 +33,14 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--token-file", paramLabel = "FILE",
             description = "require this bearer token (first line of FILE; or the environment variable " + ServerConfig.TOKEN_ENV + ")")
     Path tokenFile;
+    @Option(names = "--admin-token-file", paramLabel = "FILE",
+            description = "the admin token for model load and rollback (first line of FILE; or the environment variable "
+                    + ServerConfig.ADMIN_TOKEN_ENV + "); without one, those are refused unless the server has no token "
+                    + "at all and listens on loopback")
+    Path adminTokenFile;
+    @Option(names = ServerConfig.INSECURE_NO_AUTH_FLAG,
+            description = "serve a non-loopback --host without a bearer token (refused otherwise)")
+    boolean insecureNoAuth;
     @Option(names = "--max-batch", defaultValue = "64", description = "histories per forward pass (default ${DEFAULT-VALUE}; 1 = no batching)")
     int maxBatch;
     @Option(names = "--max-delay-ms", defaultValue = "2", description = "longest wait for a batch to fill (default ${DEFAULT-VALUE})")
@@ -48,6 +57,20 @@ final class ServeCommand implements Callable<Integer> {
     int maxHistory;
     @Option(names = "--max-body-bytes", defaultValue = "1048576", description = "largest request body (default ${DEFAULT-VALUE})")
     int maxBodyBytes;
+    @Option(names = "--body-timeout-ms", defaultValue = "30000",
+            description = "longest a request body may take to arrive; beyond, 408 (default ${DEFAULT-VALUE})")
+    long bodyTimeoutMs;
+    @Option(names = "--max-id-bytes", defaultValue = "256",
+            description = "longest item id, history or exclude entry and user, in UTF-8 bytes (default ${DEFAULT-VALUE})")
+    int maxIdBytes;
+    @Option(names = "--max-text-bytes", defaultValue = "4096",
+            description = "longest title, brand and category level, in UTF-8 bytes (default ${DEFAULT-VALUE})")
+    int maxTextBytes;
+    @Option(names = "--max-categories", defaultValue = "32", description = "most category levels of an item (default ${DEFAULT-VALUE})")
+    int maxCategories;
+    @Option(names = "--max-description-bytes", defaultValue = "16384",
+            description = "a longer description is cut to this many UTF-8 bytes (default ${DEFAULT-VALUE})")
+    int maxDescriptionBytes;
     @Option(names = "--models-root", paramLabel = "DIR",
             description = "POST /v1/model/load takes only directories under this one (default: the folder holding --model)")
     Path modelsRoot;
@@ -57,8 +80,12 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ServerConfig config = new ServerConfig(host, port, itemStore, token(), maxBatch, Duration.ofMillis(maxDelayMs),
-                queue, Duration.ofMillis(deadlineMs), maxK, maxHistories, maxHistory, maxBodyBytes, modelsRoot);
+        ServerConfig.Auth auth = new ServerConfig.Auth(token(tokenFile, ServerConfig.TOKEN_ENV),
+                token(adminTokenFile, ServerConfig.ADMIN_TOKEN_ENV), insecureNoAuth);
+        ServerConfig config = new ServerConfig(host, port, itemStore, auth, maxBatch, Duration.ofMillis(maxDelayMs),
+                queue, Duration.ofMillis(deadlineMs), new RequestLimits(maxK, maxHistories, maxHistory, maxBodyBytes,
+                maxIdBytes, maxTextBytes, maxCategories, maxDescriptionBytes, Duration.ofMillis(bodyTimeoutMs)), modelsRoot);
+        ModelServer.checkConfig(model, config); // before the engine and the text encoder load
         engine.start();
         CountDownLatch stopped = new CountDownLatch(1);
         try (MiniLmEncoder encoder = new MiniLmEncoder();
@@ -73,15 +100,16 @@ final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
-    private String token() throws IOException {
-        if (tokenFile != null) {
-            String token = Files.readAllLines(tokenFile, StandardCharsets.UTF_8).stream().findFirst().orElse("").strip();
+    /** The first line of {@code file} where given, else the environment variable; null where neither holds one. */
+    private static String token(Path file, String variable) throws IOException {
+        if (file != null) {
+            String token = Files.readAllLines(file, StandardCharsets.UTF_8).stream().findFirst().orElse("").strip();
             if (token.isEmpty()) {
-                throw new IllegalArgumentException("token file " + tokenFile + " is empty");
+                throw new IllegalArgumentException("token file " + file + " is empty");
             }
             return token;
         }
-        String fromEnv = System.getenv(ServerConfig.TOKEN_ENV);
+        String fromEnv = System.getenv(variable);
         return fromEnv == null || fromEnv.isBlank() ? null : fromEnv.strip();
     }
 }

@@ -1,222 +1,163 @@
 package dev.setrec.serve;
 
 import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import com.google.gson.stream.JsonWriter;
-import dev.setrec.data.ItemText;
-import dev.setrec.eval.Setting;
 import dev.setrec.model.setrec.ScoreMix;
 import dev.setrec.model.setrec.SetRecService;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.http.MimeTypes;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.StringWriter;
 import java.net.URLDecoder;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 
 /** The HTTP/JSON API of model-server/src/main/resources/openapi.yaml on Jetty's core handler (no servlets). */
 final class HttpApi extends Handler.Abstract {
-    private static final String JSON = "application/json";
-    private static final String ITEMS = "/v1/items";
-    /** How much of an over-limit body is read and dropped before the 413, in multiples of the limit. */
-    private static final int DRAIN_FACTOR = 16;
+    private final Serving serving;
+    private final Access access;
+    private final ModelsRoot modelsRoot;
+    private final Requests requests;
+    private final RequestLimits limits;
 
-    /** A request that breaks the API's rules: answered with its status and reason. */
-    private static final class ApiError extends Exception {
-        final int status;
-
-        ApiError(int status, String reason) {
-            super(reason, null, false, false);
-            this.status = status;
-        }
+    HttpApi(Serving serving, ServerConfig config, Access access, ModelsRoot modelsRoot) {
+        this.serving = serving;
+        this.access = access;
+        this.modelsRoot = modelsRoot;
+        this.requests = new Requests(config.limits(), config.deadline());
+        this.limits = config.limits();
     }
 
-    private final Serving serving;
-    private final ServerConfig config;
-    private final byte[] expectedAuthorization;
-    private final Path modelsRoot;
-
-    /**
-     * @param modelsRoot absolute and normalised: model directories are loaded from below it only, so that a token
-     *                   holder cannot make the server read arbitrary directories
-     */
-    HttpApi(Serving serving, ServerConfig config, Path modelsRoot) {
-        this.serving = serving;
-        this.config = config;
-        this.modelsRoot = modelsRoot;
-        this.expectedAuthorization = config.token() == null ? null
-                : ("Bearer " + config.token()).getBytes(StandardCharsets.UTF_8);
+    /** A handler that needs the parsed request body. */
+    @FunctionalInterface
+    private interface BodyHandler {
+        void handle(Exchange exchange, JsonObject body) throws ApiError, IOException;
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-        long start = System.nanoTime();
-        String path = Request.getPathInContext(request);
-        String route = route(path);
+        // the raw path: item ids are percent-decoded once, by the item route itself
+        String path = Objects.requireNonNullElse(request.getHttpURI().getPath(), "");
+        Exchange exchange = new Exchange(request, response, callback, Route.of(path), serving.metrics());
         try {
-            if (!route.startsWith("/health/")) {
-                authenticate(request);
+            access.authorize(request, exchange.route);
+            if (exchange.route == Route.UNMATCHED) {
+                throw new ApiError(404, "no such path: " + path);
             }
             String method = request.getMethod();
-            switch (route) {
-                case "/health/live" -> requireGet(method, () -> send(response, callback, route, start, 200, "{\"live\":true}"));
-                case "/health/ready" -> requireGet(method, () -> ready(response, callback, route, start));
-                case "/metrics" -> requireGet(method, () -> metrics(response, callback, route, start));
-                case "/v1/recommend" -> requirePost(method, () -> recommend(request, response, callback, route, start));
+            if (!exchange.route.methods.contains(method)) {
+                throw new ApiError(405, "use " + String.join(" or ", exchange.route.methods) + ", not " + method);
+            }
+            boolean get = "GET".equals(method);
+            switch (exchange.route) {
+                case LIVE -> exchange.sendJson(200, "{\"live\":true}");
+                case READY -> ready(exchange);
+                case METRICS -> exchange.send(200, serving.metrics().contentType(), serving.metrics().scrape());
+                case RECOMMEND -> withBody(exchange, false, this::recommend);
                 case ITEMS -> {
-                    if ("GET".equals(method)) {
-                        itemIds(response, callback, route, start);
+                    if (get) {
+                        itemIds(exchange);
                     } else {
-                        requirePost(method, () -> onboard(request, response, callback, route, start));
+                        withBody(exchange, false, this::onboard);
                     }
                 }
-                case ITEMS + "/{item_id}" -> requireGet(method, () -> tokens(path, response, callback, route, start));
-                case "/v1/model" -> requireGet(method, () -> send(response, callback, route, start, 200,
-                        info(serving.current()).toString()));
-                case "/v1/model/load" -> requirePost(method, () -> load(request, response, callback, route, start));
-                case "/v1/model/rollback" -> requirePost(method, () -> rollback(response, callback, route, start));
-                default -> throw new ApiError(404, "no such path: " + path);
+                case ITEM -> tokens(exchange, path.substring(Route.ITEMS.template.length() + 1));
+                case MODEL -> exchange.sendJson(200, info(serving.current()).toString());
+                case MODEL_LOAD -> withBody(exchange, false, this::load);
+                case MODEL_ROLLBACK -> withBody(exchange, true, this::rollback);
+                case UNMATCHED -> throw new IllegalStateException("answered 404 above");
             }
         } catch (ApiError e) {
-            fail(response, callback, route, start, e.status, e.getMessage());
+            exchange.fail(e);
         } catch (RuntimeException | IOException e) {
-            fail(response, callback, route, start, 500, "internal error: " + e);
+            exchange.fail(500, "internal error: " + e);
         }
         return true;
     }
 
-    /** The metric label of a path: item ids are folded into one route so that labels stay few. */
-    private static String route(String path) {
-        return path.startsWith(ITEMS + "/") && path.length() > ITEMS.length() + 1 ? ITEMS + "/{item_id}" : path;
-    }
-
-    private void authenticate(Request request) throws ApiError {
-        if (expectedAuthorization == null) {
-            return;
-        }
-        String given = request.getHeaders().get(HttpHeader.AUTHORIZATION);
-        if (given == null || !MessageDigest.isEqual(expectedAuthorization, given.getBytes(StandardCharsets.UTF_8))) {
-            throw new ApiError(401, given == null ? "this server needs an Authorization: Bearer token"
-                    : "wrong bearer token");
-        }
-    }
-
-    @FunctionalInterface
-    private interface Action {
-        void run() throws ApiError, IOException;
-    }
-
-    private static void requireGet(String method, Action action) throws ApiError, IOException {
-        requireMethod("GET", method, action);
-    }
-
-    private static void requirePost(String method, Action action) throws ApiError, IOException {
-        requireMethod("POST", method, action);
-    }
-
-    private static void requireMethod(String wanted, String method, Action action) throws ApiError, IOException {
-        if (!wanted.equals(method)) {
-            throw new ApiError(405, "use " + wanted + ", not " + method);
-        }
-        action.run();
-    }
-
-    private void ready(Response response, Callback callback, String route, long start) throws ApiError {
-        if (!serving.ready()) {
-            throw new ApiError(503, "no model loaded yet");
-        }
-        send(response, callback, route, start, 200, "{\"ready\":true}");
-    }
-
-    private void metrics(Response response, Callback callback, String route, long start) throws IOException {
-        byte[] body = serving.metrics().scrape();
-        serving.metrics().request(route, 200, start);
-        response.setStatus(200);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, serving.metrics().contentType());
-        response.write(true, ByteBuffer.wrap(body), callback);
-    }
-
-    private void recommend(Request request, Response response, Callback callback, String route, long start)
-            throws ApiError, IOException {
-        requireReady();
-        JsonObject body = readObject(request);
-        int k = optionalInt(body, "k", 10);
-        if (k < 1 || k > config.maxK()) {
-            throw new ApiError(400, "k must be 1.." + config.maxK() + ", not " + k);
-        }
-        int newItemSlots = optionalInt(body, "new_item_slots", 0);
-        if (newItemSlots < 0 || newItemSlots > k) {
-            throw new ApiError(400, "new_item_slots must be 0..k (" + k + "), not " + newItemSlots);
-        }
-        Setting setting = setting(body);
-        boolean excludeSeen = !body.has("exclude_seen") || bool(body, "exclude_seen");
-        long deadlineMs = optionalInt(body, "deadline_ms", (int) config.deadline().toMillis());
-        if (deadlineMs < 1) {
-            throw new ApiError(400, "deadline_ms must be positive");
-        }
-        long deadline = start + TimeUnit.MILLISECONDS.toNanos(deadlineMs);
-        JsonArray entries = array(body, "requests");
-        if (entries.isEmpty() || entries.size() > config.maxHistories()) {
-            throw new ApiError(400, "requests must hold 1.." + config.maxHistories() + " entries, not " + entries.size());
-        }
-        List<String> users = new ArrayList<>(entries.size());
-        List<CompletableFuture<Serving.Answer>> answers = new ArrayList<>(entries.size());
-        List<Serving.Query> queries = new ArrayList<>(entries.size());
-        for (int i = 0; i < entries.size(); i++) {
-            String where = "requests[" + i + "]";
-            JsonObject entry = object(entries.get(i), where);
-            users.add(entry.has("user") ? string(entry.get("user"), where + ".user") : null);
-            List<String> history = strings(entry, "history", where, config.maxHistory());
-            List<String> excluded = new ArrayList<>(excludeSeen ? history : List.of());
-            if (entry.has("exclude")) {
-                excluded.addAll(strings(entry, "exclude", where, config.maxK()));
-            }
-            queries.add(new Serving.Query(history, excluded, k, newItemSlots, setting, deadline));
-        }
-        // submitted only once every entry is valid: a 400 leaves no work queued
-        for (Serving.Query query : queries) {
-            answers.add(serving.recommend(query));
-        }
-        CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).whenComplete((ignored, failure) -> {
-            if (failure != null) {
-                Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
-                if (cause instanceof RejectedExecutionException) {
-                    response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
-                    fail(response, callback, route, start, serving.accepting() ? 429 : 503, cause.getMessage());
-                } else {
-                    fail(response, callback, route, start, 500, "scoring failed: " + cause);
-                }
-                return;
-            }
+    /**
+     * Reads the body without holding a thread while it arrives, parses it as strict JSON and hands it on. A body
+     * must be {@code application/json}: a web page may send text/plain (or no type) across origins without asking.
+     * Where {@code optional}, an empty body counts as an empty object.
+     */
+    private void withBody(Exchange exchange, boolean optional, BodyHandler handler) {
+        CompletableFuture<byte[]> body = BodyReader.read(exchange.request, limits.maxBodyBytes(), limits.bodyTimeout());
+        body.whenComplete((bytes, failure) -> {
             try {
-                sendRecommendations(response, callback, route, start, users, answers);
-            } catch (IOException e) {
-                fail(response, callback, route, start, 500, "internal error: " + e);
+                if (failure != null) {
+                    throw failure instanceof ApiError api ? api
+                            : new ApiError(400, "cannot read the request body: " + failure);
+                }
+                if (optional && bytes.length == 0) {
+                    handler.handle(exchange, new JsonObject());
+                } else {
+                    requireJson(exchange.request);
+                    handler.handle(exchange, StrictJson.parseObject(bytes));
+                }
+            } catch (ApiError e) {
+                exchange.fail(e);
+            } catch (RuntimeException | IOException e) {
+                exchange.fail(500, "internal error: " + e);
             }
         });
     }
 
-    private void sendRecommendations(Response response, Callback callback, String route, long start,
-                                     List<String> users, List<CompletableFuture<Serving.Answer>> answers)
-            throws IOException {
+    private static void requireJson(Request request) throws ApiError {
+        String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+        String base = type == null ? null : MimeTypes.getContentTypeWithoutCharset(type).strip().toLowerCase(Locale.ROOT);
+        String charset = type == null ? null : MimeTypes.getCharsetFromContentType(type);
+        if (!"application/json".equals(base) || (charset != null && !"utf-8".equalsIgnoreCase(charset))) {
+            throw new ApiError(415, "a request body must be Content-Type: application/json (UTF-8), not "
+                    + (type == null ? "none" : type));
+        }
+    }
+
+    private void ready(Exchange exchange) throws ApiError {
+        requireReady();
+        exchange.sendJson(200, "{\"ready\":true}");
+    }
+
+    private void recommend(Exchange exchange, JsonObject body) throws ApiError {
+        requireReady();
+        Requests.Recommend call = requests.recommend(body, exchange.start);
+        // submitted only once every entry is valid: a 400 leaves no work queued
+        List<CompletableFuture<Serving.Answer>> answers = new ArrayList<>(call.queries().size());
+        for (Serving.Query query : call.queries()) {
+            answers.add(serving.recommend(query));
+        }
+        CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                if (cause instanceof RejectedExecutionException) {
+                    exchange.fail(serving.accepting() ? 429 : 503, cause.getMessage());
+                } else {
+                    exchange.fail(500, "scoring failed: " + cause);
+                }
+                return;
+            }
+            try {
+                sendRecommendations(exchange, call.users(), answers);
+            } catch (IOException e) {
+                exchange.fail(500, "internal error: " + e);
+            }
+        });
+    }
+
+    private static void sendRecommendations(Exchange exchange, List<String> users,
+                                            List<CompletableFuture<Serving.Answer>> answers) throws IOException {
         StringWriter text = new StringWriter();
         JsonWriter json = new JsonWriter(text);
         json.beginObject();
@@ -225,7 +166,7 @@ final class HttpApi extends Handler.Abstract {
         for (int i = 0; i < answers.size(); i++) {
             Serving.Answer answer = answers.get(i).join();
             if (answer.expired()) {
-                fail(response, callback, route, start, 504, "the deadline passed before the request was scored");
+                exchange.fail(504, "the deadline passed before the request was scored");
                 return;
             }
             version = answer.modelVersion();
@@ -237,16 +178,18 @@ final class HttpApi extends Handler.Abstract {
             for (SetRecService.Scored s : answer.items()) {
                 json.beginObject().name("item_id").value(s.itemId()).name("score").value(s.score()).endObject();
             }
-            json.endArray().endObject();
+            json.endArray();
+            json.name("known_items").value(answer.knownItems());
+            json.endObject();
         }
         json.endArray();
         // one version for the whole response: entries scored in batches on both sides of a swap name the last one
         json.name("model_version").value(version);
         json.endObject();
-        send(response, callback, route, start, 200, text.toString());
+        exchange.sendJson(200, text.toString());
     }
 
-    private void itemIds(Response response, Callback callback, String route, long start) throws ApiError {
+    private void itemIds(Exchange exchange) throws ApiError {
         requireReady();
         ModelVersions.Version model = serving.lease();
         try {
@@ -257,38 +200,15 @@ final class HttpApi extends Handler.Abstract {
             JsonArray array = new JsonArray(ids.size());
             ids.forEach(array::add);
             out.add("item_ids", array);
-            send(response, callback, route, start, 200, out.toString());
+            exchange.sendJson(200, out.toString());
         } finally {
             model.release();
         }
     }
 
-    private void onboard(Request request, Response response, Callback callback, String route, long start)
-            throws ApiError, IOException {
+    private void onboard(Exchange exchange, JsonObject body) throws ApiError, IOException {
         requireReady();
-        JsonArray entries = array(readObject(request), "items");
-        if (entries.isEmpty() || entries.size() > config.maxHistories()) {
-            throw new ApiError(400, "items must hold 1.." + config.maxHistories() + " entries, not " + entries.size());
-        }
-        List<ItemStore.StoredItem> items = new ArrayList<>(entries.size());
-        long now = System.currentTimeMillis();
-        for (int i = 0; i < entries.size(); i++) {
-            String where = "items[" + i + "]";
-            JsonObject entry = object(entries.get(i), where);
-            String id = entry.has("item_id") ? string(entry.get("item_id"), where + ".item_id") : "";
-            if (id.isBlank()) {
-                throw new ApiError(400, where + ": item_id is missing or empty");
-            }
-            List<String> categories = entry.has("categories") ? strings(entry, "categories", where, 100) : List.of();
-            ItemStore.StoredItem item = new ItemStore.StoredItem(id, ItemText.of(text(entry, "title", where),
-                    categories, text(entry, "brand", where), text(entry, "description", where)), now);
-            if (item.text().isEmpty()) {
-                throw new ApiError(400, where + ": item " + id + " has no text (title, categories, brand or "
-                        + "description): a new item is ranked by its text");
-            }
-            items.add(item);
-        }
-        List<Serving.Onboarded> done = serving.onboard(items);
+        List<Serving.Onboarded> done = serving.onboard(requests.items(body, System.currentTimeMillis()));
         JsonObject out = new JsonObject();
         out.addProperty("model_version", serving.current().version());
         JsonArray array = new JsonArray();
@@ -296,16 +216,22 @@ final class HttpApi extends Handler.Abstract {
             JsonObject entry = new JsonObject();
             entry.addProperty("item_id", o.itemId());
             entry.addProperty("row", o.row());
-            entry.addProperty("added", o.added());
+            entry.addProperty("added", o.change() == SetRecService.Change.ADDED);
+            entry.addProperty("updated", o.change() == SetRecService.Change.RETOKENIZED);
             array.add(entry);
         }
         out.add("items", array);
-        send(response, callback, route, start, 200, out.toString());
+        exchange.sendJson(200, out.toString());
     }
 
-    private void tokens(String path, Response response, Callback callback, String route, long start) throws ApiError {
+    private void tokens(Exchange exchange, String encodedId) throws ApiError {
         requireReady();
-        String id = URLDecoder.decode(path.substring(ITEMS.length() + 1), StandardCharsets.UTF_8);
+        String id;
+        try {
+            id = URLDecoder.decode(encodedId.replace("+", "%2B"), StandardCharsets.UTF_8); // '+' is not a space here
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(400, "the item id in the path is not percent-encoded properly: " + e.getMessage());
+        }
         ModelVersions.Version model = serving.lease();
         try {
             int row = model.service.row(id);
@@ -324,36 +250,27 @@ final class HttpApi extends Handler.Abstract {
                 semantic.add(floats(tokens[t]));
             }
             out.add("semantic_tokens", semantic);
-            send(response, callback, route, start, 200, out.toString());
+            exchange.sendJson(200, out.toString());
         } finally {
             model.release();
         }
     }
 
-    private void load(Request request, Response response, Callback callback, String route, long start)
-            throws ApiError, IOException {
-        JsonObject body = readObject(request);
-        if (!body.has("dir")) {
-            throw new ApiError(400, "dir is missing: the model directory to load");
-        }
-        // relative to the models root; an absolute path must lie below it
-        Path dir = modelsRoot.resolve(string(body.get("dir"), "dir")).normalize();
-        if (!dir.startsWith(modelsRoot) || dir.equals(modelsRoot)) {
-            throw new ApiError(400, "dir must be a directory below the models root " + modelsRoot);
-        }
+    private void load(Exchange exchange, JsonObject body) throws ApiError {
         try {
-            serving.load(dir);
+            serving.load(modelsRoot.resolve(requests.loadDir(body)));
         } catch (Serving.ModelRefused e) {
             throw new ApiError(422, e.getMessage());
         }
-        send(response, callback, route, start, 200, info(serving.current()).toString());
+        exchange.sendJson(200, info(serving.current()).toString());
     }
 
-    private void rollback(Response response, Callback callback, String route, long start) throws ApiError {
+    private void rollback(Exchange exchange, JsonObject body) throws ApiError {
+        requests.rollback(body);
         if (!serving.rollback()) {
             throw new ApiError(409, "no previous model version to roll back to");
         }
-        send(response, callback, route, start, 200, info(serving.current()).toString());
+        exchange.sendJson(200, info(serving.current()).toString());
     }
 
     private JsonObject info(ModelVersions.Version model) {
@@ -384,150 +301,11 @@ final class HttpApi extends Handler.Abstract {
         }
     }
 
-    // --- JSON input: every rule broken is a 400 naming the field ---
-
-    private JsonObject readObject(Request request) throws ApiError, IOException {
-        long declared = request.getLength();
-        try (InputStream in = Content.Source.asInputStream(request)) {
-            if (declared > config.maxBodyBytes()) {
-                drainOversized(in);
-                throw new ApiError(413, "request body of " + declared + " bytes is over the limit of "
-                        + config.maxBodyBytes());
-            }
-            byte[] bytes = in.readNBytes(config.maxBodyBytes() + 1);
-            if (bytes.length > config.maxBodyBytes()) {
-                drainOversized(in);
-                throw new ApiError(413, "request body is over the limit of " + config.maxBodyBytes() + " bytes");
-            }
-            return parseObject(bytes);
-        }
-    }
-
-    /**
-     * Reads and drops the rest of an over-limit body, up to {@link #DRAIN_FACTOR} times the limit: a client still
-     * sending when the server answers and closes gets a reset that can swallow the 413 it was about to read.
-     * Beyond that much the connection is closed anyway; memory use stays one small buffer.
-     */
-    private void drainOversized(InputStream in) throws IOException {
-        long left = (long) DRAIN_FACTOR * config.maxBodyBytes();
-        byte[] buffer = new byte[8192];
-        int read;
-        while (left > 0 && (read = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0) {
-            left -= read;
-        }
-    }
-
-    private static JsonObject parseObject(byte[] bytes) throws ApiError {
-        try {
-            JsonElement parsed = JsonParser.parseString(new String(bytes, StandardCharsets.UTF_8));
-            return object(parsed, "the request body");
-        } catch (JsonParseException e) {
-            throw new ApiError(400, "the request body is not valid JSON: " + e.getMessage());
-        }
-    }
-
-    private static JsonObject object(JsonElement element, String where) throws ApiError {
-        if (element == null || !element.isJsonObject()) {
-            throw new ApiError(400, where + " must be a JSON object");
-        }
-        return element.getAsJsonObject();
-    }
-
-    private static JsonArray array(JsonObject body, String field) throws ApiError {
-        JsonElement element = body.get(field);
-        if (element == null || !element.isJsonArray()) {
-            throw new ApiError(400, field + " must be a JSON array");
-        }
-        return element.getAsJsonArray();
-    }
-
-    private static String string(JsonElement element, String where) throws ApiError {
-        if (!element.isJsonPrimitive() || !element.getAsJsonPrimitive().isString()) {
-            throw new ApiError(400, where + " must be a string");
-        }
-        return element.getAsString();
-    }
-
-    private static String text(JsonObject entry, String field, String where) throws ApiError {
-        return entry.has(field) && !entry.get(field).isJsonNull() ? string(entry.get(field), where + "." + field).strip()
-                : "";
-    }
-
-    private static List<String> strings(JsonObject entry, String field, String where, int max) throws ApiError {
-        JsonElement element = entry.get(field);
-        if (element == null || !element.isJsonArray()) {
-            throw new ApiError(400, where + "." + field + " must be an array of strings");
-        }
-        JsonArray array = element.getAsJsonArray();
-        if (array.size() > max) {
-            throw new ApiError(400, where + "." + field + " holds " + array.size() + " entries, more than " + max);
-        }
-        List<String> out = new ArrayList<>(array.size());
-        for (int i = 0; i < array.size(); i++) {
-            out.add(string(array.get(i), where + "." + field + "[" + i + "]"));
-        }
-        return out;
-    }
-
-    private static int optionalInt(JsonObject body, String field, int fallback) throws ApiError {
-        JsonElement element = body.get(field);
-        if (element == null) {
-            return fallback;
-        }
-        if (!element.isJsonPrimitive() || !element.getAsJsonPrimitive().isNumber()) {
-            throw new ApiError(400, field + " must be an integer");
-        }
-        double value = element.getAsDouble();
-        if (value != Math.rint(value) || Math.abs(value) > Integer.MAX_VALUE) {
-            throw new ApiError(400, field + " must be an integer, not " + element);
-        }
-        return (int) value;
-    }
-
-    private static boolean bool(JsonObject body, String field) throws ApiError {
-        JsonElement element = body.get(field);
-        if (!element.isJsonPrimitive() || !element.getAsJsonPrimitive().isBoolean()) {
-            throw new ApiError(400, field + " must be true or false");
-        }
-        return element.getAsBoolean();
-    }
-
-    private static Setting setting(JsonObject body) throws ApiError {
-        if (!body.has("setting")) {
-            return Setting.ALL;
-        }
-        String name = string(body.get("setting"), "setting");
-        for (Setting s : Setting.values()) {
-            if (s.label().equals(name.toLowerCase(Locale.ROOT))) {
-                return s;
-            }
-        }
-        throw new ApiError(400, "setting must be all, warm or cold, not " + name);
-    }
-
     private static JsonArray floats(float[] values) {
         JsonArray array = new JsonArray(values.length);
         for (float v : values) {
             array.add(v);
         }
         return array;
-    }
-
-    // --- output ---
-
-    private void send(Response response, Callback callback, String route, long start, int status, String json) {
-        serving.metrics().request(route, status, start);
-        response.setStatus(status);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON);
-        response.write(true, ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8)), callback);
-    }
-
-    private void fail(Response response, Callback callback, String route, long start, int status, String reason) {
-        if (status == 503) {
-            response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
-        }
-        JsonObject error = new JsonObject();
-        error.addProperty("error", reason);
-        send(response, callback, route, start, status, error.toString());
     }
 }

@@ -8,6 +8,7 @@ import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
 import java.io.IOException;
@@ -16,7 +17,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -65,44 +68,51 @@ public final class ItemStore implements AutoCloseable {
     }
 
     public void put(StoredItem item) throws IOException {
+        putAll(List.of(item));
+    }
+
+    /**
+     * Stores the items in one synced write: the last text of an id wins, an id already stored keeps the time it was
+     * first onboarded, and an entry whose text is unchanged is not written again.
+     */
+    public void putAll(List<StoredItem> items) throws IOException {
+        Map<String, StoredItem> latest = new LinkedHashMap<>();
+        items.forEach(item -> latest.put(item.itemId(), item));
+        int added = 0;
+        try (WriteBatch batch = new WriteBatch()) {
+            for (StoredItem item : latest.values()) {
+                byte[] existing = db.get(key(item.itemId()));
+                StoredItem stored = existing == null ? null : parseOrNull(item.itemId(), existing);
+                if (stored != null && stored.text().equals(item.text())) {
+                    continue;
+                }
+                long onboarded = stored != null ? stored.onboardedMillis() : item.onboardedMillis();
+                batch.put(key(item.itemId()), value(item.text(), onboarded));
+                if (existing == null) {
+                    added++;
+                }
+            }
+            if (batch.count() > 0) {
+                db.write(syncWrites, batch);
+            }
+        } catch (RocksDBException e) {
+            throw new IOException("cannot store " + latest.size() + " items: " + e.getMessage(), e);
+        }
+        count.addAndGet(added);
+    }
+
+    private static byte[] value(ItemText text, long onboardedMillis) {
         JsonObject value = new JsonObject();
-        value.addProperty("title", item.text().title());
+        value.addProperty("title", text.title());
         JsonArray categories = new JsonArray();
-        for (String category : item.text().categoryLevels()) {
+        for (String category : text.categoryLevels()) {
             categories.add(category);
         }
         value.add("categories", categories);
-        value.addProperty("brand", item.text().brand());
-        value.addProperty("description", item.text().keywords());
-        value.addProperty("onboarded", item.onboardedMillis());
-        try {
-            boolean isNew = db.get(key(item.itemId())) == null;
-            db.put(syncWrites, key(item.itemId()), value.toString().getBytes(StandardCharsets.UTF_8));
-            if (isNew) {
-                count.incrementAndGet();
-            }
-        } catch (RocksDBException e) {
-            throw new IOException("cannot store item " + item.itemId() + ": " + e.getMessage(), e);
-        }
-    }
-
-    public boolean contains(String itemId) throws IOException {
-        try {
-            return db.get(key(itemId)) != null;
-        } catch (RocksDBException e) {
-            throw new IOException("cannot read item " + itemId + ": " + e.getMessage(), e);
-        }
-    }
-
-    public void delete(String itemId) throws IOException {
-        try {
-            if (db.get(key(itemId)) != null) {
-                db.delete(syncWrites, key(itemId));
-                count.decrementAndGet();
-            }
-        } catch (RocksDBException e) {
-            throw new IOException("cannot delete item " + itemId + ": " + e.getMessage(), e);
-        }
+        value.addProperty("brand", text.brand());
+        value.addProperty("description", text.keywords());
+        value.addProperty("onboarded", onboardedMillis);
+        return value.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /** Items in the store. */
@@ -117,7 +127,7 @@ public final class ItemStore implements AutoCloseable {
             for (it.seekToFirst(); it.isValid(); it.next()) {
                 String id = new String(it.key(), StandardCharsets.UTF_8);
                 try {
-                    items.add(parse(id, new String(it.value(), StandardCharsets.UTF_8)));
+                    items.add(parse(id, it.value()));
                 } catch (RuntimeException e) {
                     log.println("item store: skipping item " + id + ", its entry does not parse: " + e.getMessage());
                 }
@@ -126,8 +136,17 @@ public final class ItemStore implements AutoCloseable {
         return items;
     }
 
-    private static StoredItem parse(String id, String json) {
-        JsonObject value = JsonParser.parseString(json).getAsJsonObject();
+    /** The stored entry, or null where it does not parse (it is then written anew). */
+    private static StoredItem parseOrNull(String id, byte[] value) {
+        try {
+            return parse(id, value);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static StoredItem parse(String id, byte[] json) {
+        JsonObject value = JsonParser.parseString(new String(json, StandardCharsets.UTF_8)).getAsJsonObject();
         List<String> categories = new ArrayList<>();
         value.getAsJsonArray("categories").forEach(c -> categories.add(c.getAsString()));
         ItemText text = ItemText.of(value.get("title").getAsString(), categories, value.get("brand").getAsString(),

@@ -1,6 +1,9 @@
 package dev.setrec.serve;
 
 import dev.setrec.text.TextEncoder;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -30,31 +33,52 @@ public final class ModelServer implements AutoCloseable {
     }
 
     /**
+     * Checks the configuration's security rules without starting anything, so that a command line fails before it
+     * loads a text encoder; {@link #start} checks them again.
+     *
+     * @throws IllegalArgumentException where a rule is broken, with the flag or variable that fixes it
+     */
+    public static void checkConfig(Path modelDir, ServerConfig config) {
+        Access.of(config.host(), config.auth());
+        ModelsRoot.of(config.modelsRoot(), modelDir);
+    }
+
+    /**
      * Starts listening, then loads {@code modelDir} with every item of the durable store; returns when ready.
      *
      * @param encoder the text encoder for new items (the one the model was trained with); the caller closes it
-     * @throws IOException when the port, the item store or the model cannot be used (nothing is left running)
+     * @throws IllegalArgumentException when the configuration breaks a security rule (docs/server.md): a
+     *                                  non-loopback address without a token, a models root that is a filesystem root
+     * @throws IOException              when the port, the item store or the model cannot be used (nothing is left
+     *                                  running)
      */
     public static ModelServer start(Path modelDir, ServerConfig config, TextEncoder encoder, PrintStream log)
             throws IOException {
+        Access access = Access.of(config.host(), config.auth());
+        ModelsRoot modelsRoot = ModelsRoot.of(config.modelsRoot(), modelDir);
         ItemStore store = ItemStore.open(config.itemStore());
         Serving serving = new Serving(config, encoder, store, log);
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
         threads.setName("setrec-http");
         Server jetty = new Server(threads);
-        ServerConnector connector = new ServerConnector(jetty);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        // an item id may hold '/' or '%' (encoded): routes match the raw path and the item route decodes its id
+        // itself, and no path is ever mapped to a file, so these encodings are not ambiguous here
+        http.setUriCompliance(UriCompliance.DEFAULT.with("setrec-item-ids",
+                UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR, UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING));
+        ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
         connector.setHost(config.host());
         connector.setPort(config.port());
         jetty.addConnector(connector);
-        Path modelsRoot = (config.modelsRoot() != null ? config.modelsRoot() : modelDir.toAbsolutePath().getParent())
-                .toAbsolutePath().normalize();
-        jetty.setHandler(new HttpApi(serving, config, modelsRoot));
+        jetty.setHandler(new HttpApi(serving, config, access, modelsRoot));
+        jetty.setErrorHandler(new JsonErrorHandler());
         jetty.setStopTimeout(5_000); // in-flight requests get this long to finish on stop
         ModelServer server = new ModelServer(jetty, connector, serving, store);
         try {
             jetty.start();
-            log.println("model server listening on " + server.uri() + (config.token() == null ? ""
-                    : " (bearer token required)"));
+            log.println("model server listening on " + server.uri() + " (" + access.describe() + "); models load "
+                    + "from below " + modelsRoot);
             serving.load(modelDir);
             return server;
         } catch (Serving.ModelRefused e) {

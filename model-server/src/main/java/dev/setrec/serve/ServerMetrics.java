@@ -1,5 +1,6 @@
 package dev.setrec.serve;
 
+import dev.setrec.model.setrec.SetRecService;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -16,9 +17,10 @@ final class ServerMetrics {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
     private final Counter requests = Counter.builder().name("setrec_http_requests_total")
-            .help("HTTP requests by path and status").labelNames("path", "status").register(registry);
+            .help("HTTP requests by route (path template; other paths are \"unmatched\") and status")
+            .labelNames("path", "status").register(registry);
     private final Histogram latency = Histogram.builder().name("setrec_http_request_duration_seconds")
-            .help("time from a request's arrival to its response, by path").labelNames("path")
+            .help("time from a request's arrival to its response, by route").labelNames("path")
             .classicOnly().classicUpperBounds(.001, .002, .005, .01, .02, .05, .1, .2, .5, 1, 2, 5)
             .register(registry);
     private final Histogram batchSize = Histogram.builder().name("setrec_batch_size")
@@ -30,7 +32,9 @@ final class ServerMetrics {
     private final Counter expired = Counter.builder().name("setrec_deadline_expired_total")
             .help("histories whose deadline passed before they were scored").register(registry);
     private final Counter onboarded = Counter.builder().name("setrec_items_onboarded_total")
-            .help("items onboarded through the API").register(registry);
+            .help("new items onboarded through the API").register(registry);
+    private final Counter retokenized = Counter.builder().name("setrec_items_retokenized_total")
+            .help("known items sent with new text through the API, tokenized again").register(registry);
 
     ServerMetrics(IntSupplier queueDepth, IntSupplier items, Supplier<String> modelVersion) {
         GaugeWithCallback.builder().name("setrec_queue_depth").help("histories waiting for a batch")
@@ -46,9 +50,10 @@ final class ServerMetrics {
                 }).register(registry);
     }
 
-    void request(String path, int status, long startNanos) {
-        requests.labelValues(path, Integer.toString(status)).inc();
-        latency.labelValues(path).observe((System.nanoTime() - startNanos) / 1e9);
+    /** Counted under the route's template: the labels stay as few as the routes, whatever paths clients send. */
+    void request(Route route, int status, long startNanos) {
+        requests.labelValues(route.template, Integer.toString(status)).inc();
+        latency.labelValues(route.template).observe((System.nanoTime() - startNanos) / 1e9);
     }
 
     void batch(int size, long modelNanos) {
@@ -60,8 +65,13 @@ final class ServerMetrics {
         expired.inc();
     }
 
-    void onboarded() {
-        onboarded.inc();
+    void onboarded(SetRecService.Change change) {
+        switch (change) {
+            case ADDED -> onboarded.inc();
+            case RETOKENIZED -> retokenized.inc();
+            case UNCHANGED -> {
+            }
+        }
     }
 
     String contentType() {

@@ -24,12 +24,15 @@ final class Serving implements AutoCloseable {
                  long deadlineNanos) {
     }
 
-    /** The ranking of one query, by the named model version; {@code expired} when its deadline passed first. */
-    record Answer(List<SetRecService.Scored> items, String modelVersion, boolean expired) {
+    /**
+     * The ranking of one query and how many of its history's ids the model knows, by the named model version;
+     * {@code expired} when its deadline passed first.
+     */
+    record Answer(List<SetRecService.Scored> items, int knownItems, String modelVersion, boolean expired) {
     }
 
-    /** One item onboarded (or found already known) and its row. */
-    record Onboarded(String itemId, int row, boolean added) {
+    /** One item onboarded, found already known, or re-tokenized from new text, and its row. */
+    record Onboarded(String itemId, int row, SetRecService.Change change) {
     }
 
     /** A model directory that cannot serve (corrupt, another type, a text encoder it was not trained with). */
@@ -105,7 +108,7 @@ final class Serving implements AutoCloseable {
                         continue;
                     }
                     if (now - q.deadlineNanos() > 0) {
-                        answers[i] = new Answer(List.of(), model.version(), true);
+                        answers[i] = new Answer(List.of(), 0, model.version(), true);
                         metrics.expired();
                         continue;
                     }
@@ -120,12 +123,14 @@ final class Serving implements AutoCloseable {
                 }
                 live += positions.size();
                 long start = System.nanoTime();
-                List<List<SetRecService.Scored>> ranked = model.service.recommend(histories,
+                List<SetRecService.Ranking> ranked = model.service.rank(histories,
                         ks.stream().mapToInt(Integer::intValue).toArray(), setting, excluded,
                         slots.stream().mapToInt(Integer::intValue).toArray());
                 modelTime += System.nanoTime() - start;
                 for (int j = 0; j < positions.size(); j++) {
-                    answers[positions.get(j)] = new Answer(ranked.get(j), model.version(), false);
+                    SetRecService.Ranking ranking = ranked.get(j);
+                    answers[positions.get(j)] = new Answer(ranking.items(), ranking.knownItems(), model.version(),
+                            false);
                 }
             }
             if (live > 0) {
@@ -137,28 +142,26 @@ final class Serving implements AutoCloseable {
         }
     }
 
-    /** Onboards items that are not known yet (stored durably first, then tokenized); known ones are left alone. */
+    /**
+     * Makes the items rankable in one table update (new ids added, known ids with new text re-tokenized, the rest
+     * left alone), then stores their newest text durably; returns only when both are done. A failure of the store
+     * leaves the items rankable but unacknowledged: a retry stores them.
+     */
     List<Onboarded> onboard(List<ItemStore.StoredItem> items) throws IOException {
         catalogueLock.lock();
         ModelVersions.Version model = null;
         try {
             model = lease(); // under the lock: no swap can replace this version while items go into it
+            SetRecService service = model.service;
+            List<SetRecService.ItemUpdate> updates = service.putItems(newItems(items));
+            // every item with a given text, including unchanged ones (a retry after a failed write stores them);
+            // not a trained item sent with its own text: the model's files keep that
+            store.putAll(items.stream().filter(item -> service.textGiven(item.itemId())).toList());
             List<Onboarded> result = new ArrayList<>(items.size());
-            for (ItemStore.StoredItem item : items) {
-                int row = model.service.row(item.itemId());
-                if (row >= 0) {
-                    result.add(new Onboarded(item.itemId(), row, false));
-                    continue;
-                }
-                store.put(item);
-                try {
-                    row = model.service.addItem(item.itemId(), item.text(), null);
-                } catch (RuntimeException e) {
-                    store.delete(item.itemId()); // not rankable: do not bring it back after a restart either
-                    throw e;
-                }
-                metrics.onboarded();
-                result.add(new Onboarded(item.itemId(), row, true));
+            for (int i = 0; i < items.size(); i++) {
+                SetRecService.ItemUpdate update = updates.get(i);
+                metrics.onboarded(update.change());
+                result.add(new Onboarded(items.get(i).itemId(), update.row(), update.change()));
             }
             return result;
         } finally {
@@ -167,6 +170,10 @@ final class Serving implements AutoCloseable {
             }
             catalogueLock.unlock();
         }
+    }
+
+    private static List<SetRecService.NewItem> newItems(List<ItemStore.StoredItem> items) {
+        return items.stream().map(item -> new SetRecService.NewItem(item.itemId(), item.text(), null)).toList();
     }
 
     /**
@@ -215,16 +222,16 @@ final class Serving implements AutoCloseable {
         }
     }
 
+    /** Brings every stored item into {@code service} with its newest text, in one table update. */
     private void restoreItems(SetRecService service) {
-        int added = 0;
-        for (ItemStore.StoredItem item : store.all(log)) {
-            if (!service.knows(item.itemId())) {
-                service.addItem(item.itemId(), item.text(), null);
-                added++;
-            }
+        List<ItemStore.StoredItem> stored = store.all(log);
+        if (stored.isEmpty()) {
+            return;
         }
-        if (added > 0) {
-            log.println("tokenized " + added + " onboarded items with model " + service.version());
+        long changed = service.putItems(newItems(stored)).stream()
+                .filter(u -> u.change() != SetRecService.Change.UNCHANGED).count();
+        if (changed > 0) {
+            log.println("tokenized " + changed + " onboarded items with model " + service.version());
         }
     }
 

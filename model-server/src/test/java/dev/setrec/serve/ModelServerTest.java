@@ -3,6 +3,7 @@ package dev.setrec.serve;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.setrec.serve.ApiClient.Reply;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -46,9 +46,9 @@ class ModelServerTest {
     @TempDir
     Path itemStore;
     final TinyModels.HashEncoder encoder = new TinyModels.HashEncoder();
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     final ByteArrayOutputStream logged = new ByteArrayOutputStream();
     ModelServer server;
+    ApiClient api;
 
     @BeforeAll
     static void saveModels() throws IOException {
@@ -65,6 +65,7 @@ class ModelServerTest {
 
     ModelServer start(ServerConfig config) throws IOException {
         server = ModelServer.start(first, config, encoder, new PrintStream(logged, true));
+        api = new ApiClient(server.uri());
         return server;
     }
 
@@ -72,20 +73,8 @@ class ModelServerTest {
         return ServerConfig.defaults(itemStore).withPort(0);
     }
 
-    record Reply(int status, JsonObject json, HttpResponse<String> raw) {
-    }
-
     Reply call(String method, String path, String body, String token) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.uri() + path))
-                .timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        JsonObject json = response.body().startsWith("{") ? JsonParser.parseString(response.body()).getAsJsonObject()
-                : null;
-        return new Reply(response.statusCode(), json, response);
+        return api.call(method, path, body, token);
     }
 
     Reply call(String method, String path, String body) throws IOException, InterruptedException {
@@ -157,8 +146,8 @@ class ModelServerTest {
         int requests = 24;
         List<CompletableFuture<HttpResponse<String>>> replies = new ArrayList<>();
         for (int i = 0; i < requests; i++) {
-            replies.add(http.sendAsync(HttpRequest.newBuilder(URI.create(server.uri() + "/v1/recommend"))
-                    .POST(HttpRequest.BodyPublishers.ofString(recommendBody(3, Integer.toString(i)))).build(),
+            replies.add(api.http().sendAsync(HttpRequest.newBuilder(URI.create(server.uri() + "/v1/recommend"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(recommendBody(3, Integer.toString(i)))).build(),
                     HttpResponse.BodyHandlers.ofString()));
         }
         for (CompletableFuture<HttpResponse<String>> reply : replies) {
@@ -256,13 +245,15 @@ class ModelServerTest {
     void onboardedItemsAreRankableAtOnceAndSurviveARestartAndASwap() throws Exception {
         start(config());
         String body = "{\"items\":[{\"item_id\":\"new-1\",\"title\":\"A brand new puzzle\",\"categories\":[\"Toys\","
-                + "\"Puzzles\"],\"brand\":\"Acme\"},{\"item_id\":\"1\",\"title\":\"known already\"}]}";
+                + "\"Puzzles\"],\"brand\":\"Acme\"},{\"item_id\":\"1\",\"title\":\"item 1\"}]}";
         Reply onboarded = call("POST", "/v1/items", body);
         assertEquals(200, onboarded.status(), onboarded.raw().body());
         JsonArray items = onboarded.json().getAsJsonArray("items");
         assertTrue(items.get(0).getAsJsonObject().get("added").getAsBoolean());
         assertEquals(TinyModels.ITEMS, items.get(0).getAsJsonObject().get("row").getAsInt());
-        assertFalse(items.get(1).getAsJsonObject().get("added").getAsBoolean(), "a known id is left as it is");
+        JsonObject known = items.get(1).getAsJsonObject();
+        assertFalse(known.get("added").getAsBoolean() || known.get("updated").getAsBoolean(),
+                "a known id with the text it has is left as it is: " + known);
         assertTrue(coldCatalogueOf(TinyModels.ITEMS).contains("new-1"));
 
         Reply tokens = call("GET", "/v1/items/new-1", null);
@@ -272,9 +263,20 @@ class ModelServerTest {
         assertEquals(2, tokens.json().getAsJsonArray("semantic_tokens").size());
         assertEquals(404, call("GET", "/v1/items/nothing-here", null).status());
 
+        Reply republished = call("POST", "/v1/items", "{\"items\":[{\"item_id\":\"new-1\",\"title\":\"A puzzle, "
+                + "renamed\"}]}");
+        JsonObject changed = republished.json().getAsJsonArray("items").get(0).getAsJsonObject();
+        assertFalse(changed.get("added").getAsBoolean());
+        assertTrue(changed.get("updated").getAsBoolean(), "new text, new tokens: " + changed);
+        assertEquals(TinyModels.ITEMS, changed.get("row").getAsInt(), "the same row");
+        JsonObject retokenized = call("GET", "/v1/items/new-1", null).json();
+        assertNotEquals(tokens.json().get("semantic_tokens"), retokenized.get("semantic_tokens"));
+
         server.close();
         start(config());
         assertTrue(coldCatalogueOf(TinyModels.ITEMS).contains("new-1"), "onboarded item kept across a restart");
+        assertEquals(retokenized.get("semantic_tokens"), call("GET", "/v1/items/new-1", null).json()
+                .get("semantic_tokens"), "restored with its newest text");
         assertEquals(1, call("GET", "/v1/model", null).json().get("onboarded_items").getAsInt());
         assertEquals(200, call("POST", "/v1/model/load", "{\"dir\":" + quote(second) + "}").status());
         assertTrue(coldCatalogueOf(TinyModels.ITEMS).contains("new-1"), "onboarded item tokenized by the new model");

@@ -1,11 +1,13 @@
 package dev.setrec.serve;
 
 import com.google.gson.JsonObject;
+import dev.setrec.data.ItemText;
 import dev.setrec.model.ModelIO;
 import dev.setrec.model.setrec.ScoreMix;
 import dev.setrec.model.setrec.ItemInputs;
 import dev.setrec.model.setrec.SetRec;
 import dev.setrec.model.setrec.SetRecConfig;
+import dev.setrec.text.ItemTexts;
 import dev.setrec.text.TextEncoder;
 
 import java.io.IOException;
@@ -36,13 +38,18 @@ final class TinyModels {
             for (int j = 0; j < 8; j++) {
                 cf[i][j] = (float) random.nextGaussian();
             }
-            text[i] = HashEncoder.vector("item " + i);
+            text[i] = HashEncoder.vector(ItemTexts.describe(textOf(i)));
             cold[i] = i >= 30;
         }
         try (SetRec model = new SetRec(config, ItemInputs.numbered(cf, text, cold))) {
             ModelIO.save(model, dir, new JsonObject());
         }
         return dir;
+    }
+
+    /** The text item {@code i} was "trained" with: onboarding it again with this text changes nothing. */
+    static ItemText textOf(int i) {
+        return ItemText.of("item " + i, List.of(), "", "");
     }
 
     /** Unit vectors from the text's hash: equal texts, equal vectors. */

@@ -59,13 +59,32 @@ public record ItemInputs(String[] ids, float[][] cf, float[][] text, boolean[] c
         return new ItemInputs(keptIds, keptCf, keptText, keptCold);
     }
 
+    /**
+     * A copy whose rows {@code rows} take the CF and text inputs of {@code with} (row i for {@code rows[i]}); ids and
+     * cold flags stay.
+     */
+    public ItemInputs replace(int[] rows, ItemInputs with) {
+        requireWidths(with);
+        float[][] newCf = cf.clone();
+        float[][] newText = text.clone();
+        for (int i = 0; i < rows.length; i++) {
+            newCf[rows[i]] = with.cf[i];
+            newText[rows[i]] = with.text[i];
+        }
+        return new ItemInputs(ids, newCf, newText, cold);
+    }
+
     public ItemInputs append(ItemInputs more) {
+        requireWidths(more);
+        return new ItemInputs(concat(ids, more.ids), concat(cf, more.cf), concat(text, more.text),
+                concatFlags(cold, more.cold));
+    }
+
+    private void requireWidths(ItemInputs more) {
         if (more.cfDim() != cfDim() || more.textDim() != textDim()) {
             throw new IllegalArgumentException("new items have input widths " + more.cfDim() + "/" + more.textDim()
                     + ", the model expects " + cfDim() + "/" + textDim());
         }
-        return new ItemInputs(concat(ids, more.ids), concat(cf, more.cf), concat(text, more.text),
-                concatFlags(cold, more.cold));
     }
 
     private static <T> T[] concat(T[] a, T[] b) {

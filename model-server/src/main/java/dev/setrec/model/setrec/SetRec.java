@@ -83,9 +83,17 @@ public final class SetRec implements Recommender {
 
         /** The joined rows of the given items: (ids, S * d). */
         NDArray lookup(NDArray ids) {
-            NDArray cfRows = Embedding.embedding(ids, cf, SparseFormat.DENSE).singletonOrThrow();
-            return sem == null ? cfRows : NDArrays.concat(new NDList(cfRows,
-                    Embedding.embedding(ids, sem, SparseFormat.DENSE).singletonOrThrow()), 1);
+            return rows(ids).joined();
+        }
+
+        /** The tables of the given items only. */
+        Tables rows(NDArray ids) {
+            return select(ids, ids);
+        }
+
+        /** Tables whose row r is row {@code cfIds[r]} of the CF tokens and row {@code semIds[r]} of the semantic ones. */
+        Tables select(NDArray cfIds, NDArray semIds) {
+            return new Tables(selectRows(cf, cfIds), sem == null ? null : selectRows(sem, semIds));
         }
 
         /** These rows followed by {@code more}'s (in the manager of these tables). */
@@ -180,9 +188,11 @@ public final class SetRec implements Recommender {
         return items;
     }
 
-    /** The CF input of an item known only by its text embedding (a new item, or a cold row). */
-    public float[] predictCf(float[] text) {
-        return textToCf.predict(text);
+    /**
+     * The CF inputs of items known only by their text embeddings (new items, or cold rows), in one batched search.
+     */
+    public float[][] predictCf(float[][] texts) {
+        return textToCf.predict(texts);
     }
 
     TextToCf textToCf() {
@@ -351,37 +361,100 @@ public final class SetRec implements Recommender {
     }
 
     /**
-     * Makes new items rankable at once: their token sets are computed and appended to the serving tables while
-     * scoring waits only for the swap. Returns the row of the first new item.
+     * Re-tokenizes the rows {@code changedRows} from new inputs ({@code changed}, row i for {@code changedRows[i]})
+     * and appends the {@code added} items, in one update of the serving tables while scoring waits only for the
+     * swap; either may be null (nothing of that kind). A changed warm row keeps its CF token (its CF input is its
+     * interactions'; only its text changed); a changed cold row takes the CF token of its new CF input. Returns the
+     * row of the first added item.
      */
-    public int addItems(ItemInputs more) {
+    public int updateItems(int[] changedRows, ItemInputs changed, ItemInputs added) {
+        int c = changed == null ? 0 : changed.numItems();
+        if (c != changedRows.length) {
+            throw new IllegalArgumentException(changedRows.length + " changed rows, " + c + " new inputs");
+        }
         lock.lock();
         try {
-            int first = numItems();
-            Tables added = tokenizeForServing(more);
-            // concat results belong to the first operand's manager: the model's, like the tables they replace
-            Tables grown = serving.append(added);
-            // only the new rows are weighted: the ranking table grows as the serving tables do
+            int n = numItems();
+            ItemInputs fresh = changed == null ? added : added == null ? changed : changed.append(added);
+            if (fresh == null) {
+                return n;
+            }
+            int a = added == null ? 0 : added.numItems();
+            ItemInputs grownItems = changed == null ? items : items.replace(changedRows, changed);
+            grownItems = added == null ? grownItems : grownItems.append(added);
+            Tables freshTables = tokenizeForServing(fresh);
+            Tables grown;
             NDArray grownRanking;
             NDArray grownShifts;
             try (NDManager scope = manager.newSubManager()) {
-                added.tempAttach(scope);
-                NDList rows = rankingRows(added, more.cold(), scope);
-                grownRanking = NDArrays.concat(new NDList(ranking, rows.get(0)));
-                grownShifts = NDArrays.concat(new NDList(shifts, rows.get(1)));
+                freshTables.tempAttach(scope);
+                serving.tempAttach(scope);
+                ranking.tempAttach(scope);
+                shifts.tempAttach(scope);
+                // every row's source in (old rows, fresh rows); only the fresh rows are tokenized and weighted
+                int[] cfSource = new int[n + a];
+                int[] semSource = new int[n + a];
+                int[] touched = new int[c + a];
+                for (int r = 0; r < n + a; r++) {
+                    cfSource[r] = semSource[r] = r < n ? r : r + c;
+                }
+                for (int i = 0; i < c; i++) {
+                    int row = changedRows[i];
+                    semSource[row] = n + i;
+                    if (grownItems.cold()[row]) {
+                        cfSource[row] = n + i;
+                    }
+                    touched[i] = row;
+                }
+                for (int j = 0; j < a; j++) {
+                    touched[c + j] = n + j;
+                }
+                Tables all = serving.append(freshTables);
+                grown = c == 0 ? all : all.select(scope.create(cfSource), scope.create(semSource));
+                boolean[] touchedCold = new boolean[touched.length];
+                for (int t = 0; t < touched.length; t++) {
+                    touchedCold[t] = grownItems.cold()[touched[t]];
+                }
+                NDList weighted = rankingRows(grown.rows(scope.create(touched)), touchedCold, scope);
+                NDArray allRanking = NDArrays.concat(new NDList(ranking, weighted.get(0)));
+                NDArray allShifts = NDArrays.concat(new NDList(shifts, weighted.get(1)));
+                grownRanking = allRanking;
+                grownShifts = allShifts;
+                if (c > 0) {
+                    int[] rankSource = new int[n + a];
+                    for (int r = 0; r < n + a; r++) {
+                        rankSource[r] = r < n ? r : r + c;
+                    }
+                    for (int i = 0; i < c; i++) {
+                        rankSource[changedRows[i]] = n + i;
+                    }
+                    NDArray index = scope.create(rankSource);
+                    grownRanking = selectRows(allRanking, index);
+                    grownShifts = selectRows(allShifts.reshape(-1, 1), index).reshape(-1);
+                }
+                grown.attach(manager);
+                grownRanking.attach(manager);
+                grownShifts.attach(manager);
+            } finally {
+                freshTables.close();
             }
+            // closed once the scope has handed them back to the model's manager
+            serving.close();
             ranking.close();
             shifts.close();
+            serving = grown;
             ranking = grownRanking;
             shifts = grownShifts;
-            serving.close();
-            added.close();
-            serving = grown;
-            items = items.append(more);
-            return first;
+            items = grownItems;
+            return n;
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The rows {@code ids} of a table (N, w): (ids, w). */
+    private static NDArray selectRows(NDArray table, NDArray ids) {
+        return Embedding.embedding(ids, table, SparseFormat.DENSE).singletonOrThrow();
     }
 
     /**

@@ -12,7 +12,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,10 +31,43 @@ public final class SetRecService implements AutoCloseable {
     public record Scored(String itemId, float score) {
     }
 
+    /**
+     * An item to make rankable: its external id, its text, and its CF embedding where known (null: one predicted from
+     * the text). A trained warm item keeps its own CF embedding whatever {@code cf} says.
+     */
+    public record NewItem(String id, ItemText text, float[] cf) {
+    }
+
+    /** What {@link #putItems} did with one item. */
+    public enum Change {
+        /** A new id: it got the next row. */
+        ADDED,
+        /** A known id whose text changed: its semantic tokens (and, for a cold item, its CF input) were made again. */
+        RETOKENIZED,
+        /** A known id sent with the text it has: nothing changed. */
+        UNCHANGED
+    }
+
+    /** One item's row and what was done with it. */
+    public record ItemUpdate(int row, Change change) {
+    }
+
+    /** One history's top items, and how many of its item ids the model knows (0: it could not be ranked). */
+    public record Ranking(List<Scored> items, int knownItems) {
+    }
+
+    /**
+     * Two embeddings of one text may differ in their last bits (an encoder batches and pads differently); texts
+     * whose embeddings differ by more than this in some component are different texts.
+     */
+    private static final float SAME_TEXT_TOLERANCE = 1e-5f;
+
     private final SetRec model;
     private final TextEncoder encoder;
     private final String version;
     private final Map<String, Integer> rows = new ConcurrentHashMap<>();
+    /** The encoder input of every row whose text was given here (trained rows are known by their embedding only). */
+    private final Map<String, String> texts = new ConcurrentHashMap<>();
 
     /**
      * @param encoder the text encoder the model was trained with (its dimension must match), for new items
@@ -115,6 +150,15 @@ public final class SetRecService implements AutoCloseable {
     /** As {@link #recommend(List, int, Setting, List, int[])} with a k of each history's own, {@code ks[b]}. */
     public List<List<Scored>> recommend(List<List<String>> histories, int[] ks, Setting setting,
                                         List<? extends List<String>> excluded, int[] newItemSlots) {
+        return rank(histories, ks, setting, excluded, newItemSlots).stream().map(Ranking::items).toList();
+    }
+
+    /**
+     * As {@link #recommend(List, int[], Setting, List, int[])}, with each ranking how many of the history's ids the
+     * model knows: a history none of whose ids it knows gets an empty list and 0.
+     */
+    public List<Ranking> rank(List<List<String>> histories, int[] ks, Setting setting,
+                              List<? extends List<String>> excluded, int[] newItemSlots) {
         int k = 0;
         for (int wanted : ks) {
             if (wanted <= 0) {
@@ -144,9 +188,9 @@ public final class SetRecService implements AutoCloseable {
                 }
             }
         }
-        List<List<Scored>> out = new ArrayList<>(histories.size());
+        List<Ranking> out = new ArrayList<>(histories.size());
         for (int b = 0; b < histories.size(); b++) {
-            out.add(List.of());
+            out.add(new Ranking(List.of(), 0));
         }
         if (!known.isEmpty()) {
             // ask for enough extra items that k (and the slots) remain once the excluded ones are dropped
@@ -157,9 +201,9 @@ public final class SetRecService implements AutoCloseable {
                 List<String> left = excluded == null ? List.of() : excluded.get(b);
                 List<Scored> top = firstNotExcluded(ranked.get(i).best(), ks[b], left);
                 int slots = mostSlots == 0 ? 0 : newItemSlots[b];
-                out.set(b, slots == 0 ? top
+                out.set(b, new Ranking(slots == 0 ? top
                         : withNewItems(top, firstNotExcluded(ranked.get(i).bestCold(), slots, left), slots, ks[b],
-                                id -> isCold(rows.get(id))));
+                                id -> isCold(rows.get(id))), known.get(i).length));
             }
         }
         return out;
@@ -230,6 +274,14 @@ public final class SetRecService implements AutoCloseable {
         return kept;
     }
 
+    /**
+     * Whether the item's tokens come from a text given to this service (onboarded or re-published), rather than from
+     * the model's own files: such text is what a durable store of onboarded items must keep.
+     */
+    public boolean textGiven(String itemId) {
+        return texts.containsKey(itemId);
+    }
+
     /** Every rankable item id: the fitted catalogue, then the items added since, in row order. */
     public List<String> itemIds() {
         return List.of(model.items().ids());
@@ -253,30 +305,186 @@ public final class SetRecService implements AutoCloseable {
 
     /**
      * Makes a new item rankable at once from its text (and, where known, a CF embedding; else one predicted from the
-     * text, see {@link SetRec#predictCf}).
-     * Adding an id that is already known changes nothing (events may be delivered twice). Returns the item's row.
+     * text, see {@link SetRec#predictCf}): {@link #addItems} of this one item. Returns the item's row.
      */
     public int addItem(String id, ItemText text, float[] cf) {
-        Integer existing = rows.get(id);
-        if (existing != null) {
-            return existing;
-        }
+        return addItems(List.of(new NewItem(id, text, cf))).get(0);
+    }
+
+    /** {@link #putItems}, returning each item's row, in order. */
+    public List<Integer> addItems(List<NewItem> items) {
+        return putItems(items).stream().map(ItemUpdate::row).toList();
+    }
+
+    /**
+     * Makes items rankable at once, in one update of the scoring tables for the whole list: a new id gets the next
+     * row; an id already known with the same text is left as it is (events may be delivered twice); an id known with
+     * another text is tokenized again from it, so that it is ranked by its new text (a trained warm item keeps its
+     * CF token, a cold or added item gets its CF input predicted again, or {@code cf} where given). The same id twice
+     * in one list: the later text wins. Texts are embedded before the tables are locked, in one call of the encoder.
+     */
+    public List<ItemUpdate> putItems(List<NewItem> items) {
         int cfDim = model.items().cfDim();
-        if (cf != null && cf.length != cfDim) {
-            throw new IllegalArgumentException("CF embedding of item " + id + " has " + cf.length + " values, the model "
-                    + "expects " + cfDim);
-        }
-        float[] vector = ItemTexts.embed(encoder, text);
-        synchronized (this) {
-            existing = rows.get(id);
-            if (existing != null) {
-                return existing;
+        String[] described = new String[items.size()];
+        float[][] vectors = new float[items.size()][];
+        List<String> toEmbed = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            NewItem item = items.get(i);
+            if (item.cf() != null && item.cf().length != cfDim) {
+                throw new IllegalArgumentException("CF embedding of item " + item.id() + " has " + item.cf().length
+                        + " values, the model expects " + cfDim);
             }
-            float[] cfInput = cf != null ? cf : model.predictCf(vector);
-            int row = model.addItems(new ItemInputs(new String[] {id}, new float[][] {cfInput}, new float[][] {vector},
-                    new boolean[] {true}));
-            rows.put(id, row);
-            return row;
+            described[i] = ItemTexts.describe(item.text());
+            if (!described[i].equals(texts.get(item.id()))) {
+                toEmbed.add(described[i]);
+            }
+        }
+        Map<String, float[]> embedded = embed(toEmbed);
+        for (int i = 0; i < items.size(); i++) {
+            vectors[i] = embedded.get(described[i]);
+        }
+        synchronized (this) {
+            return new Onboarding(items, described, vectors).apply();
+        }
+    }
+
+    /** One embedding per distinct non-empty text; an empty text has the zero vector (see {@link ItemTexts#embed}). */
+    private Map<String, float[]> embed(List<String> described) {
+        List<String> distinct = described.stream().filter(t -> !t.isEmpty()).distinct().toList();
+        Map<String, float[]> out = new HashMap<>();
+        out.put("", new float[encoder.dim()]);
+        if (!distinct.isEmpty()) {
+            float[][] vectors = encoder.encode(distinct);
+            for (int i = 0; i < vectors.length; i++) {
+                out.put(distinct.get(i), vectors[i]);
+            }
+        }
+        return out;
+    }
+
+    /** One call of {@link #putItems}, under the service's lock: the decision for each item, then one table update. */
+    private final class Onboarding {
+        /** The state an id ends the call in. */
+        private static final class Pending {
+            final String id;
+            final int row;
+            final boolean isNew;
+            String text;
+            float[] vector;
+            float[] cf;
+
+            Pending(String id, int row, boolean isNew) {
+                this.id = id;
+                this.row = row;
+                this.isNew = isNew;
+            }
+        }
+
+        private final List<NewItem> items;
+        private final String[] described;
+        private final float[][] vectors;
+        private final Map<String, Pending> pending = new LinkedHashMap<>();
+        private final ItemInputs catalogue = model.items();
+        private int added;
+
+        Onboarding(List<NewItem> items, String[] described, float[][] vectors) {
+            this.items = items;
+            this.described = described;
+            this.vectors = vectors;
+        }
+
+        List<ItemUpdate> apply() {
+            List<ItemUpdate> updates = new ArrayList<>(items.size());
+            for (int i = 0; i < items.size(); i++) {
+                updates.add(decide(i));
+            }
+            predictCfInputs();
+            List<Pending> changed = pending.values().stream().filter(p -> !p.isNew).toList();
+            List<Pending> fresh = pending.values().stream().filter(p -> p.isNew).toList();
+            int[] changedRows = changed.stream().mapToInt(p -> p.row).toArray();
+            model.updateItems(changedRows, inputs(changed), inputs(fresh));
+            for (Pending p : pending.values()) {
+                texts.put(p.id, p.text);
+                rows.putIfAbsent(p.id, p.row);
+            }
+            return updates;
+        }
+
+        private ItemUpdate decide(int i) {
+            NewItem item = items.get(i);
+            Pending state = pending.get(item.id());
+            Integer row = state != null ? Integer.valueOf(state.row) : rows.get(item.id());
+            if (row == null) {
+                state = new Pending(item.id(), catalogue.numItems() + added++, true);
+                pending.put(item.id(), state);
+                take(state, i, item);
+                return new ItemUpdate(state.row, Change.ADDED);
+            }
+            if (sameText(item.id(), row, state, i)) {
+                return new ItemUpdate(row, Change.UNCHANGED);
+            }
+            if (state == null) {
+                state = new Pending(item.id(), row, false);
+                pending.put(item.id(), state);
+            }
+            take(state, i, item);
+            return new ItemUpdate(row, Change.RETOKENIZED);
+        }
+
+        private boolean sameText(String id, int row, Pending state, int i) {
+            String known = state != null ? state.text : texts.get(id);
+            if (known != null) {
+                return known.equals(described[i]);
+            }
+            float[] trained = catalogue.text()[row]; // a trained row never sent here: compare the embeddings
+            float[] given = vector(i);
+            for (int j = 0; j < trained.length; j++) {
+                if (Math.abs(trained[j] - given[j]) > SAME_TEXT_TOLERANCE) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** The item's new text; its CF input stays null where it is to be predicted from that text. */
+        private void take(Pending state, int i, NewItem item) {
+            state.text = described[i];
+            state.vector = vector(i);
+            boolean warm = !state.isNew && !catalogue.cold()[state.row];
+            state.cf = warm ? catalogue.cf()[state.row] : item.cf();
+        }
+
+        /** The CF inputs still missing, predicted from the texts in one batched search. */
+        private void predictCfInputs() {
+            List<Pending> missing = pending.values().stream().filter(p -> p.cf == null).toList();
+            if (missing.isEmpty()) {
+                return;
+            }
+            float[][] predicted = model.predictCf(missing.stream().map(p -> p.vector).toArray(float[][]::new));
+            for (int k = 0; k < predicted.length; k++) {
+                missing.get(k).cf = predicted[k];
+            }
+        }
+
+        /** The item's text embedding; embedded here only where another call changed its text meanwhile. */
+        private float[] vector(int i) {
+            if (vectors[i] == null) {
+                vectors[i] = ItemTexts.embed(encoder, items.get(i).text());
+            }
+            return vectors[i];
+        }
+
+        private ItemInputs inputs(List<Pending> list) {
+            if (list.isEmpty()) {
+                return null;
+            }
+            String[] ids = list.stream().map(p -> p.id).toArray(String[]::new);
+            boolean[] cold = new boolean[list.size()];
+            for (int k = 0; k < cold.length; k++) {
+                cold[k] = list.get(k).isNew || catalogue.cold()[list.get(k).row];
+            }
+            return new ItemInputs(ids, list.stream().map(p -> p.cf).toArray(float[][]::new),
+                    list.stream().map(p -> p.vector).toArray(float[][]::new), cold);
         }
     }
 

@@ -103,7 +103,12 @@ final class TextToCf {
 
     /** The predicted CF input of an item with this text embedding. */
     float[] predict(float[] text) {
-        return predict(new float[][] {text}, noneLeftOut(1))[0];
+        return predict(new float[][] {text})[0];
+    }
+
+    /** The predicted CF inputs of items with these text embeddings, in one batched search. */
+    float[][] predict(float[][] texts) {
+        return predict(texts, noneLeftOut(texts.length));
     }
 
     /** Predictions for many texts in one batched search; {@code leftOut[q]}: a catalogue row q must not use. */

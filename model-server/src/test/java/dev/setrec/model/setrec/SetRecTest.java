@@ -342,6 +342,81 @@ class SetRecTest {
         }
     }
 
+    /** The warm item whose successor in the twins' chain is {@code item}: a user who saw it should get item next. */
+    static int predecessorOf(int item) {
+        for (int i = 0; i < twins.warm; i++) {
+            if ((i * 7 + 3) % twins.warm == item) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("no predecessor of " + item);
+    }
+
+    static int placeOf(SetRecService service, List<String> history, String itemId) {
+        List<String> ranked = service.recommend(List.of(history), service.numItems(), Setting.COLD).get(0).stream()
+                .map(SetRecService.Scored::itemId).toList();
+        return ranked.indexOf(itemId);
+    }
+
+    @Test
+    void anItemRepublishedWithNewTextIsRankedByItsNewText(@TempDir Path dir) throws Exception {
+        ModelIO.save(model, dir, record);
+        int predicted = 3;
+        List<String> history = List.of(Integer.toString(predecessorOf(predicted)));
+        float[] fitting = twins.text[twins.warm + predicted].clone();
+        float[] unrelated = twins.text[twins.warm + (predicted + twins.warm / 2) % twins.warm].clone();
+        TableEncoder encoder = new TableEncoder(Map.of("Fits.", fitting, "Unrelated.", unrelated), fitting.length);
+        ItemText fits = new ItemText("", "Fits", "", "", "");
+        ItemText other = new ItemText("", "Unrelated", "", "", "");
+        try (SetRecService service = SetRecService.load(dir, encoder)) {
+            int row = service.addItems(List.of(new SetRecService.NewItem("new-1", other, null))).get(0);
+            int before = placeOf(service, history, "new-1");
+            assertEquals(List.of(row), service.addItems(List.of(new SetRecService.NewItem("new-1", fits, null))),
+                    "the same row");
+            int after = placeOf(service, history, "new-1");
+            assertTrue(after < before && after < 5, "cold place " + before + " -> " + after);
+            assertEquals(twins.data.numItems() + 1, service.numItems());
+            int fresh = service.addItem("fresh", fits, null);
+            for (int t = 0; t < SMALL.tokensPerItem(); t++) {
+                assertArrayEquals(service.tokens(fresh)[t], service.tokens(row)[t], 1e-5f,
+                        "token " + t + ": re-published, the item is what an item added with its new text is");
+            }
+        }
+    }
+
+    @Test
+    void aBatchGetsRowsInOrderAndOnlyChangedTextRetokenizesAKnownItem(@TempDir Path dir) throws Exception {
+        ModelIO.save(model, dir, record);
+        int warm = 5;
+        Map<String, float[]> texts = Map.of("Five.", twins.text[warm].clone(), "Renamed.", twins.text[20].clone(),
+                "A.", twins.text[30].clone(), "B.", twins.text[31].clone());
+        try (SetRecService service = SetRecService.load(dir, new TableEncoder(texts, twins.text[0].length))) {
+            int n = twins.data.numItems();
+            String id = Integer.toString(warm);
+            float[][] tokens = service.tokens(warm);
+            ItemText a = new ItemText("", "A", "", "", "");
+            ItemText b = new ItemText("", "B", "", "", "");
+            List<SetRecService.ItemUpdate> updates = service.putItems(List.of(
+                    new SetRecService.NewItem("a", a, null), new SetRecService.NewItem("b", b, null),
+                    new SetRecService.NewItem("a", a, null), new SetRecService.NewItem(id,
+                            new ItemText("", "Five", "", "", ""), null)));
+            assertEquals(List.of(new SetRecService.ItemUpdate(n, SetRecService.Change.ADDED),
+                    new SetRecService.ItemUpdate(n + 1, SetRecService.Change.ADDED),
+                    new SetRecService.ItemUpdate(n, SetRecService.Change.UNCHANGED),
+                    new SetRecService.ItemUpdate(warm, SetRecService.Change.UNCHANGED)), updates,
+                    "a trained item sent with the text it was trained on changes nothing");
+            assertArrayEquals(tokens[1], service.tokens(warm)[1]);
+
+            assertEquals(List.of(warm), service.addItems(List.of(new SetRecService.NewItem(id,
+                    new ItemText("", "Renamed", "", "", ""), null))));
+            float[][] renamed = service.tokens(warm);
+            assertArrayEquals(tokens[0], renamed[0], "a trained item keeps its CF token");
+            assertTrue(!java.util.Arrays.equals(tokens[1], renamed[1]), "and takes the semantic tokens of its new text");
+            assertTrue(!service.isCold(warm));
+            assertEquals(n + 2, service.numItems());
+        }
+    }
+
     @Test
     void newItemSlotsHoldTheBestColdItemsInOnePassAndLeaveTheWarmOrder(@TempDir Path dir) throws Exception {
         ModelIO.save(model, dir, record);
@@ -424,8 +499,11 @@ class SetRecTest {
                 return calls;
             });
             assertTrue(readerRunning.await(60, TimeUnit.SECONDS), "reader started");
-            for (int i = 0; i < 30; i++) {
-                service.addItem("added-" + i, new ItemText("", "Item " + i, "", "", ""), null);
+            service.addItem("added-0", new ItemText("", "Item 0", "", "", ""), null);
+            for (int i = 1; i < 30; i++) { // a new item and an earlier one re-published with new text, in one batch
+                service.addItems(List.of(new SetRecService.NewItem("added-" + i, new ItemText("", "Item " + i, "", "",
+                        ""), null), new SetRecService.NewItem("added-" + (i - 1), new ItemText("", "Item " + (29 - i),
+                        "", "", ""), null)));
             }
             assertTrue(readers.get(60, TimeUnit.SECONDS) > 0);
             pool.shutdown();
