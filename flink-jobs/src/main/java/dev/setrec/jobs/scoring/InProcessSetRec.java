@@ -90,10 +90,12 @@ public final class InProcessSetRec implements SetRecOperator {
 
     @Override
     public void addItems(List<ItemEvent> items) {
+        List<SetRecService.NewItem> batch = new ArrayList<>(items.size());
         for (ItemEvent item : items) {
-            service.addItem(item.getItemId(), ItemText.of(item.getTitle(), item.getCategories(), item.getBrand(),
-                    item.getDescription()), null);
+            batch.add(new SetRecService.NewItem(item.getItemId(), ItemText.of(item.getTitle(), item.getCategories(),
+                    item.getBrand(), item.getDescription()), null));
         }
+        service.addItems(batch);
     }
 
     @Override
