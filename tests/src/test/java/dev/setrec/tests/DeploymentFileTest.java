@@ -77,11 +77,12 @@ class DeploymentFileTest {
     /** A job option key in free text ("dev.setrec.jobs" and the like are not: they follow a dot). */
     private static final Pattern JOB_KEY = Pattern.compile("(?<![\\w.])setrec\\.[a-z0-9][a-z0-9.-]*[a-z0-9]");
     /**
-     * The options with a value of Flink's standalone-job that the job manager's command may use
+     * The options with a value of Flink's standalone-job that the job manager's command may use, and its flags
      * (StandaloneApplicationClusterConfigurationParserFactory); Flink's parser stops at the first word that is none
      * of its options, and that word and the rest are the job's program arguments.
      */
     private static final Set<String> STANDALONE_JOB_OPTIONS = Set.of("--job-classname", "--job-id");
+    private static final Set<String> STANDALONE_JOB_FLAGS = Set.of("--allowNonRestoredState");
     /** metrics.reporter.NAME.SETTING (Flink's reporter configuration). */
     private static final Pattern REPORTER_KEY = Pattern.compile("metrics\\.reporter\\.([A-Za-z0-9_]+)\\.(.+)");
     /** Flink's Prometheus reporter; the flink image ships it as a plugin (plugins/metrics-prometheus). */
@@ -779,8 +780,14 @@ class DeploymentFileTest {
     /** The program arguments of the job manager's standalone-job command: what follows Flink's own options. */
     private static List<String> programArguments(List<String> command) {
         int first = 1;
-        while (first + 1 < command.size() && STANDALONE_JOB_OPTIONS.contains(command.get(first))) {
-            first += 2;
+        while (first < command.size()) {
+            if (STANDALONE_JOB_FLAGS.contains(command.get(first))) {
+                first++;
+            } else if (first + 1 < command.size() && STANDALONE_JOB_OPTIONS.contains(command.get(first))) {
+                first += 2;
+            } else {
+                break;
+            }
         }
         return command.subList(first, command.size());
     }

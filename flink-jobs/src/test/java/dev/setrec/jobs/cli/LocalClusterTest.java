@@ -10,6 +10,7 @@ import dev.setrec.jobs.quickstart.StatusBoard;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,16 +19,18 @@ import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A job on the local cluster as the console sees it: one that keeps failing on a poison record restarts as often as
  * the failure-rate strategy lets it (at most 3 failures in 5 minutes: 3 restarts, the 4th failure ends the job), each
- * restart and its cause in view, and then fails for good with the cause; one that is closed while running ends
- * cancelled.
+ * restart and its cause in view, and then fails for good with the cause; a snapshot named in the configuration is
+ * restored from (as with Flink's local executor); a job that is closed while running ends cancelled.
  */
 @Timeout(120)
 class LocalClusterTest {
@@ -104,6 +107,23 @@ class LocalClusterTest {
         assertTrue(log.contains("| 1 restart | last failure "), log);
         assertTrue(log.contains("job      failed for good | 3 restarts | last failure "), log);
         assertTrue(log.contains("ago: " + cause + "\n"), log);
+    }
+
+    @Test
+    void aSnapshotToRestoreFromInTheConfigurationIsRestoredFrom(@TempDir Path work) throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        Path missing = work.resolve("chk-42");
+        conf.set(StateRecoveryOptions.SAVEPOINT_PATH, missing.toString()); // as ./setrec job --set would give it
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.fromSequence(0, 10).map(new Slowly()).sinkTo(new DiscardingSink<>());
+        try (LocalCluster cluster = LocalCluster.run(env, conf, "restored")) {
+            assertTrue(cluster.awaitEnd(Duration.ofSeconds(60)), "restoring from nothing fails the job at once");
+            JobHealth end = cluster.health();
+            assertEquals(JobState.FAILED, end.state());
+            assertTrue(end.lastFailure().map(JobHealth.Failure::rootCause).orElse("").contains(missing.toString()),
+                    "the job looked for the snapshot named: " + end);
+        }
     }
 
     @Test
