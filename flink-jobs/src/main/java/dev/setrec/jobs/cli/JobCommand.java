@@ -86,7 +86,7 @@ final class JobCommand implements Callable<Integer> {
     }
 
     /** Draws the job's line until the job ends or Ctrl-C cancels it; the command's exit status. */
-    static int watchUntilEnd(LocalCluster cluster, StatusBoard board) throws Exception {
+    private static int watchUntilEnd(LocalCluster cluster, StatusBoard board) throws Exception {
         AtomicBoolean ctrlC = new AtomicBoolean();
         CountDownLatch stopped = new CountDownLatch(1);
         Thread onCtrlC = new Thread(() -> {

@@ -9,6 +9,7 @@ import org.apache.flink.client.deployment.executors.PipelineExecutorUtils;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.configuration.WebOptions;
 import org.apache.flink.runtime.execution.ExecutionState;
 import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
 import org.apache.flink.runtime.executiongraph.AccessExecutionVertex;
@@ -17,6 +18,8 @@ import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.runtime.minicluster.RpcServiceSharing;
+import org.apache.flink.runtime.scheduler.ExecutionGraphInfo;
+import org.apache.flink.runtime.scheduler.exceptionhistory.RootExceptionHistoryEntry;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 
@@ -36,15 +39,17 @@ import java.util.concurrent.TimeoutException;
  */
 public final class LocalCluster implements AutoCloseable {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /** Failures kept per job (Flink's default, 16, would cap the failures counted). */
+    private static final int EXCEPTION_HISTORY = 1_000;
 
-    private final MiniCluster cluster;
+    private final JobWatchingMiniCluster cluster;
     private final JobID jobId;
     private final CompletableFuture<JobResult> result;
     private final ClassLoader classLoader;
     private volatile JobHealth lastHealth = JobHealth.starting();
     private boolean closed;
 
-    private LocalCluster(MiniCluster cluster, JobID jobId, ClassLoader classLoader) {
+    private LocalCluster(JobWatchingMiniCluster cluster, JobID jobId, ClassLoader classLoader) {
         this.cluster = cluster;
         this.jobId = jobId;
         this.result = cluster.requestJobResult(jobId);
@@ -68,13 +73,16 @@ public final class LocalCluster implements AutoCloseable {
         if (!clusterConf.contains(RestOptions.BIND_PORT)) {
             clusterConf.set(RestOptions.BIND_PORT, "0"); // other clusters on this machine may hold 8081
         }
-        MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
+        if (!clusterConf.contains(WebOptions.MAX_EXCEPTION_HISTORY_SIZE)) {
+            clusterConf.set(WebOptions.MAX_EXCEPTION_HISTORY_SIZE, EXCEPTION_HISTORY); // failures are counted there
+        }
+        JobWatchingMiniCluster cluster = new JobWatchingMiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(clusterConf)
                 .setNumTaskManagers(clusterConf.get(TaskManagerOptions.MINI_CLUSTER_NUM_TASK_MANAGERS))
                 .setNumSlotsPerTaskManager(clusterConf.getOptional(TaskManagerOptions.NUM_TASK_SLOTS)
                         .orElse(Math.max(1, plan.getMaximumParallelism())))
                 .setRpcServiceSharing(RpcServiceSharing.SHARED)
-                .build());
+                .build(), TIMEOUT);
         try {
             cluster.start();
             JobID jobId = cluster.submitJob(plan).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).getJobID();
@@ -95,14 +103,15 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     /**
-     * The job's health now. Restarts are the highest execution attempt number of any task: every restart deploys
-     * the tasks it restarts anew (this job's tasks are all connected, so all of them), which makes it Flink's
-     * numRestarts metric. Where the cluster does not answer (closing, closed), the last health read.
+     * The job's health now. Restarts are the highest execution attempt number of any task: every restart deploys the
+     * tasks it restarts anew (this job's tasks are all connected, so all of them). Failures are the entries of the
+     * job's exception history (up to {@value #EXCEPTION_HISTORY}): every failure Flink handled, which its restart
+     * strategy counts, even where one restart answered several. Where the cluster does not answer (closing, closed),
+     * the last health read.
      */
     public JobHealth health() {
         try {
-            AccessExecutionGraph graph = cluster.getExecutionGraph(jobId).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            lastHealth = healthOf(graph);
+            lastHealth = healthOf(cluster.executionGraphInfo(jobId).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
         } catch (ExecutionException | TimeoutException | IllegalStateException e) {
             // the cluster is shutting down or shut down (IllegalStateException): what was read last stands
         } catch (InterruptedException e) {
@@ -121,7 +130,8 @@ public final class LocalCluster implements AutoCloseable {
         return true;
     }
 
-    private JobHealth healthOf(AccessExecutionGraph graph) {
+    private JobHealth healthOf(ExecutionGraphInfo info) {
+        AccessExecutionGraph graph = info.getArchivedExecutionGraph();
         int tasks = 0;
         int tasksUp = 0;
         int tasksStopped = 0;
@@ -135,14 +145,18 @@ public final class LocalCluster implements AutoCloseable {
             attempts = Math.max(attempts, task.getCurrentExecutionAttempt().getAttemptNumber());
         }
         // while Flink waits out the restart delay, the failed attempts are still the tasks' current ones: the restart
-        // under way counts already (as in numRestarts)
+        // under way counts already
         boolean restartPending = graph.getState() == JobStatus.RESTARTING && tasksStopped == tasks;
         int restarts = attempts + (restartPending ? 1 : 0);
+        int failures = 0;
+        for (RootExceptionHistoryEntry ignored : info.getExceptionHistory()) {
+            failures++;
+        }
         ErrorInfo failure = graph.getFailureInfo();
         Optional<JobHealth.Failure> lastFailure = Optional.ofNullable(failure).map(f ->
                 new JobHealth.Failure(RootCause.of(f.getException(), classLoader), f.getTimestamp()));
-        return new JobHealth(JobState.of(graph.getState(), tasksUp, tasks, restarts), restarts, tasksUp, tasks,
-                lastFailure);
+        return new JobHealth(JobState.of(graph.getState(), tasksUp, tasks, restarts), restarts, failures, tasksUp,
+                tasks, lastFailure);
     }
 
     /**
@@ -169,6 +183,21 @@ public final class LocalCluster implements AutoCloseable {
             health(); // the final state, for whoever asks after the cluster is gone
         } finally {
             cluster.close();
+        }
+    }
+
+    /** A MiniCluster that lets its owner ask the dispatcher about a job: its execution graph and exception history. */
+    private static final class JobWatchingMiniCluster extends MiniCluster {
+        private final Duration timeout;
+
+        JobWatchingMiniCluster(MiniClusterConfiguration configuration, Duration timeout) {
+            super(configuration);
+            this.timeout = timeout;
+        }
+
+        CompletableFuture<ExecutionGraphInfo> executionGraphInfo(JobID jobId) {
+            return getDispatcherGatewayFuture()
+                    .thenCompose(dispatcher -> dispatcher.requestExecutionGraphInfo(jobId, timeout));
         }
     }
 }

@@ -62,7 +62,7 @@ class JobCommandTest {
         assertTrue(console.contains("Flink's REST API on http"), console);
         String cause = RemoteSetRec.RefusedException.class.getName() + ": model server " + server
                 + ": GET /health/ready: 401 wrong token";
-        assertTrue(console.contains("job      failed for good | no restarts | last failure "), console);
+        assertTrue(console.contains("job      failed for good | no restarts | 1 failure, "), console);
         assertTrue(console.contains(" ago: " + cause + "\n"), console);
         assertTrue(errors.contains("error: the job failed for good: " + cause + "\n"), errors);
     }

@@ -92,11 +92,13 @@ class LocalClusterTest {
         String cause = PoisonRecordException.class.getName() + ": record " + POISON;
         assertEquals(JobState.FAILED, end.state(), seen::toString);
         assertEquals(3, end.restarts(), "3 restarts within the interval, then the 4th failure fails the job");
+        assertEquals(4, end.failures());
         assertEquals(Optional.of(cause), end.lastFailure().map(JobHealth.Failure::rootCause));
         assertEquals("the job failed for good after 3 restarts: " + cause, end.endedBecause());
         for (int restart = 1; restart <= 3; restart++) {
             int n = restart;
             assertTrue(seen.stream().anyMatch(h -> h.state() == JobState.RESTARTING && h.restarts() == n
+                            && h.failures() == n
                             && h.lastFailure().map(JobHealth.Failure::rootCause).equals(Optional.of(cause))),
                     "restart " + n + " seen while under way, with its cause: " + seen);
         }
@@ -104,8 +106,8 @@ class LocalClusterTest {
 
         String log = console.toString(StandardCharsets.UTF_8);
         assertTrue(log.contains("job      restarting"), log);
-        assertTrue(log.contains("| 1 restart | last failure "), log);
-        assertTrue(log.contains("job      failed for good | 3 restarts | last failure "), log);
+        assertTrue(log.contains("| 1 restart | 1 failure, "), log);
+        assertTrue(log.contains("job      failed for good | 3 restarts | 4 failures, the last "), log);
         assertTrue(log.contains("ago: " + cause + "\n"), log);
     }
 
@@ -142,7 +144,7 @@ class LocalClusterTest {
                 Thread.sleep(POLL.toMillis());
                 health = cluster.health();
             }
-            assertEquals(new JobHealth(JobState.RUNNING, 0, health.tasks(), health.tasks(), Optional.empty()),
+            assertEquals(new JobHealth(JobState.RUNNING, 0, 0, health.tasks(), health.tasks(), Optional.empty()),
                     health);
             assertTrue(health.tasks() >= 2, "both subtasks of each task");
             assertTrue(cluster.restAddress().toString().startsWith("http"));

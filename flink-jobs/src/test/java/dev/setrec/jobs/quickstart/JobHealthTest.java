@@ -14,7 +14,7 @@ import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.util.SerializedThrowable;
 import org.junit.jupiter.api.Test;
 
-/** The job's state, restarts and last failure as the console words them. */
+/** The job's state, restarts, failures and last failure as the console words them. */
 class JobHealthTest {
     private static final long NOW = 1_700_000_000_000L;
     private static final ClassLoader OURS = JobHealthTest.class.getClassLoader();
@@ -45,16 +45,16 @@ class JobHealthTest {
     }
 
     @Test
-    void theLineNamesStateRestartsTasksAndTheLastFailure() {
-        assertEquals("running | no restarts", health(JobState.RUNNING, 0, 5, null).describe(NOW));
-        assertEquals("starting: 2/5 tasks up | no restarts", health(JobState.STARTING, 0, 2, null).describe(NOW));
-        JobHealth restarting = health(JobState.RESTARTING, 1, 0, failure("java.io.IOException: disk full", 4_000));
-        assertEquals("restarting: 0/5 tasks up | 1 restart | last failure 4 s ago: java.io.IOException: disk full",
+    void theLineNamesStateRestartsFailuresTasksAndTheLastFailure() {
+        assertEquals("running | no restarts", health(JobState.RUNNING, 0, 0, 5, null).describe(NOW));
+        assertEquals("starting: 2/5 tasks up | no restarts", health(JobState.STARTING, 0, 0, 2, null).describe(NOW));
+        JobHealth restarting = health(JobState.RESTARTING, 1, 1, 0, failure("java.io.IOException: disk full", 4_000));
+        assertEquals("restarting: 0/5 tasks up | 1 restart | 1 failure, 4 s ago: java.io.IOException: disk full",
                 restarting.describe(NOW));
-        assertEquals("running | 2 restarts | last failure 3 min ago: x",
-                health(JobState.RUNNING, 2, 5, failure("x", 180_000)).describe(NOW));
-        assertEquals("failed for good | 3 restarts | last failure 0 s ago: x",
-                health(JobState.FAILED, 3, 0, failure("x", 0)).describe(NOW));
+        assertEquals("running | 2 restarts | 3 failures, the last 3 min ago: x",
+                health(JobState.RUNNING, 2, 3, 5, failure("x", 180_000)).describe(NOW));
+        assertEquals("failed for good | no restarts | 1 failure, 0 s ago: x",
+                health(JobState.FAILED, 0, 1, 0, failure("x", 0)).describe(NOW));
     }
 
     @Test
@@ -69,20 +69,24 @@ class JobHealthTest {
     @Test
     void theLastWordsGiveTheCauseOfAFailure() {
         assertEquals("the job failed for good after 2 restarts: java.io.IOException: disk full",
-                health(JobState.FAILED, 2, 0, failure("java.io.IOException: disk full", 0)).endedBecause());
+                health(JobState.FAILED, 2, 3, 0, failure("java.io.IOException: disk full", 0)).endedBecause());
+        assertEquals("the job failed for good after 2 restarts (5 failures): x",
+                health(JobState.FAILED, 2, 5, 0, failure("x", 0)).endedBecause(), "more failures than restarts answered");
         assertEquals("the job failed for good: java.lang.IllegalStateException: no model",
-                health(JobState.FAILED, 0, 0, failure("java.lang.IllegalStateException: no model", 0)).endedBecause());
+                health(JobState.FAILED, 0, 1, 0, failure("java.lang.IllegalStateException: no model", 0))
+                        .endedBecause());
         assertEquals("the job ended (cancelled) after 1 restart",
-                health(JobState.CANCELLED, 1, 0, failure("x", 0)).endedBecause());
+                health(JobState.CANCELLED, 1, 1, 0, failure("x", 0)).endedBecause());
     }
 
     @Test
-    void onlyStateAndRestartsCountAsAChange() {
-        JobHealth running = health(JobState.RUNNING, 1, 5, null);
+    void stateRestartsAndFailuresCountAsAChange() {
+        JobHealth running = health(JobState.RUNNING, 1, 1, 5, failure("x", 0));
         assertTrue(running.changedFrom(null));
-        assertFalse(running.changedFrom(health(JobState.RUNNING, 1, 4, failure("x", 0))));
-        assertTrue(running.changedFrom(health(JobState.RESTARTING, 1, 5, null)));
-        assertTrue(running.changedFrom(health(JobState.RUNNING, 0, 5, null)));
+        assertFalse(running.changedFrom(health(JobState.RUNNING, 1, 1, 4, failure("x", 1_000))), "tasks, age: no");
+        assertTrue(running.changedFrom(health(JobState.RESTARTING, 1, 1, 5, failure("x", 0))));
+        assertTrue(running.changedFrom(health(JobState.RUNNING, 0, 1, 5, failure("x", 0))));
+        assertTrue(running.changedFrom(health(JobState.RUNNING, 1, 2, 5, failure("x", 0))));
     }
 
     @Test
@@ -109,8 +113,9 @@ class JobHealthTest {
         }
     }
 
-    private static JobHealth health(JobState state, int restarts, int tasksUp, JobHealth.Failure failure) {
-        return new JobHealth(state, restarts, tasksUp, 5, Optional.ofNullable(failure));
+    private static JobHealth health(JobState state, int restarts, int failures, int tasksUp,
+                                    JobHealth.Failure failure) {
+        return new JobHealth(state, restarts, failures, tasksUp, 5, Optional.ofNullable(failure));
     }
 
     private static JobHealth.Failure failure(String cause, long millisAgo) {

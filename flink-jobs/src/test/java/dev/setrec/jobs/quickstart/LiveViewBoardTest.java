@@ -18,10 +18,10 @@ import org.junit.jupiter.api.Test;
 /** The console side of the live view: what is drawn, how often, and the sample line's titles. */
 class LiveViewBoardTest {
     private static final long NOW = 1_700_000_000_000L;
-    private static final JobHealth RUNNING = new JobHealth(JobState.RUNNING, 0, 5, 5, Optional.empty());
+    private static final JobHealth RUNNING = new JobHealth(JobState.RUNNING, 0, 0, 5, 5, Optional.empty());
     private static final JobHealth.Failure POISON = new JobHealth.Failure(
             "java.lang.IllegalStateException: poison record", NOW - 4_000);
-    private static final JobHealth RESTARTING = new JobHealth(JobState.RESTARTING, 1, 3, 5, Optional.of(POISON));
+    private static final JobHealth RESTARTING = new JobHealth(JobState.RESTARTING, 1, 1, 3, 5, Optional.of(POISON));
 
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     private final PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
@@ -68,7 +68,7 @@ class LiveViewBoardTest {
         StatusBoard board = new StatusBoard(out, titles, false);
         board.render(figures, RESTARTING, NOW);
         String drawn = drawn();
-        assertTrue(drawn.startsWith("job      restarting: 3/5 tasks up | 1 restart | last failure 4 s ago: "
+        assertTrue(drawn.startsWith("job      restarting: 3/5 tasks up | 1 restart | 1 failure, 4 s ago: "
                 + "java.lang.IllegalStateException: poison record\n"), drawn);
         assertTrue(drawn.contains("recs     0 (0.0/s, job restarting) | latency -"), drawn);
     }
@@ -82,9 +82,9 @@ class LiveViewBoardTest {
         assertTrue(drawn().contains("job      restarting"), "a restart is logged when it happens, not 10 s later");
         board.render(figures, RESTARTING, NOW + 2_000);
         assertEquals("", drawn(), "no change, not yet 10 s");
-        JobHealth recovered = new JobHealth(JobState.RUNNING, 1, 5, 5, Optional.of(POISON));
+        JobHealth recovered = new JobHealth(JobState.RUNNING, 1, 1, 5, 5, Optional.of(POISON));
         board.render(figures, recovered, NOW + 3_000);
-        assertTrue(drawn().contains("job      running | 1 restart | last failure 7 s ago: "
+        assertTrue(drawn().contains("job      running | 1 restart | 1 failure, 7 s ago: "
                 + "java.lang.IllegalStateException: poison record"));
     }
 
@@ -94,9 +94,9 @@ class LiveViewBoardTest {
         plain.render(RUNNING, NOW);
         plain.render(RUNNING, NOW + 1_000);
         assertEquals("job      running | no restarts\n", drawn(), "once, until it changes or 10 s passed");
-        JobHealth failed = new JobHealth(JobState.FAILED, 2, 0, 5, Optional.of(POISON));
+        JobHealth failed = new JobHealth(JobState.FAILED, 2, 3, 0, 5, Optional.of(POISON));
         plain.summary(failed, NOW + 4_000);
-        assertEquals("job      failed for good | 2 restarts | last failure 8 s ago: "
+        assertEquals("job      failed for good | 2 restarts | 3 failures, the last 8 s ago: "
                 + "java.lang.IllegalStateException: poison record\n", drawn());
 
         StatusBoard interactive = new StatusBoard(out, ItemTitles.none(), true);

@@ -97,7 +97,7 @@ class ReplayAndLiveViewKafkaTest {
         LiveFigures figures = new LiveFigures(ledger, Set.of(), LiveFigures.DEFAULT_LATENCY_WINDOW);
         StatusBoard board = new StatusBoard(new PrintStream(console, true, StandardCharsets.UTF_8),
                 ItemTitles.of(ReplayTestData.threeUsers()), false);
-        JobHealth running = new JobHealth(JobState.RUNNING, 0, 5, 5, Optional.empty());
+        JobHealth running = new JobHealth(JobState.RUNNING, 0, 0, 5, 5, Optional.empty());
         try (LiveView view = LiveView.start(kafka.bootstrapServers(), RECOMMENDATIONS, DEAD_LETTERS, figures, board,
                 () -> running)) {
             while (figures.snapshot(now).recommendations() < 2 || figures.snapshot(now).unreadable() < 1) {
