@@ -68,8 +68,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * Checks docker-compose.yml and deploy/ against the code they deploy, not against copies of strings: the topics are
  * JobOptions' defaults, the job options load with JobOptions.load and name the compose services, the server's flags
- * are options of ServeCommand, the entry class exists, the JVM flags are the build's, the Dockerfiles exist. Nothing is
- * started (no Docker needed).
+ * are options of ServeCommand, the entry class exists, the JVM flags are the build's, the Dockerfiles exist, the
+ * restart strategy can stop a job that keeps failing, the metrics reach Prometheus, and the job manager's entry point
+ * resumes this file's job from its newest checkpoint. Nothing is started (no Docker needed; the entry point runs with a
+ * stand-in for Flink's).
  */
 class DeploymentFileTest {
     private static final List<String> SERVICES = List.of("kafka", "kafka-init", "jobmanager", "taskmanager",
