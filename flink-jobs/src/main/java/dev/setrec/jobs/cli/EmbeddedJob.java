@@ -62,7 +62,7 @@ public final class EmbeddedJob implements AutoCloseable {
      * itself is kept). As for the broker's loggers, this works with slf4j-simple (the launcher's logger) and keeps
      * a level the caller chose.
      */
-    private static void quietMetricCollisionWarnings() {
+    static void quietMetricCollisionWarnings() {
         String property = "org.slf4j.simpleLogger.log.org.apache.flink.metrics.MetricGroup";
         if (System.getProperty(property) == null) {
             System.setProperty(property, "error");

@@ -36,7 +36,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Runs the recommendation job in this process (a local Flink cluster) against an external Kafka, with a console line
  * that shows the job's state, restarts and last failure. A job that ends on its own (failed for good, or cancelled
  * through Flink's REST API) ends the command with its cause and exit status {@value #JOB_ENDED}; Ctrl-C cancels the
- * job and exits with 0.
+ * job and shuts the local cluster down before the JVM ends.
  */
 @Command(name = "job", mixinStandardHelpOptions = true,
         description = "Run the streaming recommendation job against a Kafka cluster (until Ctrl-C).")
@@ -74,6 +74,7 @@ final class JobCommand implements Callable<Integer> {
         Configuration options = JobOptions.load(properties, flags);
         SetRecOperator.Factory scoring = scoring(options);
         Topics.ensure(bootstrapServers, topics(options, parallelism), Duration.ofSeconds(30));
+        EmbeddedJob.quietMetricCollisionWarnings(); // they would bury the job's line
         Configuration flink = LocalFlink.configuration(options, checkpoints, parallelism);
         StreamExecutionEnvironment env = LocalFlink.environment(flink);
         KafkaIo kafka = new KafkaIo(options);
@@ -102,7 +103,7 @@ final class JobCommand implements Callable<Integer> {
             JobHealth end = cluster.health();
             board.summary(end, System.currentTimeMillis());
             if (ctrlC.get()) {
-                return 0;
+                return 0; // stopped on purpose, no error (the JVM, shutting down, ends with the signal's status)
             }
             System.err.println("error: " + end.endedBecause());
             return JOB_ENDED;

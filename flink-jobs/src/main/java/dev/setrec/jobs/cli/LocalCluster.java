@@ -39,6 +39,8 @@ import java.util.concurrent.TimeoutException;
  */
 public final class LocalCluster implements AutoCloseable {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /** A question in this process, answered in milliseconds; longer only while the cluster goes down. */
+    private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(5);
     /** Failures kept per job (Flink's default, 16, would cap the failures counted). */
     private static final int EXCEPTION_HISTORY = 1_000;
 
@@ -47,6 +49,7 @@ public final class LocalCluster implements AutoCloseable {
     private final CompletableFuture<JobResult> result;
     private final ClassLoader classLoader;
     private volatile JobHealth lastHealth = JobHealth.starting();
+    private volatile boolean shuttingDown;
     private boolean closed;
 
     private LocalCluster(JobWatchingMiniCluster cluster, JobID jobId, ClassLoader classLoader) {
@@ -82,7 +85,7 @@ public final class LocalCluster implements AutoCloseable {
                 .setNumSlotsPerTaskManager(clusterConf.getOptional(TaskManagerOptions.NUM_TASK_SLOTS)
                         .orElse(Math.max(1, plan.getMaximumParallelism())))
                 .setRpcServiceSharing(RpcServiceSharing.SHARED)
-                .build(), TIMEOUT);
+                .build(), HEALTH_TIMEOUT);
         try {
             cluster.start();
             JobID jobId = cluster.submitJob(plan).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).getJobID();
@@ -110,8 +113,12 @@ public final class LocalCluster implements AutoCloseable {
      * the last health read.
      */
     public JobHealth health() {
+        if (shuttingDown) {
+            return lastHealth; // its dispatcher may no longer answer, and the job has ended
+        }
         try {
-            lastHealth = healthOf(cluster.executionGraphInfo(jobId).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+            lastHealth = healthOf(cluster.executionGraphInfo(jobId)
+                    .get(HEALTH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
         } catch (ExecutionException | TimeoutException | IllegalStateException e) {
             // the cluster is shutting down or shut down (IllegalStateException): what was read last stands
         } catch (InterruptedException e) {
@@ -182,6 +189,7 @@ public final class LocalCluster implements AutoCloseable {
             }
             health(); // the final state, for whoever asks after the cluster is gone
         } finally {
+            shuttingDown = true;
             cluster.close();
         }
     }

@@ -72,9 +72,11 @@ public final class StatusBoard {
         linesOnScreen = 0;
     }
 
-    /** The job's final line, in place of the live one. */
+    /** The job's final line, in place of the live one (a log that has it already does not get it twice). */
     public void summary(JobHealth job, long nowMillis) {
-        draw(List.of(), List.of(jobLine(job, nowMillis)));
+        if (interactive || job.changedFrom(lastJobDrawn)) {
+            draw(List.of(), List.of(jobLine(job, nowMillis)));
+        }
         linesOnScreen = 0;
     }
 

@@ -98,6 +98,10 @@ class LiveViewBoardTest {
         plain.summary(failed, NOW + 4_000);
         assertEquals("job      failed for good | 2 restarts | 3 failures, the last 8 s ago: "
                 + "java.lang.IllegalStateException: poison record\n", drawn());
+        plain.render(RUNNING, NOW + 5_000);
+        drawn();
+        plain.summary(RUNNING, NOW + 6_000);
+        assertEquals("", drawn(), "the log has the final line already");
 
         StatusBoard interactive = new StatusBoard(out, ItemTitles.none(), true);
         interactive.render(RUNNING, NOW);
