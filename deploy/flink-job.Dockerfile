@@ -15,7 +15,12 @@ RUN --mount=type=cache,target=/root/.m2 \
 
 FROM ${FLINK_IMAGE}
 USER root
-# the checkpoint volume is created from this directory, so that the flink user owns it
-RUN mkdir -p /opt/flink/usrlib /flink/checkpoints && chown flink:flink /opt/flink/usrlib /flink/checkpoints
+# the checkpoint volume is created from this directory, so that the flink user owns it; the Prometheus reporter
+# (metrics.reporter.prom.* in docker-compose.yml) is one of the plugins the image ships: fail here, not at run time,
+# where it is missing
+RUN mkdir -p /opt/flink/usrlib /flink/checkpoints && chown flink:flink /opt/flink/usrlib /flink/checkpoints \
+    && ls /opt/flink/plugins/metrics-prometheus/flink-metrics-prometheus-*.jar
 COPY --from=build --chown=flink:flink /setrec-job.jar /opt/flink/usrlib/setrec-job.jar
+# the job manager's entry point: resumes the job from its newest retained checkpoint or savepoint
+COPY --chmod=0755 deploy/jobmanager-entrypoint.sh deploy/newest-snapshot.sh /opt/setrec/
 USER flink

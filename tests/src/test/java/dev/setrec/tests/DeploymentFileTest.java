@@ -6,19 +6,25 @@ import dev.setrec.jobs.LocalFlink;
 import dev.setrec.jobs.cli.ClusterJob;
 import dev.setrec.jobs.scoring.Operators;
 import dev.setrec.serve.ServerConfig;
+import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.FallbackKey;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.util.TimeUtils;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
@@ -37,6 +43,7 @@ import java.lang.reflect.Modifier;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -61,14 +68,27 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * Checks docker-compose.yml and deploy/ against the code they deploy, not against copies of strings: the topics are
  * JobOptions' defaults, the job options load with JobOptions.load and name the compose services, the server's flags
- * are options of ServeCommand, the entry class exists, the JVM flags are the build's, the Dockerfiles exist. Nothing is
- * started (no Docker needed).
+ * are options of ServeCommand, the entry class exists, the JVM flags are the build's, the Dockerfiles exist, the
+ * restart strategy can stop a job that keeps failing, the metrics reach Prometheus, and the job manager's entry point
+ * resumes this file's job from its newest checkpoint. Nothing is started (no Docker needed; the entry point runs with a
+ * stand-in for Flink's).
  */
 class DeploymentFileTest {
     private static final List<String> SERVICES = List.of("kafka", "kafka-init", "jobmanager", "taskmanager",
             "model-server");
     /** A job option key in free text ("dev.setrec.jobs" and the like are not: they follow a dot). */
     private static final Pattern JOB_KEY = Pattern.compile("(?<![\\w.])setrec\\.[a-z0-9][a-z0-9.-]*[a-z0-9]");
+    /**
+     * The options with a value of Flink's standalone-job that the job manager's command may use, and its flags
+     * (StandaloneApplicationClusterConfigurationParserFactory); Flink's parser stops at the first word that is none
+     * of its options, and that word and the rest are the job's program arguments.
+     */
+    private static final Set<String> STANDALONE_JOB_OPTIONS = Set.of("--job-classname", "--job-id");
+    private static final Set<String> STANDALONE_JOB_FLAGS = Set.of("--allowNonRestoredState");
+    /** metrics.reporter.NAME.SETTING (Flink's reporter configuration). */
+    private static final Pattern REPORTER_KEY = Pattern.compile("metrics\\.reporter\\.([A-Za-z0-9_]+)\\.(.+)");
+    /** Flink's Prometheus reporter; the flink image ships it as a plugin (plugins/metrics-prometheus). */
+    private static final String PROMETHEUS_REPORTER = "org.apache.flink.metrics.prometheus.PrometheusReporterFactory";
 
     private static Path root;
     private static Map<String, Object> compose;
@@ -252,7 +272,7 @@ class DeploymentFileTest {
                 entry + ".main is not public static");
 
         // the program arguments, with the mounted file's path on this side
-        List<String> args = new ArrayList<>(command.subList(classFlag + 2, command.size()));
+        List<String> args = new ArrayList<>(programArguments(command));
         int properties = args.indexOf("--properties");
         assertTrue(properties >= 0 && properties + 1 < args.size(), "jobmanager: no --properties FILE in " + args);
         String inContainer = args.get(properties + 1);
@@ -304,7 +324,8 @@ class DeploymentFileTest {
             Map<String, String> env = environment(name);
             Map<String, String> conf = flinkProperties(name, require(env, "FLINK_PROPERTIES", name));
             for (String key : conf.keySet()) {
-                assertTrue(flinkKeys.contains(key), name + ": FLINK_PROPERTIES key " + key + " is no Flink option");
+                assertTrue(flinkKeys.contains(key) || isReporterKey(key), name + ": FLINK_PROPERTIES key " + key
+                        + " is no Flink option");
             }
             assertEquals("jobmanager", conf.get(JobManagerOptions.ADDRESS.key()), name + ": "
                     + JobManagerOptions.ADDRESS.key());
@@ -445,6 +466,120 @@ class DeploymentFileTest {
         }
         assertTrue(Files.isRegularFile(root.resolve(".dockerignore")),
                 "no .dockerignore: every build would send the build outputs and models to Docker");
+    }
+
+    @Test
+    void flinkRestartsAtABoundedRateAndKeepsAJobThatFailedForGoodInView() {
+        Map<String, String> conf = flinkConf("jobmanager");
+        assertEquals("failure-rate", conf.get(RestartStrategyOptions.RESTART_STRATEGY.key()), "jobmanager: a "
+                + "failure-rate restart strategy (Flink's default with checkpoints restarts a failing job forever)");
+        int failures = Integer.parseInt(require(conf,
+                RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_MAX_FAILURES_PER_INTERVAL.key(), "jobmanager"));
+        Duration interval = TimeUtils.parseDuration(require(conf,
+                RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_FAILURE_RATE_INTERVAL.key(), "jobmanager"));
+        Duration delay = TimeUtils.parseDuration(require(conf,
+                RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_DELAY.key(), "jobmanager"));
+        assertTrue(failures >= 1, "jobmanager: at least one restart per interval");
+        // the job fails when a failure finds `failures` earlier ones within `interval`; restarts `delay` apart that
+        // can never all fall within it would never stop a job that keeps failing
+        assertTrue(delay.multipliedBy(failures).compareTo(interval) < 0, "jobmanager: " + failures
+                + " restarts " + delay + " apart never fall within " + interval + ": the limit could never be reached");
+        assertEquals("false", conf.get(DeploymentOptions.SHUTDOWN_ON_APPLICATION_FINISH.key()), "jobmanager: a job "
+                + "that failed for good should stay in view (web UI, REST API) instead of the container starting it "
+                + "over");
+        assertEquals(ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION.name(),
+                conf.get(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION.key()),
+                "jobmanager: checkpoints kept when the job fails or is cancelled (a restarted job manager resumes "
+                        + "from them)");
+    }
+
+    @Test
+    void flinkMetricsAreExposedForPrometheus() throws Exception {
+        int port = 0;
+        for (String name : List.of("jobmanager", "taskmanager")) {
+            Map<String, String> conf = flinkConf(name);
+            String reporter = conf.entrySet().stream()
+                    .filter(e -> e.getKey().endsWith("." + MetricOptions.REPORTER_FACTORY_CLASS.key())
+                            && e.getValue().equals(PROMETHEUS_REPORTER))
+                    .map(e -> REPORTER_KEY.matcher(e.getKey())).filter(Matcher::matches).map(m -> m.group(1))
+                    .findFirst().orElseThrow(() -> new AssertionError(name + ": no metrics.reporter.<name>."
+                            + MetricOptions.REPORTER_FACTORY_CLASS.key() + ": " + PROMETHEUS_REPORTER));
+            String portKey = "metrics.reporter." + reporter + ".port";
+            port = Integer.parseInt(require(conf, portKey, name + " (one port, not a range: Prometheus scrapes one)"));
+        }
+        Map<String, Object> build = map(service("jobmanager").get("build"), "jobmanager: build");
+        String dockerfile = Files.readString(root.resolve(build.get("dockerfile").toString()));
+        assertTrue(dockerfile.contains("/opt/flink/plugins/metrics-prometheus/flink-metrics-prometheus-"),
+                build.get("dockerfile") + " should check that the image has the Prometheus reporter plugin");
+        int reporterPort = port;
+        assertTrue(ports("jobmanager").stream().anyMatch(p -> p.containerPort() == reporterPort
+                && p.hostIp().equals("127.0.0.1")), "jobmanager: publish the metrics port " + port + " on 127.0.0.1");
+
+        // the Prometheus of the monitoring profile scrapes every job and task manager there
+        Map<String, Object> prometheus = service("prometheus");
+        assertTrue(strings(prometheus.get("profiles"), "prometheus: profiles").contains("monitoring"),
+                "prometheus: only with --profile monitoring");
+        String configFile = command("prometheus").stream().filter(w -> w.startsWith("--config.file="))
+                .map(w -> w.substring("--config.file=".length())).findFirst()
+                .orElseThrow(() -> new AssertionError("prometheus: no --config.file in its command"));
+        Mount config = mounts("prometheus").stream().filter(m -> m.target().equals(configFile)).findFirst()
+                .orElseThrow(() -> new AssertionError("prometheus: " + configFile + " is not mounted"));
+        Map<String, Object> scrape = yaml(root.resolve(config.source()).normalize());
+        Set<String> scraped = new TreeSet<>();
+        for (Object job : (List<?>) scrape.get("scrape_configs")) {
+            for (Object sd : (List<?>) map(job, "scrape config").getOrDefault("dns_sd_configs", List.of())) {
+                Map<String, Object> dns = map(sd, "dns_sd_config");
+                assertEquals(port, ((Number) dns.get("port")).intValue(), config.source()
+                        + ": scrape the reporter's port");
+                scraped.addAll(strings(dns.get("names"), "dns_sd_config names"));
+            }
+        }
+        assertEquals(Set.of("jobmanager", "taskmanager"), scraped, config.source() + ": scrape the Flink services");
+    }
+
+    @Test
+    void theJobManagerResumesFromItsNewestSnapshotUnderAFixedJobId(@TempDir Path work) throws Exception {
+        List<String> command = command("jobmanager");
+        String jobId = standaloneJobOption(command, "--job-id");
+        assertNotNull(jobId, "jobmanager: a fixed --job-id, so that its checkpoints land in one directory");
+        assertEquals(jobId, JobID.fromHexString(jobId).toHexString(), "jobmanager: --job-id is no Flink job id");
+        assertTrue(environment("jobmanager").containsKey("SETREC_RESTORE"), "jobmanager: no SETREC_RESTORE");
+
+        // the entry point and the script it calls are in the image, where the entry point names them
+        List<String> entrypoint = strings(service("jobmanager").get("entrypoint"), "jobmanager: entrypoint");
+        Path inImage = Path.of(entrypoint.get(0));
+        assertEquals("jobmanager-entrypoint.sh", inImage.getFileName().toString(), "jobmanager: entrypoint");
+        Map<String, Object> build = map(service("jobmanager").get("build"), "jobmanager: build");
+        String dockerfile = Files.readString(root.resolve(build.get("dockerfile").toString()));
+        for (String script : List.of("jobmanager-entrypoint.sh", "newest-snapshot.sh")) {
+            Path file = root.resolve("deploy").resolve(script);
+            assertTrue(Files.isExecutable(file), file + " is missing or not executable");
+            assertTrue(dockerfile.lines().anyMatch(line -> line.startsWith("COPY") && line.contains("deploy/" + script)
+                            && line.strip().endsWith(" " + inImage.getParent() + "/")),
+                    build.get("dockerfile") + " should copy deploy/" + script + " to " + inImage.getParent() + "/");
+        }
+
+        // savepoints on the checkpoint volume, so that job and task managers write them where the entry point looks
+        String checkpointDir = URI.create(flinkConf("jobmanager").get(CheckpointingOptions.CHECKPOINTS_DIRECTORY.key()))
+                .getPath();
+        for (String name : List.of("jobmanager", "taskmanager")) {
+            String savepointDir = require(flinkConf(name), CheckpointingOptions.SAVEPOINT_DIRECTORY.key(), name);
+            assertTrue(savepointDir.startsWith("file:///") && Path.of(URI.create(savepointDir).getPath())
+                    .startsWith(checkpointDir), name + ": savepoints to the checkpoint volume, not " + savepointDir);
+        }
+
+        // this file's command and FLINK_PROPERTIES (with the volume's path in a scratch directory) through the script
+        String properties = environment("jobmanager").get("FLINK_PROPERTIES")
+                .replace("file://" + checkpointDir, "file://" + work);
+        Path newest = work.resolve(jobId).resolve("chk-5");
+        Files.createDirectories(newest);
+        Files.writeString(newest.resolve("_metadata"), "metadata");
+        Files.createDirectories(work.resolve(jobId).resolve("chk-6")); // being taken
+        EntrypointRun run = EntrypointRun.of(Files.createDirectories(work.resolve("bin")),
+                Map.of("FLINK_PROPERTIES", properties), command);
+        List<String> expected = new ArrayList<>(command);
+        expected.addAll(1, List.of("--fromSavepoint", newest.toString()));
+        assertEquals(expected, run.flinkArgs(), run.output());
     }
 
     // ---- the compose file
@@ -630,7 +765,7 @@ class DeploymentFileTest {
         Set<String> keys = new HashSet<>();
         for (Class<?> options : List.of(CheckpointingOptions.class, StateBackendOptions.class,
                 JobManagerOptions.class, TaskManagerOptions.class, CoreOptions.class, RestOptions.class,
-                ExecutionOptions.class)) {
+                ExecutionOptions.class, RestartStrategyOptions.class, DeploymentOptions.class, MetricOptions.class)) {
             for (Field field : options.getFields()) {
                 if (Modifier.isStatic(field.getModifiers()) && field.getType() == ConfigOption.class) {
                     ConfigOption<?> option = (ConfigOption<?>) field.get(null);
@@ -642,6 +777,50 @@ class DeploymentFileTest {
             }
         }
         return keys;
+    }
+
+    /** The program arguments of the job manager's standalone-job command: what follows Flink's own options. */
+    private static List<String> programArguments(List<String> command) {
+        int first = 1;
+        while (first < command.size()) {
+            if (STANDALONE_JOB_FLAGS.contains(command.get(first))) {
+                first++;
+            } else if (first + 1 < command.size() && STANDALONE_JOB_OPTIONS.contains(command.get(first))) {
+                first += 2;
+            } else {
+                break;
+            }
+        }
+        return command.subList(first, command.size());
+    }
+
+    /** The value of one of standalone-job's own options in the command, or null. */
+    private static String standaloneJobOption(List<String> command, String option) {
+        List<String> flinkPart = command.subList(0, command.size() - programArguments(command).size());
+        int at = flinkPart.indexOf(option);
+        return at < 0 ? null : flinkPart.get(at + 1);
+    }
+
+    private static Map<String, String> flinkConf(String service) {
+        return flinkProperties(service, require(environment(service), "FLINK_PROPERTIES", service));
+    }
+
+    /** A reporter's setting: one of MetricOptions' reporter keys, or the port a pull reporter listens on. */
+    private static boolean isReporterKey(String key) throws IllegalAccessException {
+        Matcher matcher = REPORTER_KEY.matcher(key);
+        if (!matcher.matches()) {
+            return false;
+        }
+        Set<String> settings = new HashSet<>(Set.of("port"));
+        for (Field field : MetricOptions.class.getFields()) {
+            if (Modifier.isStatic(field.getModifiers()) && field.getType() == ConfigOption.class) {
+                String setting = ((ConfigOption<?>) field.get(null)).key();
+                if (!setting.startsWith("metrics.")) {
+                    settings.add(setting);
+                }
+            }
+        }
+        return settings.contains(matcher.group(2));
     }
 
     // ---- the other files

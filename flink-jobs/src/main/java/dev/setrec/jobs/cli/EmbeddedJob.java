@@ -5,10 +5,10 @@ import dev.setrec.jobs.KafkaIo;
 import dev.setrec.jobs.LocalFlink;
 import dev.setrec.jobs.RecommendationJob;
 import dev.setrec.jobs.kafka.Topics;
+import dev.setrec.jobs.quickstart.JobHealth;
 import dev.setrec.jobs.scoring.Operators;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.nio.file.Path;
@@ -19,7 +19,8 @@ import java.util.Map;
 /**
  * The recommendation job as the quickstart and the streaming benchmark run it: its topics created on the given
  * broker (one partition per subtask), then the job on a local Flink cluster in this process (parallelism 2,
- * RocksDB, checkpoints every second). Closing cancels it.
+ * RocksDB, checkpoints every second), whose state, restarts and last failure {@link #health()} tells. Closing
+ * cancels it.
  */
 public final class EmbeddedJob implements AutoCloseable {
     public static final int PARALLELISM = 2;
@@ -27,12 +28,12 @@ public final class EmbeddedJob implements AutoCloseable {
 
     private final Configuration options;
     private final Duration checkpointInterval;
-    private final JobClient client;
+    private final LocalCluster cluster;
 
-    private EmbeddedJob(Configuration options, Duration checkpointInterval, JobClient client) {
+    private EmbeddedJob(Configuration options, Duration checkpointInterval, LocalCluster cluster) {
         this.options = options;
         this.checkpointInterval = checkpointInterval;
-        this.client = client;
+        this.cluster = cluster;
     }
 
     /**
@@ -52,7 +53,7 @@ public final class EmbeddedJob implements AutoCloseable {
         KafkaIo kafka = new KafkaIo(options);
         RecommendationJob.build(env, options, Operators.factory(options, model), kafka, kafka);
         return new EmbeddedJob(options, flink.get(CheckpointingOptions.CHECKPOINTING_INTERVAL),
-                env.executeAsync(jobName));
+                LocalCluster.run(env, flink, jobName));
     }
 
     /**
@@ -61,7 +62,7 @@ public final class EmbeddedJob implements AutoCloseable {
      * itself is kept). As for the broker's loggers, this works with slf4j-simple (the launcher's logger) and keeps
      * a level the caller chose.
      */
-    private static void quietMetricCollisionWarnings() {
+    static void quietMetricCollisionWarnings() {
         String property = "org.slf4j.simpleLogger.log.org.apache.flink.metrics.MetricGroup";
         if (System.getProperty(property) == null) {
             System.setProperty(property, "error");
@@ -78,9 +79,14 @@ public final class EmbeddedJob implements AutoCloseable {
         return checkpointInterval;
     }
 
-    /** Cancels the job and waits until it is cancelled. */
+    /** The job's state, restarts and last failure now. */
+    public JobHealth health() {
+        return cluster.health();
+    }
+
+    /** Cancels the job (where it still runs), waits until it has ended, and stops the local cluster. */
     @Override
     public void close() throws Exception {
-        client.cancel().get();
+        cluster.close();
     }
 }

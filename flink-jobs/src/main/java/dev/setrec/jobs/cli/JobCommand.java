@@ -5,6 +5,8 @@ import dev.setrec.jobs.KafkaIo;
 import dev.setrec.jobs.LocalFlink;
 import dev.setrec.jobs.RecommendationJob;
 import dev.setrec.jobs.kafka.Topics;
+import dev.setrec.jobs.quickstart.JobHealth;
+import dev.setrec.jobs.quickstart.StatusBoard;
 import dev.setrec.jobs.scoring.Operators;
 import dev.setrec.jobs.scoring.SetRecOperator;
 import dev.setrec.model.ModelIO;
@@ -26,11 +28,25 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
-/** Runs the recommendation job in this process (a local Flink cluster) against an external Kafka. */
+/**
+ * Runs the recommendation job in this process (a local Flink cluster) against an external Kafka, with a console line
+ * that shows the job's state, restarts and last failure. A job that ends on its own (failed for good, or cancelled
+ * through Flink's REST API) ends the command with its cause and exit status {@value #JOB_ENDED}; Ctrl-C cancels the
+ * job and shuts the local cluster down before the JVM ends.
+ */
 @Command(name = "job", mixinStandardHelpOptions = true,
         description = "Run the streaming recommendation job against a Kafka cluster (until Ctrl-C).")
 final class JobCommand implements Callable<Integer> {
+    /** Exit status of a command whose job ended on its own (quickstart too). */
+    static final int JOB_ENDED = 1;
+    private static final String JOB_NAME = "setrec-recommendations";
+    private static final Duration CONSOLE_EVERY = Duration.ofSeconds(1);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
     @Spec
     CommandSpec spec;
     @Option(names = "--bootstrap-servers", required = true, description = "Kafka brokers, host:port[,host:port]")
@@ -58,14 +74,69 @@ final class JobCommand implements Callable<Integer> {
         Configuration options = JobOptions.load(properties, flags);
         SetRecOperator.Factory scoring = scoring(options);
         Topics.ensure(bootstrapServers, topics(options, parallelism), Duration.ofSeconds(30));
-        StreamExecutionEnvironment env = LocalFlink.environment(LocalFlink.configuration(options, checkpoints,
-                parallelism));
+        EmbeddedJob.quietMetricCollisionWarnings(); // they would bury the job's line
+        Configuration flink = LocalFlink.configuration(options, checkpoints, parallelism);
+        StreamExecutionEnvironment env = LocalFlink.environment(flink);
         KafkaIo kafka = new KafkaIo(options);
         RecommendationJob.build(env, options, scoring, kafka, kafka);
-        System.out.println("setrec job: " + bootstrapServers + ", " + servedBy(options) + ", "
-                + options.get(JobOptions.DELIVERY) + "; Ctrl-C stops it");
-        env.execute("setrec-recommendations");
-        return 0;
+        LocalCluster cluster = LocalCluster.run(env, flink, JOB_NAME);
+        System.out.println("setrec job " + cluster.jobId() + ": " + bootstrapServers + ", " + servedBy(options) + ", "
+                + options.get(JobOptions.DELIVERY) + "; Flink's REST API on " + cluster.restAddress()
+                + "; Ctrl-C stops it");
+        return watchUntilEnd(cluster, StatusBoard.forJob(System.out));
+    }
+
+    /** Draws the job's line until the job ends or Ctrl-C cancels it; the command's exit status. */
+    private static int watchUntilEnd(LocalCluster cluster, StatusBoard board) throws Exception {
+        AtomicBoolean ctrlC = new AtomicBoolean();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread onCtrlC = new Thread(() -> {
+            ctrlC.set(true);
+            closeQuietly(cluster);
+            awaitQuietly(stopped);
+        });
+        Runtime.getRuntime().addShutdownHook(onCtrlC);
+        try {
+            while (!cluster.awaitEnd(CONSOLE_EVERY)) {
+                board.render(cluster.health(), System.currentTimeMillis());
+            }
+            JobHealth end = cluster.health();
+            board.summary(end, System.currentTimeMillis());
+            if (ctrlC.get()) {
+                return 0; // stopped on purpose, no error (the JVM, shutting down, ends with the signal's status)
+            }
+            System.err.println("error: " + end.endedBecause());
+            return JOB_ENDED;
+        } finally {
+            cluster.close();
+            stopped.countDown();
+            removeHook(onCtrlC);
+        }
+    }
+
+    private static void closeQuietly(LocalCluster cluster) {
+        try {
+            cluster.close();
+        } catch (Exception e) {
+            System.err.println("stopping the job: " + e);
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Once the job is over the hook has nothing to stop; in a JVM that is already shutting down it stays. */
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // shutting down: the hook runs (or ran) and finds the cluster closed
+        }
     }
 
     /** The scoring operator of the options' mode; in-process mode needs --model, a valid SETRec model dir. */

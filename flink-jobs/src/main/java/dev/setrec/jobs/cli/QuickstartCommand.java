@@ -5,6 +5,7 @@ import dev.setrec.data.DatasetReader;
 import dev.setrec.jobs.JobOptions;
 import dev.setrec.jobs.kafka.EmbeddedKafka;
 import dev.setrec.jobs.quickstart.ItemTitles;
+import dev.setrec.jobs.quickstart.JobHealth;
 import dev.setrec.jobs.quickstart.LiveFigures;
 import dev.setrec.jobs.quickstart.LiveView;
 import dev.setrec.jobs.quickstart.ReplayPlan;
@@ -34,11 +35,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * The embedded default: an in-process Kafka broker, the recommendation job on a local Flink cluster with RocksDB
  * state, the toys model (trained once, quickly, when there is none), the held-back interactions replayed as live
- * events, cold items published first, and a live console view of what comes out.
+ * events, cold items published first, and a live console view of the job's state and of what comes out. A job that
+ * fails for good ends the command at once with its cause and a non-zero exit status.
  */
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
         description = "Run the streaming job on the embedded default: in-process Kafka, local Flink, the toys model.")
 final class QuickstartCommand implements Callable<Integer> {
+    private static final Duration JOB_CHECK_EVERY = Duration.ofSeconds(1);
+
     @Option(names = "--data", paramLabel = "DIR", description = "data dir (default: ../shared/data/setrec/toys next to the repo)")
     Path data;
     @Option(names = "--model", paramLabel = "DIR", description = "serve this SETRec model dir instead of the quick one")
@@ -96,21 +100,29 @@ final class QuickstartCommand implements Callable<Integer> {
                     LiveFigures.DEFAULT_LATENCY_WINDOW);
             LiveView view = LiveView.start(kafka.bootstrapServers(), options.get(JobOptions.RECOMMENDATIONS_TOPIC),
                     options.get(JobOptions.DEAD_LETTERS_TOPIC), figures, StatusBoard.forConsole(System.out,
-                            ItemTitles.of(dataset)));
+                            ItemTitles.of(dataset)), job::health);
             Thread onCtrlC = new Thread(() -> {
                 replayer.close();
                 awaitQuietly(stopped);
             });
             Runtime.getRuntime().addShutdownHook(onCtrlC);
+            JobHealth end;
             try {
-                replayer.awaitDone(Duration.ofDays(1));
+                while (!replayer.awaitDone(JOB_CHECK_EVERY) && !job.health().state().ended()) {
+                    // the replay goes on while the job runs or recovers
+                }
                 replayer.failure().ifPresent(e -> System.out.println("replay stopped: " + e));
-                awaitLastRecommendations(figures);
+                awaitLastRecommendations(figures, job);
             } finally {
                 view.close();
                 replayer.close();
+                end = job.health(); // before closing cancels it
                 job.close();
                 stopped.countDown();
+            }
+            if (end.state().ended()) {
+                System.err.println("error: " + end.endedBecause());
+                return JobCommand.JOB_ENDED;
             }
         } finally {
             Directories.deleteTree(work);
@@ -130,10 +142,13 @@ final class QuickstartCommand implements Callable<Integer> {
         return out;
     }
 
-    /** Waits until no new recommendation arrived for two seconds (the last events are still being scored). */
-    private static void awaitLastRecommendations(LiveFigures figures) throws InterruptedException {
+    /**
+     * Waits until no new recommendation arrived for two seconds (the last events are still being scored), or the
+     * job ended.
+     */
+    private static void awaitLastRecommendations(LiveFigures figures, EmbeddedJob job) throws InterruptedException {
         long last = -1;
-        while (true) {
+        while (!job.health().state().ended()) {
             long now = figures.snapshot(System.currentTimeMillis()).recommendations();
             if (now == last) {
                 return;

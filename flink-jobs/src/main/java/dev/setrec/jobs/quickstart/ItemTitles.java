@@ -14,6 +14,11 @@ public final class ItemTitles {
         this.texts = texts;
     }
 
+    /** No titles: every item goes by its id. */
+    public static ItemTitles none() {
+        return new ItemTitles(new ItemText[0]);
+    }
+
     public static ItemTitles of(Dataset dataset) {
         return new ItemTitles(dataset.itemTexts().orElse(new ItemText[0]));
     }

@@ -17,11 +17,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
- * Watches the job's output on its own thread: consumes the recommendations and dead-letters topics from their
+ * Watches the job and its output on its own thread: consumes the recommendations and dead-letters topics from their
  * start (a fresh consumer group each time, read_committed as any downstream reader), feeds {@link LiveFigures},
- * and has the {@link StatusBoard} draw them about once a second. {@link #close()} stops it and draws the summary.
+ * and has the {@link StatusBoard} draw them with the job's health about once a second. {@link #close()} stops it and
+ * draws the summary.
  */
 public final class LiveView implements AutoCloseable {
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
@@ -32,6 +34,7 @@ public final class LiveView implements AutoCloseable {
     private final String deadLettersTopic;
     private final LiveFigures figures;
     private final StatusBoard board;
+    private final Supplier<JobHealth> job;
     private final AvroCodec<Recommendation> recommendationCodec = AvroCodec.of(Recommendation.class);
     private final AvroCodec<DeadLetter> deadLetterCodec = AvroCodec.of(DeadLetter.class);
     private final Thread thread;
@@ -40,18 +43,20 @@ public final class LiveView implements AutoCloseable {
     private boolean closed;
 
     private LiveView(Consumer<byte[], byte[]> consumer, String recommendationsTopic, String deadLettersTopic,
-                     LiveFigures figures, StatusBoard board) {
+                     LiveFigures figures, StatusBoard board, Supplier<JobHealth> job) {
         this.consumer = consumer;
         this.recommendationsTopic = recommendationsTopic;
         this.deadLettersTopic = deadLettersTopic;
         this.figures = figures;
         this.board = board;
+        this.job = job;
         this.thread = new Thread(this::run, "setrec-live-view");
         thread.setDaemon(true);
     }
 
+    /** @param job the job's health now (asked about once a second) */
     public static LiveView start(String bootstrapServers, String recommendationsTopic, String deadLettersTopic,
-                                 LiveFigures figures, StatusBoard board) {
+                                 LiveFigures figures, StatusBoard board, Supplier<JobHealth> job) {
         Map<String, Object> config = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.GROUP_ID_CONFIG, "setrec-live-view-" + UUID.randomUUID(),
@@ -60,7 +65,7 @@ public final class LiveView implements AutoCloseable {
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         LiveView view = new LiveView(new KafkaConsumer<>(config, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer()), recommendationsTopic, deadLettersTopic, figures, board);
+                new ByteArrayDeserializer()), recommendationsTopic, deadLettersTopic, figures, board, job);
         view.thread.start();
         return view;
     }
@@ -84,7 +89,8 @@ public final class LiveView implements AutoCloseable {
         stopping = true;
         consumer.wakeup();
         boolean interrupted = Threads.joinUninterruptibly(thread);
-        board.summary(figures.snapshot(System.currentTimeMillis()));
+        long now = System.currentTimeMillis();
+        board.summary(figures.snapshot(now), job.get(), now);
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
@@ -101,7 +107,7 @@ public final class LiveView implements AutoCloseable {
                     accept(record, arrival);
                 }
                 if (arrival >= nextRender) {
-                    board.render(figures, arrival);
+                    board.render(figures, job.get(), arrival);
                     nextRender = arrival + RENDER_EVERY_MILLIS;
                 }
             }

@@ -8,9 +8,10 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Draws the live figures on the console. Like the project's progress bar, it redraws in place on an interactive
- * console (System.console() present), with a sample recommendation scrolling above the block every few seconds;
- * otherwise (a pipe, a log file) it prints the block and a sample every 10 seconds, so logs stay short.
+ * Draws the job's state and the live figures on the console. Like the project's progress bar, it redraws in place on
+ * an interactive console (System.console() present), with a sample recommendation scrolling above the block every
+ * few seconds; otherwise (a pipe, a log file) it prints the block and a sample every 10 seconds, so logs stay short,
+ * and at once when the job's state or restarts change, so a log shows every restart when it happens.
  */
 public final class StatusBoard {
     private static final long INTERACTIVE_SAMPLE_EVERY_MILLIS = 5_000;
@@ -24,6 +25,7 @@ public final class StatusBoard {
     private int linesOnScreen; // of the block drawn last, to be redrawn in place
     private long nextPlainPrint;
     private long nextSample;
+    private JobHealth lastJobDrawn;
 
     public StatusBoard(PrintStream out, ItemTitles titles, boolean interactive) {
         this.out = out;
@@ -36,30 +38,62 @@ public final class StatusBoard {
         return new StatusBoard(out, titles, System.console() != null);
     }
 
-    /** Called about once a second: draws the figures when it is time to. */
-    public void render(LiveFigures figures, long nowMillis) {
-        if (!interactive && nowMillis < nextPlainPrint) {
+    /** A board on {@code out} for the job alone (no replay, no figures), interactive when the JVM has a console. */
+    public static StatusBoard forJob(PrintStream out) {
+        return new StatusBoard(out, ItemTitles.none(), System.console() != null);
+    }
+
+    /** Called about once a second: draws the job and the figures when it is time to. */
+    public void render(LiveFigures figures, JobHealth job, long nowMillis) {
+        if (!due(job, nowMillis)) {
             return;
         }
-        nextPlainPrint = nowMillis + PLAIN_EVERY_MILLIS;
         List<String> scrolled = new ArrayList<>();
         if (nowMillis >= nextSample) {
             figures.latestSample().ifPresent(sample -> scrolled.add(sampleLine(sample)));
             nextSample = nowMillis + (interactive ? INTERACTIVE_SAMPLE_EVERY_MILLIS : PLAIN_EVERY_MILLIS);
         }
-        draw(scrolled, lines(figures.snapshot(nowMillis)));
+        draw(scrolled, lines(figures.snapshot(nowMillis), job, nowMillis));
+    }
+
+    /** Called about once a second: draws the job's line when it is time to. */
+    public void render(JobHealth job, long nowMillis) {
+        if (due(job, nowMillis)) {
+            draw(List.of(), List.of(jobLine(job, nowMillis)));
+        }
     }
 
     /** The final figures, in place of the live block. */
-    public void summary(LiveFigures.Snapshot snapshot) {
+    public void summary(LiveFigures.Snapshot snapshot, JobHealth job, long nowMillis) {
         List<String> block = new ArrayList<>();
         block.add("summary:");
-        block.addAll(lines(snapshot));
+        block.addAll(lines(snapshot, job, nowMillis));
         draw(List.of(), block);
         linesOnScreen = 0;
     }
 
-    private static List<String> lines(LiveFigures.Snapshot s) {
+    /** The job's final line, in place of the live one (a log that has it already does not get it twice). */
+    public void summary(JobHealth job, long nowMillis) {
+        if (interactive || job.changedFrom(lastJobDrawn)) {
+            draw(List.of(), List.of(jobLine(job, nowMillis)));
+        }
+        linesOnScreen = 0;
+    }
+
+    private boolean due(JobHealth job, long nowMillis) {
+        if (!interactive && nowMillis < nextPlainPrint && !job.changedFrom(lastJobDrawn)) {
+            return false;
+        }
+        nextPlainPrint = nowMillis + PLAIN_EVERY_MILLIS;
+        lastJobDrawn = job;
+        return true;
+    }
+
+    private static String jobLine(JobHealth job, long nowMillis) {
+        return "job      " + job.describe(nowMillis);
+    }
+
+    private static List<String> lines(LiveFigures.Snapshot s, JobHealth job, long nowMillis) {
         String latency = s.latencySamples() == 0 ? "latency -"
                 : format("latency p50 %,d ms, p99 %,d ms (last %,d)", s.latencyP50Millis(), s.latencyP99Millis(),
                         s.latencySamples());
@@ -68,12 +102,15 @@ public final class StatusBoard {
                         s.withNextItem());
         String seeded = s.seedEvents() == 0 ? ""
                 : format(" | histories seeded with %,d/%,d train interactions", s.seedsRecommended(), s.seedEvents());
+        // a rate of 0/s says nothing on its own: while the job is not running, say so next to it
+        String notRunning = job.state() == JobState.RUNNING ? "" : ", job " + job.state().label();
         return List.of(
+                jobLine(job, nowMillis),
                 format("replay   %,d/%,d events sent, %,d broken messages | %d/%d cold items onboarded%s",
                         s.eventsSent(), s.plannedEvents(), s.badMessagesSent(), s.coldItemsOnboarded(),
                         s.coldItemsHeldBack(), seeded),
-                format("recs     %,d (%.1f/s) | %s | %,d fallbacks", s.recommendations(),
-                        s.recommendationsPerSecond(), latency, s.fallbacks()),
+                format("recs     %,d (%.1f/s%s) | %s | %,d fallbacks", s.recommendations(),
+                        s.recommendationsPerSecond(), notRunning, latency, s.fallbacks()),
                 format("quality  %s | cold: %d/%d items in a top 10, %,d/%,d next-item hits", recall,
                         s.coldItemsRecommended(), s.coldItemsHeldBack(), s.coldHits(), s.coldTargets()),
                 format("dead     %,d letters%s%s", s.deadLetters(), byReason(s.deadLettersByReason()),

@@ -11,12 +11,17 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The console side of the live view: what is drawn, how often, and the sample line's titles. */
 class LiveViewBoardTest {
     private static final long NOW = 1_700_000_000_000L;
+    private static final JobHealth RUNNING = new JobHealth(JobState.RUNNING, 0, 0, 5, 5, Optional.empty());
+    private static final JobHealth.Failure POISON = new JobHealth.Failure(
+            "java.lang.IllegalStateException: poison record", NOW - 4_000);
+    private static final JobHealth RESTARTING = new JobHealth(JobState.RESTARTING, 1, 1, 3, 5, Optional.of(POISON));
 
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     private final PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
@@ -30,32 +35,79 @@ class LiveViewBoardTest {
         figures.recommendation(LiveViewFiguresTest.recommendation("R-TWO", 1, NOW, 0, "3", "9", "no-such-item-1",
                 "4"), NOW + 40);
         StatusBoard board = new StatusBoard(out, titles, false);
-        board.render(figures, NOW);
+        board.render(figures, RUNNING, NOW);
         String first = drawn();
-        assertTrue(first.startsWith("user R-TWO after Toy number 5 -> Toy number 3 | Toy number 9 | no-such-item-1\n"),
-                first);
+        assertTrue(first.startsWith("user R-TWO after Toy number 5 -> Toy number 3 | Toy number 9 | no-such-item-1\n"
+                + "job      running | no restarts\n"), first);
         assertTrue(first.contains("recs     1 (0.0/s) | latency p50 40 ms, p99 40 ms (last 1) | 0 fallbacks"), first);
         assertTrue(first.contains("Recall@10 1.0000 (1 of 1 with a next item)"), first);
-        assertEquals(5, first.lines().count());
-        board.render(figures, NOW + 5_000);
+        assertEquals(6, first.lines().count());
+        board.render(figures, RUNNING, NOW + 5_000);
         assertEquals("", drawn(), "nothing before 10 s");
-        board.render(figures, NOW + 10_000);
+        board.render(figures, RUNNING, NOW + 10_000);
         String again = drawn();
-        assertEquals(5, again.lines().count());
+        assertEquals(6, again.lines().count());
         assertFalse((first + again).contains("\u001b"), "no escape codes in a log");
     }
 
     @Test
     void interactiveOutputRedrawsTheBlockInPlace() {
         StatusBoard board = new StatusBoard(out, titles, true);
-        board.render(figures, NOW);
+        board.render(figures, RUNNING, NOW);
         String first = drawn();
-        assertEquals(4, first.lines().count(), "no sample before the first recommendation");
-        board.render(figures, NOW + 1_000);
-        assertTrue(drawn().startsWith("\r\u001b[4A"), "back up over the 4 lines of the block");
-        board.summary(figures.snapshot(NOW + 2_000));
+        assertEquals(5, first.lines().count(), "no sample before the first recommendation");
+        board.render(figures, RUNNING, NOW + 1_000);
+        assertTrue(drawn().startsWith("\r\u001b[5A"), "back up over the 5 lines of the block");
+        board.summary(figures.snapshot(NOW + 2_000), RUNNING, NOW + 2_000);
         String summary = drawn();
-        assertTrue(summary.startsWith("\r\u001b[4Asummary:"), summary);
+        assertTrue(summary.startsWith("\r\u001b[5Asummary:"), summary);
+    }
+
+    @Test
+    void aJobThatIsNotRunningSaysSoNextToItsRate() {
+        StatusBoard board = new StatusBoard(out, titles, false);
+        board.render(figures, RESTARTING, NOW);
+        String drawn = drawn();
+        assertTrue(drawn.startsWith("job      restarting: 3/5 tasks up | 1 restart | 1 failure, 4 s ago: "
+                + "java.lang.IllegalStateException: poison record\n"), drawn);
+        assertTrue(drawn.contains("recs     0 (0.0/s, job restarting) | latency -"), drawn);
+    }
+
+    @Test
+    void aLogShowsEveryChangeOfTheJobAtOnce() {
+        StatusBoard board = new StatusBoard(out, titles, false);
+        board.render(figures, RUNNING, NOW);
+        assertTrue(drawn().contains("job      running | no restarts"));
+        board.render(figures, RESTARTING, NOW + 1_000);
+        assertTrue(drawn().contains("job      restarting"), "a restart is logged when it happens, not 10 s later");
+        board.render(figures, RESTARTING, NOW + 2_000);
+        assertEquals("", drawn(), "no change, not yet 10 s");
+        JobHealth recovered = new JobHealth(JobState.RUNNING, 1, 1, 5, 5, Optional.of(POISON));
+        board.render(figures, recovered, NOW + 3_000);
+        assertTrue(drawn().contains("job      running | 1 restart | 1 failure, 7 s ago: "
+                + "java.lang.IllegalStateException: poison record"));
+    }
+
+    @Test
+    void theJobAloneIsOneLine() {
+        StatusBoard plain = new StatusBoard(out, ItemTitles.none(), false);
+        plain.render(RUNNING, NOW);
+        plain.render(RUNNING, NOW + 1_000);
+        assertEquals("job      running | no restarts\n", drawn(), "once, until it changes or 10 s passed");
+        JobHealth failed = new JobHealth(JobState.FAILED, 2, 3, 0, 5, Optional.of(POISON));
+        plain.summary(failed, NOW + 4_000);
+        assertEquals("job      failed for good | 2 restarts | 3 failures, the last 8 s ago: "
+                + "java.lang.IllegalStateException: poison record\n", drawn());
+        plain.render(RUNNING, NOW + 5_000);
+        drawn();
+        plain.summary(RUNNING, NOW + 6_000);
+        assertEquals("", drawn(), "the log has the final line already");
+
+        StatusBoard interactive = new StatusBoard(out, ItemTitles.none(), true);
+        interactive.render(RUNNING, NOW);
+        drawn();
+        interactive.render(RESTARTING, NOW + 1_000);
+        assertTrue(drawn().startsWith("\r\u001b[1Ajob      restarting"), "the one line redrawn in place");
     }
 
     @Test

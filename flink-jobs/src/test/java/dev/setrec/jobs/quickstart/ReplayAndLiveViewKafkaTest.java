@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -96,7 +97,9 @@ class ReplayAndLiveViewKafkaTest {
         LiveFigures figures = new LiveFigures(ledger, Set.of(), LiveFigures.DEFAULT_LATENCY_WINDOW);
         StatusBoard board = new StatusBoard(new PrintStream(console, true, StandardCharsets.UTF_8),
                 ItemTitles.of(ReplayTestData.threeUsers()), false);
-        try (LiveView view = LiveView.start(kafka.bootstrapServers(), RECOMMENDATIONS, DEAD_LETTERS, figures, board)) {
+        JobHealth running = new JobHealth(JobState.RUNNING, 0, 0, 5, 5, Optional.empty());
+        try (LiveView view = LiveView.start(kafka.bootstrapServers(), RECOMMENDATIONS, DEAD_LETTERS, figures, board,
+                () -> running)) {
             while (figures.snapshot(now).recommendations() < 2 || figures.snapshot(now).unreadable() < 1) {
                 Thread.sleep(50);
             }
@@ -105,7 +108,8 @@ class ReplayAndLiveViewKafkaTest {
         LiveFigures.Snapshot s = figures.snapshot(now);
         assertEquals(List.of(2L, 2L, 1L, 1L, 1L), List.of(s.recommendations(), s.withNextItem(), s.hitsAt10(),
                 s.deadLetters(), s.unreadable()));
-        assertTrue(console.toString(StandardCharsets.UTF_8).contains("summary:\n"), console::toString);
+        assertTrue(console.toString(StandardCharsets.UTF_8).contains("summary:\njob      running | no restarts\n"),
+                console::toString);
     }
 
     private static void send(Producer<byte[], byte[]> producer, String topic, byte[] value) throws Exception {
