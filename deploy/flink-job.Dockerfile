@@ -4,14 +4,14 @@
 #   docker build -f deploy/flink-job.Dockerfile -t setrec/flink-job:local .
 ARG FLINK_IMAGE=flink:2.2.1-java17
 
-# The job jar: flink-jobs' deploy profile (the job and its dependencies, without what the flink image already has).
+# The job jar: the flink-job-jar module (the job and its dependencies, without what the flink image already has).
 FROM eclipse-temurin:17-jdk AS build
 RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
 RUN --mount=type=cache,target=/root/.m2 \
-    ./mvnw -B -ntp -Pdeploy -DskipTests -pl flink-jobs -am package \
-    && cp flink-jobs/target/flink-jobs-*-job.jar /setrec-job.jar
+    ./mvnw -B -ntp -DskipTests -pl flink-job-jar -am package \
+    && cp flink-job-jar/target/setrec-job-*.jar /setrec-job.jar
 
 FROM ${FLINK_IMAGE}
 USER root
