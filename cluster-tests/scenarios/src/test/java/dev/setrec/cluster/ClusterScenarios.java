@@ -1,0 +1,393 @@
+package dev.setrec.cluster;
+
+import dev.setrec.cluster.InteractionFeed.Walk;
+import dev.setrec.cluster.RecommendationLog.Answers;
+import dev.setrec.cluster.harness.Await;
+import dev.setrec.cluster.harness.ChildProcesses;
+import dev.setrec.cluster.harness.FlinkCluster;
+import dev.setrec.cluster.harness.KafkaBroker;
+import dev.setrec.cluster.harness.Log4jConfig;
+import dev.setrec.cluster.harness.ZooKeeperServer;
+import dev.setrec.e2e.SmallModel;
+import dev.setrec.e2e.SmallModel.Theme;
+import dev.setrec.jobs.JobOptions;
+import dev.setrec.jobs.cli.ClusterJob;
+import dev.setrec.jobs.kafka.Topics;
+import dev.setrec.schemas.ItemEvent;
+import dev.setrec.schemas.Recommendation;
+import dev.setrec.schemas.ScoredItem;
+import dev.setrec.util.Directories;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The job on a real Flink cluster, as an operator runs it: a standalone session cluster of separate JVMs (a job
+ * manager with ZooKeeper high availability, three task managers with two slots each, RocksDB with incremental
+ * checkpoints, fixed-delay restarts), a Kafka broker and a ZooKeeper server in JVMs of their own, the job jar
+ * submitted with Flink's CLI, an outside producer and consumers that count the answers event by event. Each
+ * scenario runs its own job(s) on their own topics; the scoring mode is the subclass's.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 10, unit = TimeUnit.MINUTES) // each scenario: a guard against a hang, not a speed check
+abstract class ClusterScenarios {
+    /** Two jobs of parallelism 2 fill two task managers' slots; the third is the standby. */
+    private static final int TASK_MANAGERS = 3;
+    private static final int SLOTS = 2;
+    private static final int PARALLELISM = 2;
+    private static final int PARTITIONS = 2;
+    /** Events a second from the outside producer, the load of the measurements. */
+    private static final int RATE = 20;
+    private static final Duration WAIT = Duration.ofMinutes(3);
+    private static final Duration ON_TIME = Duration.ofSeconds(1);
+    /**
+     * k over the whole catalogue and an onboarded item: with exclude-seen on, a recommendation then lists exactly
+     * the items outside the user's history, so it shows what history the job holds for the user.
+     */
+    private static final int K = SmallModel.CATALOGUE_SIZE + 2;
+    private static final List<ConfigOption<String>> TOPICS = List.of(JobOptions.INTERACTIONS_TOPIC,
+            JobOptions.ITEMS_TOPIC, JobOptions.RECOMMENDATIONS_TOPIC, JobOptions.DEAD_LETTERS_TOPIC);
+
+    private final ScoringMode mode;
+    private Path dir;
+    private Builds builds;
+    private ZooKeeperServer zookeeper;
+    private KafkaBroker kafka;
+    private FlinkCluster flink;
+
+    ClusterScenarios(ScoringMode mode) {
+        this.mode = mode;
+    }
+
+    @BeforeAll
+    @Timeout(value = 15, unit = TimeUnit.MINUTES) // training the small model takes about 30 s on 2 idle cores
+    void startCluster() throws Exception {
+        builds = Builds.fromSystemProperties();
+        dir = builds.work().resolve(mode.name());
+        Directories.deleteTree(dir);
+        Path logs = dir.resolve("logs");
+        Log4jConfig logging = Log4jConfig.write(dir.resolve("log4j2.properties"));
+        mode.start(SmallModel.get(), dir);
+        zookeeper = ZooKeeperServer.start(builds.zookeeperLib(), dir.resolve("zookeeper"), logging, logs);
+        kafka = KafkaBroker.start(builds.kafkaLib(), dir.resolve("kafka"), logging, logs);
+        List<Path> lib = new ArrayList<>(List.of(builds.flinkLib()));
+        lib.addAll(mode.lib(builds));
+        Map<String, String> config = clusterConfig();
+        config.putAll(mode.clusterConfig());
+        flink = FlinkCluster.create(new FlinkCluster.Setup(lib, config, builds.jvmFlags()), dir.resolve("flink"),
+                logging, logs);
+        flink.startJobManager();
+        flink.ensureTaskManagers(TASK_MANAGERS);
+    }
+
+    /** The cluster as docs/cluster.md configures one, with the test's folders and ZooKeeper. */
+    private Map<String, String> clusterConfig() {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("taskmanager.numberOfTaskSlots", Integer.toString(SLOTS));
+        config.put("parallelism.default", Integer.toString(PARALLELISM));
+        // spread each job's slots over the task managers, so that one task manager's loss hits every job
+        config.put("taskmanager.load-balance.mode", "SLOTS");
+        config.put("jobmanager.memory.process.size", "1024m");
+        config.put("state.backend.type", "rocksdb");
+        config.put("execution.checkpointing.incremental", "true");
+        config.put("execution.checkpointing.interval", "2s");
+        config.put("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
+        config.put("restart-strategy.type", "fixed-delay");
+        config.put("restart-strategy.fixed-delay.attempts", "20");
+        config.put("restart-strategy.fixed-delay.delay", "1s");
+        // a killed process is noticed after two missed heartbeats (Flink's defaults: 10 s apart, 50 s timeout)
+        config.put("heartbeat.interval", "1000");
+        config.put("heartbeat.timeout", "10000");
+        config.put("high-availability.type", "zookeeper");
+        config.put("high-availability.zookeeper.quorum", zookeeper.connectString());
+        config.put("high-availability.storageDir", dir.resolve("flink/ha").toUri().toString());
+        config.put("high-availability.cluster-id", "/setrec-" + mode.name());
+        // a new job manager takes over once the dead one's ZooKeeper session has expired
+        config.put("high-availability.zookeeper.client.session-timeout", "5000");
+        config.put("zookeeper.sasl.disable", "true");
+        config.put("execution.buffer-timeout.interval", "5ms");
+        return config;
+    }
+
+    @AfterAll
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void stopCluster() throws Exception {
+        try (ScoringMode scoring = mode) {
+            if (flink != null) {
+                flink.close();
+            }
+            if (kafka != null) {
+                kafka.close();
+            }
+            if (zookeeper != null) {
+                zookeeper.close();
+            }
+        } finally {
+            ChildProcesses.killAll();
+        }
+    }
+
+    // ---- (b) stop-with-savepoint and resubmit
+
+    @Test
+    @Order(1)
+    void stopWithSavepointAndResubmitKeepsHistoriesAndOnboardedItemsWithoutATaskFailure() throws Exception {
+        flink.ensureTaskManagers(TASK_MANAGERS);
+        Job job = new Job("upgrade", DeliveryGuarantee.EXACTLY_ONCE);
+        Theme theme = Theme.OCEAN;
+        String probe = "upgrade-probe";
+        String newItem = "ocean-snorkel-set";
+        try (InteractionFeed feed = new InteractionFeed(kafka.bootstrapServers(),
+                List.of(job.topic(JobOptions.INTERACTIONS_TOPIC)));
+             RecommendationLog answers = job.recommendations("read_committed")) {
+            String first = job.submit(null);
+            List<String> history = SmallModel.warmItems(theme).subList(0, 3);
+            for (String item : history) {
+                feed.send(probe, item);
+            }
+            feed.publishItem(job.topic(JobOptions.ITEMS_TOPIC), ItemEvent.newBuilder().setItemId(newItem)
+                    .setTitle(theme.title("snorkel set")).setCategories(theme.categories()).setBrand(theme.brand())
+                    .setEventTime(Instant.now()).build());
+            awaitOnboarded(feed, answers, newItem, theme);
+            feed.start(walks(), RATE);
+            Await.sleep(Duration.ofSeconds(5));
+
+            String savepoint = flink.stopWithSavepoint(first);
+            assertEquals("FINISHED", flink.rest().jobState(first), "stop-with-savepoint ends the job");
+            Await.sleep(Duration.ofSeconds(2)); // events keep coming while no job runs
+            String second = job.submit(savepoint);
+            Await.sleep(Duration.ofSeconds(5));
+            feed.stop();
+
+            long probeEvent = feed.send(probe, SmallModel.warmItems(theme).get(3));
+            awaitAnswered(answers, feed.sent().keySet(), "every event across the upgrade");
+            Recommendation afterUpgrade = answers.answers(probeEvent).orElseThrow().recommendations().get(0);
+            assertFalse(afterUpgrade.getFallback(), "scored by the model after the upgrade: " + afterUpgrade);
+            Set<String> expected = catalogue();
+            expected.add(newItem);
+            history.forEach(expected::remove);
+            expected.remove(SmallModel.warmItems(theme).get(3));
+            assertEquals(expected, itemIds(afterUpgrade),
+                    "the upgraded job knows the probe's history (left out) and the onboarded item (ranked)");
+
+            Await.sleep(Duration.ofSeconds(5)); // transactions still open would show duplicates after this
+            Tally tally = Tally.of(feed.sent(), answers.all());
+            report("upgrade: " + tally);
+            assertTrue(tally.lost().isEmpty() && tally.duplicates() == 0 && tally.unknown().isEmpty(),
+                    "exactly once across stop-with-savepoint and resubmit: " + tally);
+            assertEquals(List.of(), flink.rest().failures(first), "task failures of the job before the upgrade");
+            assertEquals(List.of(), flink.rest().failures(second), "task failures of the upgraded job");
+            flink.cancel(second);
+        }
+    }
+
+    // ---- (a) task-manager loss
+
+    @Test
+    @Order(2)
+    void aTaskManagerKilledMidStreamLosesNoEventAndExactlyOnceDuplicatesNone() throws Exception {
+        flink.ensureTaskManagers(TASK_MANAGERS);
+        Job exactlyOnce = new Job("tm-loss-eo", DeliveryGuarantee.EXACTLY_ONCE);
+        Job atLeastOnce = new Job("tm-loss-alo", DeliveryGuarantee.AT_LEAST_ONCE);
+        try (InteractionFeed feed = new InteractionFeed(kafka.bootstrapServers(),
+                List.of(exactlyOnce.topic(JobOptions.INTERACTIONS_TOPIC),
+                        atLeastOnce.topic(JobOptions.INTERACTIONS_TOPIC)));
+             RecommendationLog committed = exactlyOnce.recommendations("read_committed");
+             RecommendationLog all = atLeastOnce.recommendations("read_uncommitted")) {
+            String eo = exactlyOnce.submit(null);
+            String alo = atLeastOnce.submit(null);
+            feed.start(walks(), RATE);
+            Await.sleep(Duration.ofSeconds(10));
+            Set<String> victims = new TreeSet<>(flink.rest().taskManagersOf(eo));
+            victims.retainAll(flink.rest().taskManagersOf(alo));
+            assertFalse(victims.isEmpty(), "no task manager runs both jobs (slots are spread, so one must)");
+            String victim = victims.iterator().next();
+
+            long killedAt = System.currentTimeMillis();
+            flink.taskManager(victim).killHard();
+            Await.sleep(Duration.ofSeconds(25));
+            feed.stop();
+            Set<Long> events = feed.sent().keySet();
+            awaitAnswered(committed, events, "every event answered exactly once after " + victim + " died");
+            awaitAnswered(all, events, "every event answered at least once after " + victim + " died");
+            Await.sleep(Duration.ofSeconds(5));
+
+            Tally eoTally = Tally.of(feed.sent(), committed.all());
+            Tally aloTally = Tally.of(feed.sent(), all.all());
+            report("kill -9 of " + victim + ": exactly-once " + eoTally + "; at-least-once " + aloTally
+                    + "; at-least-once " + Recovery.after(killedAt, feed.sent(), all.all(), ON_TIME));
+            assertTrue(eoTally.lost().isEmpty() && eoTally.duplicates() == 0 && eoTally.unknown().isEmpty(),
+                    "exactly-once: " + eoTally);
+            assertTrue(aloTally.lost().isEmpty() && aloTally.unknown().isEmpty(), "at-least-once: " + aloTally);
+            assertEquals("RUNNING", flink.rest().jobState(eo));
+            assertEquals("RUNNING", flink.rest().jobState(alo));
+            flink.cancel(eo);
+            flink.cancel(alo);
+        }
+    }
+
+    // ---- (e) job-manager loss
+
+    @Test
+    @Order(3)
+    void aNewJobManagerTakesTheJobOverFromTheLatestCheckpointAfterAKill9() throws Exception {
+        flink.ensureTaskManagers(TASK_MANAGERS);
+        Job job = new Job("jm-loss", DeliveryGuarantee.EXACTLY_ONCE);
+        try (InteractionFeed feed = new InteractionFeed(kafka.bootstrapServers(),
+                List.of(job.topic(JobOptions.INTERACTIONS_TOPIC)));
+             RecommendationLog committed = job.recommendations("read_committed")) {
+            String id = job.submit(null);
+            feed.start(walks(), RATE);
+            long checkpoint = Await.value(WAIT, "a completed checkpoint", () -> flink.rest().latestCheckpoint(id));
+
+            long killedAt = System.currentTimeMillis();
+            flink.jobManager().killHard();
+            flink.startJobManager();
+            Await.until(WAIT, "job " + id + " running under the new job manager",
+                    () -> flink.rest().allTasksRunning(id));
+            long restored = flink.rest().restoredCheckpoint(id).orElseThrow(() ->
+                    new AssertionError("the new job manager did not restore job " + id + " from a checkpoint"));
+            assertTrue(restored >= checkpoint, "restored checkpoint " + restored + ", completed before the kill: "
+                    + checkpoint);
+            Await.sleep(Duration.ofSeconds(10));
+            feed.stop();
+            awaitAnswered(committed, feed.sent().keySet(), "every event answered after the job manager's loss");
+            Await.sleep(Duration.ofSeconds(5));
+
+            Tally tally = Tally.of(feed.sent(), committed.all());
+            report("kill -9 of the job manager: exactly-once " + tally + "; restored checkpoint " + restored
+                    + "; " + Recovery.after(killedAt, feed.sent(), committed.all(), ON_TIME));
+            assertTrue(tally.lost().isEmpty() && tally.duplicates() == 0 && tally.unknown().isEmpty(),
+                    "exactly-once: " + tally);
+            flink.cancel(id);
+        }
+    }
+
+    // ---- helpers
+
+    /** One job under test: its topics, consumer group and options file, named after the scenario. */
+    private final class Job {
+        private final Map<String, String> options = new LinkedHashMap<>();
+        private final Path properties;
+
+        Job(String name, DeliveryGuarantee delivery) {
+            options.put(JobOptions.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
+            options.put(JobOptions.GROUP_ID.key(), name);
+            for (ConfigOption<String> topic : TOPICS) {
+                options.put(topic.key(), name + "." + topic.defaultValue());
+            }
+            options.put(JobOptions.DELIVERY.key(), delivery.toString());
+            options.put(JobOptions.TOP_K.key(), Integer.toString(K));
+            // answers from the model, not the popularity fallback, even when two shared cores are slow
+            options.put(JobOptions.SCORING_TIMEOUT.key(), "10s");
+            options.putAll(mode.jobOptions());
+            Topics.ensure(kafka.bootstrapServers(), TOPICS.stream().collect(Collectors.toMap(
+                    t -> options.get(t.key()), t -> PARTITIONS)), WAIT);
+            properties = dir.resolve("jobs").resolve(name + ".properties");
+            try {
+                Files.createDirectories(properties.getParent());
+                Files.writeString(properties, options.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                        .collect(Collectors.joining("\n", "", "\n")));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        String topic(ConfigOption<String> topic) {
+            return options.get(topic.key());
+        }
+
+        RecommendationLog recommendations(String isolationLevel) {
+            return new RecommendationLog(kafka.bootstrapServers(), topic(JobOptions.RECOMMENDATIONS_TOPIC),
+                    PARTITIONS, isolationLevel);
+        }
+
+        /** {@code flink run} (from {@code savepoint} where not null); returns once every task runs. */
+        String submit(String savepoint) {
+            String id = flink.submit(builds.jobJar(), ClusterJob.class.getName(),
+                    List.of("--properties", properties.toString()), savepoint);
+            Await.until(WAIT, "job " + id + " running", () -> flink.rest().allTasksRunning(id));
+            return id;
+        }
+    }
+
+    /** Four users, one per theme but OCEAN (the probes'), walking through their theme's items. */
+    private static List<Walk> walks() {
+        List<Walk> walks = new ArrayList<>();
+        for (Theme theme : List.of(Theme.DINOSAURS, Theme.SPACE, Theme.FARM, Theme.MUSIC)) {
+            walks.add(new Walk(theme.name().toLowerCase() + "-fan", SmallModel.warmItems(theme)));
+        }
+        return walks;
+    }
+
+    /** Interacts as a user of {@code theme} until {@code item} is ranked: the job has onboarded it. */
+    private static void awaitOnboarded(InteractionFeed feed, RecommendationLog answers, String item, Theme theme) {
+        String user = "onboarding-check";
+        List<String> items = SmallModel.warmItems(theme);
+        int[] turn = {0};
+        Await.until(WAIT, item + " ranked", () -> {
+            long event = feed.send(user, items.get(turn[0]++ % items.size()));
+            Recommendation rec = Await.value(WAIT, "the answer to event " + event,
+                    () -> answers.answers(event).map(a -> a.recommendations().get(0)));
+            return itemIds(rec).contains(item);
+        });
+    }
+
+    private static void awaitAnswered(RecommendationLog log, Set<Long> events, String what) {
+        Await.until(WAIT, what + " (" + events.size() + " events)", () -> log.answered(events) == events.size());
+    }
+
+    private static Set<String> catalogue() {
+        Set<String> items = new HashSet<>();
+        for (Theme theme : Theme.values()) {
+            items.addAll(SmallModel.warmItems(theme));
+            items.add(SmallModel.coldItem(theme));
+        }
+        return items;
+    }
+
+    private static Set<String> itemIds(Recommendation recommendation) {
+        return recommendation.getItems().stream().map(ScoredItem::getItemId).collect(Collectors.toSet());
+    }
+
+    /** A figure for the report: printed, and appended to the mode's figures file beside the logs. */
+    private void report(String line) {
+        String entry = mode.name() + ": " + line;
+        System.out.println(entry);
+        try {
+            Files.writeString(dir.resolve("figures.txt"), entry + "\n", StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
