@@ -663,13 +663,14 @@ class DeploymentFileTest {
         return keys;
     }
 
-    /** The job jar's file name up to its version: flink-job-jar's finalName, "setrec-job-${project.version}". */
+    /** The job jar's file name up to its version, from flink-job-jar's shade outputFile (setrec-job-). */
     private static String jobJarPrefix() throws Exception {
         Document pom = xml(root.resolve("flink-job-jar/pom.xml"));
-        String finalName = text(pom.getDocumentElement(), "finalName");
-        assertNotNull(finalName, "flink-job-jar/pom.xml names no finalName (the job jar of the flink image)");
-        assertTrue(finalName.endsWith("${project.version}"), "flink-job-jar's finalName should end with the version");
-        return finalName.substring(0, finalName.length() - "${project.version}".length());
+        String outputFile = text(pom.getDocumentElement(), "outputFile");
+        assertNotNull(outputFile, "flink-job-jar/pom.xml shades into no outputFile (the job jar of the flink image)");
+        String name = outputFile.substring(outputFile.lastIndexOf('/') + 1);
+        assertTrue(name.endsWith("${project.version}.jar"), "the job jar's name should end with the version: " + name);
+        return name.substring(0, name.length() - "${project.version}.jar".length());
     }
 
     private static Map<String, String> pomProperties(Path pom) throws Exception {
