@@ -16,20 +16,28 @@ import org.apache.flink.api.common.typeinfo.BasicArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Keeps each user's last N items in keyed state (RocksDB in production) and asks for a ranking after every
  * interaction. The items stream is broadcast here: every parallel instance onboards a new item into its task
- * manager's model, and the broadcast state remembers onboarded items so that a restarted job (whose model is fresh
- * from its directory) onboards them again the first time one is needed.
+ * manager's model, and the broadcast state remembers onboarded items so that a restored job (whose model is fresh
+ * from its directory: after a failover, on another task manager, after an upgrade) onboards them again when it
+ * opens, and ranks them from its first recommendation on.
  */
-public final class UserHistory extends KeyedBroadcastProcessFunction<String, Interaction, ItemRecord, ScoringRequest> {
+public final class UserHistory extends KeyedBroadcastProcessFunction<String, Interaction, ItemRecord, ScoringRequest>
+        implements CheckpointedFunction {
     private static final Logger LOG = LoggerFactory.getLogger(UserHistory.class);
     private static final long serialVersionUID = 1L;
 
@@ -44,6 +52,8 @@ public final class UserHistory extends KeyedBroadcastProcessFunction<String, Int
     private transient SetRecOperator operator;
     private transient Counter deadLetters;
     private transient Counter itemsOnboarded;
+    /** The onboarded items of the state this instance was restored from, for {@link #open}. */
+    private transient List<ItemEvent> restoredItems;
 
     /**
      * @param ttl a user's history is dropped after this long without an interaction (processing time)
@@ -55,6 +65,21 @@ public final class UserHistory extends KeyedBroadcastProcessFunction<String, Int
         this.model = model;
         this.maxLength = maxLength;
         this.ttl = ttl;
+    }
+
+    /** Reads the remembered items before {@link #open}: the broadcast state is restored by then, the model not yet. */
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        restoredItems = new ArrayList<>();
+        for (Map.Entry<String, ItemEvent> item : context.getOperatorStateStore().getBroadcastState(ONBOARDED)
+                .entries()) {
+            restoredItems.add(item.getValue());
+        }
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) {
+        // the broadcast state is Flink's to snapshot
     }
 
     @Override
@@ -69,6 +94,12 @@ public final class UserHistory extends KeyedBroadcastProcessFunction<String, Int
         operator = SharedOperators.acquire(model);
         deadLetters = getRuntimeContext().getMetricGroup().counter("deadLetters");
         itemsOnboarded = getRuntimeContext().getMetricGroup().counter("itemsOnboarded");
+        for (ItemEvent item : restoredItems) {
+            if (!operator.knows(item.getItemId())) {
+                reonboard(item);
+            }
+        }
+        restoredItems = null;
     }
 
     @Override
@@ -96,12 +127,16 @@ public final class UserHistory extends KeyedBroadcastProcessFunction<String, Int
         if (remembered == null) {
             return false;
         }
-        try {
-            operator.addItem(remembered);
-        } catch (Exception e) {
-            LOG.warn("re-onboarding item {} failed; scoring it anyway: {}", itemId, e.toString());
-        }
+        reonboard(remembered);
         return true;
+    }
+
+    private void reonboard(ItemEvent item) {
+        try {
+            operator.addItem(item);
+        } catch (Exception e) {
+            LOG.warn("re-onboarding item {} failed; scoring it anyway: {}", item.getItemId(), e.toString());
+        }
     }
 
     /** A new array (state values must not be mutated in place): the old items, then the new one, last N kept. */

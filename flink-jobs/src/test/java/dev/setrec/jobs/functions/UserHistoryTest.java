@@ -5,11 +5,15 @@ import dev.setrec.jobs.records.ItemRecord;
 import dev.setrec.jobs.records.RawRecord;
 import dev.setrec.jobs.records.ScoringRequest;
 import dev.setrec.jobs.scoring.FixedCatalogue;
+import dev.setrec.jobs.scoring.SetRecOperator;
 import dev.setrec.jobs.scoring.SharedOperators;
 import dev.setrec.schemas.DeadLetter;
 import dev.setrec.schemas.ItemEvent;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
@@ -118,5 +122,39 @@ class UserHistoryTest {
         harness.processBroadcastElement(new ItemRecord(item, new RawRecord("items", 0, 0, 5, null, null)), 0);
         assertEquals(item, harness.getBroadcastState(UserHistory.ONBOARDED).get("new-1"));
         assertArrayEquals(new String[] {"a", "new-1"}, feed("u1", "a", "new-1").get(1).history);
+    }
+
+    @Test
+    void aRestoredInstanceOnboardsTheRememberedItemsIntoItsFreshModelWhenItOpens() throws Exception {
+        SetRecOperator.Factory model = FixedCatalogue.factory("restore-test", "a");
+        ItemEvent item = ItemEvent.newBuilder().setItemId("new-1").setTitle("A brand new toy")
+                .setEventTime(Instant.ofEpochMilli(5)).build();
+        OperatorSubtaskState snapshot;
+        try (var before = restored(model, null)) {
+            before.processBroadcastElement(new ItemRecord(item, new RawRecord("items", 0, 0, 5, null, null)), 0);
+            snapshot = before.snapshot(1, 10);
+        }
+        assertEquals(0, SharedOperators.openCount(), "the first instance's model is gone with it");
+
+        try (var after = restored(model, snapshot)) {
+            SetRecOperator fresh = SharedOperators.acquire(model);
+            try {
+                assertTrue(fresh.knows("new-1"), "rankable before any interaction names it");
+            } finally {
+                SharedOperators.release(model);
+            }
+        }
+    }
+
+    /** A history instance on {@code model}, restored from {@code snapshot} where not null, and opened. */
+    private static KeyedBroadcastOperatorTestHarness<String, Interaction, ItemRecord, ScoringRequest> restored(
+            SetRecOperator.Factory model, OperatorSubtaskState snapshot) throws Exception {
+        var harness = new KeyedBroadcastOperatorTestHarness<String, Interaction, ItemRecord, ScoringRequest>(
+                new CoBroadcastWithKeyedOperator<>(new UserHistory(model, 50, TTL), List.of(UserHistory.ONBOARDED)),
+                (KeySelector<Interaction, String>) i -> i.userId, Types.STRING, 1, 1, 0);
+        harness.setup();
+        harness.initializeState(snapshot);
+        harness.open();
+        return harness;
     }
 }
