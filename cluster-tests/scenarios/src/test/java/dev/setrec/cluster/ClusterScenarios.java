@@ -39,7 +39,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -206,6 +208,7 @@ abstract class ClusterScenarios {
                     "exactly once across stop-with-savepoint and resubmit: " + tally);
             assertEquals(List.of(), flink.rest().failures(first), "task failures of the job before the upgrade");
             assertEquals(List.of(), flink.rest().failures(second), "task failures of the upgraded job");
+            reportMemory("after the upgrade");
             flink.cancel(second);
         }
     }
@@ -243,8 +246,13 @@ abstract class ClusterScenarios {
 
             Tally eoTally = Tally.of(feed.sent(), committed.all());
             Tally aloTally = Tally.of(feed.sent(), all.all());
-            report("kill -9 of " + victim + ": exactly-once " + eoTally + "; at-least-once " + aloTally
-                    + "; at-least-once " + Recovery.after(killedAt, feed.sent(), all.all(), ON_TIME));
+            report("kill -9 of " + victim + ": exactly-once " + eoTally + "; at-least-once " + aloTally);
+            report("kill -9 of " + victim + ", at-least-once job: "
+                    + Recovery.after(killedAt, feed.sent(), all.all(), ON_TIME) + "; "
+                    + RecoveryTimeline.of(flink.rest(), flink.jobManagerLogs(), alo, killedAt));
+            report("kill -9 of " + victim + ", exactly-once job: "
+                    + RecoveryTimeline.of(flink.rest(), flink.jobManagerLogs(), eo, killedAt));
+            reportMemory("after the task-manager kill");
             assertTrue(eoTally.lost().isEmpty() && eoTally.duplicates() == 0 && eoTally.unknown().isEmpty(),
                     "exactly-once: " + eoTally);
             assertTrue(aloTally.lost().isEmpty() && aloTally.unknown().isEmpty(), "at-least-once: " + aloTally);
@@ -261,34 +269,51 @@ abstract class ClusterScenarios {
     @Order(3)
     void aNewJobManagerTakesTheJobOverFromTheLatestCheckpointAfterAKill9() throws Exception {
         flink.ensureTaskManagers(TASK_MANAGERS);
-        Job job = new Job("jm-loss", DeliveryGuarantee.EXACTLY_ONCE);
+        Job exactlyOnce = new Job("jm-loss-eo", DeliveryGuarantee.EXACTLY_ONCE);
+        Job atLeastOnce = new Job("jm-loss-alo", DeliveryGuarantee.AT_LEAST_ONCE);
         try (InteractionFeed feed = new InteractionFeed(kafka.bootstrapServers(),
-                List.of(job.topic(JobOptions.INTERACTIONS_TOPIC)));
-             RecommendationLog committed = job.recommendations("read_committed")) {
-            String id = job.submit(null);
+                List.of(exactlyOnce.topic(JobOptions.INTERACTIONS_TOPIC),
+                        atLeastOnce.topic(JobOptions.INTERACTIONS_TOPIC)));
+             RecommendationLog committed = exactlyOnce.recommendations("read_committed");
+             RecommendationLog all = atLeastOnce.recommendations("read_uncommitted")) {
+            String eo = exactlyOnce.submit(null);
+            String alo = atLeastOnce.submit(null);
             feed.start(walks(), RATE);
-            long checkpoint = Await.value(WAIT, "a completed checkpoint", () -> flink.rest().latestCheckpoint(id));
+            long checkpoint = Await.value(WAIT, "a completed checkpoint", () -> flink.rest().latestCheckpoint(eo));
 
             long killedAt = System.currentTimeMillis();
             flink.jobManager().killHard();
             flink.startJobManager();
-            Await.until(WAIT, "job " + id + " running under the new job manager",
-                    () -> flink.rest().allTasksRunning(id));
-            long restored = flink.rest().restoredCheckpoint(id).orElseThrow(() ->
-                    new AssertionError("the new job manager did not restore job " + id + " from a checkpoint"));
+            long newJobManagerAt = System.currentTimeMillis();
+            for (String id : List.of(eo, alo)) {
+                Await.until(WAIT, "job " + id + " running under the new job manager",
+                        () -> flink.rest().allTasksRunning(id));
+            }
+            long restored = flink.rest().restoredCheckpoint(eo).orElseThrow(() ->
+                    new AssertionError("the new job manager did not restore job " + eo + " from a checkpoint"));
             assertTrue(restored >= checkpoint, "restored checkpoint " + restored + ", completed before the kill: "
                     + checkpoint);
             Await.sleep(Duration.ofSeconds(10));
             feed.stop();
-            awaitAnswered(committed, feed.sent().keySet(), "every event answered after the job manager's loss");
+            Set<Long> events = feed.sent().keySet();
+            awaitAnswered(committed, events, "every event answered exactly once after the job manager's loss");
+            awaitAnswered(all, events, "every event answered at least once after the job manager's loss");
             Await.sleep(Duration.ofSeconds(5));
 
-            Tally tally = Tally.of(feed.sent(), committed.all());
-            report("kill -9 of the job manager: exactly-once " + tally + "; restored checkpoint " + restored
-                    + "; " + Recovery.after(killedAt, feed.sent(), committed.all(), ON_TIME));
-            assertTrue(tally.lost().isEmpty() && tally.duplicates() == 0 && tally.unknown().isEmpty(),
-                    "exactly-once: " + tally);
-            flink.cancel(id);
+            Tally eoTally = Tally.of(feed.sent(), committed.all());
+            Tally aloTally = Tally.of(feed.sent(), all.all());
+            report("kill -9 of the job manager: exactly-once " + eoTally + " (restored checkpoint " + restored
+                    + "); at-least-once " + aloTally);
+            report(String.format(Locale.ROOT, "kill -9 of the job manager, at-least-once job: new job manager's "
+                            + "REST up after %.1f s; %s; %s", (newJobManagerAt - killedAt) / 1000.0,
+                    Recovery.after(killedAt, feed.sent(), all.all(), ON_TIME),
+                    RecoveryTimeline.of(flink.rest(), flink.jobManagerLogs(), alo, killedAt)));
+            reportMemory("after the job-manager kill");
+            assertTrue(eoTally.lost().isEmpty() && eoTally.duplicates() == 0 && eoTally.unknown().isEmpty(),
+                    "exactly-once: " + eoTally);
+            assertTrue(aloTally.lost().isEmpty() && aloTally.unknown().isEmpty(), "at-least-once: " + aloTally);
+            flink.cancel(eo);
+            flink.cancel(alo);
         }
     }
 
@@ -377,6 +402,28 @@ abstract class ClusterScenarios {
 
     private static Set<String> itemIds(Recommendation recommendation) {
         return recommendation.getItems().stream().map(ScoredItem::getItemId).collect(Collectors.toSet());
+    }
+
+    /**
+     * Each live task manager's resident memory and JVM figures, and the job manager's metaspace (Flink's REST
+     * metrics lag by up to 10 s: metrics.fetcher.update-interval).
+     */
+    private void reportMemory(String when) {
+        StringBuilder line = new StringBuilder(when + ":");
+        for (String tm : flink.liveTaskManagers()) {
+            line.append(String.format(Locale.ROOT, " %s RSS %d MB, heap %s MB, metaspace %s MB;", tm,
+                    flink.taskManager(tm).residentMb(),
+                    megabytes(flink.rest().taskManagerMetric(tm, "Status.JVM.Memory.Heap.Used")),
+                    megabytes(flink.rest().taskManagerMetric(tm, "Status.JVM.Memory.Metaspace.Used"))));
+        }
+        line.append(String.format(Locale.ROOT, " job manager RSS %d MB, metaspace %s MB",
+                flink.jobManager().residentMb(),
+                megabytes(flink.rest().jobManagerMetric("Status.JVM.Memory.Metaspace.Used"))));
+        report(line.toString());
+    }
+
+    private static String megabytes(Optional<Double> bytes) {
+        return bytes.map(b -> Long.toString(Math.round(b / (1 << 20)))).orElse("?");
     }
 
     /** A figure for the report: printed, and appended to the mode's figures file beside the logs. */

@@ -131,6 +131,15 @@ public final class FlinkCluster implements AutoCloseable {
         return jobManager;
     }
 
+    /** The log files of every job manager started so far, oldest first. */
+    public List<Path> jobManagerLogs() {
+        List<Path> logs = new ArrayList<>();
+        for (int i = 1; i <= jobManagers; i++) {
+            logs.add(logDir.resolve("jobmanager-" + i + ".log"));
+        }
+        return logs;
+    }
+
     /** Starts a task manager; returns its name, which is also its resource id. */
     public String startTaskManager() {
         String name = "taskmanager-" + (taskManagers.size() + 1);
