@@ -20,6 +20,7 @@ import dev.setrec.util.Directories;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -314,6 +315,59 @@ abstract class ClusterScenarios {
             assertTrue(aloTally.lost().isEmpty() && aloTally.unknown().isEmpty(), "at-least-once: " + aloTally);
             flink.cancel(eo);
             flink.cancel(alo);
+        }
+    }
+
+    // ---- (d) upgrades in a row
+
+    /**
+     * Upgrades in a row on the same task managers (stop-with-savepoint, resubmit), as many as the system property
+     * setrec.cluster.upgrades says (none by default: CI runs the scenarios above; run it with
+     * {@code -Dsetrec.cluster.upgrades=10}). No task may fail, no event may be lost or answered twice, and every task
+     * manager must stay within its configured process size; memory and the cluster's tmp folder are reported.
+     */
+    @Test
+    @Order(4)
+    @Timeout(value = 40, unit = TimeUnit.MINUTES)
+    void upgradesInARowCostNoTaskFailureAndKeepTaskManagerMemoryWithinItsProcessSize() throws Exception {
+        int upgrades = Integer.getInteger("setrec.cluster.upgrades", 0);
+        Assumptions.assumeTrue(upgrades > 0, "set -Dsetrec.cluster.upgrades=N to run N upgrades in a row");
+        flink.ensureTaskManagers(TASK_MANAGERS);
+        long processSizeMb = Long.parseLong(flink.config("taskmanager.memory.process.size").replace("m", ""));
+        Job job = new Job("upgrades", DeliveryGuarantee.EXACTLY_ONCE);
+        List<String> failures = new ArrayList<>();
+        try (InteractionFeed feed = new InteractionFeed(kafka.bootstrapServers(),
+                List.of(job.topic(JobOptions.INTERACTIONS_TOPIC)));
+             RecommendationLog committed = job.recommendations("read_committed")) {
+            String id = job.submit(null);
+            feed.start(walks(), RATE);
+            reportMemory("upgrade 0");
+            for (int upgrade = 1; upgrade <= upgrades; upgrade++) {
+                Await.sleep(Duration.ofSeconds(5));
+                String savepoint = flink.stopWithSavepoint(id);
+                failures.addAll(flink.rest().failures(id));
+                id = job.submit(savepoint);
+                reportMemory("upgrade " + upgrade);
+                for (String tm : flink.liveTaskManagers()) {
+                    long rss = flink.taskManager(tm).residentMb();
+                    assertTrue(rss < processSizeMb, tm + " resident " + rss + " MB after upgrade " + upgrade
+                            + ", over its process size of " + processSizeMb + " MB");
+                }
+            }
+            Await.sleep(Duration.ofSeconds(5));
+            feed.stop();
+            awaitAnswered(committed, feed.sent().keySet(), "every event across " + upgrades + " upgrades");
+            Await.sleep(Duration.ofSeconds(5));
+            failures.addAll(flink.rest().failures(id));
+            Tally tally = Tally.of(feed.sent(), committed.all());
+            try (var tmp = Files.list(flink.dir().resolve("tmp"))) {
+                report(upgrades + " upgrades: " + tally + "; " + failures.size() + " task failures; the cluster's tmp: "
+                        + tmp.map(p -> p.getFileName().toString()).filter(n -> n.contains("minilm")).toList());
+            }
+            assertEquals(List.of(), failures, "task failures over " + upgrades + " upgrades");
+            assertTrue(tally.lost().isEmpty() && tally.duplicates() == 0 && tally.unknown().isEmpty(),
+                    "exactly-once: " + tally);
+            flink.cancel(id);
         }
     }
 

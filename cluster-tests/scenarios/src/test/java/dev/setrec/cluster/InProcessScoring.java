@@ -32,8 +32,9 @@ final class InProcessScoring implements ScoringMode {
                 "classloader.parent-first-patterns.additional", "ai.djl.;ai.onnxruntime.",
                 "taskmanager.memory.process.size", "2048m",
                 "taskmanager.memory.managed.size", "128m",
-                // libtorch, ONNX Runtime and the models' tensors live outside the JVM heap
-                "taskmanager.memory.task.off-heap.size", "512m");
+                // libtorch, ONNX Runtime and the models live outside the JVM heap: about 250 MB for the engines and
+                // 200 MB per job running at once (measured, docs/cluster.md); two jobs share a task manager here
+                "taskmanager.memory.task.off-heap.size", "768m");
     }
 
     @Override

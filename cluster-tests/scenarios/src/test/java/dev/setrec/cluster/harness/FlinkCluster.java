@@ -43,6 +43,7 @@ public final class FlinkCluster implements AutoCloseable {
     }
 
     private final Setup setup;
+    private final Map<String, String> config;
     private final Path dir;
     private final Path confDir;
     private final Path logDir;
@@ -59,8 +60,10 @@ public final class FlinkCluster implements AutoCloseable {
     private record ProcessResources(List<String> jvmOptions, List<String> dynamicProperties) {
     }
 
-    private FlinkCluster(Setup setup, Path dir, Log4jConfig logging, Path logDir, int restPort) {
+    private FlinkCluster(Setup setup, Map<String, String> config, Path dir, Log4jConfig logging, Path logDir,
+                         int restPort) {
         this.setup = setup;
+        this.config = Map.copyOf(config);
         this.dir = dir;
         this.confDir = dir.resolve("conf");
         this.logDir = logDir;
@@ -98,7 +101,12 @@ public final class FlinkCluster implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new FlinkCluster(setup, dir, logging, logDir, restPort);
+        return new FlinkCluster(setup, config, dir, logging, logDir, restPort);
+    }
+
+    /** A value of the cluster's configuration (conf/config.yaml as written), or null. */
+    public String config(String key) {
+        return config.get(key);
     }
 
     public FlinkRest rest() {
