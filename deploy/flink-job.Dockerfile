@@ -19,11 +19,11 @@ WORKDIR /src
 COPY . .
 RUN --mount=type=cache,target=/root/.m2 \
     case "$SCORING" in \
-      remote) modules=flink-job-jar ;; \
-      in-process) modules=flink-job-jar,flink-lib ;; \
+      remote) runtime= ;; \
+      in-process) runtime=,flink-lib ;; \
       *) echo "SCORING must be remote or in-process, not $SCORING" >&2; exit 1 ;; \
     esac \
-    && ./mvnw -B -ntp -DskipTests -pl "$modules" -am package \
+    && ./mvnw -B -ntp -DskipTests -pl flink-job-jar$runtime -am package \
     && cp flink-job-jar/target/setrec-job-*.jar /setrec-job.jar \
     && mkdir /setrec-lib \
     && if [ "$SCORING" = in-process ]; then cp flink-lib/target/lib/*.jar /setrec-lib/; fi
