@@ -106,8 +106,10 @@ abstract class ClusterScenarios {
         lib.addAll(mode.lib(builds));
         Map<String, String> config = clusterConfig();
         config.putAll(mode.clusterConfig());
-        flink = FlinkCluster.create(new FlinkCluster.Setup(lib, config, builds.jvmFlags()), dir.resolve("flink"),
-                logging, logs);
+        List<String> jvmOptions = new ArrayList<>(builds.jvmFlags());
+        jvmOptions.addAll(mode.jvmOptions());
+        flink = FlinkCluster.create(new FlinkCluster.Setup(lib, config, jvmOptions), dir.resolve("flink"), logging,
+                logs);
         flink.startJobManager();
         flink.ensureTaskManagers(TASK_MANAGERS);
     }

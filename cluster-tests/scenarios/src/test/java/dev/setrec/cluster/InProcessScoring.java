@@ -37,6 +37,16 @@ final class InProcessScoring implements ScoringMode {
                 "taskmanager.memory.task.off-heap.size", "768m");
     }
 
+    /**
+     * glibc keeps what libtorch and ONNX Runtime free in its arenas instead of giving it back: without a periodic
+     * malloc_trim each job's model and text-encoder session add their size to the task manager's resident memory
+     * for good (measured: about 130 MB per upgrade; one trim took 1.4 GB back to 1.05 GB). JDK 17.0.9 and later.
+     */
+    @Override
+    public List<String> jvmOptions() {
+        return List.of("-XX:TrimNativeHeapInterval=5000");
+    }
+
     @Override
     public void start(SmallModel model, Path dir) {
         modelDir = model.dir();

@@ -39,6 +39,11 @@ final class RemoteScoring implements ScoringMode {
     }
 
     @Override
+    public List<String> jvmOptions() {
+        return List.of();
+    }
+
+    @Override
     public void start(SmallModel model, Path dir) throws Exception {
         encoder = new MiniLmEncoder();
         server = ModelServer.start(model.dir(), ServerConfig.defaults(dir.resolve("item-store")).withPort(0)

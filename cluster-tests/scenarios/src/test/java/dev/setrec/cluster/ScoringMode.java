@@ -17,6 +17,9 @@ interface ScoringMode extends AutoCloseable {
     /** Flink configuration this mode needs (memory, class loading). */
     Map<String, String> clusterConfig();
 
+    /** JVM options this mode needs in the Flink processes, beyond Flink's own. */
+    List<String> jvmOptions();
+
     /** Starts what the mode scores on, for {@code model}; {@code dir} is for its files. */
     void start(SmallModel model, Path dir) throws Exception;
 
