@@ -1,7 +1,6 @@
 package dev.setrec.cluster;
 
 import dev.setrec.cluster.InteractionFeed.Walk;
-import dev.setrec.cluster.RecommendationLog.Answers;
 import dev.setrec.cluster.harness.Await;
 import dev.setrec.cluster.harness.ChildProcesses;
 import dev.setrec.cluster.harness.FlinkCluster;
@@ -11,13 +10,10 @@ import dev.setrec.cluster.harness.ZooKeeperServer;
 import dev.setrec.e2e.SmallModel;
 import dev.setrec.e2e.SmallModel.Theme;
 import dev.setrec.jobs.JobOptions;
-import dev.setrec.jobs.cli.ClusterJob;
-import dev.setrec.jobs.kafka.Topics;
 import dev.setrec.schemas.ItemEvent;
 import dev.setrec.schemas.Recommendation;
 import dev.setrec.schemas.ScoredItem;
 import dev.setrec.util.Directories;
-import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -29,11 +25,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,7 +35,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -67,7 +59,6 @@ abstract class ClusterScenarios {
     private static final int TASK_MANAGERS = 3;
     private static final int SLOTS = 2;
     private static final int PARALLELISM = 2;
-    private static final int PARTITIONS = 2;
     /** Events a second from the outside producer, the load of the measurements. */
     private static final int RATE = 20;
     private static final Duration WAIT = Duration.ofMinutes(3);
@@ -77,8 +68,6 @@ abstract class ClusterScenarios {
      * the items outside the user's history, so it shows what history the job holds for the user.
      */
     private static final int K = SmallModel.CATALOGUE_SIZE + 2;
-    private static final List<ConfigOption<String>> TOPICS = List.of(JobOptions.INTERACTIONS_TOPIC,
-            JobOptions.ITEMS_TOPIC, JobOptions.RECOMMENDATIONS_TOPIC, JobOptions.DEAD_LETTERS_TOPIC);
 
     private final ScoringMode mode;
     private Path dir;
@@ -86,6 +75,7 @@ abstract class ClusterScenarios {
     private ZooKeeperServer zookeeper;
     private KafkaBroker kafka;
     private FlinkCluster flink;
+    private Figures figures;
 
     ClusterScenarios(ScoringMode mode) {
         this.mode = mode;
@@ -97,6 +87,8 @@ abstract class ClusterScenarios {
         builds = Builds.fromSystemProperties();
         dir = builds.work().resolve(mode.name());
         Directories.deleteTree(dir);
+        Files.createDirectories(dir);
+        figures = new Figures(dir.resolve("figures.txt"), mode.name());
         Path logs = dir.resolve("logs");
         Log4jConfig logging = Log4jConfig.write(dir.resolve("log4j2.properties"));
         mode.start(SmallModel.get(), dir);
@@ -167,7 +159,7 @@ abstract class ClusterScenarios {
     @Order(1)
     void stopWithSavepointAndResubmitKeepsHistoriesAndOnboardedItemsWithoutATaskFailure() throws Exception {
         flink.ensureTaskManagers(TASK_MANAGERS);
-        Job job = new Job("upgrade", DeliveryGuarantee.EXACTLY_ONCE);
+        ScenarioJob job = job("upgrade", DeliveryGuarantee.EXACTLY_ONCE);
         Theme theme = Theme.OCEAN;
         String probe = "upgrade-probe";
         String newItem = "ocean-snorkel-set";
@@ -206,12 +198,12 @@ abstract class ClusterScenarios {
 
             Await.sleep(Duration.ofSeconds(5)); // transactions still open would show duplicates after this
             Tally tally = Tally.of(feed.sent(), answers.all());
-            report("upgrade: " + tally);
+            figures.report("upgrade: " + tally);
             assertTrue(tally.lost().isEmpty() && tally.duplicates() == 0 && tally.unknown().isEmpty(),
                     "exactly once across stop-with-savepoint and resubmit: " + tally);
             assertEquals(List.of(), flink.rest().failures(first), "task failures of the job before the upgrade");
             assertEquals(List.of(), flink.rest().failures(second), "task failures of the upgraded job");
-            reportMemory("after the upgrade");
+            figures.memory(flink, "after the upgrade");
             flink.cancel(second);
         }
     }
@@ -222,8 +214,8 @@ abstract class ClusterScenarios {
     @Order(2)
     void aTaskManagerKilledMidStreamLosesNoEventAndExactlyOnceDuplicatesNone() throws Exception {
         flink.ensureTaskManagers(TASK_MANAGERS);
-        Job exactlyOnce = new Job("tm-loss-eo", DeliveryGuarantee.EXACTLY_ONCE);
-        Job atLeastOnce = new Job("tm-loss-alo", DeliveryGuarantee.AT_LEAST_ONCE);
+        ScenarioJob exactlyOnce = job("tm-loss-eo", DeliveryGuarantee.EXACTLY_ONCE);
+        ScenarioJob atLeastOnce = job("tm-loss-alo", DeliveryGuarantee.AT_LEAST_ONCE);
         try (InteractionFeed feed = new InteractionFeed(kafka.bootstrapServers(),
                 List.of(exactlyOnce.topic(JobOptions.INTERACTIONS_TOPIC),
                         atLeastOnce.topic(JobOptions.INTERACTIONS_TOPIC)));
@@ -249,13 +241,13 @@ abstract class ClusterScenarios {
 
             Tally eoTally = Tally.of(feed.sent(), committed.all());
             Tally aloTally = Tally.of(feed.sent(), all.all());
-            report("kill -9 of " + victim + ": exactly-once " + eoTally + "; at-least-once " + aloTally);
-            report("kill -9 of " + victim + ", at-least-once job: "
+            figures.report("kill -9 of " + victim + ": exactly-once " + eoTally + "; at-least-once " + aloTally);
+            figures.report("kill -9 of " + victim + ", at-least-once job: "
                     + Recovery.after(killedAt, feed.sent(), all.all(), ON_TIME) + "; "
                     + RecoveryTimeline.of(flink.rest(), flink.jobManagerLogs(), alo, killedAt));
-            report("kill -9 of " + victim + ", exactly-once job: "
+            figures.report("kill -9 of " + victim + ", exactly-once job: "
                     + RecoveryTimeline.of(flink.rest(), flink.jobManagerLogs(), eo, killedAt));
-            reportMemory("after the task-manager kill");
+            figures.memory(flink, "after the task-manager kill");
             assertTrue(eoTally.lost().isEmpty() && eoTally.duplicates() == 0 && eoTally.unknown().isEmpty(),
                     "exactly-once: " + eoTally);
             assertTrue(aloTally.lost().isEmpty() && aloTally.unknown().isEmpty(), "at-least-once: " + aloTally);
@@ -272,8 +264,8 @@ abstract class ClusterScenarios {
     @Order(3)
     void aNewJobManagerTakesTheJobOverFromTheLatestCheckpointAfterAKill9() throws Exception {
         flink.ensureTaskManagers(TASK_MANAGERS);
-        Job exactlyOnce = new Job("jm-loss-eo", DeliveryGuarantee.EXACTLY_ONCE);
-        Job atLeastOnce = new Job("jm-loss-alo", DeliveryGuarantee.AT_LEAST_ONCE);
+        ScenarioJob exactlyOnce = job("jm-loss-eo", DeliveryGuarantee.EXACTLY_ONCE);
+        ScenarioJob atLeastOnce = job("jm-loss-alo", DeliveryGuarantee.AT_LEAST_ONCE);
         try (InteractionFeed feed = new InteractionFeed(kafka.bootstrapServers(),
                 List.of(exactlyOnce.topic(JobOptions.INTERACTIONS_TOPIC),
                         atLeastOnce.topic(JobOptions.INTERACTIONS_TOPIC)));
@@ -305,13 +297,13 @@ abstract class ClusterScenarios {
 
             Tally eoTally = Tally.of(feed.sent(), committed.all());
             Tally aloTally = Tally.of(feed.sent(), all.all());
-            report("kill -9 of the job manager: exactly-once " + eoTally + " (restored checkpoint " + restored
-                    + "); at-least-once " + aloTally);
-            report(String.format(Locale.ROOT, "kill -9 of the job manager, at-least-once job: new job manager's "
-                            + "REST up after %.1f s; %s; %s", (newJobManagerAt - killedAt) / 1000.0,
+            figures.report("kill -9 of the job manager: exactly-once " + eoTally + " (restored checkpoint "
+                    + restored + "); at-least-once " + aloTally);
+            figures.report(String.format(Locale.ROOT, "kill -9 of the job manager, at-least-once job: new job "
+                            + "manager's REST up after %.1f s; %s; %s", (newJobManagerAt - killedAt) / 1000.0,
                     Recovery.after(killedAt, feed.sent(), all.all(), ON_TIME),
                     RecoveryTimeline.of(flink.rest(), flink.jobManagerLogs(), alo, killedAt)));
-            reportMemory("after the job-manager kill");
+            figures.memory(flink, "after the job-manager kill");
             assertTrue(eoTally.lost().isEmpty() && eoTally.duplicates() == 0 && eoTally.unknown().isEmpty(),
                     "exactly-once: " + eoTally);
             assertTrue(aloTally.lost().isEmpty() && aloTally.unknown().isEmpty(), "at-least-once: " + aloTally);
@@ -336,20 +328,20 @@ abstract class ClusterScenarios {
         Assumptions.assumeTrue(upgrades > 0, "set -Dsetrec.cluster.upgrades=N to run N upgrades in a row");
         flink.ensureTaskManagers(TASK_MANAGERS);
         long processSizeMb = Long.parseLong(flink.config("taskmanager.memory.process.size").replace("m", ""));
-        Job job = new Job("upgrades", DeliveryGuarantee.EXACTLY_ONCE);
+        ScenarioJob job = job("upgrades", DeliveryGuarantee.EXACTLY_ONCE);
         List<String> failures = new ArrayList<>();
         try (InteractionFeed feed = new InteractionFeed(kafka.bootstrapServers(),
                 List.of(job.topic(JobOptions.INTERACTIONS_TOPIC)));
              RecommendationLog committed = job.recommendations("read_committed")) {
             String id = job.submit(null);
             feed.start(walks(), RATE);
-            reportMemory("upgrade 0");
+            figures.memory(flink, "upgrade 0");
             for (int upgrade = 1; upgrade <= upgrades; upgrade++) {
                 Await.sleep(Duration.ofSeconds(5));
                 String savepoint = flink.stopWithSavepoint(id);
                 failures.addAll(flink.rest().failures(id));
                 id = job.submit(savepoint);
-                reportMemory("upgrade " + upgrade);
+                figures.memory(flink, "upgrade " + upgrade);
                 for (String tm : flink.liveTaskManagers()) {
                     long rss = flink.taskManager(tm).residentMb();
                     assertTrue(rss < processSizeMb, tm + " resident " + rss + " MB after upgrade " + upgrade
@@ -363,8 +355,9 @@ abstract class ClusterScenarios {
             failures.addAll(flink.rest().failures(id));
             Tally tally = Tally.of(feed.sent(), committed.all());
             try (var tmp = Files.list(flink.dir().resolve("tmp"))) {
-                report(upgrades + " upgrades: " + tally + "; " + failures.size() + " task failures; the cluster's tmp: "
-                        + tmp.map(p -> p.getFileName().toString()).filter(n -> n.contains("minilm")).toList());
+                figures.report(upgrades + " upgrades: " + tally + "; " + failures.size() + " task failures; MiniLM "
+                        + "in the cluster's tmp: " + tmp.map(p -> p.getFileName().toString())
+                        .filter(n -> n.contains("minilm")).toList());
             }
             assertEquals(List.of(), failures, "task failures over " + upgrades + " upgrades");
             assertTrue(tally.lost().isEmpty() && tally.duplicates() == 0 && tally.unknown().isEmpty(),
@@ -375,50 +368,15 @@ abstract class ClusterScenarios {
 
     // ---- helpers
 
-    /** One job under test: its topics, consumer group and options file, named after the scenario. */
-    private final class Job {
-        private final Map<String, String> options = new LinkedHashMap<>();
-        private final Path properties;
-
-        Job(String name, DeliveryGuarantee delivery) {
-            options.put(JobOptions.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
-            options.put(JobOptions.GROUP_ID.key(), name);
-            for (ConfigOption<String> topic : TOPICS) {
-                options.put(topic.key(), name + "." + topic.defaultValue());
-            }
-            options.put(JobOptions.DELIVERY.key(), delivery.toString());
-            options.put(JobOptions.TOP_K.key(), Integer.toString(K));
-            // answers from the model, not the popularity fallback, even when two shared cores are slow
-            options.put(JobOptions.SCORING_TIMEOUT.key(), "10s");
-            options.putAll(mode.jobOptions());
-            Topics.ensure(kafka.bootstrapServers(), TOPICS.stream().collect(Collectors.toMap(
-                    t -> options.get(t.key()), t -> PARTITIONS)), WAIT);
-            properties = dir.resolve("jobs").resolve(name + ".properties");
-            try {
-                Files.createDirectories(properties.getParent());
-                Files.writeString(properties, options.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-                        .collect(Collectors.joining("\n", "", "\n")));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        String topic(ConfigOption<String> topic) {
-            return options.get(topic.key());
-        }
-
-        RecommendationLog recommendations(String isolationLevel) {
-            return new RecommendationLog(kafka.bootstrapServers(), topic(JobOptions.RECOMMENDATIONS_TOPIC),
-                    PARTITIONS, isolationLevel);
-        }
-
-        /** {@code flink run} (from {@code savepoint} where not null); returns once every task runs. */
-        String submit(String savepoint) {
-            String id = flink.submit(builds.jobJar(), ClusterJob.class.getName(),
-                    List.of("--properties", properties.toString()), savepoint);
-            Await.until(WAIT, "job " + id + " running", () -> flink.rest().allTasksRunning(id));
-            return id;
-        }
+    /** A job of this scenario class's scoring mode, the tests' k and scoring timeout. */
+    private ScenarioJob job(String name, DeliveryGuarantee delivery) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put(JobOptions.TOP_K.key(), Integer.toString(K));
+        // answers from the model, not the popularity fallback, even when two shared cores are slow
+        settings.put(JobOptions.SCORING_TIMEOUT.key(), "10s");
+        settings.putAll(mode.jobOptions());
+        return new ScenarioJob(name, delivery, settings, kafka.bootstrapServers(), flink, builds.jobJar(),
+                dir.resolve("jobs"));
     }
 
     /** Four users, one per theme but OCEAN (the probes'), walking through their theme's items. */
@@ -458,39 +416,5 @@ abstract class ClusterScenarios {
 
     private static Set<String> itemIds(Recommendation recommendation) {
         return recommendation.getItems().stream().map(ScoredItem::getItemId).collect(Collectors.toSet());
-    }
-
-    /**
-     * Each live task manager's resident memory and JVM figures, and the job manager's metaspace (Flink's REST
-     * metrics lag by up to 10 s: metrics.fetcher.update-interval).
-     */
-    private void reportMemory(String when) {
-        StringBuilder line = new StringBuilder(when + ":");
-        for (String tm : flink.liveTaskManagers()) {
-            line.append(String.format(Locale.ROOT, " %s RSS %d MB, heap %s MB, metaspace %s MB;", tm,
-                    flink.taskManager(tm).residentMb(),
-                    megabytes(flink.rest().taskManagerMetric(tm, "Status.JVM.Memory.Heap.Used")),
-                    megabytes(flink.rest().taskManagerMetric(tm, "Status.JVM.Memory.Metaspace.Used"))));
-        }
-        line.append(String.format(Locale.ROOT, " job manager RSS %d MB, metaspace %s MB",
-                flink.jobManager().residentMb(),
-                megabytes(flink.rest().jobManagerMetric("Status.JVM.Memory.Metaspace.Used"))));
-        report(line.toString());
-    }
-
-    private static String megabytes(Optional<Double> bytes) {
-        return bytes.map(b -> Long.toString(Math.round(b / (1 << 20)))).orElse("?");
-    }
-
-    /** A figure for the report: printed, and appended to the mode's figures file beside the logs. */
-    private void report(String line) {
-        String entry = mode.name() + ": " + line;
-        System.out.println(entry);
-        try {
-            Files.writeString(dir.resolve("figures.txt"), entry + "\n", StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -25,7 +25,8 @@ import java.util.stream.Collectors;
  * taskmanager-1, -2, ... (their resource id, so the REST API names them alike); job managers jobmanager-1, -2, ...
  */
 public final class FlinkCluster implements AutoCloseable {
-    private static final String JOB_MANAGER_MAIN = "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint";
+    private static final String JOB_MANAGER_MAIN =
+            "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint";
     private static final String TASK_MANAGER_MAIN = "org.apache.flink.runtime.taskexecutor.TaskManagerRunner";
     private static final String CLI_MAIN = "org.apache.flink.client.cli.CliFrontend";
     private static final String RESOURCES_MAIN = "org.apache.flink.runtime.util.bash.BashJavaUtils";
@@ -196,7 +197,8 @@ public final class FlinkCluster implements AutoCloseable {
         int exit = cli.awaitExit(START);
         String output = cli.outputText();
         if (exit != 0) {
-            throw new IllegalStateException("flink " + String.join(" ", args) + " exited with " + exit + ":\n" + output);
+            throw new IllegalStateException("flink " + String.join(" ", args) + " exited with " + exit + ":\n"
+                    + output);
         }
         return output;
     }

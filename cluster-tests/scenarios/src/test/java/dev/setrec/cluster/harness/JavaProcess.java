@@ -39,10 +39,6 @@ public final class JavaProcess {
         return name;
     }
 
-    public long pid() {
-        return process.pid();
-    }
-
     public boolean isAlive() {
         return process.isAlive();
     }
@@ -119,7 +115,6 @@ public final class JavaProcess {
         private final List<String> arguments = new ArrayList<>();
         private final Map<String, String> environment = new LinkedHashMap<>();
         private Path logDir = Path.of(".");
-        private Path workDir;
 
         private Builder(String name, String mainClass) {
             this.name = name;
@@ -165,11 +160,6 @@ public final class JavaProcess {
             return this;
         }
 
-        public Builder workDir(Path dir) {
-            workDir = dir;
-            return this;
-        }
-
         public JavaProcess start() {
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -184,9 +174,6 @@ public final class JavaProcess {
                 ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
                 builder.environment().putAll(environment);
-                if (workDir != null) {
-                    builder.directory(workDir.toFile());
-                }
                 Process process = builder.start();
                 ChildProcesses.register(process);
                 return new JavaProcess(name, process, output);

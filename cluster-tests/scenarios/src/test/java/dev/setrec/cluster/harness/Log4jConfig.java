@@ -43,10 +43,6 @@ public final class Log4jConfig {
         return new Log4jConfig(file);
     }
 
-    public Path file() {
-        return file;
-    }
-
     /** The JVM options that make a process log into {@code logFile}. */
     public List<String> jvmOptions(Path logFile) {
         return List.of("-Dlog4j2.configurationFile=" + file.toUri(), "-Dlog4j.configurationFile=" + file.toUri(),
