@@ -94,14 +94,12 @@ abstract class ClusterScenarios {
         mode.start(SmallModel.get(), dir);
         zookeeper = ZooKeeperServer.start(builds.zookeeperLib(), dir.resolve("zookeeper"), logging, logs);
         kafka = KafkaBroker.start(builds.kafkaLib(), dir.resolve("kafka"), logging, logs);
-        List<Path> lib = new ArrayList<>(List.of(builds.flinkLib()));
-        lib.addAll(mode.lib(builds));
         Map<String, String> config = clusterConfig();
         config.putAll(mode.clusterConfig());
         List<String> jvmOptions = new ArrayList<>(builds.jvmFlags());
         jvmOptions.addAll(mode.jvmOptions());
-        flink = FlinkCluster.create(new FlinkCluster.Setup(lib, config, jvmOptions), dir.resolve("flink"), logging,
-                logs);
+        flink = FlinkCluster.create(new FlinkCluster.Setup(List.of(builds.flinkLib()), mode.taskManagerLib(builds),
+                config, jvmOptions), dir.resolve("flink"), logging, logs);
         flink.startJobManager();
         flink.ensureTaskManagers(TASK_MANAGERS);
     }

@@ -21,7 +21,7 @@ final class InProcessScoring implements ScoringMode {
     }
 
     @Override
-    public List<Path> lib(Builds builds) {
+    public List<Path> taskManagerLib(Builds builds) {
         return List.of(builds.inProcessLib());
     }
 

@@ -27,7 +27,7 @@ final class RemoteScoring implements ScoringMode {
     }
 
     @Override
-    public List<Path> lib(Builds builds) {
+    public List<Path> taskManagerLib(Builds builds) {
         return List.of();
     }
 

@@ -11,8 +11,8 @@ interface ScoringMode extends AutoCloseable {
     /** The value of setrec.scoring.mode. */
     String name();
 
-    /** Jar folders that go into Flink's lib/ beside Flink's own. */
-    List<Path> lib(Builds builds);
+    /** Jar folders that go into the task managers' lib/ beside Flink's own (the job manager and the CLI: never). */
+    List<Path> taskManagerLib(Builds builds);
 
     /** Flink configuration this mode needs (memory, class loading). */
     Map<String, String> clusterConfig();

@@ -37,10 +37,11 @@ public final class FlinkCluster implements AutoCloseable {
     private static final Duration START = Duration.ofMinutes(3);
 
     /**
-     * What the cluster runs: the jars of its lib/ (several folders stand for one), its configuration on top of the
-     * defaults this class sets, and JVM options for all its processes.
+     * What the cluster runs: the jars of its lib/ (several folders stand for one), those the task managers' lib/ has
+     * beside them, its configuration on top of the defaults this class sets, and JVM options for all its processes.
      */
-    public record Setup(List<Path> lib, Map<String, String> config, List<String> jvmOptions) {
+    public record Setup(List<Path> lib, List<Path> taskManagerLib, Map<String, String> config,
+                        List<String> jvmOptions) {
     }
 
     private final Setup setup;
@@ -124,7 +125,7 @@ public final class FlinkCluster implements AutoCloseable {
         String name = "jobmanager-" + ++jobManagers;
         List<String> args = new ArrayList<>(List.of("--configDir", confDir.toString()));
         args.addAll(jobManagerResources.dynamicProperties());
-        jobManager = flinkProcess(name, JOB_MANAGER_MAIN)
+        jobManager = flinkProcess(name, JOB_MANAGER_MAIN, setup.lib())
                 .jvmOptions(jobManagerResources.jvmOptions())
                 .arguments(args)
                 .start();
@@ -155,7 +156,9 @@ public final class FlinkCluster implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of("--configDir", confDir.toString(),
                 "-D", "taskmanager.resource-id=" + name));
         args.addAll(taskManagerResources.dynamicProperties());
-        taskManagers.put(name, flinkProcess(name, TASK_MANAGER_MAIN)
+        List<Path> lib = new ArrayList<>(setup.lib());
+        lib.addAll(setup.taskManagerLib());
+        taskManagers.put(name, flinkProcess(name, TASK_MANAGER_MAIN, lib)
                 .jvmOptions(taskManagerResources.jvmOptions())
                 .arguments(args)
                 .start());
@@ -237,9 +240,9 @@ public final class FlinkCluster implements AutoCloseable {
         }
     }
 
-    private JavaProcess.Builder flinkProcess(String name, String mainClass) {
+    private JavaProcess.Builder flinkProcess(String name, String mainClass, List<Path> lib) {
         return JavaProcess.builder(name, mainClass)
-                .jarsOf(setup.lib())
+                .jarsOf(lib)
                 .jvmOptions(setup.jvmOptions())
                 .jvmOptions(List.of("-Djava.io.tmpdir=" + dir.resolve("tmp")))
                 .jvmOptions(logging.jvmOptions(logDir.resolve(name + ".log")))
