@@ -6,7 +6,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 
 /**
- * Starts DJL's PyTorch engine once per JVM: offline (every native library comes from the Maven jars), with a
+ * Starts DJL's PyTorch engine once per JVM (also where this class is loaded by several class loaders, as a Flink
+ * task manager does for each job, with DJL itself loaded once from its lib/): offline (every native library comes from the Maven jars), with a
  * chosen number of intra-op threads. Threads must be set after the engine is loaded, or JNI is not yet bound.
  * The text encoder's ONNX Runtime engine is started here too, by name, so that neither engine is picked by
  * DJL's default-engine rule.
@@ -25,7 +26,12 @@ public final class Engines {
             engine = Engine.getEngine("PyTorch");
             int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
             JniUtils.setNumThreads(n);
-            JniUtils.setNumInteropThreads(1);
+            // libtorch takes the inter-op thread count once per process and refuses it again. This class is loaded
+            // once per class loader (on a Flink cluster: once per job), while DJL and libtorch live once per task
+            // manager JVM, so a later job finds the engine already set up and must leave it be.
+            if (JniUtils.getNumInteropThreads() != 1) {
+                JniUtils.setNumInteropThreads(1);
+            }
         }
         return engine;
     }

@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -122,17 +123,27 @@ public final class MiniLmEncoder implements TextEncoder {
         tokenizer.close();
     }
 
-    /** The model files, copied from the classpath once per JVM into a temporary folder removed at exit. */
+    /**
+     * The model files, copied from the classpath into {@code <java.io.tmpdir>/setrec-minilm-<version>} on first use,
+     * and found there after that by every JVM and class loader (a Flink task manager loads this class once per job;
+     * the ONNX file is 87 MB). Each file is written under a temporary name and renamed into place, so that no reader
+     * ever sees a partial file, whoever writes concurrently.
+     */
     private static synchronized Path modelDir() throws IOException {
         if (modelDir == null) {
-            Path dir = Files.createTempDirectory("setrec-minilm");
-            dir.toFile().deleteOnExit(); // registered first, so deleted last, once the files are gone
+            Path dir = Path.of(System.getProperty("java.io.tmpdir"), "setrec-minilm-" + artifactVersion());
+            Files.createDirectories(dir);
             for (String file : List.of(NAME + ".onnx", NAME + "-tokenizer.json")) {
                 Path target = dir.resolve(file);
-                try (InputStream in = resource("/" + file)) {
-                    Files.copy(in, target);
+                if (!Files.exists(target)) {
+                    Path partial = Files.createTempFile(dir, file, ".partial");
+                    try (InputStream in = resource("/" + file)) {
+                        Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
+                        Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+                    } finally {
+                        Files.deleteIfExists(partial);
+                    }
                 }
-                target.toFile().deleteOnExit();
             }
             modelDir = dir;
         }

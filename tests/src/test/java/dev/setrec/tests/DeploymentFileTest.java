@@ -301,9 +301,9 @@ class DeploymentFileTest {
                         + pomProperties.get("flink.version"));
         assertTrue(dockerfile.contains("/opt/flink/usrlib"), build.get("dockerfile") + " should put the job jar in "
                 + "/opt/flink/usrlib (where application mode looks)");
-        String classifier = shadedClassifier();
-        assertTrue(dockerfile.contains("-Pdeploy") && dockerfile.contains("-" + classifier + ".jar"),
-                build.get("dockerfile") + " should build and copy the deploy profile's jar (*-" + classifier + ".jar)");
+        String jobJar = "flink-job-jar/target/" + jobJarPrefix();
+        assertTrue(dockerfile.contains("-pl flink-job-jar") && dockerfile.contains(jobJar),
+                build.get("dockerfile") + " should build flink-job-jar and copy its jar (" + jobJar + "*.jar)");
     }
 
     @Test
@@ -842,19 +842,14 @@ class DeploymentFileTest {
         return keys;
     }
 
-    /** The shade plugin's classifier in flink-jobs' deploy profile. */
-    private static String shadedClassifier() throws Exception {
-        Document pom = xml(root.resolve("flink-jobs/pom.xml"));
-        NodeList profiles = pom.getElementsByTagName("profile");
-        for (int i = 0; i < profiles.getLength(); i++) {
-            Element profile = (Element) profiles.item(i);
-            if ("deploy".equals(text(profile, "id"))) {
-                String classifier = text(profile, "shadedClassifierName");
-                assertNotNull(classifier, "flink-jobs/pom.xml: the deploy profile shades no attached jar");
-                return classifier;
-            }
-        }
-        throw new AssertionError("flink-jobs/pom.xml has no deploy profile (the job jar of the flink image)");
+    /** The job jar's file name up to its version, from flink-job-jar's shade outputFile (setrec-job-). */
+    private static String jobJarPrefix() throws Exception {
+        Document pom = xml(root.resolve("flink-job-jar/pom.xml"));
+        String outputFile = text(pom.getDocumentElement(), "outputFile");
+        assertNotNull(outputFile, "flink-job-jar/pom.xml shades into no outputFile (the job jar of the flink image)");
+        String name = outputFile.substring(outputFile.lastIndexOf('/') + 1);
+        assertTrue(name.endsWith("${project.version}.jar"), "the job jar's name should end with the version: " + name);
+        return name.substring(0, name.length() - "${project.version}.jar".length());
     }
 
     private static Map<String, String> pomProperties(Path pom) throws Exception {

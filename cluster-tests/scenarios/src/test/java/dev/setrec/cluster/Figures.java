@@ -1,0 +1,55 @@
+package dev.setrec.cluster;
+
+import dev.setrec.cluster.harness.FlinkCluster;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Locale;
+import java.util.Optional;
+
+/** The figures a scenario measures, for the report: printed and appended to a file beside the logs. */
+final class Figures {
+    private final Path file;
+    private final String prefix;
+
+    /** Figures of the scoring mode {@code mode}, into {@code file}. */
+    Figures(Path file, String mode) {
+        this.file = file;
+        this.prefix = mode + ": ";
+    }
+
+    void report(String line) {
+        String entry = prefix + line;
+        System.out.println(entry);
+        try {
+            Files.writeString(file, entry + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Each live task manager's resident memory and JVM figures, and the job manager's (Flink's REST metrics lag by
+     * up to 10 s: metrics.fetcher.update-interval).
+     */
+    void memory(FlinkCluster flink, String when) {
+        StringBuilder line = new StringBuilder(when + ":");
+        for (String tm : flink.liveTaskManagers()) {
+            line.append(String.format(Locale.ROOT, " %s RSS %d MB, heap %s MB, metaspace %s MB;", tm,
+                    flink.taskManager(tm).residentMb(),
+                    megabytes(flink.rest().taskManagerMetric(tm, "Status.JVM.Memory.Heap.Used")),
+                    megabytes(flink.rest().taskManagerMetric(tm, "Status.JVM.Memory.Metaspace.Used"))));
+        }
+        line.append(String.format(Locale.ROOT, " job manager RSS %d MB, metaspace %s MB",
+                flink.jobManager().residentMb(),
+                megabytes(flink.rest().jobManagerMetric("Status.JVM.Memory.Metaspace.Used"))));
+        report(line.toString());
+    }
+
+    private static String megabytes(Optional<Double> bytes) {
+        return bytes.map(b -> Long.toString(Math.round(b / (1 << 20)))).orElse("?");
+    }
+}

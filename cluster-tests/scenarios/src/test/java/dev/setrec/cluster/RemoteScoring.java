@@ -1,0 +1,69 @@
+package dev.setrec.cluster;
+
+import dev.setrec.e2e.SmallModel;
+import dev.setrec.jobs.JobOptions;
+import dev.setrec.jobs.scoring.Operators;
+import dev.setrec.serve.ModelServer;
+import dev.setrec.serve.ServerConfig;
+import dev.setrec.text.MiniLmEncoder;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Remote scoring: the model server ({@code ./setrec serve}) runs in the test JVM, outside the cluster, and the task
+ * managers call it over HTTP. The cluster's lib/ is Flink's alone, as in docker-compose.yml.
+ */
+final class RemoteScoring implements ScoringMode {
+    private final String token = UUID.randomUUID().toString();
+    private MiniLmEncoder encoder;
+    private ModelServer server;
+
+    @Override
+    public String name() {
+        return Operators.REMOTE;
+    }
+
+    @Override
+    public List<Path> taskManagerLib(Builds builds) {
+        return List.of();
+    }
+
+    @Override
+    public Map<String, String> clusterConfig() {
+        // the job's heap needs are small: histories live in RocksDB (managed memory), scoring is on the server
+        return Map.of("taskmanager.memory.process.size", "1280m",
+                "taskmanager.memory.managed.size", "128m");
+    }
+
+    @Override
+    public List<String> jvmOptions() {
+        return List.of();
+    }
+
+    @Override
+    public void start(SmallModel model, Path dir) throws Exception {
+        encoder = new MiniLmEncoder();
+        server = ModelServer.start(model.dir(), ServerConfig.defaults(dir.resolve("item-store")).withPort(0)
+                .withToken(token), encoder, System.out);
+    }
+
+    @Override
+    public Map<String, String> jobOptions() {
+        return Map.of(JobOptions.SCORING_MODE.key(), name(),
+                JobOptions.MODEL_SERVER_URL.key(), server.uri().toString(),
+                JobOptions.MODEL_SERVER_TOKEN.key(), token,
+                JobOptions.MODEL_SERVER_CATALOGUE_REFRESH.key(), "1s");
+    }
+
+    @Override
+    public void close() throws Exception {
+        try (MiniLmEncoder closingEncoder = encoder) {
+            if (server != null) {
+                server.close();
+            }
+        }
+    }
+}
