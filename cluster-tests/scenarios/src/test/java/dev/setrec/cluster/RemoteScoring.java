@@ -1,6 +1,6 @@
 package dev.setrec.cluster;
 
-import dev.setrec.e2e.SmallModel;
+import dev.setrec.e2e.support.SmallModel;
 import dev.setrec.jobs.JobOptions;
 import dev.setrec.jobs.scoring.Operators;
 import dev.setrec.serve.ModelServer;

@@ -1,6 +1,6 @@
 package dev.setrec.cluster;
 
-import dev.setrec.e2e.SmallModel;
+import dev.setrec.e2e.support.SmallModel;
 
 import java.nio.file.Path;
 import java.util.List;
