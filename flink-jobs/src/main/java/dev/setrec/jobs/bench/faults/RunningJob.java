@@ -7,7 +7,6 @@ import dev.setrec.schemas.InteractionEvent;
 import dev.setrec.schemas.ItemEvent;
 import dev.setrec.schemas.Recommendation;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
@@ -125,10 +124,6 @@ public final class RunningJob implements AutoCloseable {
             restarts = Math.max(restarts, vertex.getCurrentExecutionAttempt().getAttemptNumber());
         }
         return restarts;
-    }
-
-    public JobStatus status() throws Exception {
-        return cluster.getJobStatus(id).get(ControlledCluster.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }
 
     /** Stops the job with a savepoint in {@code dir} (sources first, so nothing is left in flight); its path. */

@@ -188,7 +188,7 @@ public final class TaskManagerLossScenario {
         List<String> wrongUsers = new ArrayList<>();
         List<String> wrongItems = new ArrayList<>();
         for (Recommendation rec : read) {
-            Click click = clicks.sent(trigger(rec));
+            Click click = clicks.at(trigger(rec));
             if (click == null) {
                 strangers.add(rec.getUserId() + "@" + trigger(rec));
                 continue;
@@ -287,7 +287,8 @@ public final class TaskManagerLossScenario {
             return event;
         }
 
-        Click sent(long eventTime) {
+        /** The click made with this event time; null for none. */
+        Click at(long eventTime) {
             return byEventTime.get(eventTime);
         }
     }
