@@ -229,8 +229,9 @@ public final class BenchmarksMarkdown {
                 .append(" row. Held: every check of the scenario's fault-injection test passed. Recovery: from the ")
                 .append("task-manager loss until every interaction was answered within a second again ")
                 .append("(docs/reliability.md says how each is measured).\n\n")
-                .append("| scenario | delivery | faults | held | interactions | lost | duplicates | restarts | recovery s ")
-                .append("| wall s | broken guarantees |\n|---|---|---|---|---:|---:|---:|---:|---:|---:|---|\n");
+                .append("| scenario | delivery | faults | held | interactions | lost | duplicates | restarts ")
+                .append("| recovery s | wall s | broken guarantees |\n")
+                .append("|---|---|---|---|---:|---:|---:|---:|---:|---:|---|\n");
         for (var d : row.getAsJsonArray("details")) {
             JsonObject scenario = d.getAsJsonObject();
             md.append("| ").append(cell(scenario, "scenario")).append(" | ").append(cell(scenario, "delivery"))

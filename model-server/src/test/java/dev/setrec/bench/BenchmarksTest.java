@@ -216,13 +216,13 @@ class BenchmarksTest {
                 + "`./setrec bench server --model M` |"), markdown);
         assertTrue(markdown.contains("| toys | server | dynamic-batching | p99 ms at half load ≤ 50.0 | 38.9 | yes | 0.0 |"),
                 markdown);
-        assertTrue(markdown.contains("| toys | faults | 1 | 4 | 38 | 0 | 0 | 17 | 4.25 | `./setrec bench reliability` |"),
-                markdown);
-        assertTrue(markdown.contains("| task manager lost, exactly_once | exactly_once | a task manager lost | yes | 251 | 0 "
-                + "| 0 | 1 | 4.25 | 48.5 | - |"), markdown);
-        assertTrue(markdown.contains("| model server down, killed and paused | at_least_once | down at the start; killed; "
-                + "paused | no | 251 | 0 | 0 | 1 | - | 48.5 | no answer while the server was paused; answers later than "
-                + "PT5S: 2, the first 2: u\\|1@163; u\\|2@164 |"), markdown);
+        assertTrue(markdown.contains("| toys | faults | 1 | 4 | 38 | 0 | 0 | 17 | 4.25 | "
+                + "`./setrec bench reliability` |"), markdown);
+        assertTrue(markdown.contains("| task manager lost, exactly_once | exactly_once | a task manager lost | yes "
+                + "| 251 | 0 | 0 | 1 | 4.25 | 48.5 | - |"), markdown);
+        assertTrue(markdown.contains("| model server down, killed and paused | at_least_once | down at the start; "
+                + "killed; paused | no | 251 | 0 | 0 | 1 | - | 48.5 | no answer while the server was paused; answers "
+                + "later than PT5S: 2, the first 2: u\\|1@163; u\\|2@164 |"), markdown);
         // every number, integers too (ms, dates, the command's arguments), not only those with decimals
         Pattern number = Pattern.compile("(?<![\\w.])\\d+(\\.\\d+)?(E-?\\d+)?");
         Matcher numbers = number.matcher(markdown);

@@ -29,13 +29,15 @@ final class ReliabilityBenchCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "DIR", description = "the SETRec model dir to serve, trained on --data "
             + "(default: the quickstart's quick model, trained if missing)")
     Path model;
-    @Option(names = "--results", paramLabel = "DIR", description = "where benchmarks/results.json and BENCHMARKS.md go (default: the repo)")
+    @Option(names = "--results", paramLabel = "DIR",
+            description = "where benchmarks/results.json and BENCHMARKS.md go (default: the repo)")
     Path out;
 
     @Override
     public Integer call() throws Exception {
         Path home = Path.of(System.getProperty("setrec.home", "."));
-        Dataset dataset = DatasetReader.read(data != null ? data : home.resolve("../shared/data/setrec/toys").normalize());
+        Dataset dataset = DatasetReader.read(data != null ? data
+                : home.resolve("../shared/data/setrec/toys").normalize());
         Path modelDir = model != null ? model : QuickModel.findOrTrain(home, dataset);
         JobCommand.requireSetRecModel(modelDir);
         ServedModel served = ServedModel.load(modelDir);

@@ -59,8 +59,9 @@ public final class BadInputScenario {
             List<BadInputCorpus.Kind> kinds = BadInputCorpus.all(model.catalogue().subList(0, KNOWN_ITEMS), name + "-",
                     System.currentTimeMillis() - EVENT_TIMES_BACK_MILLIS);
             List<BadInputRun.Outcome> outcomes = new BadInputRun(producer, broker.bootstrapServers(),
-                    new BadInputRun.Topics(spec.topic(JobOptions.INTERACTIONS_TOPIC), spec.topic(JobOptions.ITEMS_TOPIC),
-                            spec.topic(JobOptions.RECOMMENDATIONS_TOPIC), spec.topic(JobOptions.DEAD_LETTERS_TOPIC)),
+                    new BadInputRun.Topics(spec.topic(JobOptions.INTERACTIONS_TOPIC),
+                            spec.topic(JobOptions.ITEMS_TOPIC), spec.topic(JobOptions.RECOMMENDATIONS_TOPIC),
+                            spec.topic(JobOptions.DEAD_LETTERS_TOPIC)),
                     spec.exactlyOnce(), PHASE_WAIT).run(kinds);
             List<String> problems = new ArrayList<>();
             List<BadInputRun.Outcome> failed = outcomes.stream().filter(o -> !o.passed()).toList();
