@@ -5,6 +5,7 @@ import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -217,7 +218,46 @@ public final class BenchmarksMarkdown {
                         .append(BenchmarkResults.text(r, "machine")).append(" | ")
                         .append(BenchmarkResults.text(r, "date")).append(" |\n");
             }
+            rows.stream().filter(r -> r.has("details") && r.get("details").isJsonArray())
+                    .forEach(r -> appendScenarios(md, dataset, r));
         }
+    }
+
+    /** The scenarios behind a fault-injection row: one line each, with what it counted and what broke. */
+    private static void appendScenarios(StringBuilder md, String dataset, JsonObject row) {
+        md.append("\nScenarios of the ").append(dataset).append(" / ").append(BenchmarkResults.text(row, "variant"))
+                .append(" row. Held: every check of the scenario's fault-injection test passed. Recovery: from the ")
+                .append("task-manager loss until every interaction was answered within a second again ")
+                .append("(docs/reliability.md says how each is measured).\n\n")
+                .append("| scenario | delivery | faults | held | interactions | lost | duplicates | restarts ")
+                .append("| recovery s | wall s | broken guarantees |\n")
+                .append("|---|---|---|---|---:|---:|---:|---:|---:|---:|---|\n");
+        for (var d : row.getAsJsonArray("details")) {
+            JsonObject scenario = d.getAsJsonObject();
+            md.append("| ").append(cell(scenario, "scenario")).append(" | ").append(cell(scenario, "delivery"))
+                    .append(" | ").append(cell(scenario, "faults")).append(" | ")
+                    .append(scenario.get("held").getAsBoolean() ? "yes" : "no");
+            for (String figure : new String[] {"events", "lost", "duplicates", "restarts", "recovery_s", "wall_s"}) {
+                md.append(" | ").append(cell(scenario, figure));
+            }
+            md.append(" | ").append(cell(scenario, "problems")).append(" |\n");
+        }
+    }
+
+    /** A value as a table cell: "-" where absent, a list joined by "; ", pipes escaped. */
+    private static String cell(JsonObject o, String key) {
+        if (!o.has(key) || o.get(key).isJsonNull()) {
+            return "-";
+        }
+        String text;
+        if (o.get(key).isJsonArray()) {
+            List<String> values = new ArrayList<>();
+            o.getAsJsonArray(key).forEach(v -> values.add(v.getAsString()));
+            text = values.isEmpty() ? "-" : String.join("; ", values);
+        } else {
+            text = o.get(key).getAsString();
+        }
+        return text.replace("|", "\\|").replace('\n', ' ');
     }
 
     /** Every speed target of the streaming and server benchmarks, met or missed by how much. */

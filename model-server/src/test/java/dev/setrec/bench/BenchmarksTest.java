@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -108,6 +109,59 @@ class BenchmarksTest {
         return r;
     }
 
+    /** A reliability row as ./setrec bench reliability writes it: one scenario held, one broke. */
+    private static JsonObject reliabilityRow() {
+        JsonObject metrics = new JsonObject();
+        metrics.addProperty("faults_survived", 1);
+        metrics.addProperty("faults_injected", 4);
+        metrics.addProperty("bad_input_kinds", 38);
+        metrics.addProperty("events_lost", 0);
+        metrics.addProperty("duplicates_exactly_once", 0);
+        metrics.addProperty("duplicates_at_least_once", 17);
+        metrics.addProperty("recovery_s", 4.25);
+        JsonArray details = new JsonArray();
+        details.add(scenario("task manager lost, exactly_once", "exactly_once", List.of("a task manager lost"),
+                List.of(), 4.25));
+        details.add(scenario("model server down, killed and paused", "at_least_once",
+                List.of("down at the start", "killed", "paused"), List.of("no answer while the server was paused",
+                        "answers later than PT5S: 2, the first 2: u|1@163; u|2@164"), null));
+        JsonObject r = new JsonObject();
+        r.addProperty("benchmark", "reliability");
+        r.addProperty("dataset", "toys");
+        r.addProperty("model", "setrec");
+        r.addProperty("variant", "faults");
+        r.addProperty("split", "none");
+        r.add("metrics", metrics);
+        r.add("details", details);
+        r.addProperty("command", "./setrec bench reliability");
+        r.addProperty("machine", "2 cores (Some CPU @ 2.20GHz), 23 GiB RAM, no GPU used, Java 17.0.13, Linux");
+        r.addProperty("date", "2026-12-07");
+        return r;
+    }
+
+    private static JsonObject scenario(String name, String delivery, List<String> faults, List<String> problems,
+                                       Double recovery) {
+        JsonObject s = new JsonObject();
+        s.addProperty("scenario", name);
+        s.addProperty("delivery", delivery);
+        JsonArray faultNames = new JsonArray();
+        faults.forEach(faultNames::add);
+        s.add("faults", faultNames);
+        s.addProperty("held", problems.isEmpty());
+        s.addProperty("events", 251);
+        s.addProperty("lost", 0);
+        s.addProperty("duplicates", 0);
+        s.addProperty("restarts", 1);
+        if (recovery != null) {
+            s.addProperty("recovery_s", recovery);
+        }
+        s.addProperty("wall_s", 48.5);
+        JsonArray broken = new JsonArray();
+        problems.forEach(broken::add);
+        s.add("problems", broken);
+        return s;
+    }
+
     private static JsonObject target(String metric, String comparison, double target, double measured, double gap,
                                      String source) {
         JsonObject t = new JsonObject();
@@ -144,6 +198,7 @@ class BenchmarksTest {
         results.put(streamingRow("exactly_once", 812.4, 1534));
         results.put(streamingRow("at_least_once", 1123.6, 187));
         results.put(serverRow());
+        results.put(reliabilityRow());
         Path md = dir.resolve("BENCHMARKS.md");
         BenchmarksMarkdown.write(results, md, dir.resolve("absent-notes.md"));
         String markdown = Files.readString(md);
@@ -161,6 +216,13 @@ class BenchmarksTest {
                 + "`./setrec bench server --model M` |"), markdown);
         assertTrue(markdown.contains("| toys | server | dynamic-batching | p99 ms at half load ≤ 50.0 | 38.9 | yes | 0.0 |"),
                 markdown);
+        assertTrue(markdown.contains("| toys | faults | 1 | 4 | 38 | 0 | 0 | 17 | 4.25 | "
+                + "`./setrec bench reliability` |"), markdown);
+        assertTrue(markdown.contains("| task manager lost, exactly_once | exactly_once | a task manager lost | yes "
+                + "| 251 | 0 | 0 | 1 | 4.25 | 48.5 | - |"), markdown);
+        assertTrue(markdown.contains("| model server down, killed and paused | at_least_once | down at the start; "
+                + "killed; paused | no | 251 | 0 | 0 | 1 | - | 48.5 | no answer while the server was paused; answers "
+                + "later than PT5S: 2, the first 2: u\\|1@163; u\\|2@164 |"), markdown);
         // every number, integers too (ms, dates, the command's arguments), not only those with decimals
         Pattern number = Pattern.compile("(?<![\\w.])\\d+(\\.\\d+)?(E-?\\d+)?");
         Matcher numbers = number.matcher(markdown);

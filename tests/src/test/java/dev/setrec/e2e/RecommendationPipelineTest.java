@@ -1,15 +1,15 @@
 package dev.setrec.e2e;
 
-import dev.setrec.e2e.support.Origin;
-import dev.setrec.e2e.support.PipelineJob;
-import dev.setrec.e2e.support.RunningJob;
 import dev.setrec.e2e.support.SmallModel;
 import dev.setrec.e2e.support.SmallModel.Theme;
-import dev.setrec.e2e.support.TestCluster;
-import dev.setrec.e2e.support.TopicReader;
-import dev.setrec.e2e.support.TopicReader.Received;
 import dev.setrec.e2e.support.TrainedSmallModel;
 import dev.setrec.jobs.JobOptions;
+import dev.setrec.jobs.bench.TopicLog.Received;
+import dev.setrec.jobs.bench.faults.ControlledCluster;
+import dev.setrec.jobs.bench.faults.Origin;
+import dev.setrec.jobs.bench.faults.PipelineJob;
+import dev.setrec.jobs.bench.faults.RunningJob;
+import dev.setrec.jobs.bench.faults.TopicReader;
 import dev.setrec.jobs.scoring.Operators;
 import dev.setrec.jobs.scoring.SharedOperators;
 import dev.setrec.serve.ModelServer;
@@ -20,6 +20,7 @@ import dev.setrec.schemas.DeadLetter;
 import dev.setrec.schemas.InteractionEvent;
 import dev.setrec.schemas.ItemEvent;
 import dev.setrec.schemas.Recommendation;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.junit.jupiter.api.AfterEach;
@@ -42,9 +43,9 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
-import static dev.setrec.e2e.support.Interactions.click;
-import static dev.setrec.e2e.support.Interactions.itemIds;
-import static dev.setrec.e2e.support.Interactions.trigger;
+import static dev.setrec.jobs.bench.faults.Interactions.click;
+import static dev.setrec.jobs.bench.faults.Interactions.itemIds;
+import static dev.setrec.jobs.bench.faults.Interactions.trigger;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -65,12 +66,12 @@ class RecommendationPipelineTest {
     private static final AvroCodec<ItemEvent> ITEMS = AvroCodec.of(ItemEvent.class);
 
     private final SmallModel model = SmallModel.get();
-    private TestCluster cluster;
+    private ControlledCluster cluster;
 
     /** One task manager with a slot per subtask: the layout of a local Flink environment. */
     @BeforeEach
     void startCluster() throws Exception {
-        cluster = TestCluster.start(1, PARALLELISM);
+        cluster = ControlledCluster.start(1, PARALLELISM);
     }
 
     @AfterEach
@@ -84,10 +85,10 @@ class RecommendationPipelineTest {
         Map<String, Theme> users = Map.of("dino-fan", Theme.DINOSAURS, "space-fan", Theme.SPACE,
                 "farm-fan", Theme.FARM, "music-fan", Theme.MUSIC);
         try (RunningJob job = start("histories", DeliveryGuarantee.AT_LEAST_ONCE, state);
-             TopicReader<Recommendation> recommendations = job.recommendations("read_uncommitted")) {
+             TopicReader<Recommendation> recommendations = job.recommendations()) {
             Map<Long, SentInteraction> sent = interactWithOwnThemes(job, users, 3);
 
-            List<Received<Recommendation>> received = recommendations.awaitExactly(sent.size());
+            List<Received<Recommendation>> received = awaitExactly(recommendations, sent.size());
             for (Received<Recommendation> r : received) {
                 Recommendation rec = r.value();
                 SentInteraction trigger = sent.remove(trigger(rec));
@@ -116,7 +117,7 @@ class RecommendationPipelineTest {
         String user = "ocean-fan";
         String newItem = "ocean-lunch-box";
         try (RunningJob job = start("new-item", DeliveryGuarantee.AT_LEAST_ONCE, state);
-             TopicReader<Recommendation> recommendations = job.recommendations("read_uncommitted")) {
+             TopicReader<Recommendation> recommendations = job.recommendations()) {
             job.publish(ItemEvent.newBuilder()
                     .setItemId(newItem).setTitle(theme.title("lunch box")).setCategories(theme.categories())
                     .setBrand(theme.brand()).setEventTime(Instant.now()).build());
@@ -152,7 +153,7 @@ class RecommendationPipelineTest {
     void badRecordsBecomeDeadLettersWithTheirOriginWhileTheJobGoesOn(@TempDir Path state)
             throws Exception {
         try (RunningJob job = start("bad-records", DeliveryGuarantee.AT_LEAST_ONCE, state);
-             TopicReader<Recommendation> recommendations = job.recommendations("read_uncommitted");
+             TopicReader<Recommendation> recommendations = job.recommendations();
              TopicReader<DeadLetter> deadLetters = job.deadLetters()) {
             ConfigOption<String> interactions = JobOptions.INTERACTIONS_TOPIC;
             byte[] randomBytes = new byte[40];
@@ -168,7 +169,7 @@ class RecommendationPipelineTest {
             long goodAfterBad1 = job.interact("after-bad", SmallModel.warmItems(Theme.FARM).get(0));
             long goodAfterBad2 = job.interact("after-bad", SmallModel.warmItems(Theme.FARM).get(1));
 
-            for (Received<DeadLetter> received : deadLetters.awaitExactly(bad.size())) {
+            for (Received<DeadLetter> received : awaitExactly(deadLetters, bad.size())) {
                 DeadLetter letter = received.value();
                 BadRecord sent = bad.remove(new Origin(letter.getSourceTopic(), letter.getSourcePartition(),
                         letter.getSourceOffset()));
@@ -176,7 +177,7 @@ class RecommendationPipelineTest {
                 assertTrue(letter.getReason().contains(sent.reason()), sent.reason() + " in: " + letter.getReason());
                 assertArrayEquals(sent.value(), bytes(letter.getValue()), "the record's bytes as read");
             }
-            assertEquals(Set.of(goodAfterBad1, goodAfterBad2), recommendations.awaitExactly(2).stream()
+            assertEquals(Set.of(goodAfterBad1, goodAfterBad2), awaitExactly(recommendations, 2).stream()
                     .map(r -> trigger(r.value())).collect(Collectors.toSet()));
         }
     }
@@ -184,7 +185,7 @@ class RecommendationPipelineTest {
     @Test
     void cancellingTheJobReleasesTheModel(@TempDir Path state) throws Exception {
         try (RunningJob job = start("cancel", DeliveryGuarantee.AT_LEAST_ONCE, state);
-             TopicReader<Recommendation> recommendations = job.recommendations("read_uncommitted")) {
+             TopicReader<Recommendation> recommendations = job.recommendations()) {
             awaitTriggeredBy(recommendations, job.interact("someone", SmallModel.warmItems(Theme.SPACE).get(0)));
             assertEquals(1, SharedOperators.openCount(), "all subtasks of the MiniCluster share one model");
         }
@@ -196,11 +197,11 @@ class RecommendationPipelineTest {
             throws Exception {
         Map<String, Theme> users = Map.of("eos-dino", Theme.DINOSAURS, "eos-ocean", Theme.OCEAN);
         try (RunningJob job = start("exactly-once", DeliveryGuarantee.EXACTLY_ONCE, state);
-             TopicReader<Recommendation> recommendations = job.recommendations("read_committed")) {
+             TopicReader<Recommendation> recommendations = job.recommendations()) {
             Map<Long, SentInteraction> sent = interactWithOwnThemes(job, users, 4);
             List<String> expected = sent.entrySet().stream().map(e -> e.getValue().user() + "@" + e.getKey())
                     .sorted().toList();
-            List<String> triggers = recommendations.awaitExactly(sent.size()).stream()
+            List<String> triggers = awaitExactly(recommendations, sent.size()).stream()
                     .map(r -> r.value().getUserId() + "@" + trigger(r.value()))
                     .sorted().toList();
             assertEquals(expected, triggers, "user@trigger event time, each exactly once");
@@ -216,13 +217,13 @@ class RecommendationPipelineTest {
         try (MiniLmEncoder encoder = new MiniLmEncoder();
              ModelServer server = ModelServer.start(model.dir(), ServerConfig.defaults(itemStore).withPort(0)
                      .withToken("e2e-token"), encoder, System.out)) {
-            PipelineJob remote = PipelineJob.named("remote", state)
+            PipelineJob remote = PipelineJob.named("remote", state, model.served())
                     .with(JobOptions.SCORING_MODE, Operators.REMOTE)
                     .with(JobOptions.MODEL_SERVER_URL, server.uri().toString())
                     .with(JobOptions.MODEL_SERVER_TOKEN, "e2e-token")
                     .with(JobOptions.MODEL_SERVER_CATALOGUE_REFRESH, Duration.ofMillis(500));
             try (RunningJob job = cluster.submit(remote);
-                 TopicReader<Recommendation> recommendations = job.recommendations("read_uncommitted")) {
+                 TopicReader<Recommendation> recommendations = job.recommendations()) {
                 Recommendation first = awaitTriggeredBy(recommendations,
                         job.interact(user, SmallModel.warmItems(theme).get(0)));
                 assertEquals(model.version(), first.getModelVersion(), "scored by the served model");
@@ -249,7 +250,7 @@ class RecommendationPipelineTest {
 
     /** Starts the job on topics prefixed with {@code name}, checkpointing into {@code state}. */
     private RunningJob start(String name, DeliveryGuarantee delivery, Path state) throws Exception {
-        return cluster.submit(PipelineJob.named(name, state).delivery(delivery));
+        return cluster.submit(PipelineJob.named(name, state, model.served()).delivery(delivery));
     }
 
     // ---- input
@@ -284,6 +285,15 @@ class RecommendationPipelineTest {
     }
 
     // ---- output
+
+    /** Everything read, once {@code count} records arrived and then nothing more while reading on. */
+    private static <T extends SpecificRecord> List<Received<T>> awaitExactly(TopicReader<T> reader, int count)
+            throws Exception {
+        reader.awaitUntil(all -> all.size() >= count, count + " records");
+        List<Received<T>> all = reader.readFor(TopicReader.QUIET);
+        assertEquals(count, all.size(), () -> "records: " + all);
+        return all;
+    }
 
     /** The recommendation that the interaction at {@code eventTime} triggered. */
     private static Recommendation awaitTriggeredBy(TopicReader<Recommendation> recommendations, long eventTime)

@@ -9,6 +9,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,9 +23,14 @@ import java.util.function.Predicate;
  * @param <T> the topic's record
  */
 public final class TopicLog<T extends SpecificRecord> implements AutoCloseable {
+    /** A record read: its key as text (null where it has none) and its decoded value. */
+    public record Received<T>(String key, T value) {
+    }
+
     private final AvroCodec<T> codec;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final List<T> read = new ArrayList<>();
+    private final List<Received<T>> records = new ArrayList<>();
 
     public TopicLog(String bootstrapServers, String topic, AvroCodec<T> codec, boolean readCommitted) {
         this.codec = codec;
@@ -42,7 +48,10 @@ public final class TopicLog<T extends SpecificRecord> implements AutoCloseable {
     public List<T> poll(Duration timeout) {
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(timeout)) {
             try {
-                read.add(codec.decode(record.value()));
+                T value = codec.decode(record.value());
+                read.add(value);
+                records.add(new Received<>(record.key() == null ? null
+                        : new String(record.key(), StandardCharsets.UTF_8), value));
             } catch (BadRecordException e) {
                 throw new IllegalStateException("the job wrote a record its own codec cannot read at "
                         + record.topic() + "-" + record.partition() + "@" + record.offset() + ": " + e.getMessage(), e);
@@ -72,6 +81,11 @@ public final class TopicLog<T extends SpecificRecord> implements AutoCloseable {
 
     public List<T> read() {
         return read;
+    }
+
+    /** What was read so far with its keys, in the order read. */
+    public List<Received<T>> records() {
+        return records;
     }
 
     @Override

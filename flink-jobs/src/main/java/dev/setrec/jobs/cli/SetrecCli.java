@@ -5,7 +5,7 @@ import picocli.CommandLine;
 
 /**
  * The full ./setrec command line: the model commands of model-server plus the streaming ones (quickstart, job, and
- * bench streaming).
+ * bench streaming, state and reliability).
  */
 public final class SetrecCli {
     private SetrecCli() {
@@ -20,7 +20,8 @@ public final class SetrecCli {
                 .addSubcommand("quickstart", new QuickstartCommand())
                 .addSubcommand("job", new JobCommand());
         cli.getSubcommands().get("bench").addSubcommand("streaming", new StreamingBenchCommand())
-                .addSubcommand("state", new StateBenchCommand());
+                .addSubcommand("state", new StateBenchCommand())
+                .addSubcommand("reliability", new ReliabilityBenchCommand());
         return cli;
     }
 }

@@ -2,6 +2,7 @@ package dev.setrec.e2e.support;
 
 import dev.setrec.data.DatasetReader;
 import dev.setrec.data.ItemText;
+import dev.setrec.jobs.bench.faults.ServedModel;
 import dev.setrec.model.ModelIO;
 import dev.setrec.model.Training;
 import dev.setrec.model.sasrec.SasRecConfig;
@@ -114,6 +115,11 @@ public final class SmallModel {
     /** The model version the job reports (model.json's content hash). */
     public String version() {
         return version;
+    }
+
+    /** The model as the fault scenarios and the jobs of the tests serve it. */
+    public ServedModel served() {
+        return new ServedModel(dir, version, catalogue());
     }
 
     /** Catalogue ids are dense, theme by theme: the theme's warm items, then its cold item. */

@@ -1,4 +1,4 @@
-package dev.setrec.e2e.support;
+package dev.setrec.jobs.bench.faults;
 
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
@@ -9,21 +9,22 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A Flink MiniCluster that the test controls: how many task managers with how many slots, jobs submitted to it
+ * A Flink MiniCluster that the caller controls: how many task managers with how many slots, jobs submitted to it
  * (also from a savepoint), and task managers lost and added while a job runs. All of it runs in this JVM; a lost
  * task manager is a real one shut down (its tasks fail, its slots are gone), not an exception thrown in user code.
  */
-public final class TestCluster implements AutoCloseable {
+public final class ControlledCluster implements AutoCloseable {
+    /** The longest a cluster operation (submit, cancel, savepoint, task-manager shutdown) may take. */
     static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     private final MiniCluster cluster;
     private final Broker broker = Broker.shared();
 
-    private TestCluster(MiniCluster cluster) {
+    private ControlledCluster(MiniCluster cluster) {
         this.cluster = cluster;
     }
 
-    public static TestCluster start(int taskManagers, int slotsPerTaskManager) throws Exception {
+    public static ControlledCluster start(int taskManagers, int slotsPerTaskManager) throws Exception {
         MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(new Configuration())
                 .setNumTaskManagers(taskManagers)
@@ -31,7 +32,7 @@ public final class TestCluster implements AutoCloseable {
                 .withRandomPorts() // other builds on this machine run clusters too
                 .build());
         cluster.start();
-        return new TestCluster(cluster);
+        return new ControlledCluster(cluster);
     }
 
     /** Starts {@code job} from scratch. */

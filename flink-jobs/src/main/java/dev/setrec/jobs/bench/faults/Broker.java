@@ -1,4 +1,4 @@
-package dev.setrec.e2e.support;
+package dev.setrec.jobs.bench.faults;
 
 import dev.setrec.jobs.kafka.EmbeddedKafka;
 import dev.setrec.jobs.kafka.Topics;
@@ -17,9 +17,9 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The in-process Kafka broker (KRaft) that every test of this JVM shares, each test on topics of its own, and a
- * producer that waits for each write: a test knows where its record landed before it looks for what the job made
- * of it. Started on first use and stopped when the JVM exits, like {@link SmallModel}'s model.
+ * The in-process Kafka broker (KRaft) that every job of this JVM shares (the tests', the reliability benchmark's),
+ * each job on topics of its own, and a producer that waits for each write: the caller knows where its record landed
+ * before it looks for what the job made of it. Started on first use and stopped when the JVM exits.
  */
 public final class Broker {
     private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(60);

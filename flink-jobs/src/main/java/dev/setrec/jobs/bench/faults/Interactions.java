@@ -1,4 +1,4 @@
-package dev.setrec.e2e.support;
+package dev.setrec.jobs.bench.faults;
 
 import dev.setrec.schemas.EventType;
 import dev.setrec.schemas.InteractionEvent;

@@ -1,4 +1,4 @@
-package dev.setrec.e2e.support;
+package dev.setrec.jobs.bench.faults;
 
 /** Where a record landed. */
 public record Origin(String topic, int partition, long offset) {

@@ -1,4 +1,4 @@
-package dev.setrec.e2e.support;
+package dev.setrec.jobs.bench.faults;
 
 import dev.setrec.jobs.JobOptions;
 import dev.setrec.schemas.InteractionEvent;
@@ -36,8 +36,8 @@ public final class Trickle implements AutoCloseable {
     }
 
     /** Starts sending {@code events} in order, {@code pause} apart, until they are all sent or it is stopped. */
-    public static Trickle start(RunningJob job, Iterable<InteractionEvent> events, Duration pause) {
-        Trickle trickle = new Trickle(job, events.iterator(), pause);
+    public static Trickle start(RunningJob job, Iterator<InteractionEvent> events, Duration pause) {
+        Trickle trickle = new Trickle(job, events, pause);
         trickle.sender.start();
         return trickle;
     }
@@ -66,12 +66,17 @@ public final class Trickle implements AutoCloseable {
         }
     }
 
+    /** Whether it stopped sending: every event sent, stopped, or sending failed. */
+    public boolean finished() {
+        return !sender.isAlive();
+    }
+
     /** Waits until at least {@code count} events are sent. */
     public void awaitSent(int count) throws Exception {
         long deadline = System.nanoTime() + TopicReader.WAIT.toNanos();
         while (sent().size() < count && sender.isAlive()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError(count + " events not sent within " + TopicReader.WAIT);
+                throw new WaitFailedException(count + " events not sent within " + TopicReader.WAIT);
             }
             TimeUnit.NANOSECONDS.sleep(pause.toNanos());
         }
@@ -82,7 +87,7 @@ public final class Trickle implements AutoCloseable {
     public List<Sent> awaitAllSent(Duration timeout) throws Exception {
         sender.join(timeout.toMillis());
         if (sender.isAlive()) {
-            throw new AssertionError("the events were not all sent within " + timeout);
+            throw new WaitFailedException("the events were not all sent within " + timeout);
         }
         throwFailure();
         return sent();
@@ -92,13 +97,13 @@ public final class Trickle implements AutoCloseable {
     @Override
     public void close() throws Exception {
         stopped = true;
-        sender.join(TestCluster.TIMEOUT.toMillis());
+        sender.join(ControlledCluster.TIMEOUT.toMillis());
         throwFailure();
     }
 
     private void throwFailure() throws Exception {
         if (failure != null) {
-            throw new AssertionError("sending interactions failed", failure);
+            throw new IllegalStateException("sending interactions failed", failure);
         }
     }
 }

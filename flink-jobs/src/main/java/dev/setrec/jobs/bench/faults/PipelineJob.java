@@ -1,4 +1,4 @@
-package dev.setrec.e2e.support;
+package dev.setrec.jobs.bench.faults;
 
 import dev.setrec.jobs.JobOptions;
 import dev.setrec.jobs.KafkaIo;
@@ -21,19 +21,20 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The recommendation job as a test runs it: built by {@link RecommendationJob#build} with {@link KafkaIo} on four
- * topics of its own (named after the test), RocksDB state checkpointed every 500 ms, in-process scoring with
- * {@link SmallModel} unless the options say otherwise. Defaults: parallelism 2, at-least-once, no restart (a failing
- * job fails the test at once instead of restarting until it times out).
+ * The recommendation job as the fault scenarios (and the end-to-end tests) run it: built by
+ * {@link RecommendationJob#build} with {@link KafkaIo} on four topics of its own (named after the run), RocksDB state
+ * checkpointed every 500 ms, in-process scoring with the {@link ServedModel} unless the options say otherwise.
+ * Defaults: parallelism 2, at-least-once, no restart (a failing job fails at once instead of restarting until a wait
+ * runs out).
  */
 public final class PipelineJob {
     public static final int PARTITIONS = 2;
     /**
-     * k covers the whole catalogue, the model's items plus room for those a test onboards: with exclude-seen on (the
-     * job's default) a recommendation lists every item the model knows outside the user's history, so the item ids
-     * of a recommendation show both the history the job kept and the items it onboarded.
+     * k covers the whole catalogue plus this many items onboarded at run time: with exclude-seen on (the job's
+     * default) a recommendation lists every item the model knows outside the user's history, so the item ids of a
+     * recommendation show both the history the job kept and the items it onboarded.
      */
-    public static final int K = SmallModel.CATALOGUE_SIZE + 5;
+    public static final int ONBOARDED_ROOM = 5;
     public static final List<ConfigOption<String>> TOPICS = List.of(JobOptions.INTERACTIONS_TOPIC,
             JobOptions.ITEMS_TOPIC, JobOptions.RECOMMENDATIONS_TOPIC, JobOptions.DEAD_LETTERS_TOPIC);
     private static final Duration RESTART_DELAY = Duration.ofMillis(500);
@@ -42,17 +43,18 @@ public final class PipelineJob {
     private final Configuration options = new Configuration();
     private Path modelDir;
 
-    private PipelineJob(String name, Path checkpoints) {
+    private PipelineJob(String name, Path checkpoints, ServedModel model) {
         this.name = name;
+        this.modelDir = model.dir();
         for (ConfigOption<String> topic : TOPICS) {
             options.set(topic, name + "." + topic.defaultValue());
         }
         options.set(PipelineOptions.NAME, name);
         options.set(JobOptions.GROUP_ID, name);
         options.set(JobOptions.DELIVERY, DeliveryGuarantee.AT_LEAST_ONCE);
-        options.set(JobOptions.TOP_K, K);
+        options.set(JobOptions.TOP_K, model.catalogue().size() + ONBOARDED_ROOM);
         options.set(JobOptions.DEVICE, "cpu");
-        // The tests check that the model answers; on two busy cores a first forward pass can take seconds.
+        // The scenarios check that the model answers; on two busy cores a first forward pass can take seconds.
         options.set(JobOptions.SCORING_TIMEOUT, Duration.ofSeconds(30));
         options.set(CoreOptions.DEFAULT_PARALLELISM, 2);
         options.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
@@ -63,9 +65,12 @@ public final class PipelineJob {
         options.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
     }
 
-    /** The job on topics prefixed with {@code name} (unique per test), checkpointing into {@code checkpoints}. */
-    public static PipelineJob named(String name, Path checkpoints) {
-        return new PipelineJob(name, checkpoints);
+    /**
+     * The job serving {@code model} on topics prefixed with {@code name} (unique per run), checkpointing into
+     * {@code checkpoints}.
+     */
+    public static PipelineJob named(String name, Path checkpoints, ServedModel model) {
+        return new PipelineJob(name, checkpoints, model);
     }
 
     public PipelineJob delivery(DeliveryGuarantee delivery) {
@@ -83,7 +88,7 @@ public final class PipelineJob {
         return with(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, RESTART_DELAY);
     }
 
-    /** In-process scoring loads this model dir instead of {@link SmallModel}'s. */
+    /** In-process scoring loads this model dir instead of the served model's. */
     public PipelineJob modelDir(Path dir) {
         this.modelDir = dir;
         return this;
@@ -103,8 +108,8 @@ public final class PipelineJob {
         return options.get(topic);
     }
 
-    public int parallelism() {
-        return options.get(CoreOptions.DEFAULT_PARALLELISM);
+    public boolean exactlyOnce() {
+        return options.get(JobOptions.DELIVERY) == DeliveryGuarantee.EXACTLY_ONCE;
     }
 
     /** The job's graph, restored from {@code savepoint} where it is not null; creates its topics first. */
@@ -113,8 +118,7 @@ public final class PipelineJob {
         broker.ensureTopics(TOPICS.stream().map(options::get).toList(), PARTITIONS);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(options);
         KafkaIo kafkaIo = new KafkaIo(options);
-        Path model = modelDir != null ? modelDir : SmallModel.get().dir();
-        RecommendationJob.build(env, options, Operators.factory(options, model), kafkaIo, kafkaIo);
+        RecommendationJob.build(env, options, Operators.factory(options, modelDir), kafkaIo, kafkaIo);
         JobGraph graph = env.getStreamGraph().getJobGraph();
         graph.setSavepointRestoreSettings(savepoint == null ? SavepointRestoreSettings.none()
                 : SavepointRestoreSettings.forPath(savepoint, false));

@@ -1,4 +1,4 @@
-package dev.setrec.e2e.support;
+package dev.setrec.jobs.bench.faults;
 
 import dev.setrec.jobs.JobOptions;
 import dev.setrec.schemas.AvroCodec;
@@ -7,7 +7,6 @@ import dev.setrec.schemas.InteractionEvent;
 import dev.setrec.schemas.ItemEvent;
 import dev.setrec.schemas.Recommendation;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
@@ -21,9 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
-/** One job on a {@link TestCluster}, with its topics; cancelled (where it still runs) and awaited on close. */
+/** One job on a {@link ControlledCluster}, with its topics; cancelled (where it still runs) and awaited on close. */
 public final class RunningJob implements AutoCloseable {
     private static final AvroCodec<InteractionEvent> INTERACTIONS = AvroCodec.of(InteractionEvent.class);
     private static final AvroCodec<ItemEvent> ITEMS = AvroCodec.of(ItemEvent.class);
@@ -69,22 +66,35 @@ public final class RunningJob implements AutoCloseable {
         send(JobOptions.ITEMS_TOPIC, item.getItemId(), ITEMS.encode(item));
     }
 
-    /** Reads the recommendations topic from its beginning. */
-    public TopicReader<Recommendation> recommendations(String isolationLevel) {
-        return new TopicReader<>(broker, topic(JobOptions.RECOMMENDATIONS_TOPIC), RECOMMENDATIONS, isolationLevel,
-                this);
+    /**
+     * Reads the recommendations topic from its beginning as a downstream consumer of this job should: read_committed
+     * where the job delivers exactly-once (only committed transactions), read_uncommitted otherwise.
+     */
+    public TopicReader<Recommendation> recommendations() {
+        return new TopicReader<>(broker.bootstrapServers(), topic(JobOptions.RECOMMENDATIONS_TOPIC), RECOMMENDATIONS,
+                job.exactlyOnce(), this);
     }
 
+    /** Reads the dead-letters topic from its beginning, like {@link #recommendations()}. */
     public TopicReader<DeadLetter> deadLetters() {
-        return new TopicReader<>(broker, topic(JobOptions.DEAD_LETTERS_TOPIC), DEAD_LETTERS, "read_uncommitted",
-                this);
+        return new TopicReader<>(broker.bootstrapServers(), topic(JobOptions.DEAD_LETTERS_TOPIC), DEAD_LETTERS,
+                job.exactlyOnce(), this);
     }
 
-    /** Fails the test at once, with the job's error, when the job is no longer running. */
-    public void assertRunning() throws Exception {
+    /** Throws at once, with the job's error, when the job is no longer running. */
+    public void requireRunning() throws Exception {
         if (result.isDone()) {
-            fail("the job " + job.name() + " ended: " + result.get().getApplicationStatus(), failure().orElse(null));
+            throw new WaitFailedException(ended().orElseThrow(), failure().orElse(null));
         }
+    }
+
+    /** Where the job is no longer running: that it ended, how, and its error. */
+    public Optional<String> ended() throws Exception {
+        if (!result.isDone()) {
+            return Optional.empty();
+        }
+        return Optional.of("the job " + job.name() + " ended: " + result.get().getApplicationStatus()
+                + failure().map(error -> " (" + error + ")").orElse(""));
     }
 
     /** The job's error, once it failed; empty while it runs or where it ended without one. */
@@ -107,7 +117,7 @@ public final class RunningJob implements AutoCloseable {
      * the highest attempt number counts them, whichever part of the graph was restarted.
      */
     public int restarts() throws Exception {
-        AccessExecutionGraph graph = cluster.getExecutionGraph(id).get(TestCluster.TIMEOUT.toSeconds(),
+        AccessExecutionGraph graph = cluster.getExecutionGraph(id).get(ControlledCluster.TIMEOUT.toSeconds(),
                 TimeUnit.SECONDS);
         int restarts = 0;
         for (AccessExecutionVertex vertex : graph.getAllExecutionVertices()) {
@@ -116,24 +126,20 @@ public final class RunningJob implements AutoCloseable {
         return restarts;
     }
 
-    public JobStatus status() throws Exception {
-        return cluster.getJobStatus(id).get(TestCluster.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-    }
-
     /** Stops the job with a savepoint in {@code dir} (sources first, so nothing is left in flight); its path. */
     public String stopWithSavepoint(Path dir) throws Exception {
         String savepoint = cluster.stopWithSavepoint(id, dir.toUri().toString(), false,
-                SavepointFormatType.CANONICAL).get(TestCluster.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        result.get(TestCluster.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                SavepointFormatType.CANONICAL).get(ControlledCluster.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        result.get(ControlledCluster.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         return savepoint;
     }
 
     @Override
     public void close() throws Exception {
         if (!result.isDone()) {
-            cluster.cancelJob(id).get(TestCluster.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            cluster.cancelJob(id).get(ControlledCluster.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         }
         // The result is there once every task is cancelled and its functions closed.
-        result.get(TestCluster.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        result.get(ControlledCluster.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }
 }
