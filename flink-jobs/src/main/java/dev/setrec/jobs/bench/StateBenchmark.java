@@ -2,11 +2,8 @@ package dev.setrec.jobs.bench;
 
 import com.google.gson.JsonObject;
 import dev.setrec.jobs.JobOptions;
-import dev.setrec.jobs.KafkaIo;
-import dev.setrec.jobs.LocalFlink;
-import dev.setrec.jobs.RecommendationJob;
+import dev.setrec.jobs.cli.EmbeddedJob;
 import dev.setrec.jobs.kafka.EmbeddedKafka;
-import dev.setrec.jobs.kafka.Topics;
 import dev.setrec.jobs.quickstart.Replayer;
 import dev.setrec.jobs.records.Ranking;
 import dev.setrec.jobs.scoring.RankingOptions;
@@ -19,9 +16,6 @@ import dev.setrec.util.Machine;
 import dev.setrec.util.Progress;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.FileUtils;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -46,7 +40,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -73,7 +66,6 @@ public final class StateBenchmark {
         }
     }
 
-    private static final int PARALLELISM = 2;
     private static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
     private static final Duration STALL = Duration.ofMinutes(2);
 
@@ -90,66 +82,53 @@ public final class StateBenchmark {
     public JsonObject run() throws Exception {
         Path work = Files.createTempDirectory("setrec-state-bench");
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
-             Producer<byte[], byte[]> producer = Replayer.producer(kafka.bootstrapServers())) {
-            Configuration options = JobOptions.load(null, Map.of(
-                    JobOptions.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers(),
-                    JobOptions.MAX_ONBOARDED_ITEMS.key(), Integer.toString(settings.onboarded())));
-            Map<String, Integer> topics = new HashMap<>();
-            for (var topic : List.of(JobOptions.INTERACTIONS_TOPIC, JobOptions.ITEMS_TOPIC,
-                    JobOptions.RECOMMENDATIONS_TOPIC, JobOptions.DEAD_LETTERS_TOPIC)) {
-                topics.put(options.get(topic), PARALLELISM);
-            }
-            Topics.ensure(kafka.bootstrapServers(), topics, Duration.ofSeconds(30));
-            Path checkpoints = work.resolve("checkpoints");
-            Configuration flink = LocalFlink.configuration(options, checkpoints, PARALLELISM);
-            flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, CHECKPOINT_INTERVAL);
-            StreamExecutionEnvironment env = LocalFlink.environment(flink);
-            KafkaIo io = new KafkaIo(options);
-            RecommendationJob.build(env, options, new CatalogueOnly(settings.catalogue()), io, io);
-            JobClient job = env.executeAsync("setrec-state-benchmark");
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                    kafka.bootstrapServers()))) {
-                String recommendations = options.get(JobOptions.RECOMMENDATIONS_TOPIC);
-                long emptySavepoint = savepointBytes(job, work.resolve("savepoint-empty"));
+             Producer<byte[], byte[]> producer = Replayer.producer(kafka.bootstrapServers());
+             EmbeddedJob job = EmbeddedJob.start("setrec-state-benchmark", kafka.bootstrapServers(), Map.of(
+                     JobOptions.MAX_ONBOARDED_ITEMS.key(), Integer.toString(settings.onboarded()),
+                     CheckpointingOptions.CHECKPOINTING_INTERVAL.key(), CHECKPOINT_INTERVAL.toSeconds() + " s"),
+                     options -> new CatalogueOnly(settings.catalogue()), work.resolve("checkpoints"));
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                     kafka.bootstrapServers()))) {
+            Configuration options = job.options();
+            String recommendations = options.get(JobOptions.RECOMMENDATIONS_TOPIC);
+            long emptySavepoint = savepointBytes(job, work.resolve("savepoint-empty"));
 
-                publishItems(producer, options.get(JobOptions.ITEMS_TOPIC));
-                // items and interactions are separate topics: an interaction on the last item answered marks the
-                // items as onboarded (until then it is a dead letter)
-                awaitItemsOnboarded(producer, admin, options, recommendations);
-                long itemsSavepoint = savepointBytes(job, work.resolve("savepoint-items"));
+            publishItems(producer, options.get(JobOptions.ITEMS_TOPIC));
+            // items and interactions are separate topics: an interaction on the last item answered marks the items
+            // as onboarded (until then it is a dead letter)
+            awaitItemsOnboarded(producer, admin, options, recommendations);
+            long itemsSavepoint = savepointBytes(job, work.resolve("savepoint-items"));
 
-                TimeUnit.SECONDS.sleep(1); // the last probes' answers
-                long before = count(admin, recommendations);
-                long events = publishInteractions(producer, options.get(JobOptions.INTERACTIONS_TOPIC));
-                awaitRecords(admin, recommendations, before + events, "recommendations");
-                long usersSavepoint = savepointBytes(job, work.resolve("savepoint-users"));
-                TimeUnit.MILLISECONDS.sleep(2 * CHECKPOINT_INTERVAL.toMillis()); // a checkpoint holding everything
-                long checkpointBytes = directoryBytes(checkpoints);
-                job.cancel().get(1, TimeUnit.MINUTES);
+            TimeUnit.SECONDS.sleep(1); // the last probes' answers
+            long before = count(admin, recommendations);
+            long events = publishInteractions(producer, options.get(JobOptions.INTERACTIONS_TOPIC));
+            awaitRecords(admin, recommendations, before + events, "recommendations");
+            long usersSavepoint = savepointBytes(job, work.resolve("savepoint-users"));
+            TimeUnit.MILLISECONDS.sleep(2 * CHECKPOINT_INTERVAL.toMillis()); // a checkpoint holding everything
+            long checkpointBytes = directoryBytes(work.resolve("checkpoints"));
 
-                JsonObject metrics = new JsonObject();
-                metrics.addProperty("users", settings.users());
-                metrics.addProperty("history_items_per_user", Math.min(50, settings.eventsPerUser()));
-                metrics.addProperty("state_bytes_per_user",
-                        Math.round((double) (usersSavepoint - itemsSavepoint) / settings.users()));
-                metrics.addProperty("onboarded_items", settings.onboarded());
-                metrics.addProperty("onboarded_item_bytes",
-                        Math.round((double) (itemsSavepoint - emptySavepoint) / settings.onboarded()));
-                metrics.addProperty("savepoint_mb", round(usersSavepoint / 1e6));
-                metrics.addProperty("checkpoint_dir_mb", round(checkpointBytes / 1e6));
-                JsonObject row = new JsonObject();
-                row.addProperty("benchmark", "reliability");
-                row.addProperty("dataset", "synthetic");
-                row.addProperty("model", "setrec");
-                row.addProperty("variant", "state-" + settings.users() + "-users");
-                row.addProperty("split", "none");
-                row.add("metrics", metrics);
-                row.addProperty("command", command);
-                row.addProperty("machine", Machine.describe());
-                row.addProperty("date", LocalDate.now().toString());
-                out.println("state: " + metrics);
-                return row;
-            }
+            JsonObject metrics = new JsonObject();
+            metrics.addProperty("users", settings.users());
+            metrics.addProperty("history_items_per_user", Math.min(50, settings.eventsPerUser()));
+            metrics.addProperty("state_bytes_per_user",
+                    Math.round((double) (usersSavepoint - itemsSavepoint) / settings.users()));
+            metrics.addProperty("onboarded_items", settings.onboarded());
+            metrics.addProperty("onboarded_item_bytes",
+                    Math.round((double) (itemsSavepoint - emptySavepoint) / settings.onboarded()));
+            metrics.addProperty("savepoint_mb", round(usersSavepoint / 1e6));
+            metrics.addProperty("checkpoint_dir_mb", round(checkpointBytes / 1e6));
+            JsonObject row = new JsonObject();
+            row.addProperty("benchmark", "reliability");
+            row.addProperty("dataset", "synthetic");
+            row.addProperty("model", "setrec");
+            row.addProperty("variant", "state-" + settings.users() + "-users");
+            row.addProperty("split", "none");
+            row.add("metrics", metrics);
+            row.addProperty("command", command);
+            row.addProperty("machine", Machine.describe());
+            row.addProperty("date", LocalDate.now().toString());
+            out.println("state: " + metrics);
+            return row;
         } finally {
             FileUtils.deleteDirectory(work.toFile());
         }
@@ -241,21 +220,8 @@ public final class StateBenchmark {
         return sum;
     }
 
-    /** The size of a canonical savepoint; tried again while the job's tasks are still starting. */
-    private static long savepointBytes(JobClient job, Path dir) throws Exception {
-        long deadline = System.nanoTime() + STALL.toNanos();
-        while (true) {
-            try {
-                String path = job.triggerSavepoint(dir.toUri().toString(), SavepointFormatType.CANONICAL)
-                        .get(5, TimeUnit.MINUTES);
-                return directoryBytes(Path.of(URI.create(path)));
-            } catch (ExecutionException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                TimeUnit.MILLISECONDS.sleep(500); // "not all required tasks are currently running"
-            }
-        }
+    private static long savepointBytes(EmbeddedJob job, Path dir) throws Exception {
+        return directoryBytes(Path.of(URI.create(job.savepoint(dir, STALL))));
     }
 
     private static long directoryBytes(Path dir) throws IOException {

@@ -7,6 +7,7 @@ import dev.setrec.jobs.RecommendationJob;
 import dev.setrec.jobs.kafka.Topics;
 import dev.setrec.jobs.quickstart.JobHealth;
 import dev.setrec.jobs.scoring.Operators;
+import dev.setrec.jobs.scoring.SetRecOperator;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The recommendation job as the quickstart and the streaming benchmark run it: its topics created on the given
@@ -43,6 +45,13 @@ public final class EmbeddedJob implements AutoCloseable {
      */
     public static EmbeddedJob start(String jobName, String bootstrapServers, Map<String, String> flags, Path model,
                                     Path checkpoints) throws Exception {
+        return start(jobName, bootstrapServers, flags, options -> Operators.factory(options, model), checkpoints);
+    }
+
+    /** As above, scored by the operator {@code scoring} makes of the job's options (a benchmark's stand-in, say). */
+    public static EmbeddedJob start(String jobName, String bootstrapServers, Map<String, String> flags,
+                                    Function<Configuration, SetRecOperator.Factory> scoring, Path checkpoints)
+            throws Exception {
         quietMetricCollisionWarnings();
         Map<String, String> withBroker = new LinkedHashMap<>(flags);
         withBroker.put(JobOptions.BOOTSTRAP_SERVERS.key(), bootstrapServers);
@@ -51,7 +60,7 @@ public final class EmbeddedJob implements AutoCloseable {
         Configuration flink = LocalFlink.configuration(options, checkpoints, PARALLELISM);
         StreamExecutionEnvironment env = LocalFlink.environment(flink);
         KafkaIo kafka = new KafkaIo(options);
-        RecommendationJob.build(env, options, Operators.factory(options, model), kafka, kafka);
+        RecommendationJob.build(env, options, scoring.apply(options), kafka, kafka);
         return new EmbeddedJob(options, flink.get(CheckpointingOptions.CHECKPOINTING_INTERVAL),
                 LocalCluster.run(env, flink, jobName));
     }
@@ -77,6 +86,11 @@ public final class EmbeddedJob implements AutoCloseable {
     /** How often the job checkpoints; with exactly-once delivery, how often its output is committed. */
     public Duration checkpointInterval() {
         return checkpointInterval;
+    }
+
+    /** A canonical savepoint of the job's whole state in {@code dir}; its path (see {@link LocalCluster#savepoint}). */
+    public String savepoint(Path dir, Duration timeout) throws Exception {
+        return cluster.savepoint(dir, timeout);
     }
 
     /** The job's state, restarts and last failure now. */

@@ -7,6 +7,7 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.client.deployment.executors.PipelineExecutorUtils;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.configuration.WebOptions;
@@ -24,6 +25,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -125,6 +127,25 @@ public final class LocalCluster implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         return lastHealth;
+    }
+
+    /**
+     * A canonical savepoint of the running job in {@code dir} (self-contained: the job's whole state); its path. Tried
+     * again while the job's tasks are still starting (a savepoint needs all of them running), up to {@code timeout}.
+     */
+    public String savepoint(Path dir, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                return cluster.triggerSavepoint(jobId, dir.toUri().toString(), false, SavepointFormatType.CANONICAL)
+                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException notAllTasksRunning) {
+                if (System.nanoTime() > deadline) {
+                    throw notAllTasksRunning;
+                }
+                TimeUnit.MILLISECONDS.sleep(500);
+            }
+        }
     }
 
     /** Waits up to {@code timeout} for the job to end; whether it has. */
