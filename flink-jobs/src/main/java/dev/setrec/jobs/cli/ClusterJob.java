@@ -4,7 +4,6 @@ import dev.setrec.jobs.JobOptions;
 import dev.setrec.jobs.KafkaIo;
 import dev.setrec.jobs.RecommendationJob;
 import dev.setrec.jobs.scoring.Operators;
-import dev.setrec.serve.ServerConfig;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -22,8 +21,8 @@ import java.util.Map;
  *
  * <p>Arguments: {@code --properties FILE} (job options as key=value lines), {@code --set KEY=VALUE} (repeatable; wins
  * over the file). Where no {@code setrec.model-server.token} is given, the environment variable
- * {@value ServerConfig#TOKEN_ENV} (the one the model server reads) supplies it, so the token never sits in a file or in the
- * program arguments (which Flink shows in its web UI). In-process scoring takes its model from
+ * {@value JobOptions#MODEL_SERVER_TOKEN_ENV} (the one the model server reads) supplies it, so the token never sits in
+ * a file or in the program arguments (which Flink shows in its web UI). In-process scoring takes its model from
  * {@code setrec.model.dir}.
  */
 public final class ClusterJob {
@@ -71,7 +70,7 @@ public final class ClusterJob {
             }
         }
         Configuration options = JobOptions.load(properties, overrides);
-        String token = environment.get(ServerConfig.TOKEN_ENV);
+        String token = environment.get(JobOptions.MODEL_SERVER_TOKEN_ENV);
         if (options.getOptional(JobOptions.MODEL_SERVER_TOKEN).isEmpty() && token != null && !token.isBlank()) {
             options.set(JobOptions.MODEL_SERVER_TOKEN, token.strip());
         }
