@@ -24,14 +24,14 @@ RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf 
 WORKDIR /opt/setrec
 COPY . .
 RUN --mount=type=cache,target=/root/.m2 --mount=type=cache,target=/opt/m2 \
-    ./mvnw -B -ntp -Dmaven.repo.local=/opt/m2 -DskipTests -pl flink-jobs -am package dependency:build-classpath \
-        -Dmdep.outputFile=flink-jobs/target/setrec.classpath -Dmdep.includeScope=runtime \
+    ./mvnw -B -ntp -Dmaven.repo.local=/opt/m2 -DskipTests -pl tools -am package dependency:build-classpath \
+        -Dmdep.outputFile=tools/target/setrec.classpath -Dmdep.includeScope=runtime \
     && if [ "$TORCH_FLAVOR" != cpu ]; then \
-         tr ':' '\n' < flink-jobs/target/setrec.classpath | grep -v '/pytorch-native-cpu/' | paste -sd: \
-           > /tmp/classpath && mv /tmp/classpath flink-jobs/target/setrec.classpath; \
+         tr ':' '\n' < tools/target/setrec.classpath | grep -v '/pytorch-native-cpu/' | paste -sd: \
+           > /tmp/classpath && mv /tmp/classpath tools/target/setrec.classpath; \
        fi \
     && mkdir -p /opt/deps \
-    && tr ':' '\n' < flink-jobs/target/setrec.classpath | grep '^/opt/m2/' | xargs cp --parents -t /opt/deps
+    && tr ':' '\n' < tools/target/setrec.classpath | grep '^/opt/m2/' | xargs cp --parents -t /opt/deps
 
 # Unpack (cpu) or download (cu*) libtorch into DJL's cache now, not at every start. The build machine may have no GPU
 # driver: for cu* a failed load after the download is fine, a missing download is not.
@@ -43,7 +43,7 @@ public class WarmUp {
     }
 }
 EOF
-RUN CP="flink-jobs/target/classes:$(sed 's#/opt/m2/#/opt/deps/opt/m2/#g' flink-jobs/target/setrec.classpath)"; \
+RUN CP="tools/target/classes:$(sed 's#/opt/m2/#/opt/deps/opt/m2/#g' tools/target/setrec.classpath)"; \
     if [ "$TORCH_FLAVOR" = cpu ]; then \
       java -cp "$CP" /tmp/WarmUp.java; \
     else \
@@ -61,7 +61,7 @@ COPY --from=build /opt/setrec /opt/setrec
 COPY --from=build /opt/djl /opt/djl
 WORKDIR /opt/setrec
 # the class path file newer than every source: the launcher runs what was built and never rebuilds
-RUN touch flink-jobs/target/setrec.classpath \
+RUN touch tools/target/setrec.classpath \
     && d="$(ls -d /opt/djl/pytorch/*-cu12*-linux-x86_64 2>/dev/null | head -n 1)" \
     && if [ -n "$d" ]; then ln -s "$d" /opt/libtorch; fi \
     && mkdir -p /data/item-store \

@@ -60,10 +60,4 @@ class JobOptionsTest {
                 e.getMessage());
         assertEquals(new RankingOptions(20, true, 0), RankingOptions.of(new Configuration()), "the defaults");
     }
-
-    @Test
-    void theTransactionTimeoutDefaultStaysBelowTheBrokersMaximum() {
-        assertTrue(JobOptions.TRANSACTION_TIMEOUT.defaultValue()
-                .compareTo(dev.setrec.jobs.kafka.EmbeddedKafka.TRANSACTION_MAX_TIMEOUT) < 0);
-    }
 }

@@ -440,7 +440,7 @@ class DeploymentFileTest {
                 .resolve(build.get("dockerfile").toString()));
         assertTrue(dockerfile.contains("ARG TORCH_FLAVOR=cpu"), build.get("dockerfile")
                 + ": the CPU flavour should be the default");
-        assertTrue(dockerfile.contains("-pl flink-jobs -am package") && dockerfile.contains("setrec.classpath"),
+        assertTrue(dockerfile.contains("-pl tools -am package") && dockerfile.contains("setrec.classpath"),
                 build.get("dockerfile") + " should build what ./setrec builds (its class path file)");
     }
 
