@@ -1,5 +1,6 @@
 package dev.setrec.jobs.kafka;
 
+import dev.setrec.jobs.JobOptions;
 import dev.setrec.schemas.AvroCodec;
 import dev.setrec.schemas.BadRecordException;
 import dev.setrec.schemas.EventType;
@@ -70,6 +71,12 @@ class EmbeddedKafkaTest {
                     startup.toMillis(), Duration.ofNanos(System.nanoTime() - stopNanos).toMillis());
         }
         assertFalse(Files.exists(kafka.directory()), "close removes the broker's data directory");
+    }
+
+    @Test
+    void theJobsTransactionTimeoutDefaultStaysBelowTheBrokersMaximum() {
+        assertTrue(JobOptions.TRANSACTION_TIMEOUT.defaultValue()
+                .compareTo(EmbeddedKafka.TRANSACTION_MAX_TIMEOUT) < 0);
     }
 
     @Test
