@@ -1,8 +1,8 @@
 package dev.setrec.jobs.cli;
 
 import dev.setrec.jobs.JobOptions;
-import dev.setrec.jobs.KafkaIo;
-import dev.setrec.jobs.RecommendationJob;
+import dev.setrec.jobs.pipeline.KafkaIo;
+import dev.setrec.jobs.pipeline.RecommendationJob;
 import dev.setrec.jobs.scoring.Operators;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;

@@ -2,7 +2,7 @@ package dev.setrec.jobs.bench;
 
 import com.google.gson.JsonObject;
 import dev.setrec.jobs.JobOptions;
-import dev.setrec.jobs.cli.EmbeddedJob;
+import dev.setrec.jobs.embedded.EmbeddedJob;
 import dev.setrec.jobs.kafka.EmbeddedKafka;
 import dev.setrec.jobs.quickstart.Replayer;
 import dev.setrec.jobs.records.Ranking;

@@ -4,7 +4,7 @@ import com.google.gson.JsonObject;
 import dev.setrec.data.Dataset;
 import dev.setrec.jobs.JobOptions;
 import dev.setrec.jobs.bench.RecommendationArrivals.Arrival;
-import dev.setrec.jobs.cli.EmbeddedJob;
+import dev.setrec.jobs.embedded.EmbeddedJob;
 import dev.setrec.jobs.kafka.EmbeddedKafka;
 import dev.setrec.jobs.quickstart.LatencyWindow;
 import dev.setrec.jobs.quickstart.ReplayPlan;

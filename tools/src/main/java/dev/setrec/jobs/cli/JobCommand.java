@@ -1,10 +1,12 @@
 package dev.setrec.jobs.cli;
 
 import dev.setrec.jobs.JobOptions;
-import dev.setrec.jobs.KafkaIo;
 import dev.setrec.jobs.LocalFlink;
-import dev.setrec.jobs.RecommendationJob;
+import dev.setrec.jobs.embedded.EmbeddedJob;
+import dev.setrec.jobs.embedded.LocalCluster;
 import dev.setrec.jobs.kafka.Topics;
+import dev.setrec.jobs.pipeline.KafkaIo;
+import dev.setrec.jobs.pipeline.RecommendationJob;
 import dev.setrec.jobs.quickstart.JobHealth;
 import dev.setrec.jobs.quickstart.StatusBoard;
 import dev.setrec.jobs.scoring.Operators;
@@ -25,7 +27,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -73,7 +74,7 @@ final class JobCommand implements Callable<Integer> {
         flags.put(JobOptions.BOOTSTRAP_SERVERS.key(), bootstrapServers);
         Configuration options = JobOptions.load(properties, flags);
         SetRecOperator.Factory scoring = scoring(options);
-        Topics.ensure(bootstrapServers, topics(options, parallelism), Duration.ofSeconds(30));
+        Topics.ensure(bootstrapServers, EmbeddedJob.topics(options, parallelism), Duration.ofSeconds(30));
         EmbeddedJob.quietMetricCollisionWarnings(); // they would bury the job's line
         Configuration flink = LocalFlink.configuration(options, checkpoints, parallelism);
         StreamExecutionEnvironment env = LocalFlink.environment(flink);
@@ -164,15 +165,5 @@ final class JobCommand implements Callable<Integer> {
             throw new IllegalArgumentException(dir + " holds a " + manifest.type() + " model; the job serves setrec");
         }
         return manifest;
-    }
-
-    /** The job's four topics, each with as many partitions as subtasks so that all of them get work. */
-    static Map<String, Integer> topics(Configuration options, int partitions) {
-        Map<String, Integer> topics = new LinkedHashMap<>();
-        for (String topic : List.of(options.get(JobOptions.INTERACTIONS_TOPIC), options.get(JobOptions.ITEMS_TOPIC),
-                options.get(JobOptions.RECOMMENDATIONS_TOPIC), options.get(JobOptions.DEAD_LETTERS_TOPIC))) {
-            topics.put(topic, partitions);
-        }
-        return topics;
     }
 }

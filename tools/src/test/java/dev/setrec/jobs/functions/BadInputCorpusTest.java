@@ -1,8 +1,8 @@
 package dev.setrec.jobs.functions;
 
-import dev.setrec.jobs.bench.BadInputCorpus;
-import dev.setrec.jobs.bench.BadInputCorpus.Kind;
-import dev.setrec.jobs.bench.BadInputCorpus.Message;
+import dev.setrec.jobs.bench.faults.BadInputCorpus.Kind;
+import dev.setrec.jobs.bench.faults.BadInputCorpus.Message;
+import dev.setrec.jobs.bench.faults.BadInputCorpus;
 import dev.setrec.jobs.records.Interaction;
 import dev.setrec.jobs.records.ItemRecord;
 import dev.setrec.jobs.records.RawRecord;

@@ -1,8 +1,6 @@
 package dev.setrec.jobs.bench.faults;
 
 import dev.setrec.jobs.JobOptions;
-import dev.setrec.jobs.bench.BadInputCorpus;
-import dev.setrec.jobs.bench.BadInputRun;
 import dev.setrec.jobs.quickstart.Replayer;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.kafka.clients.producer.Producer;

@@ -1,7 +1,7 @@
 package dev.setrec.jobs.bench.faults;
 
 import dev.setrec.jobs.JobOptions;
-import dev.setrec.jobs.bench.TopicLog.Received;
+import dev.setrec.jobs.bench.faults.TopicLog.Received;
 import dev.setrec.jobs.scoring.Operators;
 import dev.setrec.schemas.DeadLetter;
 import dev.setrec.schemas.InteractionEvent;

@@ -1,8 +1,8 @@
 package dev.setrec.jobs.bench.faults;
 
 import dev.setrec.jobs.JobOptions;
-import dev.setrec.jobs.KafkaIo;
-import dev.setrec.jobs.RecommendationJob;
+import dev.setrec.jobs.pipeline.KafkaIo;
+import dev.setrec.jobs.pipeline.RecommendationJob;
 import dev.setrec.jobs.scoring.Operators;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOption;

@@ -1,6 +1,6 @@
 package dev.setrec.jobs.bench.faults;
 
-import dev.setrec.jobs.bench.TopicLog.Received;
+import dev.setrec.jobs.bench.faults.TopicLog.Received;
 import dev.setrec.schemas.InteractionEvent;
 import dev.setrec.schemas.Recommendation;
 import org.apache.flink.connector.base.DeliveryGuarantee;

@@ -1,7 +1,6 @@
 package dev.setrec.jobs.bench.faults;
 
-import dev.setrec.jobs.bench.TopicLog;
-import dev.setrec.jobs.bench.TopicLog.Received;
+import dev.setrec.jobs.bench.faults.TopicLog.Received;
 import dev.setrec.schemas.AvroCodec;
 import org.apache.avro.specific.SpecificRecord;
 

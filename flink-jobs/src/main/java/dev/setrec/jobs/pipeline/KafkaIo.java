@@ -1,5 +1,6 @@
-package dev.setrec.jobs;
+package dev.setrec.jobs.pipeline;
 
+import dev.setrec.jobs.JobOptions;
 import dev.setrec.jobs.functions.RawRecordDeserializer;
 import dev.setrec.jobs.records.RawRecord;
 import dev.setrec.schemas.AvroCodec;

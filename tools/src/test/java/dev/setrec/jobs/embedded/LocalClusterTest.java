@@ -1,4 +1,4 @@
-package dev.setrec.jobs.cli;
+package dev.setrec.jobs.embedded;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

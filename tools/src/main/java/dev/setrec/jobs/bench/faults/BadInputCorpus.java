@@ -1,4 +1,4 @@
-package dev.setrec.jobs.bench;
+package dev.setrec.jobs.bench.faults;
 
 import dev.setrec.schemas.AvroCodec;
 import dev.setrec.schemas.EventType;

@@ -1,10 +1,10 @@
-package dev.setrec.jobs.cli;
+package dev.setrec.jobs.embedded;
 
 import dev.setrec.jobs.JobOptions;
-import dev.setrec.jobs.KafkaIo;
 import dev.setrec.jobs.LocalFlink;
-import dev.setrec.jobs.RecommendationJob;
 import dev.setrec.jobs.kafka.Topics;
+import dev.setrec.jobs.pipeline.KafkaIo;
+import dev.setrec.jobs.pipeline.RecommendationJob;
 import dev.setrec.jobs.quickstart.JobHealth;
 import dev.setrec.jobs.scoring.Operators;
 import dev.setrec.jobs.scoring.SetRecOperator;
@@ -15,6 +15,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -56,7 +57,7 @@ public final class EmbeddedJob implements AutoCloseable {
         Map<String, String> withBroker = new LinkedHashMap<>(flags);
         withBroker.put(JobOptions.BOOTSTRAP_SERVERS.key(), bootstrapServers);
         Configuration options = JobOptions.load(null, withBroker);
-        Topics.ensure(bootstrapServers, JobCommand.topics(options, PARALLELISM), TOPICS_TIMEOUT);
+        Topics.ensure(bootstrapServers, topics(options, PARALLELISM), TOPICS_TIMEOUT);
         Configuration flink = LocalFlink.configuration(options, checkpoints, PARALLELISM);
         StreamExecutionEnvironment env = LocalFlink.environment(flink);
         KafkaIo kafka = new KafkaIo(options);
@@ -71,7 +72,7 @@ public final class EmbeddedJob implements AutoCloseable {
      * itself is kept). As for the broker's loggers, this works with slf4j-simple (the launcher's logger) and keeps
      * a level the caller chose.
      */
-    static void quietMetricCollisionWarnings() {
+    public static void quietMetricCollisionWarnings() {
         String property = "org.slf4j.simpleLogger.log.org.apache.flink.metrics.MetricGroup";
         if (System.getProperty(property) == null) {
             System.setProperty(property, "error");
@@ -102,5 +103,15 @@ public final class EmbeddedJob implements AutoCloseable {
     @Override
     public void close() throws Exception {
         cluster.close();
+    }
+
+    /** The job's four topics, each with as many partitions as subtasks so that all of them get work. */
+    public static Map<String, Integer> topics(Configuration options, int partitions) {
+        Map<String, Integer> topics = new LinkedHashMap<>();
+        for (String topic : List.of(options.get(JobOptions.INTERACTIONS_TOPIC), options.get(JobOptions.ITEMS_TOPIC),
+                options.get(JobOptions.RECOMMENDATIONS_TOPIC), options.get(JobOptions.DEAD_LETTERS_TOPIC))) {
+            topics.put(topic, partitions);
+        }
+        return topics;
     }
 }

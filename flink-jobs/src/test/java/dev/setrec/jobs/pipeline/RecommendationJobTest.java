@@ -1,4 +1,4 @@
-package dev.setrec.jobs;
+package dev.setrec.jobs.pipeline;
 
 import dev.setrec.jobs.records.RawRecord;
 import dev.setrec.jobs.scoring.FixedCatalogue;

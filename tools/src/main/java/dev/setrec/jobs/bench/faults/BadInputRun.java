@@ -1,7 +1,7 @@
-package dev.setrec.jobs.bench;
+package dev.setrec.jobs.bench.faults;
 
-import dev.setrec.jobs.bench.BadInputCorpus.Kind;
-import dev.setrec.jobs.bench.BadInputCorpus.Message;
+import dev.setrec.jobs.bench.faults.BadInputCorpus.Kind;
+import dev.setrec.jobs.bench.faults.BadInputCorpus.Message;
 import dev.setrec.schemas.AvroCodec;
 import dev.setrec.schemas.BadRecordException;
 import dev.setrec.schemas.DeadLetter;

@@ -1,4 +1,4 @@
-package dev.setrec.jobs.cli;
+package dev.setrec.jobs.embedded;
 
 import dev.setrec.jobs.quickstart.JobHealth;
 import dev.setrec.jobs.quickstart.JobState;
