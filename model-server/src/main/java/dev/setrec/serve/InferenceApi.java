@@ -44,7 +44,11 @@ final class InferenceApi {
         }
         CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).whenComplete((ignored, failure) -> {
             if (failure == null) {
-                answer(exchange, call.users(), answers);
+                try {
+                    answer(exchange, call.users(), answers);
+                } catch (RuntimeException e) { // thrown here, it would go nowhere and leave the client waiting
+                    exchange.fail(new ApiError(500, "internal error: " + e));
+                }
                 return;
             }
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null

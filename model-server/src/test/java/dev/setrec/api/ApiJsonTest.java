@@ -15,9 +15,10 @@ class ApiJsonTest {
     @Test
     void writesSnakeCaseNamesInTheRecordsOrderAndLeavesOutAbsentFields() {
         RecommendResponse answer = new RecommendResponse(List.of(
-                new RecommendResponse.Result(null, List.of(new RecommendResponse.ScoredItem("a", 0.5f)), 1),
+                new RecommendResponse.Result(null, List.of(new RecommendResponse.ScoredItem("a", 0.1f)), 1),
                 new RecommendResponse.Result("u", List.of(), 0)), "v1");
-        assertEquals("{\"results\":[{\"items\":[{\"item_id\":\"a\",\"score\":0.5}],\"known_items\":1},"
+        // a float as the shortest text that reads back as it (0.1, not the double 0.10000000149011612)
+        assertEquals("{\"results\":[{\"items\":[{\"item_id\":\"a\",\"score\":0.1}],\"known_items\":1},"
                 + "{\"user\":\"u\",\"items\":[],\"known_items\":0}],\"model_version\":\"v1\"}", ApiJson.write(answer));
     }
 
