@@ -1,6 +1,7 @@
 package dev.setrec.serve;
 
-import com.google.gson.JsonObject;
+import dev.setrec.api.ApiJson;
+import dev.setrec.api.ErrorBody;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -29,8 +30,13 @@ final class Exchange {
         this.start = System.nanoTime();
     }
 
-    void sendJson(int status, String json) {
-        send(status, JSON, json.getBytes(StandardCharsets.UTF_8));
+    /** 200 with the body as JSON. */
+    void ok(Record body) {
+        sendJson(200, body);
+    }
+
+    private void sendJson(int status, Record body) {
+        send(status, JSON, ApiJson.write(body).getBytes(StandardCharsets.UTF_8));
     }
 
     void send(int status, String contentType, byte[] body) {
@@ -43,20 +49,18 @@ final class Exchange {
         response.write(true, ByteBuffer.wrap(body), callback);
     }
 
-    /** {"error": reason} with the status; 429 and 503 say when to come back. */
-    void fail(int status, String reason) {
+    /**
+     * The one place a refusal becomes a response: {"error": reason} with its status; 429 and 503 say when to come
+     * back, 405 which methods the path takes.
+     */
+    void fail(ApiError error) {
+        int status = error.status;
         if (status == 429 || status == 503) {
             response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
         }
         if (status == 405) {
             response.getHeaders().put(HttpHeader.ALLOW, route.allow());
         }
-        JsonObject error = new JsonObject();
-        error.addProperty("error", reason);
-        sendJson(status, error.toString());
-    }
-
-    void fail(ApiError error) {
-        fail(error.status, error.getMessage());
+        sendJson(status, new ErrorBody(error.getMessage()));
     }
 }

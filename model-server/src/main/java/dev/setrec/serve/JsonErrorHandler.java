@@ -1,6 +1,7 @@
 package dev.setrec.serve;
 
-import com.google.gson.JsonObject;
+import dev.setrec.api.ApiJson;
+import dev.setrec.api.ErrorBody;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
@@ -34,8 +35,6 @@ final class JsonErrorHandler extends ErrorHandler {
     }
 
     private static byte[] json(String message) {
-        JsonObject error = new JsonObject();
-        error.addProperty("error", message);
-        return error.toString().getBytes(StandardCharsets.UTF_8);
+        return ApiJson.write(new ErrorBody(message)).getBytes(StandardCharsets.UTF_8);
     }
 }

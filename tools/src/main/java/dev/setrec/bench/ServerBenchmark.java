@@ -2,6 +2,8 @@ package dev.setrec.bench;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import dev.setrec.api.ApiJson;
+import dev.setrec.api.RecommendRequest;
 import dev.setrec.data.Dataset;
 import dev.setrec.data.Split;
 import dev.setrec.eval.EvalOptions;
@@ -47,6 +49,8 @@ public final class ServerBenchmark {
                     "model server issue: users/s on 2 cores (toys catalogue)"),
             new Targets.Target("p99_ms_half_load", false, 50, List.of("dynamic-batching"), 0,
                     "model server issue: p99 at half the measured users/s"));
+    /** Items asked for per user. */
+    private static final int TOP_K = 10;
 
     /** How long each phase runs and how hard it pushes. */
     public record Settings(int seconds, int concurrency, double[] loadFractions, int maxBatch, Duration maxDelay) {
@@ -88,12 +92,10 @@ public final class ServerBenchmark {
             if (data.sequence(u, Split.TEST).length == 0) {
                 continue;
             }
-            int[] history = data.history(u, Split.TEST, EvalOptions.DEFAULT_HISTORY_LENGTH);
-            StringBuilder body = new StringBuilder("{\"k\":10,\"requests\":[{\"history\":[");
-            for (int i = 0; i < history.length; i++) {
-                body.append(i == 0 ? "\"" : ",\"").append(history[i]).append('"');
-            }
-            bodies.add(body.append("]}]}").toString());
+            List<String> history = Arrays.stream(data.history(u, Split.TEST, EvalOptions.DEFAULT_HISTORY_LENGTH))
+                    .mapToObj(String::valueOf).toList();
+            bodies.add(ApiJson.write(new RecommendRequest(TOP_K, null, null, null, null,
+                    List.of(new RecommendRequest.Query(null, history, null)))));
         }
         return bodies;
     }

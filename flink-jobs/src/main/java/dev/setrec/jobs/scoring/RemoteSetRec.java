@@ -1,10 +1,15 @@
 package dev.setrec.jobs.scoring;
 
-import com.google.gson.JsonElement;
 import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
-import com.google.gson.stream.JsonReader;
-import com.google.gson.stream.JsonWriter;
+import dev.setrec.api.ApiJson;
+import dev.setrec.api.ErrorBody;
+import dev.setrec.api.Item;
+import dev.setrec.api.ItemIds;
+import dev.setrec.api.ItemsRequest;
+import dev.setrec.api.ItemsResponse;
+import dev.setrec.api.ModelInfo;
+import dev.setrec.api.RecommendRequest;
+import dev.setrec.api.RecommendResponse;
 import dev.setrec.jobs.JobOptions;
 import dev.setrec.jobs.records.Ranking;
 import dev.setrec.schemas.ItemEvent;
@@ -14,8 +19,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.StringReader;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -75,18 +78,6 @@ public final class RemoteSetRec implements SetRecOperator {
         public String reason() {
             return reason;
         }
-    }
-
-    /** Reads one JSON value. */
-    @FunctionalInterface
-    private interface ValueReader {
-        void read(JsonReader json) throws IOException;
-    }
-
-    /** Writes one JSON request body. */
-    @FunctionalInterface
-    private interface BodyWriter {
-        void write(JsonWriter json) throws IOException;
     }
 
     private final ServerFactory server;
@@ -179,7 +170,10 @@ public final class RemoteSetRec implements SetRecOperator {
     private void connect() throws IOException, InterruptedException {
         // readiness with the scoring budget: a server that hangs must not hold up a task's start for long
         exchange(request("/health/ready").GET(), new Budget(server.timeout(), 0));
-        readAnswer(exchange(request("/v1/model").GET(), CONTROL), "version", json -> modelVersion = json.nextString());
+        ModelInfo info = answer(exchange(request("/v1/model").GET(), CONTROL), ModelInfo.class);
+        if (info.version() != null) {
+            modelVersion = info.version();
+        }
         readCatalogue();
         if (!connected) {
             connected = true;
@@ -217,69 +211,45 @@ public final class RemoteSetRec implements SetRecOperator {
         if (!connected) {
             throw new IOException(label + " has not answered yet");
         }
-        String body = json(out -> {
-            out.beginObject().name("k").value(k).name("setting").value("all")
-                    .name("exclude_seen").value(ranking.excludeSeen()).name("new_item_slots").value(ranking.newItemSlots())
-                    .name("deadline_ms").value(scoring.total().toMillis()).name("requests").beginArray();
-            for (String[] history : histories) {
-                out.beginObject().name("history").beginArray();
-                for (String item : history) {
-                    out.value(item);
-                }
-                out.endArray().endObject();
-            }
-            out.endArray().endObject();
-        });
-        List<Ranking> rankings = new ArrayList<>(histories.size());
-        readAnswer(exchange(post("/v1/recommend", body), scoring), "results", json -> {
-            json.beginArray();
-            while (json.hasNext()) {
-                rankings.add(readRanking(json, k));
-            }
-            json.endArray();
-        });
-        if (rankings.size() != histories.size()) {
-            throw new IOException(label + " answered " + rankings.size() + " results for "
+        List<RecommendRequest.Query> queries = new ArrayList<>(histories.size());
+        for (String[] history : histories) {
+            queries.add(new RecommendRequest.Query(null, Arrays.asList(history), null));
+        }
+        RecommendRequest request = new RecommendRequest(k, "all", ranking.excludeSeen(), ranking.newItemSlots(),
+                (int) Math.min(Integer.MAX_VALUE, scoring.total().toMillis()), queries);
+        RecommendResponse answer = answer(exchange(post("/v1/recommend", request), scoring), RecommendResponse.class);
+        versionOf(answer.modelVersion());
+        List<RecommendResponse.Result> results = Objects.requireNonNullElse(answer.results(), List.of());
+        if (results.size() != histories.size()) {
+            throw new IOException(label + " answered " + results.size() + " results for "
                     + histories.size() + " histories");
+        }
+        List<Ranking> rankings = new ArrayList<>(results.size());
+        for (RecommendResponse.Result result : results) {
+            rankings.add(ranking(result, k));
         }
         return rankings;
     }
 
-    /** One result, {@code {"items": [{"item_id": ..., "score": ...}, ...]}}, best first. */
-    private static Ranking readRanking(JsonReader json, int k) throws IOException {
-        String[] ids = new String[k];
-        float[] scores = new float[k];
-        int n = 0;
-        json.beginObject();
-        while (json.hasNext()) {
-            if (!json.nextName().equals("items")) {
-                json.skipValue();
-                continue;
-            }
-            json.beginArray();
-            while (json.hasNext()) {
-                if (n == k) {
-                    throw new IOException("more than the " + k + " items asked for");
-                }
-                json.beginObject();
-                while (json.hasNext()) {
-                    switch (json.nextName()) {
-                        case "item_id" -> ids[n] = json.nextString();
-                        case "score" -> scores[n] = (float) json.nextDouble();
-                        default -> json.skipValue();
-                    }
-                }
-                json.endObject();
-                if (ids[n++] == null) {
-                    throw new IOException("a ranked item without item_id");
-                }
-            }
-            json.endArray();
+    /** One result's items, best first. */
+    private Ranking ranking(RecommendResponse.Result result, int k) throws IOException {
+        List<RecommendResponse.ScoredItem> items = Objects.requireNonNullElse(result.items(), List.of());
+        if (items.size() > k) {
+            throw new IOException(label + ": malformed answer: more than the " + k + " items asked for");
         }
-        json.endObject();
-        // no item at all: the server knows none of the history's items
-        return n == k ? new Ranking(ids, scores, false) : n == 0 ? Ranking.UNRANKED
-                : new Ranking(Arrays.copyOf(ids, n), Arrays.copyOf(scores, n), false);
+        if (items.isEmpty()) {
+            return Ranking.UNRANKED; // the server knows none of the history's items
+        }
+        String[] ids = new String[items.size()];
+        float[] scores = new float[items.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = items.get(i).itemId();
+            scores[i] = items.get(i).score();
+            if (ids[i] == null) {
+                throw new IOException(label + ": malformed answer: a ranked item without item_id");
+            }
+        }
+        return new Ranking(ids, scores, false);
     }
 
     @Override
@@ -358,24 +328,14 @@ public final class RemoteSetRec implements SetRecOperator {
 
     /** One POST /v1/items with the items' text; each is known (and not sent again with this text) once it is in. */
     private void post(List<ItemEvent> items) throws IOException, InterruptedException {
-        String body = json(out -> {
-            out.beginObject().name("items").beginArray();
-            for (ItemEvent item : items) {
-                out.beginObject()
-                        .name("item_id").value(item.getItemId())
-                        .name("title").value(item.getTitle())
-                        .name("categories").beginArray();
-                for (String category : item.getCategories()) {
-                    out.value(category);
-                }
-                out.endArray()
-                        .name("brand").value(item.getBrand())
-                        .name("description").value(item.getDescription())
-                        .endObject();
-            }
-            out.endArray().endObject();
-        });
-        readAnswer(exchange(post("/v1/items", body), scoring), "items", JsonReader::skipValue); // for its version
+        List<Item> sent = new ArrayList<>(items.size());
+        for (ItemEvent item : items) {
+            sent.add(new Item(item.getItemId(), item.getTitle(), item.getCategories(), item.getBrand(),
+                    item.getDescription()));
+        }
+        // read for its version
+        versionOf(answer(exchange(post("/v1/items", new ItemsRequest(sent)), scoring), ItemsResponse.class)
+                .modelVersion());
         for (ItemEvent item : items) {
             known.add(item.getItemId());
             sentText.put(item.getItemId(), textHash(item));
@@ -415,13 +375,9 @@ public final class RemoteSetRec implements SetRecOperator {
     }
 
     private void readCatalogue() throws IOException, InterruptedException {
-        readAnswer(exchange(request("/v1/items").GET(), CONTROL), "item_ids", json -> {
-            json.beginArray();
-            while (json.hasNext()) {
-                known.add(json.nextString());
-            }
-            json.endArray();
-        });
+        ItemIds catalogue = answer(exchange(request("/v1/items").GET(), CONTROL), ItemIds.class);
+        versionOf(catalogue.modelVersion());
+        known.addAll(Objects.requireNonNullElse(catalogue.itemIds(), List.of()));
     }
 
     private HttpRequest.Builder request(String path) {
@@ -433,9 +389,9 @@ public final class RemoteSetRec implements SetRecOperator {
         return request;
     }
 
-    private HttpRequest.Builder post(String path, String json) {
+    private HttpRequest.Builder post(String path, Record body) {
         return request(path).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json));
+                .POST(HttpRequest.BodyPublishers.ofString(ApiJson.write(body)));
     }
 
     /**
@@ -480,9 +436,9 @@ public final class RemoteSetRec implements SetRecOperator {
     /** The {@code error} of the API's error body, else the body as it is. */
     private static String errorText(String body) {
         try {
-            JsonElement error = JsonParser.parseString(body).getAsJsonObject().get("error");
-            if (error != null && error.isJsonPrimitive()) {
-                return error.getAsString();
+            String error = ApiJson.read(body, ErrorBody.class).error();
+            if (error != null) {
+                return error;
             }
         } catch (JsonParseException | IllegalStateException notTheApisError) {
             // a proxy's page, say: shown as it is
@@ -499,34 +455,19 @@ public final class RemoteSetRec implements SetRecOperator {
         }
     }
 
-    private static String json(BodyWriter body) throws IOException {
-        StringWriter text = new StringWriter();
-        try (JsonWriter json = new JsonWriter(text)) {
-            body.write(json);
+    /** The server's 200 answer read into its record. */
+    private <T extends Record> T answer(String body, Class<T> type) throws IOException {
+        try {
+            return ApiJson.read(body, type);
+        } catch (JsonParseException | IllegalStateException | NumberFormatException e) {
+            throw new IOException(label + ": malformed answer: " + e.getMessage(), e);
         }
-        return text.toString();
     }
 
-    /**
-     * Reads the value of an answer's {@code field} with {@code value}, skipping the other fields; every answer's
-     * {@code model_version} becomes the version this operator reports.
-     */
-    private void readAnswer(String body, String field, ValueReader value) throws IOException {
-        try (JsonReader json = new JsonReader(new StringReader(body))) {
-            json.beginObject();
-            while (json.hasNext()) {
-                String name = json.nextName();
-                if (name.equals("model_version")) {
-                    modelVersion = json.nextString();
-                } else if (name.equals(field)) {
-                    value.read(json);
-                } else {
-                    json.skipValue();
-                }
-            }
-            json.endObject();
-        } catch (IOException | IllegalStateException | NumberFormatException e) {
-            throw new IOException(label + ": malformed answer: " + e.getMessage(), e);
+    /** Every answer's {@code model_version} becomes the version this operator reports. */
+    private void versionOf(String answered) {
+        if (answered != null) {
+            modelVersion = answered;
         }
     }
 }

@@ -1,4 +1,4 @@
-package dev.setrec.serve;
+package dev.setrec.api;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
@@ -22,7 +22,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * Request bodies as strict JSON (RFC 8259): UTF-8, one object, double-quoted names and strings, no comments, no
  * trailing data, no NaN, and no name twice in one object (which of two values a lenient parser keeps is up to it,
- * and a check and its use must not read different ones). Anything else is a 400 with the reason.
+ * and a check and its use must not read different ones). Anything else is an {@link InvalidJson} with the reason.
  */
 final class StrictJson {
     /** Longer number literals are refused: every number of the API is a small integer, and parsing is not free. */
@@ -31,28 +31,28 @@ final class StrictJson {
     private StrictJson() {
     }
 
-    static JsonObject parseObject(byte[] body) throws ApiError {
+    static JsonObject parseObject(byte[] body) throws InvalidJson {
         String text = utf8(body);
         if (text.isBlank()) {
-            throw new ApiError(400, "the request body is empty: a JSON object is expected");
+            throw new InvalidJson("the request body is empty: a JSON object is expected");
         }
         try (JsonReader reader = new JsonReader(new StringReader(text))) {
             reader.setStrictness(Strictness.STRICT);
             if (reader.peek() != JsonToken.BEGIN_OBJECT) {
-                throw new ApiError(400, "the request body must be a JSON object");
+                throw new InvalidJson("the request body must be a JSON object");
             }
             JsonObject object = read(reader).getAsJsonObject();
             if (reader.peek() != JsonToken.END_DOCUMENT) {
-                throw new ApiError(400, "the request body is not valid JSON: data after the object at "
+                throw new InvalidJson("the request body is not valid JSON: data after the object at "
                         + reader.getPath());
             }
             return object;
         } catch (IOException | IllegalStateException | NumberFormatException e) {
-            throw new ApiError(400, "the request body is not valid JSON: " + reason(e));
+            throw new InvalidJson("the request body is not valid JSON: " + reason(e));
         }
     }
 
-    private static JsonElement read(JsonReader reader) throws IOException, ApiError {
+    private static JsonElement read(JsonReader reader) throws IOException, InvalidJson {
         switch (reader.peek()) {
             case BEGIN_OBJECT -> {
                 JsonObject object = new JsonObject();
@@ -60,7 +60,7 @@ final class StrictJson {
                 while (reader.hasNext()) {
                     String name = reader.nextName();
                     if (object.has(name)) {
-                        throw new ApiError(400, "the request body is not valid JSON: duplicate name \"" + name
+                        throw new InvalidJson("the request body is not valid JSON: duplicate name \"" + name
                                 + "\" at " + reader.getPath());
                     }
                     object.add(name, read(reader));
@@ -83,7 +83,7 @@ final class StrictJson {
             case NUMBER -> {
                 String literal = reader.nextString();
                 if (literal.length() > MAX_NUMBER_CHARS) {
-                    throw new ApiError(400, "the number at " + reader.getPath() + " has more than "
+                    throw new InvalidJson("the number at " + reader.getPath() + " has more than "
                             + MAX_NUMBER_CHARS + " characters");
                 }
                 return new JsonPrimitive(new BigDecimal(literal));
@@ -100,7 +100,7 @@ final class StrictJson {
     }
 
     /** The body as text; bytes that are not UTF-8 are refused with their offset (never replaced silently). */
-    private static String utf8(byte[] body) throws ApiError {
+    private static String utf8(byte[] body) throws InvalidJson {
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(body);
@@ -110,7 +110,7 @@ final class StrictJson {
             result = decoder.flush(out);
         }
         if (result.isError()) {
-            throw new ApiError(400, "the request body is not UTF-8: invalid byte sequence at offset " + in.position());
+            throw new InvalidJson("the request body is not UTF-8: invalid byte sequence at offset " + in.position());
         }
         return out.flip().toString();
     }
