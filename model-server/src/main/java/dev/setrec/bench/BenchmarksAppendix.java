@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
 final class BenchmarksAppendix {
     private static final String[] SETTINGS = {"all", "warm", "cold"};
     private static final String[] METRICS = {"recall@5", "recall@10", "ndcg@5", "ndcg@10"};
+    private static final int LINE = 120;
 
     private BenchmarksAppendix() {
     }
@@ -75,14 +76,14 @@ final class BenchmarksAppendix {
     private static void appendStreaming(StringBuilder md, List<JsonObject> streaming) {
         for (String dataset : streaming.stream().map(r -> BenchmarkResults.text(r, "dataset")).distinct().toList()) {
             md.append("\n### Streaming: ").append(dataset).append("\n\n")
-                    .append("The job on an in-process Kafka broker and a local Flink cluster, fed with the data set's ")
-                    .append("held-back interactions. Events/s: recommendations per second with events published flat ")
-                    .append("out, between the first and the last tenth of them to arrive (in brackets: those the model ")
-                    .append("scored, the others are fallbacks). Latency: arrival at a reader ")
-                    .append("minus the Kafka timestamp of the triggering event, at the offered load. Onboarding: from a ")
-                    .append("new item's event to the first recommendation triggered by an interaction on it. Fallback ")
-                    .append("share: popularity rankings in place of the model's (scoring timed out, failed or was ")
-                    .append("full) among the recommendations.\n\n")
+                    .append(paragraph("The job on an in-process Kafka broker and a local Flink cluster, fed with the data set's "
+                            + "held-back interactions. Events/s: recommendations per second with events published flat "
+                            + "out, between the first and the last tenth of them to arrive (in brackets: those the "
+                            + "model scored, the others are fallbacks). Latency: arrival at a reader minus the Kafka "
+                            + "timestamp of the triggering event, at the offered load. Onboarding: from a new item's "
+                            + "event to the first recommendation triggered by an interaction on it. Fallback share: "
+                            + "popularity rankings in place of the model's (scoring timed out, failed or was full) "
+                            + "among the recommendations.")).append('\n')
                     .append("| mode | events/s (by the model) | p50 ms | p99 ms | item onboarding ms (median / max) | offered events/s ")
                     .append("| fallback share (flat out / at load) | command | date |\n")
                     .append("|---|---:|---:|---:|---:|---:|---:|---|---|\n");
@@ -115,11 +116,11 @@ final class BenchmarksAppendix {
             return;
         }
         md.append("\n### Model server\n\n")
-                .append("`./setrec serve` in the benchmark's JVM, driven over HTTP on the loopback by a load generator ")
-                .append("on the same cores. Users/s: requests answered per second flat out (one user's history per ")
-                .append("request, its top ten); batching off: the same server scoring one history per forward pass. Latency: open loop (requests ")
-                .append("leave on a fixed schedule; latency from the scheduled time) at fractions of the measured ")
-                .append("users/s.\n\n")
+                .append(paragraph("`./setrec serve` in the benchmark's JVM, driven over HTTP on the loopback by a "
+                        + "load generator on the same cores. Users/s: requests answered per second flat out (one "
+                        + "user's history per request, its top ten); batching off: the same server scoring one history "
+                        + "per forward pass. Latency: open loop (requests leave on a fixed schedule; latency from the "
+                        + "scheduled time) at fractions of the measured users/s.")).append('\n')
                 .append("| data set | users/s (dynamic batching) | users/s (batching off) | speed-up | offered users/s: p50 / p99 ms ")
                 .append("| command | date |\n|---|---:|---:|---:|---|---|---|\n");
         for (JsonObject r : server) {
@@ -152,9 +153,9 @@ final class BenchmarksAppendix {
             return;
         }
         md.append("\n### Reliability\n\n")
-                .append("`./setrec bench reliability` injects faults into the running job and sends it every kind of ")
-                .append("bad input (docs/input.md); `./setrec bench state` measures the state the job keeps ")
-                .append("(docs/reliability.md says what each figure means).\n");
+                .append(paragraph("`./setrec bench reliability` injects faults into the running job and sends it "
+                        + "every kind of bad input (docs/input.md); `./setrec bench state` measures the state the job "
+                        + "keeps (docs/reliability.md says what each figure means)."));
         for (String dataset : reliability.stream().map(r -> BenchmarkResults.text(r, "dataset")).distinct().toList()) {
             List<JsonObject> rows = reliability.stream()
                     .filter(r -> dataset.equals(BenchmarkResults.text(r, "dataset"))).toList();
@@ -179,10 +180,10 @@ final class BenchmarksAppendix {
 
     /** The scenarios behind a fault-injection row: one line each, with what it counted and what broke. */
     private static void appendScenarios(StringBuilder md, String dataset, JsonObject row) {
-        md.append("\nScenarios of the ").append(dataset).append(" / ").append(BenchmarkResults.text(row, "variant"))
-                .append(" row. Held: every check of the scenario's fault-injection test passed. Recovery: from the ")
-                .append("task-manager loss until every interaction was answered within a second again ")
-                .append("(docs/reliability.md says how each is measured).\n\n")
+        md.append('\n').append(paragraph("Scenarios of the " + dataset + " / " + BenchmarkResults.text(row, "variant")
+                        + " row. Held: every check of the scenario's fault-injection test passed. Recovery: from the "
+                        + "task-manager loss until every interaction was answered within a second again "
+                        + "(docs/reliability.md says how each is measured).")).append('\n')
                 .append("| scenario | delivery | faults | held | interactions | lost | duplicates | restarts ")
                 .append("| recovery s | wall s | broken guarantees |\n")
                 .append("|---|---|---|---|---:|---:|---:|---:|---:|---:|---|\n");
@@ -212,6 +213,22 @@ final class BenchmarksAppendix {
             text = o.get(key).getAsString();
         }
         return text.replace("|", "\\|").replace('\n', ' ');
+    }
+
+    /** Prose as a markdown paragraph in lines of at most 120 characters, ending with a line break. */
+    static String paragraph(String text) {
+        StringBuilder out = new StringBuilder();
+        int lineStart = 0;
+        for (String word : text.split(" ")) {
+            if (out.length() > lineStart && out.length() - lineStart + 1 + word.length() > LINE) {
+                out.append('\n');
+                lineStart = out.length();
+            } else if (out.length() > lineStart) {
+                out.append(' ');
+            }
+            out.append(word);
+        }
+        return out.append('\n').toString();
     }
 
     private static String orDash(String s) {

@@ -252,6 +252,8 @@ class BenchmarksTest {
         String machine = "2 cores (Some CPU @ 2.20GHz), 23 GiB RAM, no GPU used, Java 17.0.13, Linux";
         assertEquals(markdown.indexOf(machine), markdown.lastIndexOf(machine), markdown);
         assertTrue(markdown.contains("- test machine: quality\n"), markdown);
+        markdown.lines().filter(line -> !line.startsWith("|") && !line.startsWith("- "))
+                .forEach(line -> assertTrue(line.length() <= 120, "prose line over 120 characters: " + line));
         Matcher links = Pattern.compile("!\\[[^\\]]+]\\((benchmarks/plots/[^)]+\\.png)\\)").matcher(markdown);
         int plots = 0;
         while (links.find()) {
