@@ -14,7 +14,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 
-import static dev.setrec.bench.BenchmarksAppendix.paragraph;
+import static dev.setrec.bench.BenchmarksMarkdown.paragraph;
 
 /**
  * BENCHMARKS.md and its plots, rendered from results.json alone so that every figure comes from a benchmark run:
@@ -62,7 +62,7 @@ public final class BenchmarksReport {
         appendStreaming(md, results.rows("streaming"), plots);
         appendServer(md, results.rows("server"), plots);
         appendReliability(md, results.rows("reliability"));
-        BenchmarksAppendix.append(md, results);
+        BenchmarksMarkdown.append(md, results);
         return new Rendered(md.toString(), List.copyOf(plots));
     }
 

@@ -12,12 +12,12 @@ import java.util.stream.Collectors;
  * The appendix of BENCHMARKS.md: every row of results.json in full, one table per benchmark and data set, with how
  * each row was made. The machine is left out: {@link BenchmarksReport} states it once.
  */
-final class BenchmarksAppendix {
+final class BenchmarksMarkdown {
     private static final String[] SETTINGS = {"all", "warm", "cold"};
     private static final String[] METRICS = {"recall@5", "recall@10", "ndcg@5", "ndcg@10"};
     private static final int LINE = 120;
 
-    private BenchmarksAppendix() {
+    private BenchmarksMarkdown() {
     }
 
     static void append(StringBuilder md, BenchmarkResults results) {
