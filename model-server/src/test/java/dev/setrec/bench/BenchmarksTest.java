@@ -226,15 +226,21 @@ class BenchmarksTest {
         assertTrue(markdown.contains("| model server down, killed and paused | at_least_once | down at the start; "
                 + "killed; paused | no | 251 | 0 | 0 | 1 | - | 48.5 | no answer while the server was paused; answers "
                 + "later than PT5S: 2, the first 2: u\\|1@163; u\\|2@164 |"), markdown);
-        // every number, integers too (ms, dates, the command's arguments), not only those with decimals
+        assertEveryFigureIsIn(markdown, json);
+    }
+
+    /** Every number of the page, integers too (ms, dates, the command's arguments), is a JSON value rounded. */
+    private static void assertEveryFigureIsIn(String markdown, String json) {
         Pattern number = Pattern.compile("(?<![\\w.])\\d+(\\.\\d+)?(E-?\\d+)?");
         Matcher numbers = number.matcher(markdown);
         while (numbers.find()) {
             double value = Double.parseDouble(numbers.group());
+            // a figure printed with d decimals is a JSON value rounded to d decimals
+            double rounding = 0.5 * Math.pow(10, -(numbers.group(1) == null ? 0 : numbers.group(1).length() - 1));
             boolean found = false;
             Matcher inJson = number.matcher(json);
             while (inJson.find() && !found) {
-                found = Math.abs(Double.parseDouble(inJson.group()) - value) < 0.00005 + value * 1e-3;
+                found = Math.abs(Double.parseDouble(inJson.group()) - value) <= rounding + 1e-9;
             }
             assertTrue(found, "figure " + numbers.group() + " of BENCHMARKS.md is not in results.json");
         }
@@ -273,6 +279,7 @@ class BenchmarksTest {
         assertTrue(rendered.equals(Files.readString(root.resolve("BENCHMARKS.md"))),
                 "BENCHMARKS.md is not what benchmarks/results.json renders: run " + BenchmarksReport.REGENERATE
                         + " and commit it with the plots");
+        assertEveryFigureIsIn(rendered, Files.readString(root.resolve("benchmarks/results.json")));
     }
 
     private static Path repositoryRoot() {
