@@ -27,13 +27,13 @@ public final class JobOptions {
     public static final ConfigOption<String> GROUP_ID = ConfigOptions.key("setrec.kafka.group-id")
             .stringType().defaultValue("setrec-recommendations").withDescription("consumer group of the job's sources");
     public static final ConfigOption<String> INTERACTIONS_TOPIC = ConfigOptions.key("setrec.topic.interactions")
-            .stringType().defaultValue("interactions");
+            .stringType().defaultValue("interactions").withDescription("topic of the interaction events (InteractionEvent)");
     public static final ConfigOption<String> ITEMS_TOPIC = ConfigOptions.key("setrec.topic.items")
-            .stringType().defaultValue("items");
+            .stringType().defaultValue("items").withDescription("topic of the new and changed items (ItemEvent)");
     public static final ConfigOption<String> RECOMMENDATIONS_TOPIC = ConfigOptions.key("setrec.topic.recommendations")
-            .stringType().defaultValue("recommendations");
+            .stringType().defaultValue("recommendations").withDescription("topic the recommendations go to");
     public static final ConfigOption<String> DEAD_LETTERS_TOPIC = ConfigOptions.key("setrec.topic.dead-letters")
-            .stringType().defaultValue("dead-letters");
+            .stringType().defaultValue("dead-letters").withDescription("topic the bad input goes to, with the reason");
     public static final ConfigOption<DeliveryGuarantee> DELIVERY = ConfigOptions.key("setrec.kafka.delivery")
             .enumType(DeliveryGuarantee.class).defaultValue(DeliveryGuarantee.AT_LEAST_ONCE)
             .withDescription("at-least-once or exactly-once (Kafka transactions committed on checkpoints)");
@@ -98,7 +98,8 @@ public final class JobOptions {
             .durationType().defaultValue(Duration.ofSeconds(1))
             .withDescription("while calls are paused, how often the model is asked whether it is back");
     public static final ConfigOption<Duration> OUT_OF_ORDERNESS = ConfigOptions.key("setrec.watermark.out-of-orderness")
-            .durationType().defaultValue(Duration.ofSeconds(5));
+            .durationType().defaultValue(Duration.ofSeconds(5))
+            .withDescription("how far a record's Kafka timestamp may lag the newest of its partition (watermarks)");
     public static final ConfigOption<Duration> IDLENESS = ConfigOptions.key("setrec.watermark.idleness")
             .durationType().defaultValue(Duration.ofSeconds(30))
             .withDescription("a Kafka partition without data stops holding back the watermark after this");

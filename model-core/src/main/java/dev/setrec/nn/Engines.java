@@ -43,7 +43,7 @@ public final class Engines {
     /**
      * Chooses where models live from now on: {@code cpu}, {@code gpu} (an error when PyTorch sees none) or
      * {@code auto} (the first GPU where the CUDA build of libtorch sees one, else the CPU). The Maven build ships
-     * the CPU build, so {@code auto} means the CPU unless a CUDA libtorch is installed (see README "GPU").
+     * the CPU build, so {@code auto} means the CPU unless a CUDA libtorch is installed (see docs/model.md, "GPU").
      */
     public static synchronized Device useDevice(String choice) {
         int gpus = pytorch().getGpuCount();

@@ -13,6 +13,7 @@ import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 
@@ -50,6 +51,13 @@ public final class BenchmarkResults {
 
     public List<JsonObject> all() {
         return List.copyOf(results);
+    }
+
+    /** The rows of one benchmark, by data set and variant. */
+    List<JsonObject> rows(String benchmark) {
+        return results.stream().filter(r -> benchmark.equals(text(r, "benchmark")))
+                .sorted(Comparator.comparing((JsonObject r) -> text(r, "dataset")).thenComparing(r -> text(r, "variant")))
+                .toList();
     }
 
     public void write(Path file) throws IOException {

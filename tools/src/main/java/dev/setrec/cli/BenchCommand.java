@@ -2,7 +2,7 @@ package dev.setrec.cli;
 
 import com.google.gson.JsonObject;
 import dev.setrec.bench.BenchmarkResults;
-import dev.setrec.bench.BenchmarksMarkdown;
+import dev.setrec.bench.BenchmarksReport;
 import dev.setrec.bench.QualityBenchmark;
 import dev.setrec.bench.ServerBenchmark;
 import dev.setrec.data.Dataset;
@@ -71,7 +71,7 @@ final class BenchCommand {
                         bench.run(data, model, variant, options.toOptions(), !noRefit, results);
                     }
                     results.write(resultsFile);
-                    BenchmarksMarkdown.write(results, target.resolve("BENCHMARKS.md"), target.resolve("benchmarks/notes.md"));
+                    BenchmarksReport.write(results, target);
                 }
             }
             System.out.println("wrote " + resultsFile + " and " + target.resolve("BENCHMARKS.md"));
@@ -121,14 +121,14 @@ final class BenchCommand {
             BenchmarkResults results = BenchmarkResults.read(resultsFile);
             results.put(row);
             results.write(resultsFile);
-            BenchmarksMarkdown.write(results, target.resolve("BENCHMARKS.md"), target.resolve("benchmarks/notes.md"));
+            BenchmarksReport.write(results, target);
             System.out.println("wrote " + resultsFile + " and " + target.resolve("BENCHMARKS.md"));
             return 0;
         }
     }
 
     @Command(name = "render", mixinStandardHelpOptions = true,
-            description = "Regenerate BENCHMARKS.md from benchmarks/results.json and benchmarks/notes.md (no run).")
+            description = "Regenerate BENCHMARKS.md and its plots from benchmarks/results.json (no run).")
     static final class Render implements Callable<Integer> {
         @Option(names = "--results", paramLabel = "DIR", description = "where results.json and BENCHMARKS.md are (default: the repo)")
         Path out;
@@ -137,7 +137,7 @@ final class BenchCommand {
         public Integer call() throws Exception {
             Path target = out != null ? out : Path.of(System.getProperty("setrec.home", "."));
             BenchmarkResults results = BenchmarkResults.read(target.resolve("benchmarks/results.json"));
-            BenchmarksMarkdown.write(results, target.resolve("BENCHMARKS.md"), target.resolve("benchmarks/notes.md"));
+            BenchmarksReport.write(results, target);
             System.out.println("wrote " + target.resolve("BENCHMARKS.md"));
             return 0;
         }

@@ -37,7 +37,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--exclude-seen", description = "remove history items from the ranking (not the paper's protocol)")
     boolean excludeSeen;
     @Option(names = "--new-item-slots", paramLabel = "N", description = "SETRec: rank as served with N of each top "
-            + NewItemSlots.LIST + " kept for the best cold items (README \"New-item slots\"; default 0: the model alone)")
+            + NewItemSlots.LIST + " kept for the best cold items (docs/model.md, \"New-item slots\"; default 0: the "
+            + "model alone)")
     int newItemSlots;
     @Option(names = "--history", description = "history length in items (default ${DEFAULT-VALUE})")
     int history = EvalOptions.DEFAULT_HISTORY_LENGTH;

@@ -7,6 +7,8 @@ import dev.setrec.model.Training;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -199,12 +201,13 @@ class BenchmarksTest {
         results.put(streamingRow("at_least_once", 1123.6, 187));
         results.put(serverRow());
         results.put(reliabilityRow());
-        Path md = dir.resolve("BENCHMARKS.md");
-        BenchmarksMarkdown.write(results, md, dir.resolve("absent-notes.md"));
-        String markdown = Files.readString(md);
+        BenchmarksReport.write(results, dir);
+        String markdown = Files.readString(dir.resolve("BENCHMARKS.md"));
         String json = new Gson().toJson(results.all());
         assertTrue(markdown.contains("| sasrec | full | train |"), markdown);
-        assertTrue(markdown.contains("| toys | setrec | all recall@10 | 0.0189 | 0.0175 | no | 0.0014 |"), markdown);
+        assertTrue(markdown.contains("| toys | quality | setrec / full | all recall@10 ≥ 0.0189 | 0.0175 | no | 0.0014 |"),
+                markdown);
+        assertTrue(markdown.contains("| toys | setrec | 0.0175 | 0.0175 | 0.0175 | 0.0044 | 1.5 |"), markdown);
         assertTrue(markdown.contains("| at_least_once | 1123.6 (1011.2) | 43 | 187 | 318 / 1207 | 998.7 | 0.0345 / 0.0012 | "
                 + "`./setrec bench streaming --events 20000 --rate 1000 --seconds 20` |"), markdown);
         assertTrue(markdown.indexOf("| at_least_once |") < markdown.indexOf("| exactly_once |"), markdown);
@@ -223,17 +226,68 @@ class BenchmarksTest {
         assertTrue(markdown.contains("| model server down, killed and paused | at_least_once | down at the start; "
                 + "killed; paused | no | 251 | 0 | 0 | 1 | - | 48.5 | no answer while the server was paused; answers "
                 + "later than PT5S: 2, the first 2: u\\|1@163; u\\|2@164 |"), markdown);
-        // every number, integers too (ms, dates, the command's arguments), not only those with decimals
+        assertEveryFigureIsIn(markdown, json);
+    }
+
+    /** Every number of the page, integers too (ms, dates, the command's arguments), is a JSON value rounded. */
+    private static void assertEveryFigureIsIn(String markdown, String json) {
         Pattern number = Pattern.compile("(?<![\\w.])\\d+(\\.\\d+)?(E-?\\d+)?");
         Matcher numbers = number.matcher(markdown);
         while (numbers.find()) {
             double value = Double.parseDouble(numbers.group());
+            // a figure printed with d decimals is a JSON value rounded to d decimals
+            double rounding = 0.5 * Math.pow(10, -(numbers.group(1) == null ? 0 : numbers.group(1).length() - 1));
             boolean found = false;
             Matcher inJson = number.matcher(json);
             while (inJson.find() && !found) {
-                found = Math.abs(Double.parseDouble(inJson.group()) - value) < 0.00005 + value * 1e-3;
+                found = Math.abs(Double.parseDouble(inJson.group()) - value) <= rounding + 1e-9;
             }
             assertTrue(found, "figure " + numbers.group() + " of BENCHMARKS.md is not in results.json");
         }
+    }
+
+    @Test
+    void theMachineIsStatedOnceAndThePlotsArePngImages(@TempDir Path dir) throws IOException {
+        BenchmarkResults results = new BenchmarkResults();
+        results.put(row("sasrec", "full", 0.0142));
+        results.put(streamingRow("at_least_once", 1123.6, 187));
+        results.put(serverRow());
+        results.put(reliabilityRow());
+        BenchmarksReport.write(results, dir);
+        String markdown = Files.readString(dir.resolve("BENCHMARKS.md"));
+        String machine = "2 cores (Some CPU @ 2.20GHz), 23 GiB RAM, no GPU used, Java 17.0.13, Linux";
+        assertEquals(markdown.indexOf(machine), markdown.lastIndexOf(machine), markdown);
+        assertTrue(markdown.contains("- test machine: quality\n"), markdown);
+        markdown.lines().filter(line -> !line.startsWith("|") && !line.startsWith("- "))
+                .forEach(line -> assertTrue(line.length() <= 120, "prose line over 120 characters: " + line));
+        Matcher links = Pattern.compile("!\\[[^\\]]+]\\((benchmarks/plots/[^)]+\\.png)\\)").matcher(markdown);
+        int plots = 0;
+        while (links.find()) {
+            BufferedImage image = ImageIO.read(dir.resolve(links.group(1)).toFile());
+            assertTrue(image != null && image.getWidth() > 0, links.group(1) + " is not a PNG image");
+            plots++;
+        }
+        assertEquals(3, plots, "a quality, a streaming and a server plot: " + markdown);
+    }
+
+    @Test
+    void theCommittedResultsRenderTheCommittedPage() throws IOException {
+        Path root = repositoryRoot();
+        String rendered = BenchmarksReport.render(BenchmarkResults.read(root.resolve("benchmarks/results.json")))
+                .markdown();
+        // not assertEquals: its message would print both pages
+        assertTrue(rendered.equals(Files.readString(root.resolve("BENCHMARKS.md"))),
+                "BENCHMARKS.md is not what benchmarks/results.json renders: run " + BenchmarksReport.REGENERATE
+                        + " and commit it with the plots");
+        assertEveryFigureIsIn(rendered, Files.readString(root.resolve("benchmarks/results.json")));
+    }
+
+    private static Path repositoryRoot() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve("mvnw")) && Files.isDirectory(dir.resolve("benchmarks"))) {
+                return dir;
+            }
+        }
+        throw new AssertionError("no repository root above " + Path.of("").toAbsolutePath());
     }
 }

@@ -3,7 +3,7 @@ package dev.setrec.model.sasrec;
 /**
  * SASRec architecture and training settings. Defaults: width 64, 2 blocks, 2 heads, pre-LN, Adam 1e-3, history 50
  * (what the prototype used on toys) and dropout 0.5, chosen on toys' valid split (valid Recall@10 .0341 against
- * .0309 at 0.3); see README "Models".
+ * .0309 at 0.3); see docs/model.md.
  *
  * @param batchTokens positions per training batch: users are packed by length up to this many positions
  * @param patience epochs without a better valid Recall@10 before training stops

@@ -17,7 +17,7 @@ import java.util.stream.IntStream;
  * shared point that scores every cold item alike. The number of neighbours and the temperature are chosen by the
  * squared error on a fixed fifth of the warm rows predicted from the other four fifths; the predictor then uses
  * every warm row. (A ridge map from text to CF, tried first, had a higher held-out error on toys, and the model
- * ranked cold items worse with it on valid: see benchmarks/notes.md.) A deterministic function of the warm rows,
+ * ranked cold items worse with it on valid: see docs/experiments.md.) A deterministic function of the warm rows,
  * so a saved model (whose item table holds them) gets the same predictor again when it is loaded.
  */
 final class TextToCf {

@@ -18,7 +18,8 @@ public final class SetrecCli {
     static CommandLine commandLine() {
         CommandLine cli = Main.commandLine()
                 .addSubcommand("quickstart", new QuickstartCommand())
-                .addSubcommand("job", new JobCommand());
+                .addSubcommand("job", new JobCommand())
+                .addSubcommand("docs", new DocsCommand());
         cli.getSubcommands().get("bench").addSubcommand("streaming", new StreamingBenchCommand())
                 .addSubcommand("state", new StateBenchCommand())
                 .addSubcommand("reliability", new ReliabilityBenchCommand());

@@ -1,7 +1,7 @@
 package dev.setrec.jobs.cli;
 
 import dev.setrec.bench.BenchmarkResults;
-import dev.setrec.bench.BenchmarksMarkdown;
+import dev.setrec.bench.BenchmarksReport;
 import dev.setrec.jobs.bench.StateBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -39,7 +39,7 @@ final class StateBenchCommand implements Callable<Integer> {
         results.put(new StateBenchmark(new StateBenchmark.Settings(users, eventsPerUser, catalogue, onboarded),
                 command.strip(), System.out).run());
         results.write(resultsFile);
-        BenchmarksMarkdown.write(results, target.resolve("BENCHMARKS.md"), target.resolve("benchmarks/notes.md"));
+        BenchmarksReport.write(results, target);
         System.out.println("wrote " + resultsFile + " and " + target.resolve("BENCHMARKS.md"));
         return 0;
     }

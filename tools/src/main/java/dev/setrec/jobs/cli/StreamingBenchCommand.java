@@ -1,7 +1,7 @@
 package dev.setrec.jobs.cli;
 
 import dev.setrec.bench.BenchmarkResults;
-import dev.setrec.bench.BenchmarksMarkdown;
+import dev.setrec.bench.BenchmarksReport;
 import dev.setrec.data.Dataset;
 import dev.setrec.data.DatasetReader;
 import dev.setrec.jobs.bench.StreamingBenchmark;
@@ -66,7 +66,7 @@ final class StreamingBenchCommand implements Callable<Integer> {
         for (DeliveryGuarantee delivery : deliveries) {
             results.put(bench.run(delivery));
             results.write(resultsFile);
-            BenchmarksMarkdown.write(results, target.resolve("BENCHMARKS.md"), target.resolve("benchmarks/notes.md"));
+            BenchmarksReport.write(results, target);
         }
         System.out.println("wrote " + resultsFile + " and " + target.resolve("BENCHMARKS.md"));
         return 0;
