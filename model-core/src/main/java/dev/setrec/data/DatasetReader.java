@@ -9,7 +9,7 @@ import java.util.BitSet;
 import java.util.List;
 
 /**
- * Reads a data dir (see shared/data/README.md): interactions.tsv (required) and the optional items.tsv,
+ * Reads a data dir (format: docs/data.md): interactions.tsv (required) and the optional items.tsv,
  * users.tsv, warm_items.txt, cold_items.txt and sasrec_item_emb.tsv. Files are only read, never written.
  * Every format problem is a {@link DataFormatException} with a one-line {@code file:line: reason} message.
  */

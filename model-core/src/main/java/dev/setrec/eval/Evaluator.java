@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Evaluates a recommender under the paper's protocol (../shared/data/README.md).
+ * Evaluates a recommender under the paper's protocol (docs/data.md).
  * <ul>
  *   <li>Evaluated users: those with a non-empty list in the evaluated split. Their input is
  *       {@link Dataset#history} (train for valid, train + valid for test, last {@code historyLength} items);

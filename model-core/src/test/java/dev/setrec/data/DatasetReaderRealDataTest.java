@@ -11,11 +11,18 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
-/** Reads the real data sets of ../shared/data and checks them against their stats.json; skipped where absent. */
+/** Reads the real data sets and checks them against their stats.json; skipped where absent. */
 class DatasetReaderRealDataTest {
 
-    /** The setrec.shared.data property (set by surefire), else ../shared/data next to the repository root. */
+    /**
+     * The data root SETREC_DATA names, else the setrec.shared.data property (set by surefire), else ../shared/data
+     * next to the repository root (the development machines' layout).
+     */
     private static Path sharedData() {
+        String named = System.getenv(DataRoot.ENV);
+        if (named != null && !named.isBlank()) {
+            return Path.of(named);
+        }
         String property = System.getProperty("setrec.shared.data");
         if (property != null) {
             return Path.of(property);
@@ -30,7 +37,8 @@ class DatasetReaderRealDataTest {
 
     private static Dataset readChecked(String relativeDir) throws IOException {
         Path dir = sharedData().resolve(relativeDir);
-        Assumptions.assumeTrue(Files.isDirectory(dir), "shared data absent: " + dir.toAbsolutePath());
+        Assumptions.assumeTrue(Files.isDirectory(dir), "real data absent: " + dir.toAbsolutePath()
+                + " (set " + DataRoot.ENV + " to the folder holding the data sets to run this test)");
         JsonObject stats = JsonParser.parseString(Files.readString(dir.resolve("stats.json"))).getAsJsonObject();
         Dataset d = DatasetReader.read(dir);
 

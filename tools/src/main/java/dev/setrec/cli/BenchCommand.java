@@ -5,6 +5,7 @@ import dev.setrec.bench.BenchmarkResults;
 import dev.setrec.bench.BenchmarksReport;
 import dev.setrec.bench.QualityBenchmark;
 import dev.setrec.bench.ServerBenchmark;
+import dev.setrec.data.DataRoot;
 import dev.setrec.data.Dataset;
 import dev.setrec.data.DatasetReader;
 import dev.setrec.nn.Engines;
@@ -30,7 +31,7 @@ final class BenchCommand {
     static final class Quality implements Callable<Integer> {
         @Spec
         CommandSpec spec;
-        @Option(names = "--data-root", paramLabel = "DIR", description = "folder holding the data sets (default: ../shared/data next to the repo)")
+        @Option(names = "--data-root", paramLabel = "DIR", description = "folder holding the data sets (default: $SETREC_DATA)")
         Path dataRoot;
         @Option(names = "--datasets", split = ",", description = "data dirs under the data root (default: ${DEFAULT-VALUE})",
                 defaultValue = "setrec/toys,atspeed_games")
@@ -55,7 +56,7 @@ final class BenchCommand {
         @Override
         public Integer call() throws Exception {
             Path home = Path.of(System.getProperty("setrec.home", "."));
-            Path root = dataRoot != null ? dataRoot : home.resolve("../shared/data").normalize();
+            Path root = DataRoot.require(dataRoot, System.getenv());
             Path target = out != null ? out : home;
             Path resultsFile = target.resolve("benchmarks/results.json");
             BenchmarkResults results = BenchmarkResults.read(resultsFile);
@@ -87,7 +88,7 @@ final class BenchCommand {
         CommandSpec spec;
         @Option(names = "--model", required = true, paramLabel = "DIR", description = "a SETRec model dir")
         Path model;
-        @Option(names = "--data", paramLabel = "DIR", description = "whose test users' histories are sent (default: ../shared/data/setrec/toys)")
+        @Option(names = "--data", paramLabel = "DIR", description = "whose test users' histories are sent (default: setrec/toys under $SETREC_DATA)")
         Path data;
         @Option(names = "--seconds", defaultValue = "15", description = "length of each phase (default ${DEFAULT-VALUE})")
         int seconds;
@@ -109,7 +110,7 @@ final class BenchCommand {
         public Integer call() throws Exception {
             Path home = Path.of(System.getProperty("setrec.home", "."));
             Path target = out != null ? out : home;
-            Dataset dataset = DatasetReader.read(data != null ? data : home.resolve("../shared/data/setrec/toys").normalize());
+            Dataset dataset = DatasetReader.read(DataRoot.requireDataSet(data, DataRoot.TOYS, System.getenv()));
             String command = "./setrec " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
             engine.start();
             JsonObject row;

@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train a model on a data dir (format: ../shared/data/README.md) and save it to a model dir.")
+        description = "Train a model on a data dir (format: docs/data.md) and save it to a model dir.")
 final class TrainCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, paramLabel = "DIR", description = "data dir")
     Path data;

@@ -4,7 +4,6 @@ import dev.setrec.data.Dataset;
 import dev.setrec.model.ModelIO;
 import dev.setrec.model.ModelManifest;
 import dev.setrec.model.Training;
-import dev.setrec.model.sasrec.SasRecConfig;
 import dev.setrec.model.setrec.SetRec;
 import dev.setrec.nn.Engines;
 
@@ -14,26 +13,43 @@ import java.nio.file.Path;
 
 /** The quick model the streaming commands serve when none is given: trained once, reused afterwards. */
 final class QuickModel {
+    /** For a real data set: minutes on two cores, SASRec stopping early on valid. */
+    static final Training.Options REAL_DATA = quick(20, 6, 4);
+    /**
+     * For the generated shop, whose patterns are plain: few epochs and a short budget, so that a first quickstart
+     * without data serves within about two minutes on two cores.
+     */
+    static final Training.Options GENERATED_SHOP = quick(4, 3, 1);
+
     private QuickModel() {
     }
 
     /** The data set's quick SETRec under models/ (trained there first, a few minutes with progress, if missing). */
     static Path findOrTrain(Path home, Dataset dataset) throws IOException {
+        return findOrTrain(home, dataset, REAL_DATA);
+    }
+
+    /** As above, trained with {@code options} where missing. */
+    static Path findOrTrain(Path home, Dataset dataset, Training.Options options) throws IOException {
         Path dir = home.resolve("models").resolve(dataset.name() + "-setrec-quick");
         if (Files.exists(dir.resolve(ModelManifest.FILE))) {
             System.out.println("model: " + dir + " (delete it to retrain; ./setrec train makes a better one)");
             return dir;
         }
-        System.out.println("no model at " + dir + ": training a quick SETRec (SASRec CF tokens first; a few minutes)");
+        System.out.println("no model at " + dir + ": training a quick SETRec (SASRec CF tokens first; "
+                + (options == REAL_DATA ? "a few minutes)" : "about two minutes)"));
         Engines.pytorch();
-        Training.Options defaults = Training.Options.defaults();
-        SasRecConfig sasrec = defaults.sasrec().withEpochs(20, 0);
-        Training.Options quick = new Training.Options(sasrec, defaults.setrec().withBudget(6, 4),
-                defaults.cfSource(), null, null);
-        Training.Trained trained = Training.fit(SetRec.TYPE, dataset, Training.Fit.TRAIN, quick, System.out);
+        Training.Trained trained = Training.fit(SetRec.TYPE, dataset, Training.Fit.TRAIN, options, System.out);
         try (var m = trained.model()) {
             ModelIO.save(m, dir, trained.record());
         }
         return dir;
+    }
+
+    /** The default options with SASRec's epochs and SETRec's epochs and time budget (minutes) capped. */
+    private static Training.Options quick(int sasrecEpochs, int setrecEpochs, double setrecMinutes) {
+        Training.Options defaults = Training.Options.defaults();
+        return new Training.Options(defaults.sasrec().withEpochs(sasrecEpochs, 0),
+                defaults.setrec().withBudget(setrecEpochs, setrecMinutes), defaults.cfSource(), null, null);
     }
 }

@@ -1,7 +1,9 @@
 package dev.setrec.jobs.cli;
 
+import dev.setrec.data.DataRoot;
 import dev.setrec.data.Dataset;
 import dev.setrec.data.DatasetReader;
+import dev.setrec.data.GeneratedShop;
 import dev.setrec.jobs.JobOptions;
 import dev.setrec.jobs.embedded.EmbeddedJob;
 import dev.setrec.jobs.kafka.EmbeddedKafka;
@@ -28,6 +30,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -35,16 +38,18 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The embedded default: an in-process Kafka broker, the recommendation job on a local Flink cluster with RocksDB
- * state, the toys model (trained once, quickly, when there is none), the held-back interactions replayed as live
- * events, cold items published first, and a live console view of the job's state and of what comes out. A job that
- * fails for good ends the command at once with its cause and a non-zero exit status.
+ * state, the toys model (trained once, quickly, when there is none; a generated shop and its model where there is no
+ * data), the held-back interactions replayed as live events, cold items published first, and a live console view
+ * of the job's state and of what comes out. A job that fails for good ends the command at once with its cause and a
+ * non-zero exit status.
  */
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
         description = "Run the streaming job on the embedded default: in-process Kafka, local Flink, the toys model.")
 final class QuickstartCommand implements Callable<Integer> {
     private static final Duration JOB_CHECK_EVERY = Duration.ofSeconds(1);
 
-    @Option(names = "--data", paramLabel = "DIR", description = "data dir (default: ../shared/data/setrec/toys next to the repo)")
+    @Option(names = "--data", paramLabel = "DIR", description = "data dir (default: setrec/toys under $SETREC_DATA; "
+            + "without it, a generated shop)")
     Path data;
     @Option(names = "--model", paramLabel = "DIR", description = "serve this SETRec model dir instead of the quick one")
     Path model;
@@ -64,15 +69,33 @@ final class QuickstartCommand implements Callable<Integer> {
     int newItemSlots;
     @Option(names = "--exactly-once", description = "Kafka transactions (recommendations then appear per checkpoint)")
     boolean exactlyOnce;
+    @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "0",
+            description = "stop the replay after this many seconds, 0 = when it is done (default ${DEFAULT-VALUE})")
+    long durationSeconds;
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "a job or Flink option (repeatable)")
     Map<String, String> overrides = new LinkedHashMap<>();
 
+    private final Path home;
+    private final Map<String, String> environment;
+    private LiveFigures.Snapshot summary;
+
+    QuickstartCommand() {
+        this(Path.of(System.getProperty("setrec.home", ".")), System.getenv());
+    }
+
+    /** @param home where the quick models are kept (under models/); @param environment where SETREC_DATA is read */
+    QuickstartCommand(Path home, Map<String, String> environment) {
+        this.home = home;
+        this.environment = environment;
+    }
+
     @Override
     public Integer call() throws Exception {
-        Path home = Path.of(System.getProperty("setrec.home", "."));
-        Dataset dataset = DatasetReader.read(data != null ? data : home.resolve("../shared/data/setrec/toys").normalize());
+        Optional<Path> dataDir = DataRoot.findDataSet(data, DataRoot.TOYS, environment);
+        Dataset dataset = dataDir.isPresent() ? DatasetReader.read(dataDir.get()) : generatedShop();
         System.out.println("data: " + Training.describe(dataset));
-        Path modelDir = model != null ? model : QuickModel.findOrTrain(home, dataset);
+        Path modelDir = model != null ? model : QuickModel.findOrTrain(home, dataset,
+                dataDir.isPresent() ? QuickModel.REAL_DATA : QuickModel.GENERATED_SHOP);
         JobCommand.requireSetRecModel(modelDir);
         ReplayPlan live = ReplayPlan.of(dataset, 42, coldItems);
         ReplayPlan plan = seedHistories > 0 ? live.withSeedHistories(dataset, seedHistories) : live;
@@ -108,14 +131,19 @@ final class QuickstartCommand implements Callable<Integer> {
             });
             Runtime.getRuntime().addShutdownHook(onCtrlC);
             JobHealth end;
+            long deadline = durationSeconds > 0 ? System.nanoTime() + TimeUnit.SECONDS.toNanos(durationSeconds)
+                    : Long.MAX_VALUE;
             try {
-                while (!replayer.awaitDone(JOB_CHECK_EVERY) && !job.health().state().ended()) {
-                    // the replay goes on while the job runs or recovers
+                while (!replayer.awaitDone(JOB_CHECK_EVERY) && !job.health().state().ended()
+                        && System.nanoTime() - deadline < 0) {
+                    // the replay goes on while the job runs or recovers, for --duration at most
                 }
+                replayer.close();
                 replayer.failure().ifPresent(e -> System.out.println("replay stopped: " + e));
                 awaitLastRecommendations(figures, job);
             } finally {
                 view.close();
+                summary = figures.snapshot(System.currentTimeMillis());
                 replayer.close();
                 end = job.health(); // before closing cancels it
                 job.close();
@@ -129,6 +157,18 @@ final class QuickstartCommand implements Callable<Integer> {
             Directories.deleteTree(work);
         }
         return 0;
+    }
+
+    /** The final figures of the last run; null before its end. */
+    LiveFigures.Snapshot summary() {
+        return summary;
+    }
+
+    /** Data to run on where the user has none at hand, and how to run on theirs. */
+    private static Dataset generatedShop() {
+        System.out.println("no data set given or found: running on a generated toy shop. For real data give --data "
+                + "DIR, or set " + DataRoot.ENV + " to the folder holding " + DataRoot.TOYS + " (docs/data.md).");
+        return GeneratedShop.generate();
     }
 
     /** A copy of the model that does not know the held-back cold items: they arrive as item events instead. */

@@ -2,6 +2,7 @@ package dev.setrec.jobs.cli;
 
 import dev.setrec.bench.BenchmarkResults;
 import dev.setrec.bench.BenchmarksReport;
+import dev.setrec.data.DataRoot;
 import dev.setrec.data.Dataset;
 import dev.setrec.data.DatasetReader;
 import dev.setrec.jobs.bench.ReliabilityBenchmark;
@@ -24,7 +25,7 @@ final class ReliabilityBenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
     @Option(names = "--data", paramLabel = "DIR", description = "the data set of the row, and of the quick model "
-            + "trained when there is none (default: ../shared/data/setrec/toys next to the repo)")
+            + "trained when there is none (default: setrec/toys under $SETREC_DATA)")
     Path data;
     @Option(names = "--model", paramLabel = "DIR", description = "the SETRec model dir to serve, trained on --data "
             + "(default: the quickstart's quick model, trained if missing)")
@@ -36,8 +37,7 @@ final class ReliabilityBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path home = Path.of(System.getProperty("setrec.home", "."));
-        Dataset dataset = DatasetReader.read(data != null ? data
-                : home.resolve("../shared/data/setrec/toys").normalize());
+        Dataset dataset = DatasetReader.read(DataRoot.requireDataSet(data, DataRoot.TOYS, System.getenv()));
         Path modelDir = model != null ? model : QuickModel.findOrTrain(home, dataset);
         JobCommand.requireSetRecModel(modelDir);
         ServedModel served = ServedModel.load(modelDir);

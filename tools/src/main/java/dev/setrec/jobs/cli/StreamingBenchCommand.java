@@ -2,6 +2,7 @@ package dev.setrec.jobs.cli;
 
 import dev.setrec.bench.BenchmarkResults;
 import dev.setrec.bench.BenchmarksReport;
+import dev.setrec.data.DataRoot;
 import dev.setrec.data.Dataset;
 import dev.setrec.data.DatasetReader;
 import dev.setrec.jobs.bench.StreamingBenchmark;
@@ -28,7 +29,7 @@ import java.util.concurrent.Callable;
 final class StreamingBenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
-    @Option(names = "--data", paramLabel = "DIR", description = "data dir (default: ../shared/data/setrec/toys next to the repo)")
+    @Option(names = "--data", paramLabel = "DIR", description = "data dir (default: setrec/toys under $SETREC_DATA)")
     Path data;
     @Option(names = "--model", paramLabel = "DIR", description = "the SETRec model dir to serve (default: the quickstart's quick model, trained if missing)")
     Path model;
@@ -54,7 +55,7 @@ final class StreamingBenchCommand implements Callable<Integer> {
         StreamingBenchmark.Settings settings = new StreamingBenchmark.Settings(warmUpSeconds, events, rate, seconds,
                 jobOptions);
         Path home = Path.of(System.getProperty("setrec.home", "."));
-        Dataset dataset = DatasetReader.read(data != null ? data : home.resolve("../shared/data/setrec/toys").normalize());
+        Dataset dataset = DatasetReader.read(DataRoot.requireDataSet(data, DataRoot.TOYS, System.getenv()));
         System.out.println("data: " + Training.describe(dataset));
         Path modelDir = model != null ? model : QuickModel.findOrTrain(home, dataset);
         JobCommand.requireSetRecModel(modelDir);

@@ -1,0 +1,127 @@
+package dev.setrec.jobs.cli;
+
+import dev.setrec.data.Dataset;
+import dev.setrec.data.GeneratedShop;
+import dev.setrec.data.Split;
+import dev.setrec.jobs.quickstart.LiveFigures;
+import dev.setrec.model.ModelIO;
+import dev.setrec.model.MostPop;
+import dev.setrec.model.Recommender;
+import dev.setrec.model.Training;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The quickstart as a user runs it from a fresh clone with no data anywhere: no --data, no SETREC_DATA, an empty
+ * home. The generated shop's quick model is trained once, into that home, by the class's first step.
+ */
+class QuickstartWithoutDataTest {
+    private static final int TOP = 10;
+    private static final int HISTORY = 50;
+
+    @TempDir
+    static Path home;
+    private static Dataset shop;
+    private static Path quickModel;
+
+    @BeforeAll
+    static void trainTheShopsQuickModel() throws Exception {
+        shop = GeneratedShop.generate();
+        quickModel = QuickModel.findOrTrain(home, shop, QuickModel.GENERATED_SHOP);
+    }
+
+    /** What the quickstart shows as online Recall@10, computed offline on the same replay: far above popularity. */
+    @Test
+    void theQuickModelClearlyBeatsPopularityOnline() throws Exception {
+        double popularity;
+        try (Recommender mostPop = MostPop.fit(shop.numItems(), Training.sequences(shop, Training.Fit.TRAIN))) {
+            popularity = onlineRecall(mostPop, shop);
+        }
+        double setrec;
+        try (Recommender model = ModelIO.load(quickModel)) {
+            setrec = onlineRecall(model, shop);
+        }
+        System.out.printf("online Recall@10 on the generated shop: quick SETRec %.4f, popularity %.4f%n", setrec,
+                popularity);
+        assertTrue(setrec > 2 * popularity, "quick SETRec " + setrec + " against popularity " + popularity);
+    }
+
+    @Test
+    void runsOnTheGeneratedShopRecommendsOnboardsColdItemsAndEndsCleanly() {
+        QuickstartCommand quickstart = new QuickstartCommand(home, Map.of());
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        PrintStream out = System.out;
+        int exit;
+        try (PrintStream captured = new PrintStream(console, true, StandardCharsets.UTF_8)) {
+            System.setOut(captured);
+            exit = new CommandLine(quickstart).execute("--duration", "20", "--seed-histories", "3");
+        } finally {
+            System.setOut(out);
+        }
+        String printed = console.toString(StandardCharsets.UTF_8);
+        System.out.print(printed);
+
+        assertEquals(0, exit);
+        assertTrue(printed.contains("generated toy shop") && printed.contains("--data"),
+                "says it runs on generated data and how to point it at real data");
+        assertTrue(printed.contains("model: " + quickModel), "reuses the quick model trained before");
+        LiveFigures.Snapshot summary = quickstart.summary();
+        assertTrue(summary.recommendations() > 0, "recommendations reached the topic");
+        assertTrue(summary.withNextItem() > 0, "live events with a next item were scored");
+        assertTrue(summary.coldItemsHeldBack() > 0);
+        assertEquals(summary.coldItemsHeldBack(), summary.coldItemsOnboarded(), "every new item's event was sent");
+        assertTrue(summary.coldItemsRecommended() > 0, "new items known only from their item event were recommended");
+    }
+
+    /** Share of replayed interactions (valid then test, per user in order) whose next item made the top 10. */
+    private static double onlineRecall(Recommender model, Dataset data) {
+        List<int[]> histories = new ArrayList<>();
+        List<Integer> nextItems = new ArrayList<>();
+        for (int user = 0; user < data.numUsers(); user++) {
+            int[] items = allItems(data, user);
+            for (int i = data.sequence(user, Split.TRAIN).length; i < items.length - 1; i++) {
+                histories.add(Arrays.copyOfRange(items, Math.max(0, i + 1 - HISTORY), i + 1));
+                nextItems.add(items[i + 1]);
+            }
+        }
+        long hits = 0;
+        int batch = model.preferredBatchSize();
+        float[] scores = new float[batch * model.numItems()];
+        for (int from = 0; from < histories.size(); from += batch) {
+            List<int[]> part = histories.subList(from, Math.min(from + batch, histories.size()));
+            model.score(part, scores);
+            for (int b = 0; b < part.size(); b++) {
+                hits += inTop(scores, b * model.numItems(), model.numItems(), nextItems.get(from + b)) ? 1 : 0;
+            }
+        }
+        return (double) hits / histories.size();
+    }
+
+    /** The user's train, valid and test items, in time order. */
+    private static int[] allItems(Dataset data, int user) {
+        return Arrays.stream(Split.values()).flatMapToInt(split -> Arrays.stream(data.sequence(user, split))).toArray();
+    }
+
+    private static boolean inTop(float[] scores, int offset, int numItems, int item) {
+        float target = scores[offset + item];
+        int better = 0;
+        for (int i = 0; i < numItems && better < TOP; i++) {
+            better += scores[offset + i] > target ? 1 : 0;
+        }
+        return better < TOP;
+    }
+}
