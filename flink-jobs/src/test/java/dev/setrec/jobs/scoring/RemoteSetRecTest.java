@@ -189,7 +189,7 @@ class RemoteSetRecTest {
 
     /** Retries that would last far longer than the scoring timeout. */
     private static Configuration withTightBudget(Configuration options) {
-        options.set(JobOptions.SCORING_TIMEOUT, Duration.ofMillis(300));
+        options.set(JobOptions.SCORING_TIMEOUT, Duration.ofSeconds(1));
         options.set(JobOptions.MODEL_SERVER_RETRIES, 1000);
         options.set(JobOptions.MODEL_SERVER_BACKOFF, Duration.ofMillis(5));
         return options;
