@@ -9,7 +9,7 @@ import dev.setrec.eval.EvalOptions;
 import dev.setrec.eval.EvalReport;
 import dev.setrec.eval.Evaluator;
 import dev.setrec.model.Recommender;
-import dev.setrec.model.Training;
+import dev.setrec.models.Training;
 import dev.setrec.model.ModelIO;
 import dev.setrec.model.sasrec.SasRec;
 import dev.setrec.model.sasrec.SasRecConfig;

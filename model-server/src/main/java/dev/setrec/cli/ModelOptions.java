@@ -1,6 +1,6 @@
 package dev.setrec.cli;
 
-import dev.setrec.model.Training;
+import dev.setrec.models.Training;
 import dev.setrec.model.sasrec.SasRecConfig;
 import dev.setrec.model.setrec.ScoreMix;
 import dev.setrec.model.setrec.SetRecConfig;

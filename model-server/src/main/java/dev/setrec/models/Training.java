@@ -1,4 +1,4 @@
-package dev.setrec.model;
+package dev.setrec.models;
 
 import com.google.gson.JsonObject;
 import dev.setrec.data.Dataset;
@@ -6,6 +6,8 @@ import dev.setrec.data.Split;
 import dev.setrec.eval.EvalOptions;
 import dev.setrec.eval.Evaluator;
 import dev.setrec.eval.Setting;
+import dev.setrec.model.MostPop;
+import dev.setrec.model.Recommender;
 import dev.setrec.model.sasrec.SasRec;
 import dev.setrec.model.sasrec.SasRecConfig;
 import dev.setrec.model.sasrec.SasRecTrainer;
@@ -142,7 +144,7 @@ public final class Training {
                         "--cf-reference: " + data.name() + " has no sasrec_item_emb.tsv"));
             }
             case MODEL_DIR -> {
-                try (Recommender loaded = ModelIO.load(options.cfModel())) {
+                try (Recommender loaded = ModelDirs.load(options.cfModel())) {
                     if (!(loaded instanceof SasRec sasrec) || loaded.numItems() != data.numItems()) {
                         throw new IllegalArgumentException("--cf-model " + options.cfModel() + " is not a SASRec model "
                                 + "of " + data.numItems() + " items");

@@ -3,7 +3,7 @@ package dev.setrec.jobs.cli;
 import dev.setrec.data.Dataset;
 import dev.setrec.model.ModelIO;
 import dev.setrec.model.ModelManifest;
-import dev.setrec.model.Training;
+import dev.setrec.models.Training;
 import dev.setrec.model.sasrec.SasRecConfig;
 import dev.setrec.model.setrec.SetRec;
 import dev.setrec.nn.Engines;

@@ -9,9 +9,10 @@ import dev.setrec.eval.Setting;
 import dev.setrec.model.ModelIO;
 import dev.setrec.model.MostPop;
 import dev.setrec.model.Recommender;
-import dev.setrec.model.Training;
+import dev.setrec.models.Training;
 import dev.setrec.testing.TwinItems;
 import dev.setrec.text.TextEncoder;
+import dev.setrec.models.ModelDirs;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import org.junit.jupiter.api.AfterAll;
@@ -260,7 +261,7 @@ class SetRecTest {
         float[] before = new float[2 * model.numItems()];
         float[] after = new float[before.length];
         model.score(histories, before);
-        try (Recommender loaded = ModelIO.load(dir)) {
+        try (Recommender loaded = ModelDirs.load(dir)) {
             assertEquals(SetRec.TYPE, loaded.type());
             assertEquals(model.mix(), ((SetRec) loaded).mix());
             loaded.score(histories, after);
@@ -276,7 +277,7 @@ class SetRecTest {
         json.getAsJsonObject("config").remove("beta_cold");
         json.getAsJsonObject("config").remove("cold_shift");
         Files.writeString(manifest, json.toString());
-        try (SetRec loaded = (SetRec) ModelIO.load(dir)) {
+        try (SetRec loaded = (SetRec) ModelDirs.load(dir)) {
             assertEquals(ScoreMix.uniform(model.mix().beta()), loaded.mix());
         }
     }

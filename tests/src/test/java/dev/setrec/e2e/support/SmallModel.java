@@ -4,7 +4,7 @@ import dev.setrec.data.DatasetReader;
 import dev.setrec.data.ItemText;
 import dev.setrec.jobs.bench.faults.ServedModel;
 import dev.setrec.model.ModelIO;
-import dev.setrec.model.Training;
+import dev.setrec.models.Training;
 import dev.setrec.model.sasrec.SasRecConfig;
 import dev.setrec.model.setrec.ScoreMix;
 import dev.setrec.model.setrec.SetRec;
