@@ -36,7 +36,7 @@ class SasRecTest {
     static void train() {
         data = PlantedSequences.generate(600, 120, 12, 0.9, 1);
         sasrec = Training.fit(SasRec.TYPE, data, Training.Fit.TRAIN,
-                new Training.Options(SMALL, null, Training.CfSource.TRAIN_SASREC, null, null), quiet());
+                new Training.Options(SMALL, null, null, Training.CfSource.TRAIN_SASREC, null, null), quiet());
     }
 
     static PrintStream quiet() {

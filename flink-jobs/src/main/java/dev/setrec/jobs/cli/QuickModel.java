@@ -28,8 +28,8 @@ final class QuickModel {
         Engines.pytorch();
         Training.Options defaults = Training.Options.defaults();
         SasRecConfig sasrec = defaults.sasrec().withEpochs(20, 0);
-        Training.Options quick = new Training.Options(sasrec, defaults.setrec().withBudget(6, 4),
-                defaults.cfSource(), null, null);
+        Training.Options quick = defaults.withSasrec(sasrec)
+                .withSetrecTraining(defaults.setrecTraining().withBudget(6, 4));
         Training.Trained trained = Training.fit(SetRec.TYPE, dataset, Training.Fit.TRAIN, quick, System.out);
         try (var m = trained.model()) {
             ModelIO.save(m, dir, trained.record());

@@ -46,7 +46,7 @@ public final class SetRec implements Recommender {
     public static final String TYPE = "setrec";
     static final String WEIGHTS = "weights.bin";
 
-    private final SetRecConfig config;
+    private final SetRecArchitecture architecture;
     private final NDManager manager;
     private final ParameterStore params;
     private final Layers encoder;
@@ -125,25 +125,31 @@ public final class SetRec implements Recommender {
     }
 
     /**
-     * A model over {@code items}; the CF input of every cold row is replaced by its prediction from text
-     * ({@link TextToCf}, fitted on the warm rows; the same values again for a loaded model).
+     * An untrained model over {@code items}, to be trained with {@code training} (its seed draws the initial
+     * weights, its dropout applies in training passes); the CF input of every cold row is replaced by its prediction
+     * from text ({@link TextToCf}, fitted on the warm rows; the same values again for a loaded model).
      */
-    public SetRec(SetRecConfig config, ItemInputs items) {
-        this(config, items, TextToCf.fit(items));
+    public SetRec(SetRecArchitecture architecture, ItemInputs items, SetRecTraining training) {
+        this(architecture, items, TextToCf.fit(items), training.seed(), training.dropout());
     }
 
-    private SetRec(SetRecConfig config, ItemInputs items, TextToCf textToCf) {
-        this.config = config;
+    /** For serving: loaded weights replace the initial ones, and serving passes drop nothing. */
+    private SetRec(SetRecArchitecture architecture, ItemInputs items, TextToCf textToCf) {
+        this(architecture, items, textToCf, 0, 0f);
+    }
+
+    private SetRec(SetRecArchitecture architecture, ItemInputs items, TextToCf textToCf, long seed, float dropout) {
+        this.architecture = architecture;
         this.textToCf = textToCf;
         this.items = textToCf.fillCold(items);
-        this.mix = initialMix(config);
+        this.mix = untrainedMix(architecture);
         this.manager = Engines.newModelManager();
-        this.params = new ParameterStore(manager, config.seed());
-        int d = config.dim();
+        this.params = new ParameterStore(manager, seed);
+        int d = architecture.dim();
         params.xavier("cf.proj.weight", d, items.cfDim());
         params.constant("cf.proj.bias", 0f, d);
-        this.tokenizerDims = new int[] {items.textDim(), 512, 256, 128, config.semTokens() * d};
-        if (config.semTokens() > 0) {
+        this.tokenizerDims = new int[] {items.textDim(), 512, 256, 128, architecture.semTokens() * d};
+        if (architecture.semTokens() > 0) {
             for (int i = 0; i + 1 < tokenizerDims.length; i++) {
                 params.xavier("sem.enc" + i + ".weight", tokenizerDims[i + 1], tokenizerDims[i]);
                 params.constant("sem.enc" + i + ".bias", 0f, tokenizerDims[i + 1]);
@@ -152,10 +158,11 @@ public final class SetRec implements Recommender {
                 params.constant("sem.dec" + i + ".bias", 0f, tokenizerDims[j - 1]);
             }
         }
-        params.normal("token.kind", 0.02f, config.tokensPerItem(), d);
-        params.normal("position", 0.02f, config.maxLen() + 1L, d);
-        params.normal("query", 0.02f, config.queries(), d);
-        this.encoder = new Layers(params, "block", d, config.heads(), config.ffnDim(), config.blocks(), config.dropout());
+        params.normal("token.kind", 0.02f, architecture.tokensPerItem(), d);
+        params.normal("position", 0.02f, architecture.maxLen() + 1L, d);
+        params.normal("query", 0.02f, architecture.queries(), d);
+        this.encoder = new Layers(params, "block", d, architecture.heads(), architecture.ffnDim(),
+                architecture.blocks(), dropout);
         refreshServingTables();
     }
 
@@ -165,15 +172,15 @@ public final class SetRec implements Recommender {
      * this model would.
      */
     public SetRec withCatalogue(ItemInputs catalogue) {
-        SetRec copy = new SetRec(config, catalogue, textToCf);
+        SetRec copy = new SetRec(architecture, catalogue, textToCf);
         copy.params.restore(params.snapshot());
         copy.mix = mix;
         copy.refreshServingTables();
         return copy;
     }
 
-    public SetRecConfig config() {
-        return config;
+    public SetRecArchitecture architecture() {
+        return architecture;
     }
 
     ParameterStore parameters() {
@@ -209,12 +216,9 @@ public final class SetRec implements Recommender {
         return items.numItems();
     }
 
-    /** Until one is chosen on valid: the fixed parts of the configuration, else beta 0.5 (0 for CF-only), no shift. */
-    private static ScoreMix initialMix(SetRecConfig config) {
-        ScoreMix.Fixed fixed = config.fixedMix();
-        float beta = fixed.beta() != null ? fixed.beta() : config.semTokens() > 0 ? 0.5f : 0f;
-        return new ScoreMix(beta, fixed.betaCold() != null ? fixed.betaCold() : beta,
-                fixed.coldShift() != null ? fixed.coldShift() : 0f);
+    /** Until training fixes or chooses one: beta 0.5 (0 for CF-only) for every item, no shift. */
+    private static ScoreMix untrainedMix(SetRecArchitecture architecture) {
+        return ScoreMix.uniform(architecture.semTokens() > 0 ? 0.5f : 0f);
     }
 
     public ScoreMix mix() {
@@ -254,7 +258,7 @@ public final class SetRec implements Recommender {
         float[] shift = new float[n];
         for (int item = 0; item < n; item++) {
             // CF-only: the CF score alone, whatever beta says
-            cfWeights[item] = config.semTokens() == 0 ? 1 : mix.cfWeight(cold[item]);
+            cfWeights[item] = architecture.semTokens() == 0 ? 1 : mix.cfWeight(cold[item]);
             semWeights[item] = mix.semWeight(cold[item]);
             shift[item] = mix.shift(cold[item]);
         }
@@ -277,7 +281,7 @@ public final class SetRec implements Recommender {
     /** CF and semantic token tables of the given items' inputs (rows of cf (n, cfDim) and text (n, textDim)). */
     Tables tokenize(NDArray cf, NDArray text) {
         NDArray cfTokens = cfTokens(cf);
-        NDArray sem = config.semTokens() > 0 ? mlp(text, "sem.enc", tokenizerDims.length - 1) : null;
+        NDArray sem = architecture.semTokens() > 0 ? mlp(text, "sem.enc", tokenizerDims.length - 1) : null;
         return new Tables(cfTokens, sem);
     }
 
@@ -298,9 +302,9 @@ public final class SetRec implements Recommender {
      */
     NDArray encode(NDManager scope, Tables itemTokens, int[] ids, int[] lengths, int batch, int width,
                    boolean trainingLayout, boolean training) {
-        int d = config.dim();
-        int s = config.tokensPerItem();
-        int q = config.queries();
+        int d = architecture.dim();
+        int s = architecture.tokensPerItem();
+        int q = architecture.queries();
         NDArray tokens = itemTokens.lookup(scope.create(ids)).reshape(batch, width, s, d);
         NDArray positions = params.get("position");
         NDArray itemPositions = positions.get("0:" + width).reshape(1, width, 1, d);
@@ -324,23 +328,24 @@ public final class SetRec implements Recommender {
 
     private NDArray historyMask(int width) {
         return historyMasks.computeIfAbsent(width, w -> {
-            int h = w * config.tokensPerItem();
-            return manager.create(SetMask.history(w, config.tokensPerItem(), config.sparseMask()), new Shape(1, 1, h, h));
+            int h = w * architecture.tokensPerItem();
+            return manager.create(SetMask.history(w, architecture.tokensPerItem(), architecture.sparseMask()),
+                    new Shape(1, 1, h, h));
         });
     }
 
     private NDArray trainingQueryMask(int width) {
         return trainingQueryMasks.computeIfAbsent(width, w -> manager.create(
-                SetMask.trainingQueries(w, config.tokensPerItem(), config.queries()),
-                new Shape(1, 1, (long) w * config.queries(), (long) w * config.tokensPerItem())));
+                SetMask.trainingQueries(w, architecture.tokensPerItem(), architecture.queries()),
+                new Shape(1, 1, (long) w * architecture.queries(), (long) w * architecture.tokensPerItem())));
     }
 
     private NDArray servingQueryMask(NDManager scope, int width, int[] lengths) {
-        int q = config.queries();
-        int hist = width * config.tokensPerItem();
+        int q = architecture.queries();
+        int hist = width * architecture.tokensPerItem();
         float[] rows = new float[lengths.length * q * hist];
         for (int b = 0; b < lengths.length; b++) {
-            SetMask.servingQueries(width, config.tokensPerItem(), q, lengths[b], rows, b * q * hist);
+            SetMask.servingQueries(width, architecture.tokensPerItem(), q, lengths[b], rows, b * q * hist);
         }
         return scope.create(rows, new Shape(lengths.length, 1, q, hist));
     }
@@ -529,12 +534,12 @@ public final class SetRec implements Recommender {
     /** Every item's CF score q_0 . cf and (n_sem > 0) its semantic score sum_j q_j . sem_j: one or two (batch, N). */
     private NDList partScores(NDArray queryOutputs) {
         long batch = queryOutputs.getShape().get(0);
-        int d = config.dim();
+        int d = architecture.dim();
         NDArray cf = queryOutputs.get(":, 0, :").matMul(serving.cf().transpose());
-        if (config.semTokens() == 0) {
+        if (architecture.semTokens() == 0) {
             return new NDList(cf);
         }
-        NDArray sem = queryOutputs.get(":, 1:, :").reshape(batch, (long) config.semTokens() * d)
+        NDArray sem = queryOutputs.get(":, 1:, :").reshape(batch, (long) architecture.semTokens() * d)
                 .matMul(serving.sem().transpose());
         return new NDList(cf, sem);
     }
@@ -542,7 +547,8 @@ public final class SetRec implements Recommender {
     /** Every item's score under the mix of its kind, (batch, N): w_cf * s_cf + w_sem * s_sem + shift. */
     private NDArray scores(NDArray queryOutputs) {
         long batch = queryOutputs.getShape().get(0);
-        return queryOutputs.reshape(batch, (long) config.tokensPerItem() * config.dim()).matMul(ranking.transpose())
+        return queryOutputs.reshape(batch, (long) architecture.tokensPerItem() * architecture.dim())
+                .matMul(ranking.transpose())
                 .add(shifts);
     }
 
@@ -589,7 +595,7 @@ public final class SetRec implements Recommender {
                 colds.add(List.of());
             });
             if (best.kept() > 0 || (cold != null && cold.kept() > 0)) {
-                for (int[] group : lengthGroups(histories, config.maxLen(), passCost)) {
+                for (int[] group : lengthGroups(histories, architecture.maxLen(), passCost)) {
                     List<int[]> members = new ArrayList<>(group.length);
                     for (int b : group) {
                         members.add(histories.get(b));
@@ -709,8 +715,8 @@ public final class SetRec implements Recommender {
 
     /** The query outputs of each history, [batch][query][dim] (for tests and inspection). */
     float[][][] queryOutputs(List<int[]> histories) {
-        int q = config.queries();
-        int d = config.dim();
+        int q = architecture.queries();
+        int d = architecture.dim();
         float[] flat;
         lock.lock();
         try (NDManager scope = manager.newSubManager()) {
@@ -735,8 +741,8 @@ public final class SetRec implements Recommender {
             if (row < 0 || row >= numItems()) {
                 throw new IndexOutOfBoundsException("row " + row + " of " + numItems() + " items");
             }
-            int d = config.dim();
-            float[][] tokens = new float[config.tokensPerItem()][];
+            int d = architecture.dim();
+            float[][] tokens = new float[architecture.tokensPerItem()][];
             try (NDManager scope = manager.newSubManager()) {
                 serving.tempAttach(scope);
                 float[] flat = serving.lookup(scope.create(new int[] {row})).toFloatArray();
@@ -770,7 +776,7 @@ public final class SetRec implements Recommender {
 
     /** Encodes right-padded histories (last maxLen items each) in the serving layout: (batch, Q, d). */
     private NDArray encodeServing(NDManager scope, List<int[]> histories) {
-        PaddedHistories batch = PaddedHistories.of(histories, config.maxLen(), numItems(), 0);
+        PaddedHistories batch = PaddedHistories.of(histories, architecture.maxLen(), numItems(), 0);
         return encode(scope, serving, batch.ids(), batch.lengths(), batch.batch(),
                 batch.width(), false, false);
     }
@@ -781,7 +787,7 @@ public final class SetRec implements Recommender {
 
     @Override
     public JsonObject describe() {
-        JsonObject json = new Gson().toJsonTree(config).getAsJsonObject();
+        JsonObject json = new Gson().toJsonTree(architecture).getAsJsonObject();
         json.addProperty("parameters", params.count());
         json.addProperty("beta", mix.beta());
         json.addProperty("beta_cold", mix.betaCold());
@@ -797,8 +803,10 @@ public final class SetRec implements Recommender {
 
     /** Restores a model saved by {@link #save}; the manifest has been validated by ModelIO. */
     public static SetRec load(Path dir, ModelManifest manifest) throws IOException {
-        SetRecConfig config = new Gson().fromJson(manifest.config(), SetRecConfig.class);
-        SetRec model = new SetRec(config, ItemTables.read(dir, manifest.numItems()));
+        // model.json of older models holds training settings too; only the architecture is read
+        SetRecArchitecture architecture = new Gson().fromJson(manifest.config(), SetRecArchitecture.class);
+        ItemInputs items = ItemTables.read(dir, manifest.numItems());
+        SetRec model = new SetRec(architecture, items, TextToCf.fit(items));
         try {
             model.params.load(ModelManifest.requireFile(dir, WEIGHTS));
             JsonObject saved = manifest.config();

@@ -26,21 +26,27 @@ import java.util.Random;
  * of the All setting under it decides early stopping; the best epoch and its mix are kept.
  */
 public final class SetRecTrainer {
-    private final SetRecConfig config;
+    private final SetRecTraining config;
     private final PrintStream log;
 
-    public SetRecTrainer(SetRecConfig config, PrintStream log) {
+    public SetRecTrainer(SetRecTraining config, PrintStream log) {
         this.config = config;
         this.log = log;
     }
 
     /** Trains on {@code sequences}; {@code validData} (its valid split) chooses beta and the epoch. */
     public JsonObject train(SetRec model, List<int[]> sequences, Dataset validData) {
+        SetRecArchitecture architecture = model.architecture();
+        if (config.batchTokens() < architecture.maxLen()) {
+            throw new IllegalArgumentException("--batch-tokens " + config.batchTokens() + " must be at least --history "
+                    + architecture.maxLen());
+        }
         Engines.pytorch().setRandomSeed((int) config.seed());
-        List<Window> windows = Windows.of(sequences, config.maxLen());
+        List<Window> windows = Windows.of(sequences, architecture.maxLen());
         log.printf(Locale.ROOT, "SETRec: %d parameters, n_sem %d, width %d, %d blocks, %s mask, %d training targets%n",
-                model.parameterCount(), config.semTokens(), config.dim(), config.blocks(),
-                config.sparseMask() ? "sparse" : "full (ablation)", Windows.targets(windows));
+                model.parameterCount(), architecture.semTokens(), architecture.dim(), architecture.blocks(),
+                architecture.sparseMask() ? "sparse" : "full (ablation)", Windows.targets(windows));
+        model.setMix(config.fixedMix().over(model.mix()));
         AdamW optimizer = new AdamW(model.parameters(), config.weightDecay(), name -> name.endsWith("weight"));
         Random sampler = new Random(config.seed() + 1);
         ItemInputs items = model.items();
@@ -53,9 +59,9 @@ public final class SetRecTrainer {
                     : null;
             EpochLoop loop = new EpochLoop(new EpochLoop.Settings(config.maxEpochs(), config.patience(),
                     config.fixedEpochs(), config.timeBudgetMinutes(), config.batchTokens(), config.seed(),
-                    config.plateauLrCut(), config.lrScales(), config.weightAverage()), log);
+                    config.weightAverage()), log);
             JsonObject record = loop.run(windows, model.parameters(),
-                    (batch, lrScale) -> step(model, optimizer, batch, lrScale, cf, text, predictedCf, sampler),
+                    batch -> step(model, optimizer, batch, cf, text, predictedCf, sampler),
                     () -> validate(model, validData));
             if (record.has("best_beta")) {
                 model.setMix(chosenMix(record, "best_"));
@@ -100,12 +106,12 @@ public final class SetRecTrainer {
         return Math.round(x * 1e4) / 1e4;
     }
 
-    private float learningRate(int step, double scale) {
-        float rate = (float) (config.learningRate() * scale);
+    private float learningRate(int step) {
+        float rate = config.learningRate();
         return step < config.warmupSteps() ? rate * (step + 1) / config.warmupSteps() : rate;
     }
 
-    private double step(SetRec model, AdamW optimizer, List<Window> batch, double lrScale, NDArray cfInput,
+    private double step(SetRec model, AdamW optimizer, List<Window> batch, NDArray cfInput,
                         NDArray textInput, NDArray predictedCf, Random sampler) {
         int size = batch.size();
         int width = batch.stream().mapToInt(Window::len).max().orElseThrow();
@@ -123,24 +129,21 @@ public final class SetRecTrainer {
             }
         }
         int n = model.numItems();
-        int q = config.queries();
-        int d = config.dim();
+        int q = model.architecture().queries();
+        int d = model.architecture().dim();
         try (NDManager scope = model.manager().newSubManager()) {
             model.parameters().lendTo(scope);
             cfInput.tempAttach(scope);
             textInput.tempAttach(scope);
             NDArray cf = cfInput;
-            NDArray groundedCf = cfInput;
             if (predictedCf != null) {
                 predictedCf.tempAttach(scope);
-                groundedCf = dropCf(scope, cfInput, predictedCf, sampler, n);
-                cf = config.cfDropoutTargetsOnly() ? cfInput : groundedCf;
+                cf = dropCf(scope, cfInput, predictedCf, sampler, n);
             }
             float value;
             try (GradientCollector collector = Engines.pytorch().newGradientCollector()) {
                 SetRec.Tables tables = model.tokenize(cf, textInput);
-                NDArray grounded = (groundedCf == cf ? tables                                     // (N, Q * d)
-                        : new SetRec.Tables(model.cfTokens(groundedCf), tables.sem())).joined();
+                NDArray grounded = tables.joined();                                              // (N, Q * d)
                 NDArray out = model.encode(scope, tables, ids, null, size, width, true, true)
                         .reshape((long) size * width, q, d).get(scope.create(rows));          // (P, Q, d)
                 NDArray itemTokens = grounded.reshape(n, q, d).transpose(1, 2, 0);               // (Q, d, N)
@@ -155,7 +158,7 @@ public final class SetRecTrainer {
                 collector.backward(loss);
                 value = loss.getFloat();
             }
-            optimizer.step(learningRate(optimizer.steps(), lrScale));
+            optimizer.step(learningRate(optimizer.steps()));
             return value;
         }
     }

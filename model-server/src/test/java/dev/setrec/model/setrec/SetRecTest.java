@@ -39,8 +39,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SetRecTest {
-    static final SetRecConfig SMALL = new SetRecConfig(32, 2, 1, 64, 0.1f, 10, 2, 0.7f, true, 5e-3f, 0f, 10, 256,
-            256, 30, 5, 0, 0, ScoreMix.Fixed.NONE, 0f, false, 0f, null, 0f, 11);
+    static final SetRecArchitecture SMALL = SetRecArchitecture.builder().dim(32).blocks(1).ffnDim(64).maxLen(10)
+            .semTokens(2).build();
+    static final SetRecTraining TRAINING = SetRecTraining.builder().dropout(0.1f).learningRate(5e-3f).weightDecay(0f)
+            .warmupSteps(10).batchTokens(256).reconSample(256).maxEpochs(30).patience(5).weightAverage(0f).seed(11)
+            .build();
     static TwinItems twins;
     static SetRec model;
     static JsonObject record;
@@ -49,9 +52,9 @@ class SetRecTest {
     @BeforeAll
     static void train() {
         twins = TwinItems.generate(400, 60, 10, 24, 16, 5);
-        model = new SetRec(SMALL, ItemInputs.numbered(twins.cf, twins.text, coldFlags(twins)));
+        model = new SetRec(SMALL, ItemInputs.numbered(twins.cf, twins.text, coldFlags(twins)), TRAINING);
         reconBefore = model.reconstructionLossOfAllItems();
-        record = new SetRecTrainer(SMALL, new PrintStream(OutputStream.nullOutputStream()))
+        record = new SetRecTrainer(TRAINING, new PrintStream(OutputStream.nullOutputStream()))
                 .train(model, Training.sequences(twins.data, Training.Fit.TRAIN), twins.data);
     }
 
