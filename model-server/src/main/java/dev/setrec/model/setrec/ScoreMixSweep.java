@@ -75,7 +75,7 @@ final class ScoreMixSweep {
             for (int u : batch) {
                 histories.add(data.history(u, Split.VALID, model.architecture().maxLen()));
             }
-            model.scoreParts(histories, cf, sem);
+            model.scorer().scoreParts(histories, cf, sem);
             for (int b = 0; b < batch.size(); b++) {
                 int user = start + b;
                 targets[user] = Arrays.stream(data.sequence(batch.get(b), Split.VALID)).distinct().toArray();

@@ -191,8 +191,8 @@ public final class SetRecService implements AutoCloseable {
         }
         if (!known.isEmpty()) {
             // ask for enough extra items that k (and the slots) remain once the excluded ones are dropped
-            List<SetRec.Ranked> ranked = model.rank(known, Math.min(k + mostExcluded, numItems()), setting,
-                    mostSlots == 0 ? 0 : Math.min(mostSlots + mostExcluded, numItems()));
+            List<CatalogueScorer.Ranked> ranked = model.scorer().rank(known, Math.min(k + mostExcluded, numItems()),
+                    setting, mostSlots == 0 ? 0 : Math.min(mostSlots + mostExcluded, numItems()));
             for (int i = 0; i < positions.size(); i++) {
                 int b = positions.get(i);
                 List<String> left = excluded == null ? List.of() : excluded.get(b);
