@@ -5,6 +5,18 @@ public final class OptionChecks {
     private OptionChecks() {
     }
 
+    public static void positive(String option, int value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(option + " must be positive, got " + value);
+        }
+    }
+
+    public static void notNegative(String option, int value) {
+        if (value < 0) {
+            throw new IllegalArgumentException(option + " must be 0 or more, got " + value);
+        }
+    }
+
     public static void positive(String option, double value) {
         if (!(value > 0)) {
             throw new IllegalArgumentException(option + " must be positive, got " + value);

@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class SetRecSettingsTest {
     @Test
     void aBadArchitectureNamesTheOptionAndTheValue() {
-        assertMessage("--dim must be positive, got -8.0", () -> SetRecArchitecture.builder().dim(-8).build());
-        assertMessage("--n-sem must be 0 or more, got -1.0", () -> SetRecArchitecture.builder().semTokens(-1).build());
+        assertMessage("--dim must be positive, got -8", () -> SetRecArchitecture.builder().dim(-8).build());
+        assertMessage("--n-sem must be 0 or more, got -1", () -> SetRecArchitecture.builder().semTokens(-1).build());
         assertMessage("--dim 30 must be divisible by --heads 4",
                 () -> SetRecArchitecture.builder().dim(30).heads(4).build());
     }
