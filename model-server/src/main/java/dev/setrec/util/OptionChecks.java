@@ -5,6 +5,18 @@ public final class OptionChecks {
     private OptionChecks() {
     }
 
+    /** The transformer's shape, as both sequence models take it: --dim, --heads, --blocks, --ffn, --history. */
+    public static void transformer(int dim, int heads, int blocks, int ffnDim, int maxLen) {
+        positive("--dim", dim);
+        positive("--heads", heads);
+        positive("--blocks", blocks);
+        positive("--ffn", ffnDim);
+        positive("--history", maxLen);
+        if (dim % heads != 0) {
+            throw new IllegalArgumentException("--dim " + dim + " must be divisible by --heads " + heads);
+        }
+    }
+
     public static void positive(String option, int value) {
         if (value <= 0) {
             throw new IllegalArgumentException(option + " must be positive, got " + value);

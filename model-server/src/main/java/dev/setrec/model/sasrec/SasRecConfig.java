@@ -21,17 +21,10 @@ public record SasRecConfig(int dim, int heads, int blocks, int ffnDim, float dro
     }
 
     public SasRecConfig {
-        OptionChecks.positive("--dim", dim);
-        OptionChecks.positive("--heads", heads);
-        OptionChecks.positive("--blocks", blocks);
-        OptionChecks.positive("--ffn", ffnDim);
-        OptionChecks.positive("--history", maxLen);
+        OptionChecks.transformer(dim, heads, blocks, ffnDim, maxLen);
         if (batchTokens < maxLen) {
             throw new IllegalArgumentException("--batch-tokens " + batchTokens + " must be at least --history "
                     + maxLen);
-        }
-        if (dim % heads != 0) {
-            throw new IllegalArgumentException("--dim " + dim + " must be divisible by --heads " + heads);
         }
         OptionChecks.share("--dropout", dropout);
     }

@@ -21,15 +21,8 @@ public record SetRecArchitecture(int dim, int heads, int blocks, int ffnDim, int
     public static final SetRecArchitecture DEFAULT = builder().build();
 
     public SetRecArchitecture {
-        OptionChecks.positive("--dim", dim);
-        OptionChecks.positive("--heads", heads);
-        OptionChecks.positive("--blocks", blocks);
-        OptionChecks.positive("--ffn", ffnDim);
-        OptionChecks.positive("--history", maxLen);
+        OptionChecks.transformer(dim, heads, blocks, ffnDim, maxLen);
         OptionChecks.notNegative("--n-sem", semTokens);
-        if (dim % heads != 0) {
-            throw new IllegalArgumentException("--dim " + dim + " must be divisible by --heads " + heads);
-        }
     }
 
     public static Builder builder() {
