@@ -4,8 +4,6 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
-import dev.setrec.model.sasrec.SasRec;
-import dev.setrec.model.setrec.SetRec;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,7 +18,10 @@ import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Saves and loads model directories: model.json (the manifest) next to the model's own files. */
+/**
+ * Saves model directories and reads their manifests: model.json next to the model's own files. Loading a model of
+ * any type is {@link dev.setrec.models.ModelDirs#load}.
+ */
 public final class ModelIO {
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
 
@@ -108,17 +109,5 @@ public final class ModelIO {
             }
         }
         return HexFormat.of().formatHex(sha.digest()).substring(0, 16);
-    }
-
-    /** Loads any model type written by {@link #save}. */
-    public static Recommender load(Path dir) throws IOException {
-        ModelManifest manifest = readManifest(dir);
-        return switch (manifest.type()) {
-            case MostPop.TYPE -> MostPop.load(dir, manifest);
-            case SasRec.TYPE -> SasRec.load(dir, manifest);
-            case SetRec.TYPE -> SetRec.load(dir, manifest);
-            default -> throw new IOException(dir.resolve(ModelManifest.FILE) + ": unknown model type '"
-                    + manifest.type() + "' (expected mostpop, sasrec or setrec)");
-        };
     }
 }

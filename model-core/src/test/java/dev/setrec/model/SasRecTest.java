@@ -8,6 +8,8 @@ import dev.setrec.eval.Setting;
 import dev.setrec.model.sasrec.SasRec;
 import dev.setrec.model.sasrec.SasRecConfig;
 import dev.setrec.testing.PlantedSequences;
+import dev.setrec.models.ModelDirs;
+import dev.setrec.models.Training;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,7 +36,7 @@ class SasRecTest {
     static void train() {
         data = PlantedSequences.generate(600, 120, 12, 0.9, 1);
         sasrec = Training.fit(SasRec.TYPE, data, Training.Fit.TRAIN,
-                new Training.Options(SMALL, null, Training.CfSource.TRAIN_SASREC, null, null), quiet());
+                new Training.Options(SMALL, null, null, Training.CfSource.TRAIN_SASREC, null, null), quiet());
     }
 
     static PrintStream quiet() {
@@ -63,7 +65,7 @@ class SasRecTest {
         float[] before = new float[histories.size() * data.numItems()];
         float[] after = new float[before.length];
         sasrec.model().score(histories, before);
-        try (Recommender loaded = ModelIO.load(dir)) {
+        try (Recommender loaded = ModelDirs.load(dir)) {
             assertEquals(SasRec.TYPE, loaded.type());
             loaded.score(histories, after);
         }
@@ -109,23 +111,23 @@ class SasRecTest {
     void corruptModelDirectoriesAreRefusedWithAReason(@TempDir Path dir) throws IOException {
         ModelIO.save(sasrec.model(), dir, sasrec.record());
         Files.write(dir.resolve("weights.bin"), new byte[] {1, 2, 3});
-        IOException e = assertThrows(IOException.class, () -> ModelIO.load(dir));
+        IOException e = assertThrows(IOException.class, () -> ModelDirs.load(dir));
         assertTrue(e.getMessage().contains("corrupt or was modified"), e.getMessage());
 
         Files.delete(dir.resolve("weights.bin"));
-        e = assertThrows(IOException.class, () -> ModelIO.load(dir));
+        e = assertThrows(IOException.class, () -> ModelDirs.load(dir));
         assertTrue(e.getMessage().contains("corrupt or was modified"), e.getMessage());
 
         Files.writeString(dir.resolve("model.json"), "{ not json");
-        e = assertThrows(IOException.class, () -> ModelIO.load(dir));
+        e = assertThrows(IOException.class, () -> ModelDirs.load(dir));
         assertTrue(e.getMessage().contains("not valid JSON"), e.getMessage());
 
         Files.writeString(dir.resolve("model.json"), "{\"format\":1,\"type\":\"tiger\",\"num_items\":5,\"config\":{},"
                 + "\"version\":\"" + ModelIO.contentHash(dir) + "\"}");
-        e = assertThrows(IOException.class, () -> ModelIO.load(dir));
+        e = assertThrows(IOException.class, () -> ModelDirs.load(dir));
         assertTrue(e.getMessage().contains("unknown model type 'tiger'"), e.getMessage());
 
-        e = assertThrows(IOException.class, () -> ModelIO.load(dir.resolve("absent")));
+        e = assertThrows(IOException.class, () -> ModelDirs.load(dir.resolve("absent")));
         assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
     }
 
@@ -134,7 +136,7 @@ class SasRecTest {
         ModelIO.save(sasrec.model(), dir, sasrec.record());
         String json = Files.readString(dir.resolve("model.json")).replace("\"dim\": 32", "\"dim\": 16");
         Files.writeString(dir.resolve("model.json"), json);
-        IOException e = assertThrows(IOException.class, () -> ModelIO.load(dir));
+        IOException e = assertThrows(IOException.class, () -> ModelDirs.load(dir));
         assertTrue(e.getMessage().contains("shape"), e.getMessage());
     }
 }

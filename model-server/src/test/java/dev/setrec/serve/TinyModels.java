@@ -3,10 +3,10 @@ package dev.setrec.serve;
 import com.google.gson.JsonObject;
 import dev.setrec.data.ItemText;
 import dev.setrec.model.ModelIO;
-import dev.setrec.model.setrec.ScoreMix;
 import dev.setrec.model.setrec.ItemInputs;
 import dev.setrec.model.setrec.SetRec;
-import dev.setrec.model.setrec.SetRecConfig;
+import dev.setrec.model.setrec.SetRecArchitecture;
+import dev.setrec.model.setrec.SetRecTraining;
 import dev.setrec.text.ItemTexts;
 import dev.setrec.text.TextEncoder;
 
@@ -28,8 +28,9 @@ final class TinyModels {
 
     /** A model dir over items "0".."39" (the last 10 cold), its weights drawn from {@code seed}. */
     static Path save(Path dir, long seed) throws IOException {
-        SetRecConfig config = new SetRecConfig(16, 2, 1, 32, 0f, 10, 2, 0.7f, true, 1e-3f, 0f, 10, 64, 64, 1, 1, 0, 0,
-                ScoreMix.Fixed.all(ScoreMix.uniform(0.5f)), 0f, false, 0f, null, 0f, seed);
+        // untrained, so the score mix is the untrained model's: beta 0.5 for every item, no shift
+        SetRecArchitecture architecture = SetRecArchitecture.builder().dim(16).blocks(1).ffnDim(32).maxLen(10)
+                .semTokens(2).build();
         Random random = new Random(seed);
         float[][] cf = new float[ITEMS][8];
         float[][] text = new float[ITEMS][];
@@ -41,7 +42,8 @@ final class TinyModels {
             text[i] = HashEncoder.vector(ItemTexts.describe(textOf(i)));
             cold[i] = i >= 30;
         }
-        try (SetRec model = new SetRec(config, ItemInputs.numbered(cf, text, cold))) {
+        try (SetRec model = new SetRec(architecture, ItemInputs.numbered(cf, text, cold),
+                SetRecTraining.builder().seed(seed).build())) {
             ModelIO.save(model, dir, new JsonObject());
         }
         return dir;

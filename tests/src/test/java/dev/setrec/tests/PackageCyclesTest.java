@@ -6,8 +6,6 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import org.junit.jupiter.api.Test;
 
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
@@ -20,12 +18,7 @@ class PackageCyclesTest {
         JavaClasses product = new ClassFileImporter()
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("dev.setrec");
-        ArchRule rule = slices().matching("dev.setrec.(**)").should().beFreeOfCycles()
-                // TODO(setrec-split): branch setrec-split breaks these model cycles (ModelIO and Training dispatch on
-                // the model type; Training runs the Evaluator); the integrator removes both lines when it lands.
-                .ignoreDependency(resideInAPackage("dev.setrec.model"),
-                        resideInAnyPackage("dev.setrec.model.setrec", "dev.setrec.model.sasrec"))
-                .ignoreDependency(resideInAPackage("dev.setrec.model"), resideInAPackage("dev.setrec.eval"));
+        ArchRule rule = slices().matching("dev.setrec.(**)").should().beFreeOfCycles();
         rule.check(product);
     }
 }

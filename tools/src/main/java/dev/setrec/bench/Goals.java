@@ -2,7 +2,7 @@ package dev.setrec.bench;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import dev.setrec.model.Training;
+import dev.setrec.models.Training;
 
 import java.util.List;
 

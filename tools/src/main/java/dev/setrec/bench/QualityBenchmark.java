@@ -9,7 +9,7 @@ import dev.setrec.eval.EvalOptions;
 import dev.setrec.eval.EvalReport;
 import dev.setrec.eval.Evaluator;
 import dev.setrec.model.Recommender;
-import dev.setrec.model.Training;
+import dev.setrec.models.Training;
 import dev.setrec.model.ModelIO;
 import dev.setrec.model.sasrec.SasRec;
 import dev.setrec.model.sasrec.SasRecConfig;
@@ -83,8 +83,7 @@ public final class QualityBenchmark {
     private Training.Options refitOptions(Dataset data, String modelType, Training.Options options, JsonObject chosen,
                                           Path cfDir) throws IOException {
         if (SasRec.TYPE.equals(modelType)) {
-            return new Training.Options(options.sasrec().withEpochs(options.sasrec().maxEpochs(), bestEpoch(chosen)),
-                    options.setrec(), options.cfSource(), options.cfModel(), options.textCache());
+            return options.withSasrec(options.sasrec().withEpochs(options.sasrec().maxEpochs(), bestEpoch(chosen)));
         }
         if (!SetRec.TYPE.equals(modelType)) {
             return options;
@@ -94,27 +93,14 @@ public final class QualityBenchmark {
             SasRecConfig cf = options.sasrec().withEpochs(options.sasrec().maxEpochs(),
                     bestEpoch(chosen.getAsJsonObject("cf_sasrec")));
             Training.Trained sasrec = Training.fit(SasRec.TYPE, data, Training.Fit.TRAIN_VALID,
-                    new Training.Options(cf, options.setrec(), options.cfSource(), null, options.textCache()), log);
+                    options.withSasrec(cf).withCfTokens(options.cfSource(), null), log);
             try (Recommender m = sasrec.model()) {
                 ModelIO.save(m, cfDir, sasrec.record());
             }
-            cfOptions = new Training.Options(options.sasrec(), options.setrec(), Training.CfSource.MODEL_DIR, cfDir,
-                    options.textCache());
+            cfOptions = options.withCfTokens(Training.CfSource.MODEL_DIR, cfDir);
         }
-        return new Training.Options(options.sasrec(), options.setrec().forRefit(bestEpoch(chosen),
-                SetRecTrainer.chosenMix(chosen, "best_"), lrScales(chosen)), cfOptions.cfSource(), cfOptions.cfModel(),
-                options.textCache());
-    }
-
-    /** The learning-rate scale of each epoch up to the kept one (records without scales ran at scale 1). */
-    private static double[] lrScales(JsonObject record) {
-        double[] scales = new double[bestEpoch(record)];
-        JsonArray epochs = record.getAsJsonArray("epochs");
-        for (int e = 0; e < scales.length; e++) {
-            JsonObject row = epochs != null && e < epochs.size() ? epochs.get(e).getAsJsonObject() : null;
-            scales[e] = row != null && row.has("lr_scale") ? row.get("lr_scale").getAsDouble() : 1;
-        }
-        return scales;
+        return cfOptions.withSetrecTraining(options.setrecTraining().forRefit(bestEpoch(chosen),
+                SetRecTrainer.chosenMix(chosen, "best_")));
     }
 
     private static int bestEpoch(JsonObject record) {

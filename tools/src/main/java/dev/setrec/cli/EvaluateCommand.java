@@ -7,10 +7,10 @@ import dev.setrec.data.Split;
 import dev.setrec.eval.EvalOptions;
 import dev.setrec.eval.EvalReport;
 import dev.setrec.eval.Evaluator;
-import dev.setrec.model.ModelIO;
 import dev.setrec.model.Recommender;
 import dev.setrec.model.setrec.NewItemSlots;
 import dev.setrec.model.setrec.SetRec;
+import dev.setrec.models.ModelDirs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -58,7 +58,7 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--new-item-slots does not combine with --exclude-seen: the slots are "
                     + "placed before the history's items would be removed");
         }
-        try (Recommender recommender = withSlots(ModelIO.load(model))) {
+        try (Recommender recommender = withSlots(ModelDirs.load(model))) {
             if (recommender.numItems() != dataset.numItems()) {
                 throw new IllegalArgumentException("model " + model + " was trained for " + recommender.numItems()
                         + " items but " + data + " has " + dataset.numItems());

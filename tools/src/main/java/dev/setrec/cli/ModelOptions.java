@@ -1,16 +1,18 @@
 package dev.setrec.cli;
 
-import dev.setrec.model.Training;
 import dev.setrec.model.sasrec.SasRecConfig;
 import dev.setrec.model.setrec.ScoreMix;
-import dev.setrec.model.setrec.SetRecConfig;
+import dev.setrec.model.setrec.SetRecArchitecture;
+import dev.setrec.model.setrec.SetRecTraining;
+import dev.setrec.models.Training;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 
 /**
  * Model settings as command-line options. The shared ones apply to the model being trained; left out, each
- * model's own default holds ({@link SasRecConfig#defaults()}, {@link SetRecConfig#defaults()}).
+ * model's own default holds ({@link SasRecConfig#defaults()}, {@link SetRecArchitecture.Builder},
+ * {@link SetRecTraining.Builder}).
  */
 public final class ModelOptions {
     @Option(names = "--dim", description = "transformer width (default 64)")
@@ -56,10 +58,6 @@ public final class ModelOptions {
     Float coldShift;
     @Option(names = "--cf-dropout", description = "SETRec: per step, the share of items trained with their CF input predicted from text, as cold items have it (default 0)")
     Float cfDropout;
-    @Option(names = "--cf-dropout-targets-only", description = "SETRec: CF dropout only in the items ranked; the history's items keep their own CF inputs")
-    boolean cfDropoutTargetsOnly;
-    @Option(names = "--plateau-lr-cut", description = "SETRec: share of the learning rate cut after every 2 epochs without a better valid Recall@10 (default 0; runs with early stopping only)")
-    Float plateauLrCut;
     @Option(names = "--weight-average", paramLabel = "DECAY", description = "SETRec: validate and keep a moving average of the weights, this decay per step; 0 = the last weights (default 0.995)")
     Float weightAverage;
     @Option(names = "--warmup", description = "SETRec: learning-rate warm-up steps (default 100)")
@@ -79,14 +77,21 @@ public final class ModelOptions {
                 or(patience, d.patience()), epochs, timeBudget, or(seed, d.seed()));
     }
 
-    SetRecConfig setrec() {
-        SetRecConfig d = SetRecConfig.defaults();
-        return new SetRecConfig(or(dim, d.dim()), or(heads, d.heads()), or(blocks, d.blocks()), or(ffn, d.ffnDim()),
-                or(dropout, d.dropout()), or(history, d.maxLen()), or(semTokens, d.semTokens()), or(alpha, d.alpha()),
-                !fullAttention, or(lr, d.learningRate()), or(weightDecay, d.weightDecay()), or(warmup, d.warmupSteps()),
-                or(batchTokens, d.batchTokens()), d.reconSample(), or(maxEpochs, d.maxEpochs()),
-                or(patience, d.patience()), epochs, timeBudget, fixedMix(), or(cfDropout, d.cfDropout()),
-                cfDropoutTargetsOnly, or(plateauLrCut, d.plateauLrCut()), null, or(weightAverage, d.weightAverage()), or(seed, d.seed()));
+    SetRecArchitecture setrec() {
+        SetRecArchitecture d = SetRecArchitecture.DEFAULT;
+        return SetRecArchitecture.builder().dim(or(dim, d.dim())).heads(or(heads, d.heads()))
+                .blocks(or(blocks, d.blocks())).ffnDim(or(ffn, d.ffnDim())).maxLen(or(history, d.maxLen()))
+                .semTokens(or(semTokens, d.semTokens())).sparseMask(!fullAttention).build();
+    }
+
+    SetRecTraining setrecTraining() {
+        SetRecTraining d = SetRecTraining.DEFAULT;
+        return d.toBuilder().dropout(or(dropout, d.dropout())).alpha(or(alpha, d.alpha()))
+                .learningRate(or(lr, d.learningRate())).weightDecay(or(weightDecay, d.weightDecay()))
+                .warmupSteps(or(warmup, d.warmupSteps())).batchTokens(or(batchTokens, d.batchTokens()))
+                .maxEpochs(or(maxEpochs, d.maxEpochs())).patience(or(patience, d.patience())).fixedEpochs(epochs)
+                .timeBudgetMinutes(timeBudget).fixedMix(fixedMix()).cfDropout(or(cfDropout, d.cfDropout()))
+                .weightAverage(or(weightAverage, d.weightAverage())).seed(or(seed, d.seed())).build();
     }
 
     private ScoreMix.Fixed fixedMix() {
@@ -96,7 +101,7 @@ public final class ModelOptions {
     Training.Options toOptions() {
         Training.CfSource cf = cfReference ? Training.CfSource.REFERENCE_FILE
                 : cfModel != null ? Training.CfSource.MODEL_DIR : Training.CfSource.TRAIN_SASREC;
-        return new Training.Options(sasrec(), setrec(), cf, cfModel, textCache);
+        return new Training.Options(sasrec(), setrec(), setrecTraining(), cf, cfModel, textCache);
     }
 
     private static <T> T or(T value, T fallback) {

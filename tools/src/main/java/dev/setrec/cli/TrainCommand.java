@@ -3,7 +3,7 @@ package dev.setrec.cli;
 import dev.setrec.data.Dataset;
 import dev.setrec.data.DatasetReader;
 import dev.setrec.model.ModelIO;
-import dev.setrec.model.Training;
+import dev.setrec.models.Training;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -3,7 +3,7 @@ package dev.setrec.bench;
 import com.google.gson.Gson;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import dev.setrec.model.Training;
+import dev.setrec.models.Training;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

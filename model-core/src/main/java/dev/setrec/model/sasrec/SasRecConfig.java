@@ -1,5 +1,7 @@
 package dev.setrec.model.sasrec;
 
+import dev.setrec.util.OptionChecks;
+
 /**
  * SASRec architecture and training settings. Defaults: width 64, 2 blocks, 2 heads, pre-LN, Adam 1e-3, history 50
  * (what the prototype used on toys) and dropout 0.5, chosen on toys' valid split (valid Recall@10 .0341 against
@@ -19,15 +21,12 @@ public record SasRecConfig(int dim, int heads, int blocks, int ffnDim, float dro
     }
 
     public SasRecConfig {
-        if (dim <= 0 || heads <= 0 || blocks <= 0 || ffnDim <= 0 || maxLen <= 0 || batchTokens < maxLen) {
-            throw new IllegalArgumentException("sizes must be positive and batch tokens >= history length");
+        OptionChecks.transformer(dim, heads, blocks, ffnDim, maxLen);
+        if (batchTokens < maxLen) {
+            throw new IllegalArgumentException("--batch-tokens " + batchTokens + " must be at least --history "
+                    + maxLen);
         }
-        if (dim % heads != 0) {
-            throw new IllegalArgumentException("width " + dim + " must be divisible by heads " + heads);
-        }
-        if (dropout < 0 || dropout >= 1) {
-            throw new IllegalArgumentException("dropout must be in [0, 1)");
-        }
+        OptionChecks.share("--dropout", dropout);
     }
 
     public SasRecConfig withEpochs(int maxEpochs, int fixedEpochs) {

@@ -43,12 +43,12 @@ public final class SasRecTrainer {
         AdamW optimizer = new AdamW(model.parameters(), config.weightDecay(), name -> name.endsWith("weight"));
         EpochLoop loop = new EpochLoop(new EpochLoop.Settings(config.maxEpochs(), config.patience(),
                 config.fixedEpochs(), config.timeBudgetMinutes(), config.batchTokens(), config.seed()), log);
-        return loop.run(windows, model.parameters(), (batch, lrScale) -> step(model, optimizer, batch, lrScale),
+        return loop.run(windows, model.parameters(), batch -> step(model, optimizer, batch),
                 () -> new EpochLoop.Validation(validScore.applyAsDouble(model), new JsonObject()));
     }
 
     /** One optimisation step on one batch; returns the mean cross-entropy. */
-    private double step(SasRec model, AdamW optimizer, List<Window> batch, double lrScale) {
+    private double step(SasRec model, AdamW optimizer, List<Window> batch) {
         int size = batch.size();
         int width = batch.stream().mapToInt(Window::len).max().orElseThrow();
         int[] ids = new int[size * width];
@@ -77,7 +77,7 @@ public final class SasRecTrainer {
                 collector.backward(loss);
                 value = loss.getFloat();
             }
-            optimizer.step((float) (config.learningRate() * lrScale));
+            optimizer.step(config.learningRate());
             return value;
         }
     }

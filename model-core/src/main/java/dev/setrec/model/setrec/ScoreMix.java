@@ -69,6 +69,13 @@ public record ScoreMix(float beta, float betaCold, float coldShift) {
             return new Fixed(mix.beta(), mix.betaCold(), mix.coldShift());
         }
 
+        /** {@code base} with the fixed parts replaced; the cold items' beta follows a fixed beta unless fixed too. */
+        public ScoreMix over(ScoreMix base) {
+            float warm = beta != null ? beta : base.beta();
+            return new ScoreMix(warm, betaCold != null ? betaCold : beta != null ? beta : base.betaCold(),
+                    coldShift != null ? coldShift : base.coldShift());
+        }
+
         public boolean any() {
             return beta != null || betaCold != null || coldShift != null;
         }

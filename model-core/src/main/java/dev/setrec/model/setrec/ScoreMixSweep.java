@@ -30,7 +30,7 @@ final class ScoreMixSweep {
     }
 
     /** The betas tried: 0, 0.1, ..., 1 (only 0 for the CF-only model, whose scores ignore beta). */
-    static float[] betaGrid(SetRecConfig config) {
+    static float[] betaGrid(SetRecArchitecture config) {
         if (config.semTokens() == 0) {
             return new float[] {0f};
         }
@@ -43,7 +43,7 @@ final class ScoreMixSweep {
 
     /** The best mix on valid, with the parts {@code fixed} gives kept as given. */
     static Choice choose(SetRec model, Dataset data, ScoreMix.Fixed fixed) {
-        float[] grid = betaGrid(model.config());
+        float[] grid = betaGrid(model.architecture());
         float[] warmBetas = fixed.beta() != null ? new float[] {fixed.beta()} : grid;
         float[] coldBetas = fixed.betaCold() != null ? new float[] {fixed.betaCold()} : grid;
         List<Integer> users = new ArrayList<>();
@@ -73,9 +73,9 @@ final class ScoreMixSweep {
             List<Integer> batch = users.subList(start, Math.min(users.size(), start + batchSize));
             histories.clear();
             for (int u : batch) {
-                histories.add(data.history(u, Split.VALID, model.config().maxLen()));
+                histories.add(data.history(u, Split.VALID, model.architecture().maxLen()));
             }
-            model.scoreParts(histories, cf, sem);
+            model.scorer().scoreParts(histories, cf, sem);
             for (int b = 0; b < batch.size(); b++) {
                 int user = start + b;
                 targets[user] = Arrays.stream(data.sequence(batch.get(b), Split.VALID)).distinct().toArray();

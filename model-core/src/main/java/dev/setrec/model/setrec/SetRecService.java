@@ -4,7 +4,6 @@ import dev.setrec.data.ItemText;
 import dev.setrec.eval.Setting;
 import dev.setrec.model.ModelIO;
 import dev.setrec.model.ModelManifest;
-import dev.setrec.model.Recommender;
 import dev.setrec.text.ItemTexts;
 import dev.setrec.text.TextEncoder;
 
@@ -89,12 +88,10 @@ public final class SetRecService implements AutoCloseable {
     /** Loads a SETRec model dir (validated by {@link ModelIO}). */
     public static SetRecService load(Path dir, TextEncoder encoder) throws IOException {
         ModelManifest manifest = ModelIO.readManifest(dir);
-        Recommender loaded = ModelIO.load(dir);
-        if (!(loaded instanceof SetRec setrec)) {
-            loaded.close();
+        if (!SetRec.TYPE.equals(manifest.type())) {
             throw new IOException(dir + " holds a " + manifest.type() + " model; the service needs a setrec model");
         }
-        return new SetRecService(setrec, manifest.version(), encoder);
+        return new SetRecService(SetRec.load(dir, manifest), manifest.version(), encoder);
     }
 
     public String version() {
@@ -194,8 +191,8 @@ public final class SetRecService implements AutoCloseable {
         }
         if (!known.isEmpty()) {
             // ask for enough extra items that k (and the slots) remain once the excluded ones are dropped
-            List<SetRec.Ranked> ranked = model.rank(known, Math.min(k + mostExcluded, numItems()), setting,
-                    mostSlots == 0 ? 0 : Math.min(mostSlots + mostExcluded, numItems()));
+            List<CatalogueScorer.Ranked> ranked = model.scorer().rank(known, Math.min(k + mostExcluded, numItems()),
+                    setting, mostSlots == 0 ? 0 : Math.min(mostSlots + mostExcluded, numItems()));
             for (int i = 0; i < positions.size(); i++) {
                 int b = positions.get(i);
                 List<String> left = excluded == null ? List.of() : excluded.get(b);

@@ -12,6 +12,7 @@ import dev.setrec.model.train.Windows;
 import dev.setrec.model.train.Windows.Window;
 import dev.setrec.nn.AdamW;
 import dev.setrec.nn.Engines;
+import dev.setrec.nn.ParameterStore;
 
 import java.io.PrintStream;
 import java.util.List;
@@ -26,41 +27,47 @@ import java.util.Random;
  * of the All setting under it decides early stopping; the best epoch and its mix are kept.
  */
 public final class SetRecTrainer {
-    private final SetRecConfig config;
+    private final SetRecTraining training;
     private final PrintStream log;
 
-    public SetRecTrainer(SetRecConfig config, PrintStream log) {
-        this.config = config;
+    public SetRecTrainer(SetRecTraining training, PrintStream log) {
+        this.training = training;
         this.log = log;
     }
 
     /** Trains on {@code sequences}; {@code validData} (its valid split) chooses beta and the epoch. */
     public JsonObject train(SetRec model, List<int[]> sequences, Dataset validData) {
-        Engines.pytorch().setRandomSeed((int) config.seed());
-        List<Window> windows = Windows.of(sequences, config.maxLen());
+        SetRecArchitecture architecture = model.architecture();
+        if (training.batchTokens() < architecture.maxLen()) {
+            throw new IllegalArgumentException("--batch-tokens " + training.batchTokens()
+                    + " must be at least --history " + architecture.maxLen());
+        }
+        Engines.pytorch().setRandomSeed((int) training.seed());
+        List<Window> windows = Windows.of(sequences, architecture.maxLen());
         log.printf(Locale.ROOT, "SETRec: %d parameters, n_sem %d, width %d, %d blocks, %s mask, %d training targets%n",
-                model.parameterCount(), config.semTokens(), config.dim(), config.blocks(),
-                config.sparseMask() ? "sparse" : "full (ablation)", Windows.targets(windows));
-        AdamW optimizer = new AdamW(model.parameters(), config.weightDecay(), name -> name.endsWith("weight"));
-        Random sampler = new Random(config.seed() + 1);
+                model.parameterCount(), architecture.semTokens(), architecture.dim(), architecture.blocks(),
+                architecture.sparseMask() ? "sparse" : "full (ablation)", Windows.targets(windows));
+        model.catalogue().setMix(training.fixedMix().over(model.mix()));
+        ParameterStore params = model.network().parameters();
+        AdamW optimizer = new AdamW(params, training.weightDecay(), name -> name.endsWith("weight"));
+        Random sampler = new Random(training.seed() + 1);
         ItemInputs items = model.items();
         try (NDManager inputs = model.manager().newSubManager()) {
-            NDArray cf = inputs.create(SetRec.flatten(items.cf()), new Shape(items.numItems(), items.cfDim()));
-            NDArray text = inputs.create(SetRec.flatten(items.text()), new Shape(items.numItems(), items.textDim()));
+            NDArray cf = Matrices.of(inputs, items.cf());
+            NDArray text = Matrices.of(inputs, items.text());
             // only CF dropout reads the warm rows' predicted CF inputs
-            NDArray predictedCf = config.cfDropout() > 0 ? inputs.create(
-                    SetRec.flatten(model.textToCf().predictAll(items)), new Shape(items.numItems(), items.cfDim()))
+            NDArray predictedCf = training.cfDropout() > 0 ? Matrices.of(inputs, model.textToCf().predictAll(items))
                     : null;
-            EpochLoop loop = new EpochLoop(new EpochLoop.Settings(config.maxEpochs(), config.patience(),
-                    config.fixedEpochs(), config.timeBudgetMinutes(), config.batchTokens(), config.seed(),
-                    config.plateauLrCut(), config.lrScales(), config.weightAverage()), log);
-            JsonObject record = loop.run(windows, model.parameters(),
-                    (batch, lrScale) -> step(model, optimizer, batch, lrScale, cf, text, predictedCf, sampler),
+            EpochLoop loop = new EpochLoop(new EpochLoop.Settings(training.maxEpochs(), training.patience(),
+                    training.fixedEpochs(), training.timeBudgetMinutes(), training.batchTokens(), training.seed(),
+                    training.weightAverage()), log);
+            JsonObject record = loop.run(windows, params,
+                    batch -> step(model, optimizer, batch, cf, text, predictedCf, sampler),
                     () -> validate(model, validData));
             if (record.has("best_beta")) {
-                model.setMix(chosenMix(record, "best_"));
+                model.catalogue().setMix(chosenMix(record, "best_"));
             }
-            model.refreshServingTables();
+            model.catalogue().refresh();
             ScoreMix mix = model.mix();
             log.printf(Locale.ROOT, "beta %.1f, cold items' beta %.1f and shift %.2f%n", mix.beta(), mix.betaCold(),
                     mix.coldShift());
@@ -83,10 +90,10 @@ public final class SetRecTrainer {
     }
 
     private EpochLoop.Validation validate(SetRec model, Dataset data) {
-        model.refreshServingTables();
-        ScoreMixSweep.Choice choice = ScoreMixSweep.choose(model, data, config.fixedMix());
+        model.catalogue().refresh();
+        ScoreMixSweep.Choice choice = ScoreMixSweep.choose(model, data, training.fixedMix());
         ScoreMix mix = choice.mix();
-        model.setMix(mix);
+        model.catalogue().setMix(mix);
         JsonObject details = new JsonObject();
         details.addProperty("beta", mix.beta());
         details.addProperty("beta_cold", mix.betaCold());
@@ -100,12 +107,12 @@ public final class SetRecTrainer {
         return Math.round(x * 1e4) / 1e4;
     }
 
-    private float learningRate(int step, double scale) {
-        float rate = (float) (config.learningRate() * scale);
-        return step < config.warmupSteps() ? rate * (step + 1) / config.warmupSteps() : rate;
+    private float learningRate(int step) {
+        float rate = training.learningRate();
+        return step < training.warmupSteps() ? rate * (step + 1) / training.warmupSteps() : rate;
     }
 
-    private double step(SetRec model, AdamW optimizer, List<Window> batch, double lrScale, NDArray cfInput,
+    private double step(SetRec model, AdamW optimizer, List<Window> batch, NDArray cfInput,
                         NDArray textInput, NDArray predictedCf, Random sampler) {
         int size = batch.size();
         int width = batch.stream().mapToInt(Window::len).max().orElseThrow();
@@ -123,39 +130,37 @@ public final class SetRecTrainer {
             }
         }
         int n = model.numItems();
-        int q = config.queries();
-        int d = config.dim();
+        int q = model.architecture().queries();
+        int d = model.architecture().dim();
+        SetRecNetwork network = model.network();
         try (NDManager scope = model.manager().newSubManager()) {
-            model.parameters().lendTo(scope);
+            network.parameters().lendTo(scope);
             cfInput.tempAttach(scope);
             textInput.tempAttach(scope);
             NDArray cf = cfInput;
-            NDArray groundedCf = cfInput;
             if (predictedCf != null) {
                 predictedCf.tempAttach(scope);
-                groundedCf = dropCf(scope, cfInput, predictedCf, sampler, n);
-                cf = config.cfDropoutTargetsOnly() ? cfInput : groundedCf;
+                cf = dropCf(scope, cfInput, predictedCf, sampler, n);
             }
             float value;
             try (GradientCollector collector = Engines.pytorch().newGradientCollector()) {
-                SetRec.Tables tables = model.tokenize(cf, textInput);
-                NDArray grounded = (groundedCf == cf ? tables                                     // (N, Q * d)
-                        : new SetRec.Tables(model.cfTokens(groundedCf), tables.sem())).joined();
-                NDArray out = model.encode(scope, tables, ids, null, size, width, true, true)
+                TokenTables tables = network.tokenize(cf, textInput);
+                NDArray grounded = tables.joined();                                              // (N, Q * d)
+                NDArray out = network.encode(scope, tables, ids, null, size, width, true, true)
                         .reshape((long) size * width, q, d).get(scope.create(rows));          // (P, Q, d)
                 NDArray itemTokens = grounded.reshape(n, q, d).transpose(1, 2, 0);               // (Q, d, N)
                 NDArray logProbs = out.transpose(1, 0, 2).matMul(itemTokens).logSoftmax(2);       // (Q, P, N)
                 NDArray target = scope.create(labels).reshape(1, total, 1).broadcast(q, total, 1);
                 NDArray loss = logProbs.gather(target, 2).mean().neg().mul(q);
-                if (tables.sem() != null && config.alpha() > 0) {
+                if (tables.sem() != null && training.alpha() > 0) {
                     NDArray sample = scope.create(reconSample(sampler, n)).toType(DataType.INT64, false);
-                    loss = loss.add(model.reconstructionLoss(tables.sem().get(sample), textInput.get(sample))
-                            .mul(config.alpha()));
+                    loss = loss.add(network.reconstructionLoss(tables.sem().get(sample), textInput.get(sample))
+                            .mul(training.alpha()));
                 }
                 collector.backward(loss);
                 value = loss.getFloat();
             }
-            optimizer.step(learningRate(optimizer.steps(), lrScale));
+            optimizer.step(learningRate(optimizer.steps()));
             return value;
         }
     }
@@ -164,14 +169,14 @@ public final class SetRecTrainer {
     private NDArray dropCf(NDManager scope, NDArray cf, NDArray predictedCf, Random sampler, int n) {
         float[] keep = new float[n];
         for (int i = 0; i < n; i++) {
-            keep[i] = sampler.nextFloat() < config.cfDropout() ? 0f : 1f;
+            keep[i] = sampler.nextFloat() < training.cfDropout() ? 0f : 1f;
         }
         NDArray keepRows = scope.create(keep, new Shape(n, 1));
         return cf.mul(keepRows).add(predictedCf.mul(keepRows.neg().add(1f)));
     }
 
     private int[] reconSample(Random sampler, int n) {
-        int m = Math.min(n, config.reconSample());
+        int m = Math.min(n, training.reconSample());
         int[] sample = new int[m];
         for (int i = 0; i < m; i++) {
             sample[i] = m == n ? i : sampler.nextInt(n);

@@ -49,7 +49,7 @@ final class TextToCf {
 
     private TextToCf(float[][] warmText, float[][] warmCf, int[] warmRows, int cfDim, int neighbours,
                      double temperature) {
-        this.warmText = warmText.length == 0 ? new float[0] : SetRec.flatten(warmText);
+        this.warmText = warmText.length == 0 ? new float[0] : Matrices.flatten(warmText);
         this.textDim = warmText.length == 0 ? 0 : warmText[0].length;
         this.warmCf = warmCf;
         this.warmRows = warmRows;
@@ -175,7 +175,7 @@ final class TextToCf {
                 int end = Math.min(unitQueries.length, start + QUERY_BLOCK);
                 try (NDManager block = manager.newSubManager()) {
                     float[][] rows = Arrays.copyOfRange(unitQueries, start, end);
-                    NDList top = block.create(SetRec.flatten(rows), new Shape(rows.length, dim)).matMul(keys)
+                    NDList top = block.create(Matrices.flatten(rows), new Shape(rows.length, dim)).matMul(keys)
                             .topK(fetched, -1, true, true);
                     float[] sims = top.get(0).toFloatArray();
                     long[] index = top.get(1).toLongArray();

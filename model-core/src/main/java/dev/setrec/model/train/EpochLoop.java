@@ -14,22 +14,15 @@ import java.util.Random;
 /**
  * The epoch loop shared by the sequence models: one pass over shuffled length-packed batches with a progress bar,
  * then a validation score; the best epoch's weights (and its validation details, e.g. the chosen beta) are kept,
- * training stops after {@code patience} epochs without improvement or once the time budget is spent. Every
- * {@link #PLATEAU_EPOCHS} epochs without improvement multiply the learning rate by {@code 1 - plateauLrCut} (0 = a
- * constant rate); each epoch's scale is in the record, so that a refit can replay it. With a fixed epoch count (a
- * refit, which has no valid split to stop on) there is no validation; the scales then come from
- * {@code fixedLrScales} (none = 1).
+ * training stops after {@code patience} epochs without improvement or once the time budget is spent. With a fixed
+ * epoch count (a refit, which has no valid split to stop on) there is no validation.
  * With a weight average, the averaged weights are what is validated and kept (a fixed count keeps the last
  * average); training itself goes on from the raw weights.
  */
 public final class EpochLoop {
-    /** Epochs without a better valid score that make a plateau (one such epoch is often noise). */
-    static final int PLATEAU_EPOCHS = 2;
-
     /** One optimisation step on one batch; returns the batch's mean loss. */
     public interface Step {
-        /** {@code lrScale}: the factor on the configured learning rate for this epoch. */
-        double run(List<Windows.Window> batch, double lrScale);
+        double run(List<Windows.Window> batch);
     }
 
     /** The validation score (higher is better) with details to keep for the best epoch. */
@@ -43,27 +36,15 @@ public final class EpochLoop {
     /**
      * @param fixedEpochs when > 0: train exactly this many epochs, no validation
      * @param timeBudgetMinutes when > 0: stop after the epoch that crosses it
-     * @param plateauLrCut share of the learning rate cut after each plateau (no better valid score for a while)
-     * @param fixedLrScales with a fixed epoch count: the learning-rate scale of each epoch (null or short: 1)
      * @param weightAverage when > 0: the decay per step of a moving average of the weights ({@link WeightAverage}),
      *                      which is what is validated and kept
      */
     public record Settings(int maxEpochs, int patience, int fixedEpochs, double timeBudgetMinutes, int batchTokens,
-                           long seed, double plateauLrCut, double[] fixedLrScales, double weightAverage) {
-        public Settings {
-            if (plateauLrCut < 0 || plateauLrCut >= 1) {
-                throw new IllegalArgumentException("the plateau learning-rate cut must be in [0, 1)");
-            }
-        }
-
-        /** A constant learning rate, the last weights. */
+                           long seed, double weightAverage) {
+        /** The last weights, no average. */
         public Settings(int maxEpochs, int patience, int fixedEpochs, double timeBudgetMinutes, int batchTokens,
                         long seed) {
-            this(maxEpochs, patience, fixedEpochs, timeBudgetMinutes, batchTokens, seed, 0, null, 0);
-        }
-
-        double fixedScale(int epoch) {
-            return fixedLrScales != null && epoch <= fixedLrScales.length ? fixedLrScales[epoch - 1] : 1;
+            this(maxEpochs, patience, fixedEpochs, timeBudgetMinutes, batchTokens, seed, 0);
         }
     }
 
@@ -90,24 +71,19 @@ public final class EpochLoop {
         Map<String, float[]> bestWeights = null;
         JsonArray history = new JsonArray();
         String stopReason = "reached " + epochs + " epochs";
-        double lrScale = 1;
         WeightAverage average = settings.weightAverage() > 0 ? new WeightAverage(params, settings.weightAverage())
                 : null;
-        Step averagedStep = average == null ? step : (batch, scale) -> {
-            double loss = step.run(batch, scale);
+        Step averagedStep = average == null ? step : batch -> {
+            double loss = step.run(batch);
             average.update();
             return loss;
         };
         for (int epoch = 1; epoch <= epochs; epoch++) {
-            if (!early) {
-                lrScale = settings.fixedScale(epoch);
-            }
             double loss = runEpoch(Windows.batches(windows, settings.batchTokens(), random), targets, averagedStep,
-                    lrScale, String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs));
+                    String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs));
             JsonObject row = new JsonObject();
             row.addProperty("epoch", epoch);
             row.addProperty("loss", loss);
-            row.addProperty("lr_scale", lrScale);
             if (early) {
                 Map<String, float[]> trained = null;
                 if (average != null) {
@@ -124,8 +100,6 @@ public final class EpochLoop {
                     best = v;
                     bestEpoch = epoch;
                     bestWeights = params.snapshot();
-                } else if ((epoch - bestEpoch) % PLATEAU_EPOCHS == 0) {
-                    lrScale *= 1 - settings.plateauLrCut();
                 }
                 if (trained != null) {
                     params.restore(trained);
@@ -164,8 +138,7 @@ public final class EpochLoop {
         return record;
     }
 
-    private double runEpoch(List<List<Windows.Window>> batches, long targets, Step step, double lrScale,
-                            String label) {
+    private double runEpoch(List<List<Windows.Window>> batches, long targets, Step step, String label) {
         double lossSum = 0;
         long seen = 0;
         double[] running = {Double.NaN};
@@ -173,7 +146,7 @@ public final class EpochLoop {
             progress.status(() -> String.format(Locale.ROOT, "loss %.4f", running[0]));
             for (List<Windows.Window> batch : batches) {
                 int n = batch.stream().mapToInt(Windows.Window::len).sum();
-                double loss = step.run(batch, lrScale);
+                double loss = step.run(batch);
                 if (!Double.isFinite(loss)) {
                     throw new IllegalStateException("training diverged: loss " + loss + " (try a lower --lr)");
                 }

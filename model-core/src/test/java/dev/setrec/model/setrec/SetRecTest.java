@@ -9,9 +9,10 @@ import dev.setrec.eval.Setting;
 import dev.setrec.model.ModelIO;
 import dev.setrec.model.MostPop;
 import dev.setrec.model.Recommender;
-import dev.setrec.model.Training;
+import dev.setrec.models.Training;
 import dev.setrec.testing.TwinItems;
 import dev.setrec.text.TextEncoder;
+import dev.setrec.models.ModelDirs;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import org.junit.jupiter.api.AfterAll;
@@ -38,8 +39,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SetRecTest {
-    static final SetRecConfig SMALL = new SetRecConfig(32, 2, 1, 64, 0.1f, 10, 2, 0.7f, true, 5e-3f, 0f, 10, 256,
-            256, 30, 5, 0, 0, ScoreMix.Fixed.NONE, 0f, false, 0f, null, 0f, 11);
+    static final SetRecArchitecture SMALL = SetRecArchitecture.builder().dim(32).blocks(1).ffnDim(64).maxLen(10)
+            .semTokens(2).build();
+    static final SetRecTraining TRAINING = SetRecTraining.builder().dropout(0.1f).learningRate(5e-3f).weightDecay(0f)
+            .warmupSteps(10).batchTokens(256).reconSample(256).maxEpochs(30).patience(5).weightAverage(0f).seed(11)
+            .build();
     static TwinItems twins;
     static SetRec model;
     static JsonObject record;
@@ -48,9 +52,9 @@ class SetRecTest {
     @BeforeAll
     static void train() {
         twins = TwinItems.generate(400, 60, 10, 24, 16, 5);
-        model = new SetRec(SMALL, ItemInputs.numbered(twins.cf, twins.text, coldFlags(twins)));
+        model = new SetRec(SMALL, ItemInputs.numbered(twins.cf, twins.text, coldFlags(twins)), TRAINING);
         reconBefore = model.reconstructionLossOfAllItems();
-        record = new SetRecTrainer(SMALL, new PrintStream(OutputStream.nullOutputStream()))
+        record = new SetRecTrainer(TRAINING, new PrintStream(OutputStream.nullOutputStream()))
                 .train(model, Training.sequences(twins.data, Training.Fit.TRAIN), twins.data);
     }
 
@@ -87,12 +91,12 @@ class SetRecTest {
         List<int[]> histories = List.of(new int[] {1, 2, 3}, new int[] {7});
         int n = twins.data.numItems();
         int d = SMALL.dim();
-        float[][][] queries = model.queryOutputs(histories);
-        float[] table = model.servingTable();
+        float[][][] queries = model.scorer().queryOutputs(histories);
+        float[] table = model.catalogue().servingTable();
         int row = (1 + SMALL.semTokens()) * d;
         ScoreMix chosen = model.mix();
         ScoreMix mix = new ScoreMix(0.2f, 0.9f, 1.5f);
-        model.setMix(mix);
+        model.catalogue().setMix(mix);
         try {
             float[] scores = new float[2 * n];
             model.score(histories, scores);
@@ -113,7 +117,7 @@ class SetRecTest {
                 }
             }
         } finally {
-            model.setMix(chosen);
+            model.catalogue().setMix(chosen);
         }
     }
 
@@ -139,7 +143,7 @@ class SetRecTest {
                     new ScoreMix.Fixed(mix.beta(), mix.betaCold(), 0f));
             assertTrue(mix.coldShift() > 0 && choice.allRecall() > unshifted.allRecall(),
                     choice + " against no shift: " + unshifted);
-            model.setMix(mix);
+            model.catalogue().setMix(mix);
             double evaluated = new Evaluator().evaluate(model, coldValid, EvalOptions.defaults(Split.VALID))
                     .metrics(Setting.ALL).recallAt10();
             assertEquals(evaluated, choice.allRecall(), 1e-9, "the sweep's merged lists are the model's All ranking");
@@ -147,7 +151,7 @@ class SetRecTest {
             ScoreMix.Fixed fixed = new ScoreMix.Fixed(0.3f, 0.7f, 1.25f);
             assertEquals(new ScoreMix(0.3f, 0.7f, 1.25f), ScoreMixSweep.choose(model, coldValid, fixed).mix());
         } finally {
-            model.setMix(chosen);
+            model.catalogue().setMix(chosen);
         }
     }
 
@@ -177,13 +181,13 @@ class SetRecTest {
         float[] sem = new float[2 * n];
         // masks are cached per padded width (at most one per history length): the first calls fill that cache
         model.score(histories, cf);
-        model.topK(histories, 10, Setting.COLD);
+        model.scorer().topK(histories, 10, Setting.COLD);
         int before = model.managedArrays();
         for (int i = 0; i < 5; i++) {
             model.score(histories, cf);
-            model.scoreParts(histories, cf, sem);
-            model.queryOutputs(histories);
-            model.topK(histories, 10, Setting.COLD);
+            model.scorer().scoreParts(histories, cf, sem);
+            model.scorer().queryOutputs(histories);
+            model.scorer().topK(histories, 10, Setting.COLD);
         }
         assertEquals(before, model.managedArrays(), "native arrays leaked per forward pass");
     }
@@ -196,8 +200,8 @@ class SetRecTest {
         float[] scores = new float[histories.size() * n];
         model.score(histories, scores);
         for (Setting setting : Setting.values()) {
-            for (int passCost : new int[] {SetRec.PASS_COST_IN_ITEMS, 0}) { // one pass; a pass per length
-                List<List<SetRecService.Scored>> top = model.topK(histories, 10, setting, passCost);
+            for (int passCost : new int[] {LengthGroups.PASS_COST_IN_ITEMS, 0}) { // one pass; a pass per length
+                List<List<SetRecService.Scored>> top = model.scorer().topK(histories, 10, setting, passCost);
                 for (int b = 0; b < histories.size(); b++) {
                     int user = b;
                     List<Integer> expected = java.util.stream.IntStream.range(0, n).boxed()
@@ -225,16 +229,16 @@ class SetRecTest {
         for (int b = 0; b < 64; b++) {
             large.add(new int[b % 16 == 0 ? 80 : 1 + b % 5]);
         }
-        List<int[]> split = SetRec.lengthGroups(large, 50, SetRec.PASS_COST_IN_ITEMS);
+        List<int[]> split = LengthGroups.of(large, 50, LengthGroups.PASS_COST_IN_ITEMS);
         assertEquals(2, split.size(), groups(large, 50).toString());
         assertEquals(List.of(0, 16, 32, 48), java.util.Arrays.stream(split.get(1)).boxed().toList());
         assertEquals(64, split.get(0).length + split.get(1).length);
-        assertEquals(1, SetRec.lengthGroups(large, 5, SetRec.PASS_COST_IN_ITEMS).size(),
+        assertEquals(1, LengthGroups.of(large, 5, LengthGroups.PASS_COST_IN_ITEMS).size(),
                 "all cut to 5 items: nothing to split off");
     }
 
     static List<String> groups(List<int[]> histories, int maxLen) {
-        return SetRec.lengthGroups(histories, maxLen, SetRec.PASS_COST_IN_ITEMS).stream()
+        return LengthGroups.of(histories, maxLen, LengthGroups.PASS_COST_IN_ITEMS).stream()
                 .map(java.util.Arrays::toString).toList();
     }
 
@@ -260,7 +264,7 @@ class SetRecTest {
         float[] before = new float[2 * model.numItems()];
         float[] after = new float[before.length];
         model.score(histories, before);
-        try (Recommender loaded = ModelIO.load(dir)) {
+        try (Recommender loaded = ModelDirs.load(dir)) {
             assertEquals(SetRec.TYPE, loaded.type());
             assertEquals(model.mix(), ((SetRec) loaded).mix());
             loaded.score(histories, after);
@@ -276,7 +280,7 @@ class SetRecTest {
         json.getAsJsonObject("config").remove("beta_cold");
         json.getAsJsonObject("config").remove("cold_shift");
         Files.writeString(manifest, json.toString());
-        try (SetRec loaded = (SetRec) ModelIO.load(dir)) {
+        try (SetRec loaded = (SetRec) ModelDirs.load(dir)) {
             assertEquals(ScoreMix.uniform(model.mix().beta()), loaded.mix());
         }
     }
@@ -285,15 +289,15 @@ class SetRecTest {
     void theBestColdItemsBesideAListAreTheColdSettingsRanking() {
         List<int[]> histories = List.of(new int[] {1, 2, 3}, new int[] {7, 40});
         ScoreMix chosen = model.mix();
-        model.setMix(new ScoreMix(0.1f, 0.9f, -2f));
+        model.catalogue().setMix(new ScoreMix(0.1f, 0.9f, -2f));
         try {
-            List<SetRec.Ranked> ranked = model.rank(histories, 5, Setting.ALL, 4);
-            List<List<SetRecService.Scored>> cold = model.topK(histories, 4, Setting.COLD);
+            List<CatalogueScorer.Ranked> ranked = model.scorer().rank(histories, 5, Setting.ALL, 4);
+            List<List<SetRecService.Scored>> cold = model.scorer().topK(histories, 4, Setting.COLD);
             for (int b = 0; b < histories.size(); b++) {
                 assertEquals(cold.get(b), ranked.get(b).bestCold(), "history " + b);
             }
         } finally {
-            model.setMix(chosen);
+            model.catalogue().setMix(chosen);
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.setrec.model.train;
 
 import ai.djl.ndarray.NDManager;
-import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.setrec.nn.Engines;
 import dev.setrec.nn.ParameterStore;
@@ -12,57 +11,29 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The epoch loop's learning-rate plateaus, early stopping and the replay of a run's scales in a refit. */
+/** The epoch loop's early stopping and weight average. */
 class EpochLoopTest {
     private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
     private static final List<Windows.Window> WINDOWS = Windows.of(List.of(new int[] {0, 1, 2, 3}), 10);
 
-    /** Runs the loop with scripted valid scores; returns the scale each epoch's steps were given. */
-    private static double[] scalesSeen(EpochLoop.Settings settings, double[] validScores, JsonObject[] record) {
-        List<Double> seen = new ArrayList<>();
+    @Test
+    void patienceEpochsWithoutABetterScoreStopTrainingAndTheBestEpochsWeightsAreKept() {
+        double[] valid = {0.1, 0.3, 0.2, 0.2, 0.2, 0.9};
         int[] epoch = {0};
         try (NDManager manager = Engines.pytorch().newBaseManager();
              ParameterStore params = new ParameterStore(manager, 1)) {
             params.constant("w", 0f, 1);
-            record[0] = new EpochLoop(settings, QUIET).run(WINDOWS, params, (batch, lrScale) -> {
-                seen.add(lrScale);
-                return 1.0;
-            }, () -> new EpochLoop.Validation(validScores[epoch[0]++], new JsonObject()));
+            JsonObject record = new EpochLoop(new EpochLoop.Settings(20, 3, 0, 0, 64, 7), QUIET).run(WINDOWS, params,
+                    batch -> {
+                        params.get("w").set(new float[] {epoch[0] + 1});
+                        return 1.0;
+                    }, () -> new EpochLoop.Validation(valid[epoch[0]++], new JsonObject()));
+            assertEquals(5, record.get("epochs_run").getAsInt(), "3 epochs after the best one");
+            assertEquals(2, record.get("best_epoch").getAsInt());
+            assertEquals(2f, params.get("w").getFloat(), "the weights of epoch 2");
         }
-        return seen.stream().mapToDouble(Double::doubleValue).toArray();
-    }
-
-    @Test
-    void everyTwoEpochsWithoutABetterScoreCutTheRateAndPatienceStillStops() {
-        // best at 2, plateau after 4 (cut), best at 5, plateaus after 7 and 9 (cuts), patience 5 ends after 10
-        double[] valid = {0.1, 0.2, 0.15, 0.15, 0.3, 0.2, 0.2, 0.2, 0.2, 0.2, 0.9};
-        JsonObject[] record = new JsonObject[1];
-        double[] seen = scalesSeen(new EpochLoop.Settings(20, 5, 0, 0, 64, 7, 0.5, null, 0), valid, record);
-
-        assertArrayEquals(new double[] {1, 1, 1, 1, 0.5, 0.5, 0.5, 0.25, 0.25, 0.125}, seen);
-        assertEquals(5, record[0].get("best_epoch").getAsInt());
-        JsonArray epochs = record[0].getAsJsonArray("epochs");
-        assertEquals(10, epochs.size());
-        for (int e = 0; e < seen.length; e++) {
-            assertEquals(seen[e], epochs.get(e).getAsJsonObject().get("lr_scale").getAsDouble(), "epoch " + (e + 1));
-        }
-    }
-
-    @Test
-    void withoutACutTheRateStaysConstant() {
-        double[] valid = {0.1, 0.05, 0.05, 0.05, 0.05};
-        double[] seen = scalesSeen(new EpochLoop.Settings(20, 3, 0, 0, 64, 7), valid, new JsonObject[1]);
-        assertArrayEquals(new double[] {1, 1, 1, 1}, seen);
-    }
-
-    @Test
-    void aRefitReplaysTheGivenScalesAndRunsAtOneBeyondThem() {
-        double[] seen = scalesSeen(new EpochLoop.Settings(20, 5, 4, 0, 64, 7, 0, new double[] {1, 0.5, 0.25}, 0),
-                new double[0], new JsonObject[1]);
-        assertArrayEquals(new double[] {1, 0.5, 0.25, 1}, seen);
     }
 
     @Test
@@ -74,8 +45,8 @@ class EpochLoopTest {
         try (NDManager manager = Engines.pytorch().newBaseManager();
              ParameterStore params = new ParameterStore(manager, 1)) {
             params.constant("w", 0f, 1);
-            new EpochLoop(new EpochLoop.Settings(20, 2, 0, 0, 64, 7, 0, null, 0.5), QUIET).run(WINDOWS, params,
-                    (batch, lrScale) -> {
+            new EpochLoop(new EpochLoop.Settings(20, 2, 0, 0, 64, 7, 0.5), QUIET).run(WINDOWS, params,
+                    batch -> {
                         seenByStep.add(params.get("w").getFloat());
                         params.get("w").set(new float[] {1f});
                         return 1.0;

@@ -4,11 +4,12 @@ import dev.setrec.data.DatasetReader;
 import dev.setrec.data.ItemText;
 import dev.setrec.jobs.bench.faults.ServedModel;
 import dev.setrec.model.ModelIO;
-import dev.setrec.model.Training;
+import dev.setrec.models.Training;
 import dev.setrec.model.sasrec.SasRecConfig;
 import dev.setrec.model.setrec.ScoreMix;
 import dev.setrec.model.setrec.SetRec;
-import dev.setrec.model.setrec.SetRecConfig;
+import dev.setrec.model.setrec.SetRecArchitecture;
+import dev.setrec.model.setrec.SetRecTraining;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -82,8 +83,11 @@ public final class SmallModel {
      * Beta 0.5: half the score is semantic, so cold items (whose CF input is the shared fallback) are told apart by
      * their text; CF dropout 0.2 trains that case.
      */
-    private static final SetRecConfig SETREC = new SetRecConfig(32, 2, 1, 64, 0.1f, 10, 2, 0.7f, true, 5e-3f, 0f,
-            10, 256, 256, 10, 0, 10, 0, ScoreMix.Fixed.all(ScoreMix.uniform(0.5f)), 0.2f, false, 0f, null, 0f, SEED);
+    private static final SetRecArchitecture SETREC = SetRecArchitecture.builder().dim(32).ffnDim(64).blocks(1)
+            .maxLen(10).semTokens(2).build();
+    private static final SetRecTraining SETREC_TRAINING = SetRecTraining.builder().dropout(0.1f).learningRate(5e-3f)
+            .weightDecay(0f).warmupSteps(10).batchTokens(256).reconSample(256).maxEpochs(10).patience(0).fixedEpochs(10)
+            .fixedMix(ScoreMix.Fixed.all(ScoreMix.uniform(0.5f))).cfDropout(0.2f).weightAverage(0f).seed(SEED).build();
 
     private static SmallModel trained;
 
@@ -157,8 +161,8 @@ public final class SmallModel {
         deleteAtExit(root);
         Path data = root.resolve("data");
         writeDataDir(data, new Random(SEED));
-        Training.Options options = new Training.Options(SASREC, SETREC, Training.CfSource.TRAIN_SASREC, null,
-                root.resolve("text-cache"));
+        Training.Options options = new Training.Options(SASREC, SETREC, SETREC_TRAINING,
+                Training.CfSource.TRAIN_SASREC, null, root.resolve("text-cache"));
         Training.Trained fitted = Training.fit(SetRec.TYPE, DatasetReader.read(data), Training.Fit.TRAIN, options,
                 new PrintStream(OutputStream.nullOutputStream()));
         Path model = root.resolve("model");

@@ -3,7 +3,7 @@ package dev.setrec.jobs.cli;
 import dev.setrec.data.Dataset;
 import dev.setrec.model.ModelIO;
 import dev.setrec.model.ModelManifest;
-import dev.setrec.model.Training;
+import dev.setrec.models.Training;
 import dev.setrec.model.setrec.SetRec;
 import dev.setrec.nn.Engines;
 
@@ -49,7 +49,7 @@ final class QuickModel {
     /** The default options with SASRec's epochs and SETRec's epochs and time budget (minutes) capped. */
     private static Training.Options quick(int sasrecEpochs, int setrecEpochs, double setrecMinutes) {
         Training.Options defaults = Training.Options.defaults();
-        return new Training.Options(defaults.sasrec().withEpochs(sasrecEpochs, 0),
-                defaults.setrec().withBudget(setrecEpochs, setrecMinutes), defaults.cfSource(), null, null);
+        return defaults.withSasrec(defaults.sasrec().withEpochs(sasrecEpochs, 0))
+                .withSetrecTraining(defaults.setrecTraining().withBudget(setrecEpochs, setrecMinutes));
     }
 }

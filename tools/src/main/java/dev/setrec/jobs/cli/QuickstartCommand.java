@@ -16,8 +16,9 @@ import dev.setrec.jobs.quickstart.Replayer;
 import dev.setrec.jobs.quickstart.StatusBoard;
 import dev.setrec.model.ModelIO;
 import dev.setrec.model.ModelManifest;
-import dev.setrec.model.Training;
+import dev.setrec.models.Training;
 import dev.setrec.model.setrec.SetRec;
+import dev.setrec.models.ModelDirs;
 import dev.setrec.util.Directories;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -174,7 +175,7 @@ final class QuickstartCommand implements Callable<Integer> {
     /** A copy of the model that does not know the held-back cold items: they arrive as item events instead. */
     private static Path servingCopyWithout(Path modelDir, Set<String> heldBack, Path out) throws IOException {
         ModelManifest manifest = ModelIO.readManifest(modelDir);
-        try (SetRec full = (SetRec) ModelIO.load(modelDir);
+        try (SetRec full = (SetRec) ModelDirs.load(modelDir);
              SetRec serving = full.withCatalogue(full.items().without(heldBack))) {
             var training = manifest.training().deepCopy();
             training.addProperty("quickstart_held_back_items", heldBack.size());

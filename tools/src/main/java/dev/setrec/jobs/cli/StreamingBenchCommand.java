@@ -6,7 +6,7 @@ import dev.setrec.data.DataRoot;
 import dev.setrec.data.Dataset;
 import dev.setrec.data.DatasetReader;
 import dev.setrec.jobs.bench.StreamingBenchmark;
-import dev.setrec.model.Training;
+import dev.setrec.models.Training;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

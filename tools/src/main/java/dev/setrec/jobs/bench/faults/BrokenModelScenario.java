@@ -1,6 +1,6 @@
 package dev.setrec.jobs.bench.faults;
 
-import dev.setrec.model.ModelIO;
+import dev.setrec.models.ModelDirs;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 
 import java.io.IOException;
@@ -71,7 +71,7 @@ public final class BrokenModelScenario {
     /** Why the model dir does not load; empty where it loads. */
     private static Optional<String> loadProblem(Path dir) {
         try {
-            ModelIO.load(dir).close();
+            ModelDirs.load(dir).close();
             return Optional.empty();
         } catch (IOException e) {
             return Optional.of(e.getMessage());

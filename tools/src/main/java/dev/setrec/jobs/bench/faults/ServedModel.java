@@ -3,6 +3,7 @@ package dev.setrec.jobs.bench.faults;
 import dev.setrec.model.ModelIO;
 import dev.setrec.model.Recommender;
 import dev.setrec.model.setrec.SetRec;
+import dev.setrec.models.ModelDirs;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -27,7 +28,7 @@ public record ServedModel(Path dir, String version, List<String> catalogue) {
 
     /** Reads the model dir (loading the model once, to list its items). */
     public static ServedModel load(Path dir) throws IOException {
-        try (Recommender loaded = ModelIO.load(dir)) {
+        try (Recommender loaded = ModelDirs.load(dir)) {
             if (!(loaded instanceof SetRec setrec)) {
                 throw new IOException(dir + " holds no SETRec model");
             }

@@ -1,4 +1,4 @@
-package dev.setrec.model;
+package dev.setrec.models;
 
 import com.google.gson.JsonObject;
 import dev.setrec.data.Dataset;

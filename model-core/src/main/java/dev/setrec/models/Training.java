@@ -1,17 +1,21 @@
-package dev.setrec.model;
+package dev.setrec.models;
 
+import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import dev.setrec.data.Dataset;
 import dev.setrec.data.Split;
 import dev.setrec.eval.EvalOptions;
 import dev.setrec.eval.Evaluator;
 import dev.setrec.eval.Setting;
+import dev.setrec.model.MostPop;
+import dev.setrec.model.Recommender;
 import dev.setrec.model.sasrec.SasRec;
 import dev.setrec.model.sasrec.SasRecConfig;
 import dev.setrec.model.sasrec.SasRecTrainer;
 import dev.setrec.model.setrec.ItemInputs;
 import dev.setrec.model.setrec.SetRec;
-import dev.setrec.model.setrec.SetRecConfig;
+import dev.setrec.model.setrec.SetRecArchitecture;
+import dev.setrec.model.setrec.SetRecTraining;
 import dev.setrec.model.setrec.SetRecTrainer;
 
 import java.io.IOException;
@@ -66,9 +70,24 @@ public final class Training {
     }
 
     /** Settings of every model type; each type reads its own. */
-    public record Options(SasRecConfig sasrec, SetRecConfig setrec, CfSource cfSource, Path cfModel, Path textCache) {
+    public record Options(SasRecConfig sasrec, SetRecArchitecture setrec, SetRecTraining setrecTraining,
+                          CfSource cfSource, Path cfModel, Path textCache) {
         public static Options defaults() {
-            return new Options(SasRecConfig.defaults(), SetRecConfig.defaults(), CfSource.TRAIN_SASREC, null, null);
+            return new Options(SasRecConfig.defaults(), SetRecArchitecture.DEFAULT, SetRecTraining.DEFAULT,
+                    CfSource.TRAIN_SASREC, null, null);
+        }
+
+        public Options withSasrec(SasRecConfig config) {
+            return new Options(config, setrec, setrecTraining, cfSource, cfModel, textCache);
+        }
+
+        public Options withSetrecTraining(SetRecTraining training) {
+            return new Options(sasrec, setrec, training, cfSource, cfModel, textCache);
+        }
+
+        /** These options with SETRec's CF tokens from {@code source} ({@code model}: the dir of MODEL_DIR). */
+        public Options withCfTokens(CfSource source, Path model) {
+            return new Options(sasrec, setrec, setrecTraining, source, model, textCache);
         }
     }
 
@@ -113,7 +132,7 @@ public final class Training {
 
     private static SetRec fitSetRec(Dataset data, Fit fit, Options options, List<int[]> sequences, JsonObject record,
                                     PrintStream log) {
-        SetRecConfig config = options.setrec();
+        SetRecTraining config = options.setrecTraining();
         if (fit == Fit.TRAIN_VALID && (config.fixedEpochs() <= 0 || options.cfSource() == CfSource.TRAIN_SASREC
                 || !config.fixedMix().complete())) {
             throw new IllegalArgumentException("a refit on train+valid has no valid split to choose on: give --epochs, "
@@ -122,10 +141,11 @@ public final class Training {
         float[][] cf = cfTokens(data, fit, options, record, log);
         float[][] text = ItemEmbeddings.of(data, options.textCache(), record, log);
         boolean[] cold = Dataset.deriveCold(data.numItems(), sequences.toArray(new int[0][]));
-        SetRec model = new SetRec(config, ItemInputs.numbered(cf, text, cold));
+        SetRec model = new SetRec(options.setrec(), ItemInputs.numbered(cf, text, cold), config);
         try {
             JsonObject run = new SetRecTrainer(config, log).train(model, sequences, data);
             run.entrySet().forEach(e -> record.add(e.getKey(), e.getValue()));
+            record.add("setrec_training", new Gson().toJsonTree(config));
             return model;
         } catch (RuntimeException e) {
             model.close();
@@ -142,7 +162,7 @@ public final class Training {
                         "--cf-reference: " + data.name() + " has no sasrec_item_emb.tsv"));
             }
             case MODEL_DIR -> {
-                try (Recommender loaded = ModelIO.load(options.cfModel())) {
+                try (Recommender loaded = ModelDirs.load(options.cfModel())) {
                     if (!(loaded instanceof SasRec sasrec) || loaded.numItems() != data.numItems()) {
                         throw new IllegalArgumentException("--cf-model " + options.cfModel() + " is not a SASRec model "
                                 + "of " + data.numItems() + " items");
