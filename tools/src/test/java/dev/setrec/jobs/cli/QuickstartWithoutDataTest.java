@@ -4,10 +4,10 @@ import dev.setrec.data.Dataset;
 import dev.setrec.data.GeneratedShop;
 import dev.setrec.data.Split;
 import dev.setrec.jobs.quickstart.LiveFigures;
-import dev.setrec.model.ModelIO;
+import dev.setrec.models.ModelDirs;
 import dev.setrec.model.MostPop;
 import dev.setrec.model.Recommender;
-import dev.setrec.model.Training;
+import dev.setrec.models.Training;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,7 +52,7 @@ class QuickstartWithoutDataTest {
             popularity = onlineRecall(mostPop, shop);
         }
         double setrec;
-        try (Recommender model = ModelIO.load(quickModel)) {
+        try (Recommender model = ModelDirs.load(quickModel)) {
             setrec = onlineRecall(model, shop);
         }
         System.out.printf("online Recall@10 on the generated shop: quick SETRec %.4f, popularity %.4f%n", setrec,
