@@ -29,8 +29,9 @@ import java.util.concurrent.Callable;
                 "How: it runs Maven in the source checkout (./mvnw -pl cluster-tests/scenarios -am verify with the "
                         + "loops' system properties; set MAVEN_ARGS for more Maven options, e.g. -o), then reads the "
                         + "figures the scenarios wrote under cluster-tests/scenarios/target/cluster and failsafe's "
-                        + "reports. Rows are written even when a scenario failed (scenarios_failed counts them); the "
-                        + "exit status is then Maven's. Takes about an hour on 2 cores."})
+                        + "reports. A mode's row is written when its scenarios ran to their end, also when one failed "
+                        + "(scenarios_failed counts them; the exit status is then Maven's). Takes about an hour on 2 "
+                        + "cores."})
 final class ClusterBenchCommand implements Callable<Integer> {
     private static final Path SCENARIOS = Path.of("cluster-tests/scenarios");
     /** The scenario test class of each scoring mode. */
@@ -46,6 +47,9 @@ final class ClusterBenchCommand implements Callable<Integer> {
     @Option(names = "--submissions", defaultValue = "30",
             description = "submit the job this many times in a row to one session cluster (default ${DEFAULT-VALUE})")
     int submissions;
+    @Option(names = "--from-last-run",
+            description = "run nothing: write the rows from the figures and reports the last run left behind")
+    boolean fromLastRun;
     @Option(names = "--results", paramLabel = "DIR",
             description = "where benchmarks/results.json and BENCHMARKS.md go (default: the repo)")
     Path out;
@@ -53,20 +57,29 @@ final class ClusterBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path home = Path.of(System.getProperty("setrec.home", ".")).toAbsolutePath().normalize();
-        int maven = runScenarios(home);
+        int maven = fromLastRun ? 0 : runScenarios(home);
         Path target = out != null ? out : home;
         Path resultsFile = target.resolve("benchmarks/results.json");
         BenchmarkResults results = BenchmarkResults.read(resultsFile);
         String command = "./setrec " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         Path build = home.resolve(SCENARIOS).resolve("target");
+        int rows = 0;
         for (Map.Entry<String, String> mode : TEST_CLASSES.entrySet()) {
-            results.put(ClusterScenarioRow.read(mode.getKey(), build.resolve("cluster"),
-                    build.resolve("failsafe-reports/TEST-" + mode.getValue() + ".xml"), command.strip()));
+            try {
+                results.put(ClusterScenarioRow.read(mode.getKey(), build.resolve("cluster"),
+                        build.resolve("failsafe-reports/TEST-" + mode.getValue() + ".xml"), command.strip()));
+                rows++;
+            } catch (IOException e) {
+                System.err.println("no row for " + mode.getKey() + ": " + e.getMessage());
+            }
         }
-        results.write(resultsFile);
-        BenchmarksMarkdown.write(results, target.resolve("BENCHMARKS.md"), target.resolve("benchmarks/notes.md"));
-        System.out.println("wrote " + resultsFile + " and " + target.resolve("BENCHMARKS.md"));
-        return maven;
+        if (rows > 0) {
+            results.write(resultsFile);
+            BenchmarksMarkdown.write(results, target.resolve("BENCHMARKS.md"), target.resolve("benchmarks/notes.md"));
+            System.out.println("wrote " + rows + " row(s) to " + resultsFile + " and "
+                    + target.resolve("BENCHMARKS.md"));
+        }
+        return rows == TEST_CLASSES.size() ? maven : 1;
     }
 
     /** The scenarios of both modes, the loops switched on by their system properties; returns Maven's status. */
