@@ -406,7 +406,8 @@ abstract class ClusterScenarios {
      * Upgrades in a row on the same task managers (stop-with-savepoint, resubmit), as many as the system property
      * setrec.cluster.upgrades says (none by default: CI runs the scenarios above; run it with
      * {@code -Dsetrec.cluster.upgrades=10}). No task may fail, no event may be lost or answered twice, and every task
-     * manager must stay within its configured process size; memory and the cluster's tmp folder are reported.
+     * manager must stay within its configured process size; memory and the cluster's tmp folder are reported. The
+     * metrics are written after each upgrade, so that a run that breaks off still tells how far it came.
      */
     @Test
     @Order(6)
@@ -418,7 +419,7 @@ abstract class ClusterScenarios {
         long processSizeMb = Long.parseLong(flink.config("taskmanager.memory.process.size").replace("m", ""));
         ScenarioJob job = job("upgrades", DeliveryGuarantee.EXACTLY_ONCE);
         List<String> failures = new ArrayList<>();
-        int upgradesWithFailures = 0;
+        int withoutFailure = 0;
         try (InteractionFeed feed = new InteractionFeed(kafka.bootstrapServers(),
                 List.of(job.topic(JobOptions.INTERACTIONS_TOPIC)));
              RecommendationLog committed = job.recommendations("read_committed")) {
@@ -431,8 +432,11 @@ abstract class ClusterScenarios {
                 String savepoint = flink.stopWithSavepoint(id);
                 List<String> failed = flink.rest().failures(id);
                 failures.addAll(failed);
-                upgradesWithFailures += failed.isEmpty() ? 0 : 1;
                 id = job.submit(savepoint);
+                withoutFailure += failed.isEmpty() ? 1 : 0;
+                figures.metric("upgrades", upgrade);
+                figures.metric("upgrades_without_failure", withoutFailure);
+                figures.metric("tm_rss_growth_mb_per_upgrade", residentGrowthPerUpgrade(residentBefore, upgrade));
                 figures.memory(flink, "upgrade " + upgrade);
                 for (String tm : flink.liveTaskManagers()) {
                     long rss = flink.taskManager(tm).residentMb();
@@ -444,16 +448,9 @@ abstract class ClusterScenarios {
             feed.stop();
             awaitAnswered(committed, feed.sent().keySet(), "every event across " + upgrades + " upgrades");
             Await.sleep(Duration.ofSeconds(5));
-            List<String> failedLast = flink.rest().failures(id);
-            failures.addAll(failedLast);
-            upgradesWithFailures += failedLast.isEmpty() ? 0 : 1;
+            failures.addAll(flink.rest().failures(id));
             Tally tally = Tally.of(feed.sent(), committed.all());
             countExactlyOnce(tally);
-            figures.metric("upgrades", upgrades);
-            figures.metric("upgrades_without_failure", upgrades - Math.min(upgrades, upgradesWithFailures));
-            figures.metric("tm_rss_growth_mb_per_upgrade", residentMb().entrySet().stream()
-                    .mapToDouble(e -> (e.getValue() - residentBefore.get(e.getKey())) / (double) upgrades)
-                    .max().orElseThrow());
             try (var tmp = Files.list(flink.dir().resolve("tmp"))) {
                 figures.report(upgrades + " upgrades: " + tally + "; " + failures.size() + " task failures; MiniLM "
                         + "in the cluster's tmp: " + tmp.map(p -> p.getFileName().toString())
@@ -467,6 +464,12 @@ abstract class ClusterScenarios {
     }
 
     // ---- helpers
+
+    /** The largest growth of a task manager's resident memory since {@code before}, per upgrade, in MiB. */
+    private double residentGrowthPerUpgrade(Map<String, Long> before, int upgrades) {
+        return residentMb().entrySet().stream().filter(e -> before.containsKey(e.getKey()))
+                .mapToDouble(e -> (e.getValue() - before.get(e.getKey())) / (double) upgrades).max().orElse(0);
+    }
 
     /** The resident memory of each live task manager, in MiB. */
     private Map<String, Long> residentMb() {
