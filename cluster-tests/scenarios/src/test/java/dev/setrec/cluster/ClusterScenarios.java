@@ -389,6 +389,7 @@ abstract class ClusterScenarios {
                             + "events sent while it was down marked as fallbacks; scored by the model again %.1f s "
                             + "after it was ready", (backAt - downFrom) / 1000.0, tally, fallbacks, whileDown.size(),
                     (scoredAgainAt - backAt) / 1000.0));
+            figures.metric("model_server_scoring_again_s", (scoredAgainAt - backAt) / 1000.0);
             countExactlyOnce(tally);
             assertTrue(tally.lost().isEmpty() && tally.duplicates() == 0 && tally.unknown().isEmpty(),
                     "exactly-once: " + tally);
