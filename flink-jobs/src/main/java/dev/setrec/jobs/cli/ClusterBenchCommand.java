@@ -30,7 +30,7 @@ import java.util.concurrent.Callable;
                         + "loops' system properties; set MAVEN_ARGS for more Maven options, e.g. -o), then reads the "
                         + "figures the scenarios wrote under cluster-tests/scenarios/target/cluster and failsafe's "
                         + "reports. A mode's row is written when its scenarios ran to their end, also when one failed "
-                        + "(scenarios_failed counts them; the exit status is then Maven's). Takes about an hour on 2 "
+                        + "(scenarios_failed counts them; the exit status is then Maven's). About 40 minutes on 2 "
                         + "cores."})
 final class ClusterBenchCommand implements Callable<Integer> {
     private static final Path SCENARIOS = Path.of("cluster-tests/scenarios");
