@@ -4,8 +4,10 @@ import com.google.gson.JsonObject;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -145,8 +147,10 @@ final class BenchmarksMarkdown {
     }
 
     /**
-     * Reliability rows, one table per data set: faults injected into the running job and bad input sent to it
-     * (toys), state size with many users (synthetic). The columns are the rows' metrics, as the benchmark wrote them.
+     * Reliability rows, one table per data set and kind of variant (its first word): faults injected into the running
+     * job and bad input sent to it (toys / faults), state size with many users (synthetic / state-...), the
+     * real-cluster scenarios (synthetic / cluster-...). The columns are the rows' metrics, as the benchmark wrote
+     * them.
      */
     private static void appendReliability(StringBuilder md, List<JsonObject> reliability) {
         if (reliability.isEmpty()) {
@@ -155,10 +159,14 @@ final class BenchmarksMarkdown {
         md.append("\n### Reliability\n\n")
                 .append(paragraph("`./setrec bench reliability` injects faults into the running job and sends it "
                         + "every kind of bad input (docs/input.md); `./setrec bench state` measures the state the job "
-                        + "keeps (docs/reliability.md says what each figure means)."));
-        for (String dataset : reliability.stream().map(r -> BenchmarkResults.text(r, "dataset")).distinct().toList()) {
-            List<JsonObject> rows = reliability.stream()
-                    .filter(r -> dataset.equals(BenchmarkResults.text(r, "dataset"))).toList();
+                        + "keeps (docs/reliability.md says what each figure means); `./setrec bench cluster` runs the "
+                        + "real-cluster scenarios with their long loops (docs/cluster.md)."));
+        // one table per data set and kind of variant (faults, state, cluster): each kind has its own metrics
+        Map<String, List<JsonObject>> tables = reliability.stream().collect(Collectors.groupingBy(
+                r -> BenchmarkResults.text(r, "dataset") + " " + BenchmarkResults.text(r, "variant").split("-")[0],
+                LinkedHashMap::new, Collectors.toList()));
+        for (List<JsonObject> rows : tables.values()) {
+            String dataset = BenchmarkResults.text(rows.get(0), "dataset");
             List<String> metrics = rows.stream().flatMap(r -> r.getAsJsonObject("metrics").keySet().stream())
                     .distinct().toList();
             md.append("\n| data set | variant | ").append(String.join(" | ", metrics))

@@ -1,6 +1,8 @@
 package dev.setrec.cluster;
 
+import dev.setrec.cluster.InteractionFeed.Sent;
 import dev.setrec.cluster.InteractionFeed.Walk;
+import dev.setrec.cluster.RecommendationLog.Answers;
 import dev.setrec.cluster.harness.Await;
 import dev.setrec.cluster.harness.ChildProcesses;
 import dev.setrec.cluster.harness.FlinkCluster;
@@ -35,6 +37,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -59,6 +63,8 @@ abstract class ClusterScenarios {
     private static final int TASK_MANAGERS = 3;
     private static final int SLOTS = 2;
     private static final int PARALLELISM = 2;
+    /** The parallelism of scenario (c)'s resubmission: each user's history moves to another subtask. */
+    private static final int RESCALED_PARALLELISM = 3;
     /** Events a second from the outside producer, the load of the measurements. */
     private static final int RATE = 20;
     private static final Duration WAIT = Duration.ofMinutes(3);
@@ -90,7 +96,7 @@ abstract class ClusterScenarios {
         dir = builds.work().resolve(mode.name());
         Directories.deleteTree(dir);
         Files.createDirectories(dir);
-        figures = new Figures(dir.resolve("figures.txt"), mode.name());
+        figures = new Figures(dir.resolve("figures.txt"), dir.resolve("metrics.properties"), mode.name());
         Path logs = dir.resolve("logs");
         Log4jConfig logging = Log4jConfig.write(dir.resolve("log4j2.properties"));
         mode.start(SmallModel.get(), dir);
@@ -158,8 +164,16 @@ abstract class ClusterScenarios {
     @Test
     @Order(1)
     void stopWithSavepointAndResubmitKeepsHistoriesAndOnboardedItemsWithoutATaskFailure() throws Exception {
+        upgradeKeepsHistoriesAndOnboardedItems("upgrade", PARALLELISM);
+    }
+
+    /**
+     * Stops the job with a savepoint and resubmits it from there at {@code parallelism}: the probe's history and the
+     * item onboarded before must be in the new job, no task may fail, and every event is answered exactly once.
+     */
+    private void upgradeKeepsHistoriesAndOnboardedItems(String name, int parallelism) throws Exception {
         flink.ensureTaskManagers(TASK_MANAGERS);
-        ScenarioJob job = job("upgrade", DeliveryGuarantee.EXACTLY_ONCE);
+        ScenarioJob job = job(name, DeliveryGuarantee.EXACTLY_ONCE);
         Theme theme = Theme.OCEAN;
         String probe = "upgrade-probe";
         String newItem = "ocean-snorkel-set";
@@ -181,7 +195,8 @@ abstract class ClusterScenarios {
             String savepoint = flink.stopWithSavepoint(first);
             assertEquals("FINISHED", flink.rest().jobState(first), "stop-with-savepoint ends the job");
             Await.sleep(Duration.ofSeconds(2)); // events keep coming while no job runs
-            String second = job.submit(savepoint);
+            String second = job.submit(savepoint, OptionalInt.of(parallelism));
+            assertEquals(parallelism, flink.rest().parallelism(second), "the resubmitted job's parallelism");
             Await.sleep(Duration.ofSeconds(5));
             feed.stop();
 
@@ -198,12 +213,13 @@ abstract class ClusterScenarios {
 
             Await.sleep(Duration.ofSeconds(5)); // transactions still open would show duplicates after this
             Tally tally = Tally.of(feed.sent(), answers.all());
-            figures.report("upgrade: " + tally);
+            figures.report(name + ", parallelism " + PARALLELISM + " -> " + parallelism + ": " + tally);
+            countExactlyOnce(tally);
             assertTrue(tally.lost().isEmpty() && tally.duplicates() == 0 && tally.unknown().isEmpty(),
                     "exactly once across stop-with-savepoint and resubmit: " + tally);
             assertEquals(List.of(), flink.rest().failures(first), "task failures of the job before the upgrade");
             assertEquals(List.of(), flink.rest().failures(second), "task failures of the upgraded job");
-            figures.memory(flink, "after the upgrade");
+            figures.memory(flink, "after the " + name);
             flink.cancel(second);
         }
     }
@@ -245,10 +261,15 @@ abstract class ClusterScenarios {
 
             Tally eoTally = Tally.of(feed.sent(), committed.all());
             Tally aloTally = Tally.of(feed.sent(), all.all());
+            Recovery recovery = Recovery.after(killedAt, feed.sent(), all.all(), ON_TIME);
+            RecoveryTimeline timeline = RecoveryTimeline.of(flink.rest(), flink.jobManagerLogs(), alo, killedAt);
             figures.report("kill -9 of " + victim + ": exactly-once " + eoTally + "; at-least-once " + aloTally);
-            figures.report("kill -9 of " + victim + ", at-least-once job: "
-                    + Recovery.after(killedAt, feed.sent(), all.all(), ON_TIME) + "; "
-                    + RecoveryTimeline.of(flink.rest(), flink.jobManagerLogs(), alo, killedAt));
+            figures.report("kill -9 of " + victim + ", at-least-once job: " + recovery + "; " + timeline);
+            figures.metric("recovery_s", recovery.recoverySeconds());
+            figures.metric("recovery_no_answer_s", recovery.outageSeconds());
+            timeline.metrics().forEach(figures::metric);
+            countExactlyOnce(eoTally);
+            figures.add("events_lost", aloTally.lost().size());
             figures.report("kill -9 of " + victim + ", exactly-once job: "
                     + RecoveryTimeline.of(flink.rest(), flink.jobManagerLogs(), eo, killedAt));
             figures.memory(flink, "after the task-manager kill");
@@ -303,10 +324,13 @@ abstract class ClusterScenarios {
             Tally aloTally = Tally.of(feed.sent(), all.all());
             figures.report("kill -9 of the job manager: exactly-once " + eoTally + " (restored checkpoint "
                     + restored + "); at-least-once " + aloTally);
+            Recovery recovery = Recovery.after(killedAt, feed.sent(), all.all(), ON_TIME);
             figures.report(String.format(Locale.ROOT, "kill -9 of the job manager, at-least-once job: new job "
                             + "manager's REST up after %.1f s; %s; %s", (newJobManagerAt - killedAt) / 1000.0,
-                    Recovery.after(killedAt, feed.sent(), all.all(), ON_TIME),
-                    RecoveryTimeline.of(flink.rest(), flink.jobManagerLogs(), alo, killedAt)));
+                    recovery, RecoveryTimeline.of(flink.rest(), flink.jobManagerLogs(), alo, killedAt)));
+            figures.metric("recovery_job_manager_s", recovery.recoverySeconds());
+            countExactlyOnce(eoTally);
+            figures.add("events_lost", aloTally.lost().size());
             figures.memory(flink, "after the job-manager kill");
             assertTrue(eoTally.lost().isEmpty() && eoTally.duplicates() == 0 && eoTally.unknown().isEmpty(),
                     "exactly-once: " + eoTally);
@@ -316,16 +340,78 @@ abstract class ClusterScenarios {
         }
     }
 
+    // ---- (c) stop-with-savepoint and resubmit at another parallelism
+
+    @Test
+    @Order(4)
+    void resubmittedAtAnotherParallelismTheJobKeepsHistoriesAndOnboardedItemsWithoutATaskFailure() throws Exception {
+        upgradeKeepsHistoriesAndOnboardedItems("rescale", RESCALED_PARALLELISM);
+    }
+
+    // ---- (f) model-server loss (remote scoring)
+
+    /**
+     * The model server killed mid-stream ({@code kill -9}) and started again a while later: while it is down every
+     * event is answered with a recommendation marked as the fallback, the job never restarts, scoring by the model
+     * resumes once the server is back, and no event is lost or answered twice.
+     */
+    @Test
+    @Order(5)
+    void theModelServerKilledMidStreamCostsMarkedFallbacksButNoRestartAndNoEvent() throws Exception {
+        Assumptions.assumeTrue(mode instanceof RemoteScoring, "the model server is remote scoring's");
+        ModelServerProcess server = ((RemoteScoring) mode).server();
+        flink.ensureTaskManagers(TASK_MANAGERS);
+        ScenarioJob job = job("server-loss", DeliveryGuarantee.EXACTLY_ONCE);
+        try (InteractionFeed feed = new InteractionFeed(kafka.bootstrapServers(),
+                List.of(job.topic(JobOptions.INTERACTIONS_TOPIC)));
+             RecommendationLog committed = job.recommendations("read_committed")) {
+            String id = job.submit(null);
+            feed.start(walks(), RATE);
+            Await.sleep(Duration.ofSeconds(10));
+
+            server.killHard();
+            long downFrom = System.currentTimeMillis();
+            Await.sleep(Duration.ofSeconds(10));
+            long downUntil = System.currentTimeMillis();
+            server.start();
+            long backAt = System.currentTimeMillis();
+            long scoredAgainAt = Await.value(WAIT, "a recommendation by the model after the server's restart",
+                    () -> firstScoredAfter(backAt, feed.sent(), committed.all()));
+            Await.sleep(Duration.ofSeconds(5));
+            feed.stop();
+            awaitAnswered(committed, feed.sent().keySet(), "every event across the model server's loss");
+            Await.sleep(Duration.ofSeconds(5));
+
+            Tally tally = Tally.of(feed.sent(), committed.all());
+            List<Recommendation> whileDown = answersToEventsSent(downFrom, downUntil, feed.sent(), committed.all());
+            long fallbacks = whileDown.stream().filter(Recommendation::getFallback).count();
+            figures.report(String.format(Locale.ROOT, "model server killed for %.1f s: %s; %d of %d answers to "
+                            + "events sent while it was down marked as fallbacks; scored by the model again %.1f s "
+                            + "after it was ready", (backAt - downFrom) / 1000.0, tally, fallbacks, whileDown.size(),
+                    (scoredAgainAt - backAt) / 1000.0));
+            figures.metric("model_server_scoring_again_s", (scoredAgainAt - backAt) / 1000.0);
+            countExactlyOnce(tally);
+            assertTrue(tally.lost().isEmpty() && tally.duplicates() == 0 && tally.unknown().isEmpty(),
+                    "exactly-once: " + tally);
+            assertFalse(whileDown.isEmpty(), "events sent while the server was down");
+            assertEquals(whileDown.size(), fallbacks, "answers while the server was down marked as fallbacks");
+            assertEquals(List.of(), flink.rest().failures(id), "task failures while the server was down");
+            assertEquals("RUNNING", flink.rest().jobState(id));
+            flink.cancel(id);
+        }
+    }
+
     // ---- (d) upgrades in a row
 
     /**
      * Upgrades in a row on the same task managers (stop-with-savepoint, resubmit), as many as the system property
      * setrec.cluster.upgrades says (none by default: CI runs the scenarios above; run it with
      * {@code -Dsetrec.cluster.upgrades=10}). No task may fail, no event may be lost or answered twice, and every task
-     * manager must stay within its configured process size; memory and the cluster's tmp folder are reported.
+     * manager must stay within its configured process size; memory and the cluster's tmp folder are reported. The
+     * metrics are written after each upgrade, so that a run that breaks off still tells how far it came.
      */
     @Test
-    @Order(4)
+    @Order(6)
     @Timeout(value = 40, unit = TimeUnit.MINUTES)
     void upgradesInARowCostNoTaskFailureAndKeepTaskManagerMemoryWithinItsProcessSize() throws Exception {
         int upgrades = Integer.getInteger("setrec.cluster.upgrades", 0);
@@ -334,17 +420,24 @@ abstract class ClusterScenarios {
         long processSizeMb = Long.parseLong(flink.config("taskmanager.memory.process.size").replace("m", ""));
         ScenarioJob job = job("upgrades", DeliveryGuarantee.EXACTLY_ONCE);
         List<String> failures = new ArrayList<>();
+        int withoutFailure = 0;
         try (InteractionFeed feed = new InteractionFeed(kafka.bootstrapServers(),
                 List.of(job.topic(JobOptions.INTERACTIONS_TOPIC)));
              RecommendationLog committed = job.recommendations("read_committed")) {
             String id = job.submit(null);
             feed.start(walks(), RATE);
             figures.memory(flink, "upgrade 0");
+            Map<String, Long> residentBefore = residentMb();
             for (int upgrade = 1; upgrade <= upgrades; upgrade++) {
                 Await.sleep(Duration.ofSeconds(5));
                 String savepoint = flink.stopWithSavepoint(id);
-                failures.addAll(flink.rest().failures(id));
+                List<String> failed = flink.rest().failures(id);
+                failures.addAll(failed);
                 id = job.submit(savepoint);
+                withoutFailure += failed.isEmpty() ? 1 : 0;
+                figures.metric("upgrades", upgrade);
+                figures.metric("upgrades_without_failure", withoutFailure);
+                figures.metric("tm_rss_growth_mb_per_upgrade", residentGrowthPerUpgrade(residentBefore, upgrade));
                 figures.memory(flink, "upgrade " + upgrade);
                 for (String tm : flink.liveTaskManagers()) {
                     long rss = flink.taskManager(tm).residentMb();
@@ -358,6 +451,7 @@ abstract class ClusterScenarios {
             Await.sleep(Duration.ofSeconds(5));
             failures.addAll(flink.rest().failures(id));
             Tally tally = Tally.of(feed.sent(), committed.all());
+            countExactlyOnce(tally);
             try (var tmp = Files.list(flink.dir().resolve("tmp"))) {
                 figures.report(upgrades + " upgrades: " + tally + "; " + failures.size() + " task failures; MiniLM "
                         + "in the cluster's tmp: " + tmp.map(p -> p.getFileName().toString())
@@ -371,6 +465,43 @@ abstract class ClusterScenarios {
     }
 
     // ---- helpers
+
+    /** The largest growth of a task manager's resident memory since {@code before}, per upgrade, in MiB. */
+    private double residentGrowthPerUpgrade(Map<String, Long> before, int upgrades) {
+        return residentMb().entrySet().stream().filter(e -> before.containsKey(e.getKey()))
+                .mapToDouble(e -> (e.getValue() - before.get(e.getKey())) / (double) upgrades).max().orElse(0);
+    }
+
+    /** The resident memory of each live task manager, in MiB. */
+    private Map<String, Long> residentMb() {
+        Map<String, Long> resident = new LinkedHashMap<>();
+        flink.liveTaskManagers().forEach(tm -> resident.put(tm, flink.taskManager(tm).residentMb()));
+        return resident;
+    }
+
+    /** Adds an exactly-once tally to the figures of the benchmark rows. */
+    private void countExactlyOnce(Tally tally) {
+        figures.add("events", tally.sent());
+        figures.add("events_lost", tally.lost().size());
+        figures.add("duplicates_exactly_once", tally.duplicates());
+    }
+
+    /** When the first answer scored by the model (no fallback) to an event sent after {@code millis} arrived. */
+    private static Optional<Long> firstScoredAfter(long millis, Map<Long, Sent> sent, Map<Long, Answers> answers) {
+        return answers.entrySet().stream()
+                .filter(e -> sent.containsKey(e.getKey()) && sent.get(e.getKey()).sentAtMillis() > millis)
+                .filter(e -> !e.getValue().recommendations().get(0).getFallback())
+                .map(e -> e.getValue().firstArrivalMillis()).min(Long::compare);
+    }
+
+    /** The first answers to the events sent between {@code from} and {@code until}. */
+    private static List<Recommendation> answersToEventsSent(long from, long until, Map<Long, Sent> sent,
+                                                            Map<Long, Answers> answers) {
+        return answers.entrySet().stream()
+                .filter(e -> sent.containsKey(e.getKey()))
+                .filter(e -> sent.get(e.getKey()).sentAtMillis() >= from && sent.get(e.getKey()).sentAtMillis() < until)
+                .map(e -> e.getValue().recommendations().get(0)).toList();
+    }
 
     /**
      * The task managers that run subtasks of both jobs. Spreading the slots leaves a tie for the second job's second

@@ -9,16 +9,38 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Properties;
 
-/** The figures a scenario measures, for the report: printed and appended to a file beside the logs. */
+/**
+ * The figures a scenario measures, for the report: lines printed and appended to a text file beside the logs, and
+ * named metrics in a properties file beside it, which {@code ./setrec bench cluster} reads into benchmark rows.
+ */
 final class Figures {
     private final Path file;
+    private final Path metricsFile;
     private final String prefix;
+    private final Properties metrics = new Properties();
 
-    /** Figures of the scoring mode {@code mode}, into {@code file}. */
-    Figures(Path file, String mode) {
+    /** Figures of the scoring mode {@code mode}, into {@code file}, the metrics into {@code metricsFile}. */
+    Figures(Path file, Path metricsFile, String mode) {
         this.file = file;
+        this.metricsFile = metricsFile;
         this.prefix = mode + ": ";
+    }
+
+    /** Sets the metric {@code key} (a benchmark row's metric name) to {@code value}. */
+    synchronized void metric(String key, double value) {
+        metrics.setProperty(key, Double.toString(value));
+        try (var out = Files.newBufferedWriter(metricsFile)) {
+            metrics.store(out, "cluster scenario metrics of " + prefix.substring(0, prefix.length() - 2));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Adds {@code value} to the metric {@code key}: a count over several scenarios (events lost, duplicates). */
+    synchronized void add(String key, double value) {
+        metric(key, Double.parseDouble(metrics.getProperty(key, "0")) + value);
     }
 
     void report(String line) {

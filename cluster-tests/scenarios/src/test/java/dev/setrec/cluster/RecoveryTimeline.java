@@ -13,7 +13,9 @@ import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
@@ -74,6 +76,16 @@ record RecoveryTimeline(long failedAt, OptionalLong detectedAt, long runningAgai
             }
         }
         return new RecoveryTimeline(failedAt, detected, runningAgain, tasksRunning, slowestInitializing, restarts);
+    }
+
+    /** The timeline's points in seconds after the failure, named as benchmark metrics. */
+    Map<String, Double> metrics() {
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        detectedAt.ifPresent(at -> metrics.put("recovery_failure_noticed_s", (at - failedAt) / 1000.0));
+        metrics.put("recovery_job_running_s", (runningAgainAt - failedAt) / 1000.0);
+        metrics.put("recovery_tasks_running_s", (tasksRunningAt - failedAt) / 1000.0);
+        metrics.put("recovery_slowest_initializing_s", slowestInitializingMs / 1000.0);
+        return metrics;
     }
 
     private static List<String> lines(Path log) {

@@ -3,9 +3,6 @@ package dev.setrec.cluster;
 import dev.setrec.e2e.support.SmallModel;
 import dev.setrec.jobs.JobOptions;
 import dev.setrec.jobs.scoring.Operators;
-import dev.setrec.serve.ModelServer;
-import dev.setrec.serve.ServerConfig;
-import dev.setrec.text.MiniLmEncoder;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -13,13 +10,12 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Remote scoring: the model server ({@code ./setrec serve}) runs in the test JVM, outside the cluster, and the task
- * managers call it over HTTP. The cluster's lib/ is Flink's alone, as in docker-compose.yml.
+ * Remote scoring: the model server ({@code ./setrec serve}) runs in a JVM of its own, outside the cluster, and the
+ * task managers call it over HTTP. The cluster's lib/ is Flink's alone, as in docker-compose.yml.
  */
 final class RemoteScoring implements ScoringMode {
     private final String token = UUID.randomUUID().toString();
-    private MiniLmEncoder encoder;
-    private ModelServer server;
+    private ModelServerProcess server;
 
     @Override
     public String name() {
@@ -45,9 +41,13 @@ final class RemoteScoring implements ScoringMode {
 
     @Override
     public void start(SmallModel model, Path dir) throws Exception {
-        encoder = new MiniLmEncoder();
-        server = ModelServer.start(model.dir(), ServerConfig.defaults(dir.resolve("item-store")).withPort(0)
-                .withToken(token), encoder, System.out);
+        server = new ModelServerProcess(model.dir(), token, dir.resolve("model-server"), dir.resolve("logs"));
+        server.start();
+    }
+
+    /** The model server the jobs call, for the scenario that kills it. */
+    ModelServerProcess server() {
+        return server;
     }
 
     @Override
@@ -59,11 +59,9 @@ final class RemoteScoring implements ScoringMode {
     }
 
     @Override
-    public void close() throws Exception {
-        try (MiniLmEncoder closingEncoder = encoder) {
-            if (server != null) {
-                server.close();
-            }
+    public void close() {
+        if (server != null) {
+            server.close();
         }
     }
 }

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.stream.Collectors;
 
 /**
@@ -74,8 +75,13 @@ final class ScenarioJob {
 
     /** {@code flink run} (from {@code savepoint} where not null); returns the job id once every task runs. */
     String submit(String savepoint) {
+        return submit(savepoint, OptionalInt.empty());
+    }
+
+    /** {@link #submit(String)} at {@code parallelism} where given, else at the cluster's default. */
+    String submit(String savepoint, OptionalInt parallelism) {
         String id = flink.submit(jobJar, ClusterJob.class.getName(), List.of("--properties", properties.toString()),
-                savepoint);
+                savepoint, parallelism);
         Await.until(WAIT, "job " + id + " running", () -> flink.rest().allTasksRunning(id));
         return id;
     }

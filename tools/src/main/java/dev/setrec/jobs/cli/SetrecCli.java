@@ -5,7 +5,7 @@ import picocli.CommandLine;
 
 /**
  * The full ./setrec command line: the model commands of model-server plus the streaming ones (quickstart, job, and
- * bench streaming, state and reliability).
+ * bench streaming, state, reliability and cluster).
  */
 public final class SetrecCli {
     private SetrecCli() {
@@ -22,7 +22,8 @@ public final class SetrecCli {
                 .addSubcommand("docs", new DocsCommand());
         cli.getSubcommands().get("bench").addSubcommand("streaming", new StreamingBenchCommand())
                 .addSubcommand("state", new StateBenchCommand())
-                .addSubcommand("reliability", new ReliabilityBenchCommand());
+                .addSubcommand("reliability", new ReliabilityBenchCommand())
+                .addSubcommand("cluster", new ClusterBenchCommand());
         return cli;
     }
 }

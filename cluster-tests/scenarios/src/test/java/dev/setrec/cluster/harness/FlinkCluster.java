@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -212,10 +213,17 @@ public final class FlinkCluster implements AutoCloseable {
      * @param savepoint where to restore from, or null for a fresh start
      */
     public String submit(Path jar, String mainClass, List<String> programArgs, String savepoint) {
+        return submit(jar, mainClass, programArgs, savepoint, OptionalInt.empty());
+    }
+
+    /** {@link #submit(Path, String, List, String)} with {@code flink run -p}, where {@code parallelism} is given. */
+    public String submit(Path jar, String mainClass, List<String> programArgs, String savepoint,
+                         OptionalInt parallelism) {
         List<String> args = new ArrayList<>(List.of("run", "-d"));
         if (savepoint != null) {
             args.addAll(List.of("-s", savepoint));
         }
+        parallelism.ifPresent(p -> args.addAll(List.of("-p", Integer.toString(p))));
         args.addAll(List.of("-c", mainClass, jar.toString()));
         args.addAll(programArgs);
         return find(JOB_ID, cli(args), "a job id");

@@ -78,6 +78,15 @@ public final class FlinkRest {
         return true;
     }
 
+    /** The highest parallelism of the job's vertices (its sources' may be lower). */
+    public int parallelism(String jobId) {
+        int parallelism = 0;
+        for (JsonElement vertex : get("/jobs/" + jobId).getAsJsonArray("vertices")) {
+            parallelism = Math.max(parallelism, vertex.getAsJsonObject().get("parallelism").getAsInt());
+        }
+        return parallelism;
+    }
+
     /** One line per failure Flink recorded for the job: what failed, where, and the exception's first line. */
     public List<String> failures(String jobId) {
         List<String> failures = new ArrayList<>();

@@ -136,7 +136,12 @@ public final class JavaProcess {
                 }
             }
             jars.sort(Comparator.comparing(p -> p.getFileName().toString()));
-            classPath.addAll(jars);
+            return classPath(jars);
+        }
+
+        /** Class path entries (jars, class folders), in this order, after those added before. */
+        public Builder classPath(List<Path> entries) {
+            classPath.addAll(entries);
             return this;
         }
 
