@@ -10,6 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.regex.Pattern;
 
+import static dev.setrec.serve.ApiError.Status.FORBIDDEN;
+import static dev.setrec.serve.ApiError.Status.UNAUTHORIZED;
+
 /**
  * Who may call what, and where the server may listen (docs/server.md, "Security defaults"):
  * <ul>
@@ -85,19 +88,20 @@ final class Access {
             }
             case SCORING -> {
                 if (scoring != null && !matches(scoring, given)) {
-                    throw matches(admin, given) ? new ApiError(403, "the admin token grants model management only; "
-                            + "this path takes the scoring token (" + ServerConfig.TOKEN_ENV + ")")
+                    throw matches(admin, given) ? new ApiError(FORBIDDEN, "the admin token grants model management "
+                            + "only; this path takes the scoring token (" + ServerConfig.TOKEN_ENV + ")")
                             : unauthenticated(given);
                 }
             }
             case ADMIN -> {
                 if (admin == null) {
                     if (!developmentServer()) {
-                        throw new ApiError(403, "model management is off: start the server with an admin token ("
-                                + ServerConfig.ADMIN_TOKEN_ENV + " or --admin-token-file) to load models and roll back");
+                        throw new ApiError(FORBIDDEN, "model management is off: start the server with an admin "
+                                + "token (" + ServerConfig.ADMIN_TOKEN_ENV + " or --admin-token-file) to load models "
+                                + "and roll back");
                     }
                 } else if (!matches(admin, given)) {
-                    throw matches(scoring, given) ? new ApiError(403, "the scoring token does not grant model "
+                    throw matches(scoring, given) ? new ApiError(FORBIDDEN, "the scoring token does not grant model "
                             + "management; this path takes the admin token (" + ServerConfig.ADMIN_TOKEN_ENV + ")")
                             : unauthenticated(given);
                 }
@@ -111,7 +115,7 @@ final class Access {
     }
 
     private static ApiError unauthenticated(String given) {
-        return new ApiError(401, given == null ? "this server needs an Authorization: Bearer token"
+        return new ApiError(UNAUTHORIZED, given == null ? "this server needs an Authorization: Bearer token"
                 : "wrong bearer token");
     }
 
@@ -123,12 +127,13 @@ final class Access {
     private static void requireLoopbackOrigin(Request request) throws ApiError {
         String host = request.getHttpURI().getHost();
         if (!isLoopbackName(host)) {
-            throw new ApiError(403, "a server without a token answers requests for localhost or a loopback address "
-                    + "only, not for host " + host + " (a guard against DNS rebinding); set a token to serve others");
+            throw new ApiError(FORBIDDEN, "a server without a token answers requests for localhost or a loopback "
+                    + "address only, not for host " + host + " (a guard against DNS rebinding); set a token to "
+                    + "serve others");
         }
         String origin = request.getHeaders().get(HttpHeader.ORIGIN);
         if (origin != null && !isLoopbackName(originHost(origin))) {
-            throw new ApiError(403, "a server without a token answers no web page of another host (Origin "
+            throw new ApiError(FORBIDDEN, "a server without a token answers no web page of another host (Origin "
                     + origin + ")");
         }
     }

@@ -11,6 +11,10 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 
+import static dev.setrec.serve.ApiError.Status.BAD_REQUEST;
+import static dev.setrec.serve.ApiError.Status.BODY_TIMEOUT;
+import static dev.setrec.serve.ApiError.Status.BODY_TOO_LARGE;
+
 /**
  * Reads a request body as it arrives, without holding a thread while the client is slow to send it: Jetty calls
  * back when more bytes are there. A body over the limit fails with a 413 {@link ApiError} once the client has
@@ -41,7 +45,8 @@ final class BodyReader implements Runnable {
     static CompletableFuture<byte[]> read(Request request, int limit, Duration timeout) {
         BodyReader reader = new BodyReader(request, limit);
         Scheduler.Task timer = request.getComponents().getScheduler().schedule(() -> reader.result.completeExceptionally(
-                new ApiError(408, "the request body did not arrive within " + timeout.toMillis() + " ms")), timeout);
+                new ApiError(BODY_TIMEOUT, "the request body did not arrive within " + timeout.toMillis() + " ms")),
+                timeout);
         reader.result.whenComplete((body, failure) -> timer.cancel());
         reader.run();
         return reader.result;
@@ -57,8 +62,9 @@ final class BodyReader implements Runnable {
             }
             if (Content.Chunk.isFailure(chunk)) {
                 Throwable failure = chunk.getFailure();
-                result.completeExceptionally(new ApiError(failure instanceof TimeoutException ? 408 : 400,
-                        "cannot read the request body: " + failure.getMessage()));
+                ApiError.Status status = failure instanceof TimeoutException ? BODY_TIMEOUT : BAD_REQUEST;
+                result.completeExceptionally(new ApiError(status, "cannot read the request body: "
+                        + failure.getMessage()));
                 return;
             }
             ByteBuffer bytes = chunk.getByteBuffer();
@@ -71,7 +77,7 @@ final class BodyReader implements Runnable {
             boolean last = chunk.isLast();
             chunk.release();
             if (received > limit && (last || received > (long) DRAIN_FACTOR * limit)) {
-                result.completeExceptionally(new ApiError(413, "request body is over the limit of " + limit
+                result.completeExceptionally(new ApiError(BODY_TOO_LARGE, "request body is over the limit of " + limit
                         + " bytes"));
                 return;
             }

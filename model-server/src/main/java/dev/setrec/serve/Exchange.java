@@ -50,17 +50,16 @@ final class Exchange {
     }
 
     /**
-     * The one place a refusal becomes a response: {"error": reason} with its status; 429 and 503 say when to come
-     * back, 405 which methods the path takes.
+     * The one place a refusal becomes a response: {"error": reason} with its status; a refusal for the moment
+     * says when to come back, a wrong method which methods the path takes.
      */
     void fail(ApiError error) {
-        int status = error.status;
-        if (status == 429 || status == 503) {
+        if (error.status.retryLater()) {
             response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
         }
-        if (status == 405) {
+        if (error.status == ApiError.Status.METHOD_NOT_ALLOWED) {
             response.getHeaders().put(HttpHeader.ALLOW, route.allow());
         }
-        sendJson(status, new ErrorBody(error.getMessage()));
+        sendJson(error.status.code, new ErrorBody(error.getMessage()));
     }
 }

@@ -2,6 +2,8 @@ package dev.setrec.serve;
 
 import java.util.List;
 
+import static dev.setrec.serve.ApiError.Status.BAD_REQUEST;
+
 /**
  * The server's limits on the fields of a request, read into the API's records (whose JSON types are already
  * checked): every limit broken is a 400 naming the field by its path in the body (e.g.
@@ -14,10 +16,11 @@ final class FieldLimits {
     /** A required array of {@code min..max} entries. */
     static <T> List<T> entries(List<T> values, String where, int min, int max) throws ApiError {
         if (values == null) {
-            throw new ApiError(400, where + " must be a JSON array");
+            throw new ApiError(BAD_REQUEST, where + " must be a JSON array");
         }
         if (values.size() < min || values.size() > max) {
-            throw new ApiError(400, where + " must hold " + min + ".." + max + " entries, not " + values.size());
+            throw new ApiError(BAD_REQUEST, where + " must hold " + min + ".." + max + " entries, not "
+                    + values.size());
         }
         return values;
     }
@@ -42,7 +45,7 @@ final class FieldLimits {
     private static String withoutControls(String value, String where) throws ApiError {
         for (int i = 0; i < value.length(); i++) {
             if (Character.isISOControl(value.charAt(i))) {
-                throw new ApiError(400, where + " holds a control character (U+"
+                throw new ApiError(BAD_REQUEST, where + " holds a control character (U+"
                         + String.format("%04X", (int) value.charAt(i)) + ") at character " + i);
             }
         }
@@ -53,7 +56,8 @@ final class FieldLimits {
     static String string(String value, String where, int maxBytes) throws ApiError {
         int bytes = utf8Length(value);
         if (bytes > maxBytes) {
-            throw new ApiError(400, where + " is " + bytes + " bytes long, over the limit of " + maxBytes + " bytes");
+            throw new ApiError(BAD_REQUEST, where + " is " + bytes + " bytes long, over the limit of " + maxBytes
+                    + " bytes");
         }
         return value;
     }
@@ -82,10 +86,10 @@ final class FieldLimits {
     /** A required array of at most {@code maxEntries} strings of at most {@code maxBytes} UTF-8 bytes each. */
     static List<String> strings(List<String> values, String where, int maxEntries, int maxBytes) throws ApiError {
         if (values == null) {
-            throw new ApiError(400, where + " must be an array of strings");
+            throw new ApiError(BAD_REQUEST, where + " must be an array of strings");
         }
         if (values.size() > maxEntries) {
-            throw new ApiError(400, where + " holds " + values.size() + " entries, more than " + maxEntries);
+            throw new ApiError(BAD_REQUEST, where + " holds " + values.size() + " entries, more than " + maxEntries);
         }
         for (int i = 0; i < values.size(); i++) {
             string(values.get(i), where + "[" + i + "]", maxBytes);

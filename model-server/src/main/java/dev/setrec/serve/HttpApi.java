@@ -19,6 +19,12 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
+import static dev.setrec.serve.ApiError.Status.BAD_REQUEST;
+import static dev.setrec.serve.ApiError.Status.INTERNAL;
+import static dev.setrec.serve.ApiError.Status.METHOD_NOT_ALLOWED;
+import static dev.setrec.serve.ApiError.Status.NOT_FOUND;
+import static dev.setrec.serve.ApiError.Status.NOT_JSON;
+
 /**
  * The HTTP/JSON API of model-server/src/main/resources/openapi.yaml on Jetty's core handler (no servlets): routes
  * each request, after access checks, to the {@link InferenceApi} or the {@link ManagementApi}, with its body read
@@ -54,11 +60,12 @@ final class HttpApi extends Handler.Abstract {
         try {
             access.authorize(request, exchange.route);
             if (exchange.route == Route.UNMATCHED) {
-                throw new ApiError(404, "no such path: " + path);
+                throw new ApiError(NOT_FOUND, "no such path: " + path);
             }
             String method = request.getMethod();
             if (!exchange.route.methods.contains(method)) {
-                throw new ApiError(405, "use " + String.join(" or ", exchange.route.methods) + ", not " + method);
+                throw new ApiError(METHOD_NOT_ALLOWED, "use " + String.join(" or ", exchange.route.methods)
+                        + ", not " + method);
             }
             switch (exchange.route) {
                 case LIVE -> exchange.ok(Liveness.LIVE);
@@ -82,7 +89,7 @@ final class HttpApi extends Handler.Abstract {
         } catch (ApiError e) {
             exchange.fail(e);
         } catch (RuntimeException | IOException e) {
-            exchange.fail(new ApiError(500, "internal error: " + e));
+            exchange.fail(new ApiError(INTERNAL, "internal error: " + e));
         }
         return true;
     }
@@ -98,7 +105,7 @@ final class HttpApi extends Handler.Abstract {
             try {
                 if (failure != null) {
                     throw failure instanceof ApiError api ? api
-                            : new ApiError(400, "cannot read the request body: " + failure);
+                            : new ApiError(BAD_REQUEST, "cannot read the request body: " + failure);
                 }
                 if (whenEmpty != null && bytes.length == 0) {
                     handler.handle(exchange, whenEmpty);
@@ -107,11 +114,11 @@ final class HttpApi extends Handler.Abstract {
                     handler.handle(exchange, ApiJson.readStrict(bytes, type));
                 }
             } catch (InvalidJson e) {
-                exchange.fail(new ApiError(400, e.getMessage()));
+                exchange.fail(new ApiError(BAD_REQUEST, e.getMessage()));
             } catch (ApiError e) {
                 exchange.fail(e);
             } catch (RuntimeException | IOException e) {
-                exchange.fail(new ApiError(500, "internal error: " + e));
+                exchange.fail(new ApiError(INTERNAL, "internal error: " + e));
             }
         });
     }
@@ -122,7 +129,7 @@ final class HttpApi extends Handler.Abstract {
                 : MimeTypes.getContentTypeWithoutCharset(type).strip().toLowerCase(Locale.ROOT);
         String charset = type == null ? null : MimeTypes.getCharsetFromContentType(type);
         if (!"application/json".equals(base) || (charset != null && !"utf-8".equalsIgnoreCase(charset))) {
-            throw new ApiError(415, "a request body must be Content-Type: application/json (UTF-8), not "
+            throw new ApiError(NOT_JSON, "a request body must be Content-Type: application/json (UTF-8), not "
                     + (type == null ? "none" : type));
         }
     }

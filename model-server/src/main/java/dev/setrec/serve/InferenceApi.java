@@ -19,6 +19,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 
+import static dev.setrec.serve.ApiError.Status.BAD_REQUEST;
+import static dev.setrec.serve.ApiError.Status.DEADLINE_PASSED;
+import static dev.setrec.serve.ApiError.Status.INTERNAL;
+import static dev.setrec.serve.ApiError.Status.NOT_FOUND;
+import static dev.setrec.serve.ApiError.Status.NOT_READY;
+import static dev.setrec.serve.ApiError.Status.QUEUE_FULL;
+
 /** The scoring paths: recommendations, the catalogue, onboarding of new items and their tokens; readiness. */
 final class InferenceApi {
     private final Serving serving;
@@ -47,15 +54,15 @@ final class InferenceApi {
                 try {
                     answer(exchange, call.users(), answers);
                 } catch (RuntimeException e) { // thrown here, it would go nowhere and leave the client waiting
-                    exchange.fail(new ApiError(500, "internal error: " + e));
+                    exchange.fail(new ApiError(INTERNAL, "internal error: " + e));
                 }
                 return;
             }
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                     ? failure.getCause() : failure;
             exchange.fail(cause instanceof RejectedExecutionException
-                    ? new ApiError(serving.accepting() ? 429 : 503, cause.getMessage())
-                    : new ApiError(500, "scoring failed: " + cause));
+                    ? new ApiError(serving.accepting() ? QUEUE_FULL : NOT_READY, cause.getMessage())
+                    : new ApiError(INTERNAL, "scoring failed: " + cause));
         });
     }
 
@@ -65,7 +72,7 @@ final class InferenceApi {
         for (int i = 0; i < answers.size(); i++) {
             Serving.Answer answer = answers.get(i).join();
             if (answer.expired()) {
-                exchange.fail(new ApiError(504, "the deadline passed before the request was scored"));
+                exchange.fail(new ApiError(DEADLINE_PASSED, "the deadline passed before the request was scored"));
                 return;
             }
             version = answer.modelVersion();
@@ -107,13 +114,14 @@ final class InferenceApi {
         try {
             id = URLDecoder.decode(encodedId.replace("+", "%2B"), StandardCharsets.UTF_8); // '+' is not a space here
         } catch (IllegalArgumentException e) {
-            throw new ApiError(400, "the item id in the path is not percent-encoded properly: " + e.getMessage());
+            throw new ApiError(BAD_REQUEST, "the item id in the path is not percent-encoded properly: "
+                    + e.getMessage());
         }
         ModelVersions.Version model = serving.lease();
         try {
             int row = model.service.row(id);
             if (row < 0) {
-                throw new ApiError(404, "unknown item " + id);
+                throw new ApiError(NOT_FOUND, "unknown item " + id);
             }
             float[][] tokens = model.service.tokens(row);
             exchange.ok(new ItemTokens(model.version(), id, row, model.service.isCold(row), tokens[0],
@@ -125,7 +133,7 @@ final class InferenceApi {
 
     private void requireReady() throws ApiError {
         if (!serving.ready()) {
-            throw new ApiError(503, "no model loaded yet");
+            throw new ApiError(NOT_READY, "no model loaded yet");
         }
     }
 }

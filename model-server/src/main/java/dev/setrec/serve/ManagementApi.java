@@ -5,6 +5,9 @@ import dev.setrec.api.ModelInfo;
 import dev.setrec.api.RollbackRequest;
 import dev.setrec.model.setrec.ScoreMix;
 
+import static dev.setrec.serve.ApiError.Status.CONFLICT;
+import static dev.setrec.serve.ApiError.Status.MODEL_REFUSED;
+
 /** The model's paths: what serves, loading another model directory, rolling back to the one before. */
 final class ManagementApi {
     private final Serving serving;
@@ -30,7 +33,7 @@ final class ManagementApi {
         try {
             serving.load(modelsRoot.resolve(requests.loadDir(body)));
         } catch (Serving.ModelRefused e) {
-            throw new ApiError(422, e.getMessage());
+            throw new ApiError(MODEL_REFUSED, e.getMessage());
         }
         exchange.ok(info(serving.current()));
     }
@@ -38,7 +41,7 @@ final class ManagementApi {
     /** The body has no fields to act on: reading it strictly has refused any. */
     void rollback(Exchange exchange, RollbackRequest body) throws ApiError {
         if (!serving.rollback()) {
-            throw new ApiError(409, "no previous model version to roll back to");
+            throw new ApiError(CONFLICT, "no previous model version to roll back to");
         }
         exchange.ok(info(serving.current()));
     }

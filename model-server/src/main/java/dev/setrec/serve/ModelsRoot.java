@@ -5,6 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
+import static dev.setrec.serve.ApiError.Status.BAD_REQUEST;
+import static dev.setrec.serve.ApiError.Status.MODEL_REFUSED;
+
 /**
  * The only directory (with everything below it) that POST /v1/model/load reads models from, so that an admin token
  * does not make the server read arbitrary directories. Paths are compared as real paths: a symbolic link below the
@@ -53,14 +56,14 @@ final class ModelsRoot {
         try {
             given = root.resolve(dir).normalize();
         } catch (InvalidPathException e) {
-            throw new ApiError(400, "dir is not a path: " + e.getMessage());
+            throw new ApiError(BAD_REQUEST, "dir is not a path: " + e.getMessage());
         }
         requireBelow(given);
         Path real;
         try {
             real = given.toRealPath();
         } catch (IOException e) {
-            throw new ApiError(422, "model " + given + " refused: the directory does not exist");
+            throw new ApiError(MODEL_REFUSED, "model " + given + " refused: the directory does not exist");
         }
         requireBelow(real);
         return real;
@@ -68,7 +71,7 @@ final class ModelsRoot {
 
     private void requireBelow(Path path) throws ApiError {
         if (!path.startsWith(root) || path.equals(root)) {
-            throw new ApiError(400, "dir must be a directory below the models root " + root);
+            throw new ApiError(BAD_REQUEST, "dir must be a directory below the models root " + root);
         }
     }
 

@@ -20,6 +20,8 @@ import static dev.setrec.serve.FieldLimits.string;
 import static dev.setrec.serve.FieldLimits.strings;
 import static dev.setrec.serve.FieldLimits.text;
 
+import static dev.setrec.serve.ApiError.Status.BAD_REQUEST;
+
 /** The API's request bodies (openapi.yaml), read strictly into records, checked against the server's limits. */
 final class Requests {
     private static final int DEFAULT_K = 10;
@@ -42,18 +44,18 @@ final class Requests {
     Recommend recommend(RecommendRequest body, long start) throws ApiError {
         int k = Objects.requireNonNullElse(body.k(), DEFAULT_K);
         if (k < 1 || k > limits.maxK()) {
-            throw new ApiError(400, "k must be 1.." + limits.maxK() + ", not " + k);
+            throw new ApiError(BAD_REQUEST, "k must be 1.." + limits.maxK() + ", not " + k);
         }
         int newItemSlots = Objects.requireNonNullElse(body.newItemSlots(), 0);
         if (newItemSlots < 0 || newItemSlots > k) {
-            throw new ApiError(400, "new_item_slots must be 0..k (" + k + "), not " + newItemSlots);
+            throw new ApiError(BAD_REQUEST, "new_item_slots must be 0..k (" + k + "), not " + newItemSlots);
         }
         Setting setting = setting(body.setting());
         boolean excludeSeen = Objects.requireNonNullElse(body.excludeSeen(), true);
         int deadlineMs = Objects.requireNonNullElse(body.deadlineMs(),
                 (int) Math.min(Integer.MAX_VALUE, defaultDeadline.toMillis()));
         if (deadlineMs < 1) {
-            throw new ApiError(400, "deadline_ms must be positive, not " + deadlineMs);
+            throw new ApiError(BAD_REQUEST, "deadline_ms must be positive, not " + deadlineMs);
         }
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(deadlineMs);
         List<RecommendRequest.Query> entries = entries(body.requests(), "requests", 1, limits.maxHistories());
@@ -84,7 +86,7 @@ final class Requests {
                 return s;
             }
         }
-        throw new ApiError(400, "setting must be all, warm or cold, not " + name);
+        throw new ApiError(BAD_REQUEST, "setting must be all, warm or cold, not " + name);
     }
 
     /** POST /v1/items: the items with their text; each must have some text, since a new item is ranked by it. */
@@ -96,7 +98,7 @@ final class Requests {
             Item entry = entries.get(i);
             String id = entry.itemId() == null ? "" : id(entry.itemId(), where + ".item_id", limits.maxIdBytes());
             if (id.isBlank()) {
-                throw new ApiError(400, where + ": item_id is missing or empty");
+                throw new ApiError(BAD_REQUEST, where + ": item_id is missing or empty");
             }
             List<String> categories = entry.categories() == null ? List.of()
                     : strings(entry.categories(), where + ".categories", limits.maxCategories(), limits.maxTextBytes());
@@ -105,7 +107,7 @@ final class Requests {
                     text(entry.brand(), where + ".brand", limits.maxTextBytes()),
                     FieldLimits.cutText(entry.description(), limits.maxDescriptionBytes()));
             if (text.isEmpty()) {
-                throw new ApiError(400, where + ": item " + id + " has no text (title, categories, brand or "
+                throw new ApiError(BAD_REQUEST, where + ": item " + id + " has no text (title, categories, brand or "
                         + "description): a new item is ranked by its text");
             }
             items.add(new ItemStore.StoredItem(id, text, nowMillis));
@@ -116,7 +118,7 @@ final class Requests {
     /** POST /v1/model/load: the directory named, as given. */
     String loadDir(LoadRequest body) throws ApiError {
         if (body.dir() == null) {
-            throw new ApiError(400, "dir is missing: the model directory to load");
+            throw new ApiError(BAD_REQUEST, "dir is missing: the model directory to load");
         }
         return string(body.dir(), "dir", limits.maxTextBytes());
     }

@@ -233,6 +233,9 @@ public final class RemoteSetRec implements SetRecOperator {
 
     /** One result's items, best first. */
     private Ranking ranking(RecommendResponse.Result result, int k) throws IOException {
+        if (result == null) {
+            throw new IOException(label + ": malformed answer: a result that is null");
+        }
         List<RecommendResponse.ScoredItem> items = Objects.requireNonNullElse(result.items(), List.of());
         if (items.size() > k) {
             throw new IOException(label + ": malformed answer: more than the " + k + " items asked for");
@@ -243,11 +246,12 @@ public final class RemoteSetRec implements SetRecOperator {
         String[] ids = new String[items.size()];
         float[] scores = new float[items.size()];
         for (int i = 0; i < ids.length; i++) {
-            ids[i] = items.get(i).itemId();
-            scores[i] = items.get(i).score();
-            if (ids[i] == null) {
+            RecommendResponse.ScoredItem item = items.get(i);
+            if (item == null || item.itemId() == null) {
                 throw new IOException(label + ": malformed answer: a ranked item without item_id");
             }
+            ids[i] = item.itemId();
+            scores[i] = item.score();
         }
         return new Ranking(ids, scores, false);
     }
@@ -377,7 +381,11 @@ public final class RemoteSetRec implements SetRecOperator {
     private void readCatalogue() throws IOException, InterruptedException {
         ItemIds catalogue = answer(exchange(request("/v1/items").GET(), CONTROL), ItemIds.class);
         versionOf(catalogue.modelVersion());
-        known.addAll(Objects.requireNonNullElse(catalogue.itemIds(), List.of()));
+        List<String> ids = Objects.requireNonNullElse(catalogue.itemIds(), List.of());
+        if (ids.contains(null)) {
+            throw new IOException(label + ": malformed answer: a null among the catalogue's item ids");
+        }
+        known.addAll(ids);
     }
 
     private HttpRequest.Builder request(String path) {

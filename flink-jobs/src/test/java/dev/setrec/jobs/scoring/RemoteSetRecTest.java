@@ -114,6 +114,18 @@ class RemoteSetRecTest {
         assertEquals("v2", operator.modelVersion(), "the latest version a response named");
     }
 
+    /** An answer not of the API's shape is an I/O failure (the fallback answers), not a crash of the operator. */
+    @Test
+    void anAnswerNotOfTheApisShapeFailsTheCallAsIo() throws Exception {
+        SetRecOperator operator = open(options());
+        for (String malformed : List.of("", "[]", "{\"results\": {}}", "{\"results\": [null]}",
+                "{\"results\": [{\"items\": [null]}]}", "{\"results\": [{\"items\": [{\"score\": 1}]}]}")) {
+            server.answer("POST", "/v1/recommend", request -> Answer.ok(malformed));
+            assertThrows(IOException.class, () -> operator.recommend(histories(new String[] {"a"}),
+                    new RankingOptions(3, true, 0)), malformed);
+        }
+    }
+
     private static List<String> strings(JsonArray array) {
         List<String> strings = new ArrayList<>();
         array.forEach(element -> strings.add(element.getAsString()));
