@@ -73,6 +73,13 @@ public record SetRecConfig(int dim, int heads, int blocks, int ffnDim, float dro
                 fixedMix, cfDropout, cfDropoutTargetsOnly, plateauLrCut, lrScales, weightAverage, seed);
     }
 
+    /** This configuration with other batches and warm-up: a small data set needs more, smaller steps per epoch. */
+    public SetRecConfig withSteps(int batchTokens, int warmupSteps) {
+        return new SetRecConfig(dim, heads, blocks, ffnDim, dropout, maxLen, semTokens, alpha, sparseMask, learningRate,
+                weightDecay, warmupSteps, batchTokens, reconSample, maxEpochs, patience, fixedEpochs, timeBudgetMinutes,
+                fixedMix, cfDropout, cfDropoutTargetsOnly, plateauLrCut, lrScales, weightAverage, seed);
+    }
+
     /** Queries per user: one grounded on CF tokens plus one per semantic token. */
     public int queries() {
         return 1 + semTokens;
