@@ -17,9 +17,10 @@ final class QuickModel {
     static final Training.Options REAL_DATA = quick(20, 6, 4);
     /**
      * For the generated shop, whose patterns are plain: few epochs and a short budget, so that a first quickstart
-     * without data serves within about two minutes on two cores.
+     * without data serves within about two minutes on two cores. Its epochs are short, so SETRec takes smaller
+     * batches and a shorter warm-up than on real data: the default's would leave it a few steps at a low rate.
      */
-    static final Training.Options GENERATED_SHOP = quick(4, 3, 1);
+    static final Training.Options GENERATED_SHOP = withSetRecSteps(quick(4, 4, 1.5), 512, 10);
 
     private QuickModel() {
     }
@@ -51,5 +52,10 @@ final class QuickModel {
         Training.Options defaults = Training.Options.defaults();
         return defaults.withSasrec(defaults.sasrec().withEpochs(sasrecEpochs, 0))
                 .withSetrecTraining(defaults.setrecTraining().withBudget(setrecEpochs, setrecMinutes));
+    }
+
+    private static Training.Options withSetRecSteps(Training.Options options, int batchTokens, int warmupSteps) {
+        return options.withSetrecTraining(options.setrecTraining().toBuilder()
+                .batchTokens(batchTokens).warmupSteps(warmupSteps).build());
     }
 }

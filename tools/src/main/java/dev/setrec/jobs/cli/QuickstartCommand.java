@@ -45,7 +45,8 @@ import java.util.concurrent.TimeUnit;
  * non-zero exit status.
  */
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
-        description = "Run the streaming job on the embedded default: in-process Kafka, local Flink, the toys model.")
+        description = "Run the streaming job on the embedded default: in-process Kafka, local Flink, the toys model "
+                + "(a generated shop and its model where there is no data).")
 final class QuickstartCommand implements Callable<Integer> {
     private static final Duration JOB_CHECK_EVERY = Duration.ofSeconds(1);
 
@@ -132,11 +133,10 @@ final class QuickstartCommand implements Callable<Integer> {
             });
             Runtime.getRuntime().addShutdownHook(onCtrlC);
             JobHealth end;
-            long deadline = durationSeconds > 0 ? System.nanoTime() + TimeUnit.SECONDS.toNanos(durationSeconds)
-                    : Long.MAX_VALUE;
+            long started = System.nanoTime();
             try {
                 while (!replayer.awaitDone(JOB_CHECK_EVERY) && !job.health().state().ended()
-                        && System.nanoTime() - deadline < 0) {
+                        && !durationOver(started)) {
                     // the replay goes on while the job runs or recovers, for --duration at most
                 }
                 replayer.close();
@@ -158,6 +158,10 @@ final class QuickstartCommand implements Callable<Integer> {
             Directories.deleteTree(work);
         }
         return 0;
+    }
+
+    private boolean durationOver(long startedNanos) {
+        return durationSeconds > 0 && System.nanoTime() - startedNanos >= TimeUnit.SECONDS.toNanos(durationSeconds);
     }
 
     /** The final figures of the last run; null before its end. */
