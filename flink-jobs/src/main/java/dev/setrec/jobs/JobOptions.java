@@ -37,9 +37,10 @@ public final class JobOptions {
     public static final ConfigOption<DeliveryGuarantee> DELIVERY = ConfigOptions.key("setrec.kafka.delivery")
             .enumType(DeliveryGuarantee.class).defaultValue(DeliveryGuarantee.AT_LEAST_ONCE)
             .withDescription("at-least-once or exactly-once (Kafka transactions committed on checkpoints)");
-    public static final ConfigOption<Duration> TRANSACTION_TIMEOUT = ConfigOptions.key("setrec.kafka.transaction-timeout")
-            .durationType().defaultValue(Duration.ofMinutes(10))
-            .withDescription("must stay below the broker's transaction.max.timeout.ms (15 min by default)");
+    public static final ConfigOption<Duration> TRANSACTION_TIMEOUT =
+            ConfigOptions.key("setrec.kafka.transaction-timeout")
+                    .durationType().defaultValue(Duration.ofMinutes(10))
+                    .withDescription("must stay below the broker's transaction.max.timeout.ms (15 min by default)");
     public static final ConfigOption<String> MODEL_DIR = ConfigOptions.key("setrec.model.dir")
             .stringType().noDefaultValue().withDescription("the SETRec model directory every task manager loads");
     public static final ConfigOption<String> DEVICE = ConfigOptions.key("setrec.model.device")
@@ -60,16 +61,20 @@ public final class JobOptions {
     public static final String MODEL_SERVER_TOKEN_ENV = "SETREC_SERVER_TOKEN";
     public static final ConfigOption<Integer> MODEL_SERVER_RETRIES = ConfigOptions.key("setrec.model-server.retries")
             .intType().defaultValue(2)
-            .withDescription("retries of a failed or refused (429/503) call, with exponential backoff, within the scoring timeout");
+            .withDescription("retries of a failed or refused (429/503) call, with exponential backoff, within the "
+                    + "scoring timeout");
     public static final ConfigOption<Duration> MODEL_SERVER_BACKOFF = ConfigOptions.key("setrec.model-server.backoff")
             .durationType().defaultValue(Duration.ofMillis(20)).withDescription("first retry delay; doubles per retry");
     public static final ConfigOption<Duration> MODEL_SERVER_CATALOGUE_REFRESH =
-            ConfigOptions.key("setrec.model-server.catalogue-refresh").durationType().defaultValue(Duration.ofSeconds(10))
-                    .withDescription("how often the known item ids are re-read from the server (items onboarded elsewhere)");
+            ConfigOptions.key("setrec.model-server.catalogue-refresh").durationType()
+                    .defaultValue(Duration.ofSeconds(10))
+                    .withDescription("how often the known item ids are re-read from the server (items onboarded "
+                            + "elsewhere)");
     public static final ConfigOption<Integer> HISTORY_LENGTH = ConfigOptions.key("setrec.history.length")
             .intType().defaultValue(50).withDescription("items kept per user (the model's history length)");
     public static final ConfigOption<Duration> HISTORY_TTL = ConfigOptions.key("setrec.history.ttl")
-            .durationType().defaultValue(Duration.ofDays(30)).withDescription("a quiet user's history is dropped after this");
+            .durationType().defaultValue(Duration.ofDays(30))
+            .withDescription("a quiet user's history is dropped after this");
     public static final ConfigOption<Integer> TOP_K = ConfigOptions.key("setrec.recommend.k")
             .intType().defaultValue(20).withDescription("items per recommendation");
     public static final ConfigOption<Boolean> EXCLUDE_SEEN = ConfigOptions.key("setrec.recommend.exclude-seen")
@@ -104,14 +109,17 @@ public final class JobOptions {
             .durationType().defaultValue(Duration.ofSeconds(30))
             .withDescription("a Kafka partition without data stops holding back the watermark after this");
 
-    public static final ConfigOption<String> EXTRA_WRITER_SCHEMAS = ConfigOptions.key("setrec.schema.extra-writer-schemas")
-            .stringType().noDefaultValue()
-            .withDescription("a directory of .avsc files: writer schemas of the input records newer than this job's "
-                    + "(read when the job is built and shipped with it; each checked against the job's reader); "
-                    + "see docs/schemas.md");
+    public static final ConfigOption<String> EXTRA_WRITER_SCHEMAS =
+            ConfigOptions.key("setrec.schema.extra-writer-schemas")
+                    .stringType().noDefaultValue()
+                    .withDescription("a directory of .avsc files: writer schemas of the input records newer than this "
+                            + "job's (read when the job is built and shipped with it; each checked against the job's "
+                            + "reader); see docs/schemas.md");
     // Input limits: a message beyond them is a dead letter (ids) or cut (text); see docs/input.md
-    public static final ConfigOption<Integer> MAX_INTERACTION_BYTES = ConfigOptions.key("setrec.input.interactions.max-bytes")
-            .intType().defaultValue(16 * 1024).withDescription("largest interactions message, key and value together");
+    public static final ConfigOption<Integer> MAX_INTERACTION_BYTES =
+            ConfigOptions.key("setrec.input.interactions.max-bytes")
+                    .intType().defaultValue(16 * 1024)
+                    .withDescription("largest interactions message, key and value together");
     public static final ConfigOption<Integer> MAX_ITEM_BYTES = ConfigOptions.key("setrec.input.items.max-bytes")
             .intType().defaultValue(256 * 1024).withDescription("largest items message, key and value together");
     public static final ConfigOption<Integer> MAX_ID_BYTES = ConfigOptions.key("setrec.input.max-id-bytes")
@@ -119,18 +127,23 @@ public final class JobOptions {
     public static final ConfigOption<Integer> MAX_TEXT_BYTES = ConfigOptions.key("setrec.input.max-text-bytes")
             .intType().defaultValue(2048)
             .withDescription("an item's title, brand and each category are cut to this many UTF-8 bytes");
-    public static final ConfigOption<Integer> MAX_DESCRIPTION_BYTES = ConfigOptions.key("setrec.input.max-description-bytes")
-            .intType().defaultValue(16 * 1024)
-            .withDescription("an item's description is cut to this many UTF-8 bytes (the text encoder reads 256 tokens)");
+    public static final ConfigOption<Integer> MAX_DESCRIPTION_BYTES =
+            ConfigOptions.key("setrec.input.max-description-bytes")
+                    .intType().defaultValue(16 * 1024)
+                    .withDescription("an item's description is cut to this many UTF-8 bytes (the text encoder reads "
+                            + "256 tokens)");
     public static final ConfigOption<Integer> MAX_CATEGORIES = ConfigOptions.key("setrec.input.max-categories")
             .intType().defaultValue(32).withDescription("categories kept per item (the first ones)");
-    public static final ConfigOption<Duration> MAX_EVENT_TIME_AHEAD = ConfigOptions.key("setrec.input.max-event-time-ahead")
-            .durationType().defaultValue(Duration.ofDays(1))
-            .withDescription("an event time further ahead of the job's clock is a dead letter (a producer's clock bug)");
-    public static final ConfigOption<Integer> DEAD_LETTER_PAYLOAD_BYTES = ConfigOptions.key("setrec.dead-letter.max-payload-bytes")
-            .intType().defaultValue(16 * 1024)
-            .withDescription("a dead letter keeps at most this many bytes of the key and of the value (with their "
-                    + "sizes and the value's SHA-256), so that it always fits a Kafka record");
+    public static final ConfigOption<Duration> MAX_EVENT_TIME_AHEAD =
+            ConfigOptions.key("setrec.input.max-event-time-ahead")
+                    .durationType().defaultValue(Duration.ofDays(1))
+                    .withDescription("an event time further ahead of the job's clock is a dead letter (a producer's "
+                            + "clock bug)");
+    public static final ConfigOption<Integer> DEAD_LETTER_PAYLOAD_BYTES =
+            ConfigOptions.key("setrec.dead-letter.max-payload-bytes")
+                    .intType().defaultValue(16 * 1024)
+                    .withDescription("a dead letter keeps at most this many bytes of the key and of the value (with "
+                            + "their sizes and the value's SHA-256), so that it always fits a Kafka record");
     public static final ConfigOption<Integer> MAX_OUTPUT_BYTES = ConfigOptions.key("setrec.output.max-record-bytes")
             .intType().defaultValue(256 * 1024)
             .withDescription("a recommendation larger than this goes to the dead letters instead; keep it below the "

@@ -50,7 +50,8 @@ public final class Dataset {
 
     /** Builds a data set whose cold flags are derived from the train split (the data format's definition). */
     public static Dataset of(String name, int numItems, int[][] train, int[][] valid, int[][] test) {
-        return new Dataset(name, numItems, train, valid, test, deriveCold(numItems, train), null, null, null, List.of());
+        return new Dataset(name, numItems, train, valid, test, deriveCold(numItems, train), null, null, null,
+                List.of());
     }
 
     /** cold[i] is true when item i has no interaction in train. */

@@ -155,7 +155,8 @@ final class TsvLines implements Closeable {
             value = Math.min(value * 10 + (c - '0'), DatasetReader.ID_LIMIT);
         }
         if (value >= DatasetReader.ID_LIMIT) {
-            throw error(name + " " + line.substring(from, to) + " is too large (ids must be dense 0-based integers below "
+            throw error(name + " " + line.substring(from, to)
+                    + " is too large (ids must be dense 0-based integers below "
                     + DatasetReader.ID_LIMIT + ")");
         }
         return (int) value;

@@ -23,7 +23,8 @@ import java.nio.file.Path;
  * any type is {@link dev.setrec.models.ModelDirs#load}.
  */
 public final class ModelIO {
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
+            .create();
 
     private ModelIO() {
     }

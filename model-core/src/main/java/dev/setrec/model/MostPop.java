@@ -70,7 +70,8 @@ public final class MostPop implements Recommender {
             for (int i = 0; i < counts.length; i++) {
                 String line = r.readLine();
                 if (line == null) {
-                    throw new IOException(file + ":" + (i + 1) + ": file ends early (expected " + counts.length + " counts)");
+                    throw new IOException(file + ":" + (i + 1) + ": file ends early (expected " + counts.length
+                            + " counts)");
                 }
                 try {
                     counts[i] = Long.parseLong(line.trim());

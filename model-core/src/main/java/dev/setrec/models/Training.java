@@ -104,7 +104,8 @@ public final class Training {
             case MostPop.TYPE -> MostPop.fit(data.numItems(), sequences);
             case SasRec.TYPE -> fitSasRec(data, fit, options.sasrec(), sequences, record, log);
             case SetRec.TYPE -> fitSetRec(data, fit, options, sequences, record, log);
-            default -> throw new IllegalArgumentException("unknown model '" + type + "' (expected setrec, sasrec or mostpop)");
+            default -> throw new IllegalArgumentException("unknown model '" + type
+                    + "' (expected setrec, sasrec or mostpop)");
         };
         record.addProperty("train_minutes", (System.nanoTime() - start) / 6e10);
         return new Trained(model, record);
@@ -188,7 +189,8 @@ public final class Training {
     /** Valid Recall@10 (All setting) under the paper's protocol: the early-stopping criterion. */
     public static double validRecallAt10(Recommender model, Dataset data, int historyLength) {
         try {
-            return new Evaluator().evaluate(model, data, new EvalOptions(Split.VALID, historyLength, false, null, false))
+            return new Evaluator()
+                    .evaluate(model, data, new EvalOptions(Split.VALID, historyLength, false, null, false))
                     .metrics(Setting.ALL).recallAt10();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

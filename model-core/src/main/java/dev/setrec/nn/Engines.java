@@ -7,7 +7,8 @@ import ai.djl.pytorch.jni.JniUtils;
 
 /**
  * Starts DJL's PyTorch engine once per JVM (also where this class is loaded by several class loaders, as a Flink
- * task manager does for each job, with DJL itself loaded once from its lib/): offline (every native library comes from the Maven jars), with a
+ * task manager does for each job, with DJL itself loaded once from its lib/): offline (every native library comes from
+ * the Maven jars), with a
  * chosen number of intra-op threads. Threads must be set after the engine is loaded, or JNI is not yet bound.
  * The text encoder's ONNX Runtime engine is started here too, by name, so that neither engine is picked by
  * DJL's default-engine rule.
@@ -52,12 +53,13 @@ public final class Engines {
             case "auto" -> gpus > 0 ? Device.gpu() : Device.cpu();
             case "gpu" -> {
                 if (gpus == 0) {
-                    throw new IllegalArgumentException("--device gpu: PyTorch sees no GPU (the CPU build of libtorch is "
-                            + "in use, or no CUDA driver); use --device cpu or auto");
+                    throw new IllegalArgumentException("--device gpu: PyTorch sees no GPU (the CPU build of libtorch "
+                            + "is in use, or no CUDA driver); use --device cpu or auto");
                 }
                 yield Device.gpu();
             }
-            default -> throw new IllegalArgumentException("unknown --device '" + choice + "' (expected auto, cpu or gpu)");
+            default -> throw new IllegalArgumentException("unknown --device '" + choice
+                    + "' (expected auto, cpu or gpu)");
         };
         return device;
     }

@@ -67,7 +67,8 @@ public final class Layers {
      * {@link #forward} over the concatenation with the matching mask, at a fraction of its cost. The sequence's
      * tokens never attend to the Tq queries, so their (T x Tq) block is never computed, and the last block computes
      * only the keys and values of the sequence, as only the queries' outputs are returned.
-     * x: (B, T, dim); queries: (B, Tq, dim); mask as in {@link #forward}. Returns the final-normed queries (B, Tq, dim).
+     * x: (B, T, dim); queries: (B, Tq, dim); mask as in {@link #forward}. Returns the final-normed queries (B, Tq,
+     * dim).
      */
     public NDArray forwardQueries(NDArray x, NDArray mask, NDArray queries, NDArray queryMask, boolean training) {
         for (int b = 0; b < numBlocks; b++) {

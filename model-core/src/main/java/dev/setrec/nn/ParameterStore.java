@@ -161,7 +161,8 @@ public final class ParameterStore implements AutoCloseable {
         }
         int format = in.readInt();
         if (format != FORMAT) {
-            throw new IOException(source + ": parameter format " + format + " is not supported (expected " + FORMAT + ")");
+            throw new IOException(source + ": parameter format " + format + " is not supported (expected " + FORMAT
+                    + ")");
         }
         int n = in.readInt();
         if (n != params.size()) {

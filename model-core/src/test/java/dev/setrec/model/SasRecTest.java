@@ -44,7 +44,8 @@ class SasRecTest {
     }
 
     static double testRecall(Recommender model) throws IOException {
-        return new Evaluator().evaluate(model, data, EvalOptions.defaults(Split.TEST)).metrics(Setting.ALL).recallAt10();
+        return new Evaluator().evaluate(model, data, EvalOptions.defaults(Split.TEST)).metrics(Setting.ALL)
+                .recallAt10();
     }
 
     @Test

@@ -194,7 +194,8 @@ final class Serving implements AutoCloseable {
                 restoreItems(service);
             } catch (RuntimeException e) {
                 service.close();
-                throw new ModelRefused("model " + dir + " refused: onboarded items do not tokenize: " + e.getMessage(), e);
+                throw new ModelRefused("model " + dir + " refused: onboarded items do not tokenize: " + e.getMessage(),
+                        e);
             }
             ModelVersions.Version version = new ModelVersions.Version(service, dir);
             versions.swap(version);

@@ -114,14 +114,16 @@ class ApiSecurityTest {
     @Test
     void metricsStayBoundedUnderRandomPathsWithAndWithoutAToken() throws Exception {
         for (String token : new String[] {null, SCORING}) {
-            try (RunningServer server = RunningServer.start(first, token == null ? config() : config().withToken(token))) {
+            try (RunningServer server = RunningServer.start(first,
+                    token == null ? config() : config().withToken(token))) {
                 Random random = new Random(7);
                 randomCalls(server, random, 50);
                 scrape(server, token); // the scrape's own series appears from here on
                 String before = scrape(server, token);
                 randomCalls(server, random, 2_000);
                 String after = scrape(server, token);
-                assertEquals(before.lines().count(), after.lines().count(), "series after 2,000 random paths:\n" + after);
+                assertEquals(before.lines().count(), after.lines().count(), "series after 2,000 random paths:\n"
+                        + after);
                 Set<String> labels = pathLabels(after);
                 Set<String> allowed = Set.of("/v1/recommend", "/v1/items", "/v1/items/{item_id}", "/v1/model",
                         "/v1/model/load", "/v1/model/rollback", "/health/live", "/health/ready", "/metrics",

@@ -125,7 +125,8 @@ class ModelServerTest {
         cold.addProperty("setting", "cold");
         List<String> coldIds = ids(call("POST", "/v1/recommend", cold.toString()).json().getAsJsonArray("results")
                 .get(0).getAsJsonObject());
-        assertTrue(coldIds.stream().allMatch(id -> Integer.parseInt(id) >= 30), "cold setting ranks cold items " + coldIds);
+        assertTrue(coldIds.stream().allMatch(id -> Integer.parseInt(id) >= 30), "cold setting ranks cold items "
+                + coldIds);
 
         JsonObject slotted = JsonParser.parseString(recommendBody(5, "1")).getAsJsonObject();
         slotted.addProperty("new_item_slots", 2);
@@ -147,7 +148,8 @@ class ModelServerTest {
         List<CompletableFuture<HttpResponse<String>>> replies = new ArrayList<>();
         for (int i = 0; i < requests; i++) {
             replies.add(api.http().sendAsync(HttpRequest.newBuilder(URI.create(server.uri() + "/v1/recommend"))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(recommendBody(3, Integer.toString(i)))).build(),
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(recommendBody(3, Integer.toString(i)))).build(),
                     HttpResponse.BodyHandlers.ofString()));
         }
         for (CompletableFuture<HttpResponse<String>> reply : replies) {

@@ -97,7 +97,8 @@ class RequestValidationTest {
 
             Reply plainText = server.api.send(server.api.request(RECOMMEND).header("Content-Type", "text/plain")
                     .POST(HttpRequest.BodyPublishers.ofString("{" + HISTORY + "}")));
-            assertEquals(415, plainText.status(), "a browser may send text/plain across origins: " + plainText.raw().body());
+            assertEquals(415, plainText.status(), "a browser may send text/plain across origins: "
+                    + plainText.raw().body());
             assertTrue(plainText.error().contains("application/json"), plainText.error());
         }
     }
@@ -196,7 +197,8 @@ class RequestValidationTest {
                 assertEquals(405, reply.status(), method);
                 assertEquals("POST", reply.raw().headers().firstValue("Allow").orElse(""), method);
             }
-            Reply other = server.api.send(server.api.request("/v1/model").method("BREW", HttpRequest.BodyPublishers.noBody()));
+            Reply other = server.api.send(server.api.request("/v1/model")
+                    .method("BREW", HttpRequest.BodyPublishers.noBody()));
             assertEquals(405, other.status());
             assertEquals("GET", other.raw().headers().firstValue("Allow").orElse(""));
 

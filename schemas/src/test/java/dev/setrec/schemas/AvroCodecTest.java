@@ -40,7 +40,8 @@ class AvroCodecTest {
 
     private static Recommendation recommendation() {
         return Recommendation.newBuilder().setUserId("u-42")
-                .setItems(List.of(new ScoredItem("i-1", 0.93f), new ScoredItem("i-2", -1.5f), new ScoredItem("i-3", 0f)))
+                .setItems(List.of(new ScoredItem("i-1", 0.93f), new ScoredItem("i-2", -1.5f),
+                        new ScoredItem("i-3", 0f)))
                 .setModelVersion("sha256:abc").setFallback(true).setTriggerEventTime(T0)
                 .setTriggerRecordTime(T0.plusMillis(5)).setProducedTime(T0.plusMillis(17)).build();
     }
@@ -53,7 +54,8 @@ class AvroCodecTest {
     private static DeadLetter deadLetter(byte[] key, byte[] value) {
         return DeadLetter.newBuilder().setReason("malformed InteractionEvent body").setSourceTopic("interactions")
                 .setSourcePartition(1).setSourceOffset(123_456_789_012L)
-                .setKey(key == null ? null : ByteBuffer.wrap(key)).setValue(value == null ? null : ByteBuffer.wrap(value))
+                .setKey(key == null ? null : ByteBuffer.wrap(key))
+                .setValue(value == null ? null : ByteBuffer.wrap(value))
                 .setFailedTime(T0).build();
     }
 
@@ -203,7 +205,8 @@ class AvroCodecTest {
         assertEveryTruncationIsABadRecord(INTERACTIONS, interaction(EventType.RATING));
         assertEveryTruncationIsABadRecord(AvroCodec.of(Recommendation.class), recommendation());
         assertEveryTruncationIsABadRecord(AvroCodec.of(ItemEvent.class), itemEvent());
-        assertEveryTruncationIsABadRecord(AvroCodec.of(DeadLetter.class), deadLetter(new byte[] {1, 2}, new byte[] {3}));
+        assertEveryTruncationIsABadRecord(AvroCodec.of(DeadLetter.class),
+                deadLetter(new byte[] {1, 2}, new byte[] {3}));
     }
 
     /** A whole record followed by more bytes is a framing error, never read as if the rest were not there. */
@@ -263,7 +266,8 @@ class AvroCodecTest {
     @Test
     void absurdLengthsAreBadRecordsWithoutAllocatingForThem() throws Exception {
         long hugeLength = 1_500_000_000L;
-        byte[] interaction = message(INTERACTIONS.encode(interaction(EventType.VIEW)), body -> body.writeLong(hugeLength));
+        byte[] interaction = message(INTERACTIONS.encode(interaction(EventType.VIEW)),
+                body -> body.writeLong(hugeLength));
         byte[] recommendation = message(AvroCodec.of(Recommendation.class).encode(recommendation()), body -> {
             body.writeString("u-42");
             body.writeLong(hugeLength / 4); // item count of the ScoredItem array: a 1.5 GB Object[]
@@ -320,7 +324,8 @@ class AvroCodecTest {
         BadRecordException e = assertThrows(BadRecordException.class, () -> codec.decode(message),
                 () -> "input " + Arrays.toString(message));
         String reason = e.getMessage();
-        assertTrue(reason != null && reason.contains(expectedReasonPart) && reason.contains(codec.type().getSimpleName()),
+        assertTrue(reason != null && reason.contains(expectedReasonPart)
+                && reason.contains(codec.type().getSimpleName()),
                 () -> "reason '" + reason + "' should mention '" + expectedReasonPart + "' and the record type");
         return reason;
     }

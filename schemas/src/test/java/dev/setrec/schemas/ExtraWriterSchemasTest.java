@@ -42,7 +42,8 @@ class ExtraWriterSchemasTest {
     @Test
     void aSchemaTheReaderCannotReadIsRefusedWithAvrosReason() {
         String reason = refused(() -> AvroCodec.of(InteractionEvent.class,
-                List.of(SchemaEvolutionTest.interactionWithSessionId().toString(), interactionWithoutItemId().toString())))
+                List.of(SchemaEvolutionTest.interactionWithSessionId().toString(),
+                        interactionWithoutItemId().toString())))
                 .getMessage();
 
         assertEquals("extra schema 2 is refused: a reader of the current InteractionEvent cannot read data written "
@@ -54,7 +55,8 @@ class ExtraWriterSchemasTest {
         Schema userIdAsLong = interactionWith(field -> field.name().equals("userId")
                 ? new Schema.Field(field, Schema.create(Schema.Type.LONG)) : field);
 
-        String reason = refused(() -> AvroCodec.of(InteractionEvent.class, List.of(userIdAsLong.toString()))).getMessage();
+        String reason = refused(() -> AvroCodec.of(InteractionEvent.class, List.of(userIdAsLong.toString())))
+                .getMessage();
 
         assertTrue(reason.startsWith("extra schema 1 is refused: a reader of the current InteractionEvent cannot read"),
                 reason);
@@ -72,7 +74,8 @@ class ExtraWriterSchemasTest {
 
     @Test
     void textThatIsNoSchemaIsRefused() {
-        String reason = refused(() -> AvroCodec.of(InteractionEvent.class, List.of("{\"type\": \"record\""))).getMessage();
+        String reason = refused(() -> AvroCodec.of(InteractionEvent.class, List.of("{\"type\": \"record\"")))
+                .getMessage();
 
         assertTrue(reason.startsWith("extra schema 1 is not a valid Avro schema: "), reason);
     }

@@ -38,7 +38,8 @@ class SchemaEvolutionTest {
             fields.add(new Schema.Field(field, field.schema()));
         }
         Schema optionalString = Schema.createUnion(Schema.create(Schema.Type.NULL), Schema.create(Schema.Type.STRING));
-        fields.add(new Schema.Field("sessionId", optionalString, "added in a later version", Schema.Field.NULL_DEFAULT_VALUE));
+        fields.add(new Schema.Field("sessionId", optionalString, "added in a later version",
+                Schema.Field.NULL_DEFAULT_VALUE));
         return Schema.createRecord(current.getName(), current.getDoc(), current.getNamespace(), false, fields);
     }
 
@@ -53,7 +54,8 @@ class SchemaEvolutionTest {
     }
 
     private static byte[] encode(GenericRecord record) throws Exception {
-        ByteBuffer buffer = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), record.getSchema()).encode(record);
+        ByteBuffer buffer = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), record.getSchema())
+                .encode(record);
         byte[] bytes = new byte[buffer.remaining()];
         buffer.get(bytes);
         return bytes;
@@ -77,7 +79,8 @@ class SchemaEvolutionTest {
         AvroCodec<InteractionEvent> reader = AvroCodec.of(InteractionEvent.class, dir);
 
         assertEquals(EXPECTED_CLICK, reader.decode(newerProducerMessage(newer, "CLICK")));
-        assertEquals(itemEvent(), AvroCodec.of(ItemEvent.class, dir).decode(AvroCodec.of(ItemEvent.class).encode(itemEvent())));
+        assertEquals(itemEvent(), AvroCodec.of(ItemEvent.class, dir)
+                .decode(AvroCodec.of(ItemEvent.class).encode(itemEvent())));
     }
 
     /** The codec carries the extra schemas' text to the task managers: the directory is needed only where it starts. */
@@ -121,7 +124,8 @@ class SchemaEvolutionTest {
         BadRecordException refused = assertThrows(BadRecordException.class,
                 () -> AvroCodec.of(InteractionEvent.class, dir).decode(item));
 
-        assertTrue(refused.getMessage().endsWith("known versions v1 " + SchemaFingerprint.hex(InteractionEvent.getClassSchema())
+        assertTrue(refused.getMessage()
+                .endsWith("known versions v1 " + SchemaFingerprint.hex(InteractionEvent.getClassSchema())
                 + " (current), InteractionEvent-v2.avsc " + SchemaFingerprint.hex(newer)), refused.getMessage());
     }
 
@@ -155,7 +159,8 @@ class SchemaEvolutionTest {
         Schema currentEnum = EventType.getClassSchema();
         List<String> symbols = new ArrayList<>(currentEnum.getEnumSymbols());
         symbols.add("SHARE");
-        Schema enumWithShare = Schema.createEnum(currentEnum.getName(), currentEnum.getDoc(), currentEnum.getNamespace(),
+        Schema enumWithShare = Schema.createEnum(currentEnum.getName(), currentEnum.getDoc(),
+                currentEnum.getNamespace(),
                 symbols, currentEnum.getEnumDefault());
         List<Schema.Field> fields = new ArrayList<>();
         for (Schema.Field field : current.getFields()) {

@@ -97,7 +97,8 @@ class SchemaHistoryCheckTest {
     void aCurrentSchemaThatIsNotTheNewestReleaseIsReported() throws IOException {
         Files.writeString(current.resolve("Click.avsc"), V2.replace("\"default\": \"\"", "\"default\": \"home\""));
 
-        assertEquals(List.of("Click: " + current.resolve("Click.avsc") + " differs from the newest released version v2: "
+        assertEquals(List.of("Click: " + current.resolve("Click.avsc")
+                + " differs from the newest released version v2: "
                 + "release it as v3 (or undo the change)"), problems());
     }
 
@@ -155,6 +156,7 @@ class SchemaHistoryCheckTest {
         assertEquals("the schema history is broken (" + history + "):\n  "
                 + String.join("\n  ", problems()), failure.getMessage());
         assertTrue(failure.getMessage().contains("differs from the newest released version v3"), failure.getMessage());
-        assertTrue(failure.getMessage().contains("a reader of v3 cannot read data written with v1"), failure.getMessage());
+        assertTrue(failure.getMessage().contains("a reader of v3 cannot read data written with v1"),
+                failure.getMessage());
     }
 }

@@ -32,7 +32,8 @@ class SchemaHistoryTest {
         assertEquals(2, deadLetter.size());
         List<String> v1 = deadLetter.get(0).getFields().stream().map(Schema.Field::name).toList();
         List<String> v2 = deadLetter.get(1).getFields().stream().map(Schema.Field::name).toList();
-        assertEquals(List.of("reason", "sourceTopic", "sourcePartition", "sourceOffset", "key", "value", "failedTime"), v1);
+        assertEquals(List.of("reason", "sourceTopic", "sourcePartition", "sourceOffset", "key", "value", "failedTime"),
+                v1);
         assertEquals(v1, v2.subList(0, v1.size()));
         assertEquals(List.of("valueBytes", "valueSha256", "keyBytes"), v2.subList(v1.size(), v2.size()));
         for (String field : v1) {

@@ -15,7 +15,8 @@ final class Goals {
     }
 
     private static final List<Goal> GOALS = List.of(
-            new Goal("toys", "sasrec", "all", "recall@10", 0.0135, "issue 3: a quick SASRec of width 64 on this machine"),
+            new Goal("toys", "sasrec", "all", "recall@10", 0.0135,
+                    "issue 3: a quick SASRec of width 64 on this machine"),
             new Goal("toys", "setrec", "all", "recall@10", 0.0189, "issue 4: the paper's SETRec (T5-small)"),
             new Goal("toys", "setrec", "cold", "recall@10", 0.0883, "issue 4: the paper's SETRec (Qwen-1.5B)"));
 

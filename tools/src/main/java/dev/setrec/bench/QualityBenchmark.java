@@ -107,7 +107,8 @@ public final class QualityBenchmark {
         return Math.max(1, record.get("best_epoch").getAsInt());
     }
 
-    private JsonObject row(Dataset data, Training.Trained trained, String variant, Training.Fit fit) throws IOException {
+    private JsonObject row(Dataset data, Training.Trained trained, String variant,
+            Training.Fit fit) throws IOException {
         try (Recommender model = trained.model()) {
             EvalReport report = new Evaluator().evaluate(model, data,
                     new EvalOptions(Split.TEST, EvalOptions.DEFAULT_HISTORY_LENGTH, false, null, true));

@@ -118,7 +118,8 @@ public final class ServerBenchmark {
             String exposition = scrape(server.uri());
             // where the time went flat out: the share of wall time the model was busy, and how full batches were
             double modelShare = metric(exposition, "setrec_batch_duration_seconds_sum") / phaseSeconds;
-            double meanBatch = metric(exposition, "setrec_batch_size_sum") / metric(exposition, "setrec_batch_size_count");
+            double meanBatch = metric(exposition, "setrec_batch_size_sum") / metric(exposition,
+                    "setrec_batch_size_count");
             metrics.addProperty("model_busy_share", Math.round(modelShare * 1000) / 1000.0);
             metrics.addProperty("mean_batch", round1(meanBatch));
             log.printf(Locale.ROOT, "  model busy %.0f%% of the time, %.1f histories a batch%n", 100 * modelShare,
@@ -157,12 +158,12 @@ public final class ServerBenchmark {
         row.addProperty("machine", Machine.describe());
         row.addProperty("date", LocalDate.now().toString());
         row.addProperty("details", String.format(Locale.ROOT, "model %s; the server in this JVM on 127.0.0.1 with the "
-                        + "load generator (JDK HttpClient, HTTP/1.1) on the same cores; one user's history per request, "
-                        + "k 10, seen items excluded; flat out: %d requests in flight for %d s; latency: open loop at "
-                        + "%s of the measured users/s for %d s each, from the scheduled send time; dynamic batching "
-                        + "max batch %d, max delay %d ms", modelDir.getFileName(), settings.concurrency(),
-                settings.seconds(), Arrays.toString(settings.loadFractions()), settings.seconds(), settings.maxBatch(),
-                settings.maxDelay().toMillis()));
+                        + "load generator (JDK HttpClient, HTTP/1.1) on the same cores; one user's history per "
+                        + "request, k 10, seen items excluded; flat out: %d requests in flight for %d s; latency: "
+                        + "open loop at %s of the measured users/s for %d s each, from the scheduled send time; "
+                        + "dynamic batching max batch %d, max delay %d ms", modelDir.getFileName(),
+                settings.concurrency(), settings.seconds(), Arrays.toString(settings.loadFractions()),
+                settings.seconds(), settings.maxBatch(), settings.maxDelay().toMillis()));
         return row;
     }
 
@@ -224,7 +225,8 @@ public final class ServerBenchmark {
         String body = bodies.get((int) (next.getAndIncrement() % bodies.size()));
         HttpRequest request = HttpRequest.newBuilder(recommend).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).handle((r, e) -> e == null ? r.statusCode() : -1);
+        return http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+                .handle((r, e) -> e == null ? r.statusCode() : -1);
     }
 
     /** Requests on a fixed schedule at {@code rate}/s; latency from each request's scheduled time. */
@@ -264,7 +266,8 @@ public final class ServerBenchmark {
     }
 
     private String scrape(URI server) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(server.resolve("/metrics")).build(), HttpResponse.BodyHandlers.ofString())
+        return http.send(HttpRequest.newBuilder(server.resolve("/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString())
                 .body();
     }
 

@@ -18,7 +18,8 @@ import java.util.concurrent.CountDownLatch;
 
 /** {@code ./setrec serve}: the model server (model-server/src/main/resources/openapi.yaml) until Ctrl-C. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Serve a SETRec model over HTTP/JSON with dynamic batching, onboarding and hot swap (until Ctrl-C).")
+        description = "Serve a SETRec model over HTTP/JSON with dynamic batching, onboarding and hot swap (until "
+                + "Ctrl-C).")
 final class ServeCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "the SETRec model dir to serve first")
     Path model;
@@ -31,48 +32,58 @@ final class ServeCommand implements Callable<Integer> {
             description = "durable store of onboarded items (default ./${DEFAULT-VALUE})")
     Path itemStore;
     @Option(names = "--token-file", paramLabel = "FILE",
-            description = "require this bearer token (first line of FILE; or the environment variable " + ServerConfig.TOKEN_ENV + ")")
+            description = "require this bearer token (first line of FILE; or the environment variable "
+                    + ServerConfig.TOKEN_ENV + ")")
     Path tokenFile;
     @Option(names = "--admin-token-file", paramLabel = "FILE",
-            description = "the admin token for model load and rollback (first line of FILE; or the environment variable "
-                    + ServerConfig.ADMIN_TOKEN_ENV + "); without one, those are refused unless the server has no token "
-                    + "at all and listens on loopback")
+            description = "the admin token for model load and rollback (first line of FILE; or the environment "
+                    + "variable " + ServerConfig.ADMIN_TOKEN_ENV + "); without one, those are refused unless the "
+                    + "server has no token at all and listens on loopback")
     Path adminTokenFile;
     @Option(names = ServerConfig.INSECURE_NO_AUTH_FLAG,
             description = "serve a non-loopback --host without a bearer token (refused otherwise)")
     boolean insecureNoAuth;
-    @Option(names = "--max-batch", defaultValue = "64", description = "histories per forward pass (default ${DEFAULT-VALUE}; 1 = no batching)")
+    @Option(names = "--max-batch", defaultValue = "64",
+            description = "histories per forward pass (default ${DEFAULT-VALUE}; 1 = no batching)")
     int maxBatch;
-    @Option(names = "--max-delay-ms", defaultValue = "2", description = "longest wait for a batch to fill (default ${DEFAULT-VALUE})")
+    @Option(names = "--max-delay-ms", defaultValue = "2",
+            description = "longest wait for a batch to fill (default ${DEFAULT-VALUE})")
     long maxDelayMs;
-    @Option(names = "--queue", defaultValue = "1024", description = "histories waiting at most; beyond, 429 (default ${DEFAULT-VALUE})")
+    @Option(names = "--queue", defaultValue = "1024",
+            description = "histories waiting at most; beyond, 429 (default ${DEFAULT-VALUE})")
     int queue;
-    @Option(names = "--deadline-ms", defaultValue = "1000", description = "default per-request deadline (default ${DEFAULT-VALUE})")
+    @Option(names = "--deadline-ms", defaultValue = "1000",
+            description = "default per-request deadline (default ${DEFAULT-VALUE})")
     long deadlineMs;
     @Option(names = "--max-k", defaultValue = "1000", description = "largest k (default ${DEFAULT-VALUE})")
     int maxK;
-    @Option(names = "--max-histories", defaultValue = "512", description = "histories (or items) per request (default ${DEFAULT-VALUE})")
+    @Option(names = "--max-histories", defaultValue = "512",
+            description = "histories (or items) per request (default ${DEFAULT-VALUE})")
     int maxHistories;
     @Option(names = "--max-history", defaultValue = "200", description = "items per history (default ${DEFAULT-VALUE})")
     int maxHistory;
-    @Option(names = "--max-body-bytes", defaultValue = "1048576", description = "largest request body (default ${DEFAULT-VALUE})")
+    @Option(names = "--max-body-bytes", defaultValue = "1048576",
+            description = "largest request body (default ${DEFAULT-VALUE})")
     int maxBodyBytes;
     @Option(names = "--body-timeout-ms", defaultValue = "30000",
             description = "longest a request body may take to arrive; beyond, 408 (default ${DEFAULT-VALUE})")
     long bodyTimeoutMs;
     @Option(names = "--max-id-bytes", defaultValue = "256",
-            description = "longest item id, history or exclude entry and user, in UTF-8 bytes (default ${DEFAULT-VALUE})")
+            description = "longest item id, history or exclude entry and user, in UTF-8 bytes (default "
+                    + "${DEFAULT-VALUE})")
     int maxIdBytes;
     @Option(names = "--max-text-bytes", defaultValue = "4096",
             description = "longest title, brand and category level, in UTF-8 bytes (default ${DEFAULT-VALUE})")
     int maxTextBytes;
-    @Option(names = "--max-categories", defaultValue = "32", description = "most category levels of an item (default ${DEFAULT-VALUE})")
+    @Option(names = "--max-categories", defaultValue = "32",
+            description = "most category levels of an item (default ${DEFAULT-VALUE})")
     int maxCategories;
     @Option(names = "--max-description-bytes", defaultValue = "16384",
             description = "a longer description is cut to this many UTF-8 bytes (default ${DEFAULT-VALUE})")
     int maxDescriptionBytes;
     @Option(names = "--models-root", paramLabel = "DIR",
-            description = "POST /v1/model/load takes only directories under this one (default: the folder holding --model)")
+            description = "POST /v1/model/load takes only directories under this one (default: the folder holding "
+                    + "--model)")
     Path modelsRoot;
 
     @Mixin
@@ -84,7 +95,8 @@ final class ServeCommand implements Callable<Integer> {
                 token(adminTokenFile, ServerConfig.ADMIN_TOKEN_ENV), insecureNoAuth);
         ServerConfig config = new ServerConfig(host, port, itemStore, auth, maxBatch, Duration.ofMillis(maxDelayMs),
                 queue, Duration.ofMillis(deadlineMs), new RequestLimits(maxK, maxHistories, maxHistory, maxBodyBytes,
-                maxIdBytes, maxTextBytes, maxCategories, maxDescriptionBytes, Duration.ofMillis(bodyTimeoutMs)), modelsRoot);
+                maxIdBytes, maxTextBytes, maxCategories, maxDescriptionBytes, Duration.ofMillis(bodyTimeoutMs)),
+                modelsRoot);
         ModelServer.checkConfig(model, config); // before the engine and the text encoder load
         engine.start();
         CountDownLatch stopped = new CountDownLatch(1);

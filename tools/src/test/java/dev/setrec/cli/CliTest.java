@@ -92,7 +92,8 @@ class CliTest {
     void benchRefitOnlyWritesTheRefitRowWithTheGivenChoices() throws IOException {
         Path results = tmp.resolve("bench");
         String[] common = {"bench", "quality", "--data-root", tmp.toString(), "--datasets", "planted", "--models",
-                "sasrec", "--refit-only", "--results", results.toString(), "--dim", "32", "--blocks", "1", "--ffn", "64",
+                "sasrec", "--refit-only", "--results", results.toString(), "--dim", "32", "--blocks", "1", "--ffn",
+                "64",
                 "--history", "10"};
         assertEquals(Main.BAD_INPUT, run(common), "no epochs given");
         assertTrue(lastError.contains("--epochs"), lastError);
@@ -100,7 +101,8 @@ class CliTest {
         withEpochs[common.length] = "--epochs";
         withEpochs[common.length + 1] = "2";
         assertEquals(0, run(withEpochs), lastError);
-        JsonArray rows = new Gson().fromJson(Files.readString(results.resolve("benchmarks/results.json")), JsonArray.class);
+        JsonArray rows = new Gson()
+                .fromJson(Files.readString(results.resolve("benchmarks/results.json")), JsonArray.class);
         assertEquals(1, rows.size());
         JsonObject row = rows.get(0).getAsJsonObject();
         assertEquals("full-refit", row.get("variant").getAsString());
@@ -111,10 +113,12 @@ class CliTest {
     @Test
     void mostPopTrainsAndEvaluatesOnTheValidSplit() {
         Path pop = tmp.resolve("pop");
-        assertEquals(0, run("train", "--model", "mostpop", "--data", data.toString(), "--out", pop.toString()), lastError);
+        assertEquals(0, run("train", "--model", "mostpop", "--data", data.toString(), "--out", pop.toString()),
+                lastError);
         assertEquals(0, run("evaluate", "--model", pop.toString(), "--data", data.toString(), "--split", "valid"),
                 lastError);
-        assertEquals(Main.BAD_INPUT, run("evaluate", "--model", pop.toString(), "--data", data.toString(), "--split", "tset"));
+        assertEquals(Main.BAD_INPUT,
+                run("evaluate", "--model", pop.toString(), "--data", data.toString(), "--split", "tset"));
         assertTrue(lastError.contains("unknown split 'tset'"), lastError);
     }
 

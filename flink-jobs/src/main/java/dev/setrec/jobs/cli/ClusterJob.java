@@ -52,7 +52,8 @@ public final class ClusterJob {
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             if (!flag.equals("--properties") && !flag.equals("--set")) {
-                throw new IllegalArgumentException("unknown argument " + flag + "; usage: ClusterJob [--properties FILE]"
+                throw new IllegalArgumentException("unknown argument " + flag
+                        + "; usage: ClusterJob [--properties FILE]"
                         + " [--set KEY=VALUE]...");
             }
             if (i + 1 == args.length) {

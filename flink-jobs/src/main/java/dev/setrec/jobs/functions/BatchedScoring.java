@@ -117,7 +117,8 @@ public final class BatchedScoring extends RichAsyncFunction<ScoringRequest, Reco
         batcher = SharedOperators.attachment(model, shared -> {
             CircuitBreaker breaker = new CircuitBreaker(breakerFailures, breakerPause);
             return new MicroBatcher<ScoringRequest, Ranking>("setrec-batcher", maxBatch, maxWait,
-                    queueCapacity * slots, batch -> breaker.call(() -> rank(shared, batch, ranking), shared::available));
+                    queueCapacity * slots,
+                    batch -> breaker.call(() -> rank(shared, batch, ranking), shared::available));
         });
         waiting = new ConcurrentHashMap<>();
         MetricGroup metrics = getRuntimeContext().getMetricGroup();

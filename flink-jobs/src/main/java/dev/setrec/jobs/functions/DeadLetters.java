@@ -18,7 +18,8 @@ import java.util.HexFormat;
  * a Kafka record and the dead-letter sink never fails on it.
  */
 public final class DeadLetters {
-    public static final OutputTag<DeadLetter> TAG = new OutputTag<>("dead-letters", new AvroTypeInfo<>(DeadLetter.class));
+    public static final OutputTag<DeadLetter> TAG = new OutputTag<>("dead-letters",
+            new AvroTypeInfo<>(DeadLetter.class));
     /** Reasons quote bounded parts of a message, but an exception's text has no bound of its own. */
     static final int MAX_REASON_CHARS = 2048;
 

@@ -87,7 +87,8 @@ public final class UserHistory extends KeyedBroadcastProcessFunction<String, Int
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
         restored = new ArrayList<>();
-        for (Map.Entry<String, ItemEvent> item : context.getOperatorStateStore().getBroadcastState(ONBOARDED).entries()) {
+        for (Map.Entry<String, ItemEvent> item : context.getOperatorStateStore().getBroadcastState(ONBOARDED)
+                .entries()) {
             restored.add(item.getValue());
         }
         onboardedCount = restored.size();
@@ -200,7 +201,8 @@ public final class UserHistory extends KeyedBroadcastProcessFunction<String, Int
 
     private static boolean sameText(ItemEvent a, ItemEvent b) {
         return a.getTitle().equals(b.getTitle()) && a.getBrand().equals(b.getBrand())
-                && a.getDescription().equals(b.getDescription()) && Objects.equals(a.getCategories(), b.getCategories());
+                && a.getDescription().equals(b.getDescription())
+                && Objects.equals(a.getCategories(), b.getCategories());
     }
 
     @Override

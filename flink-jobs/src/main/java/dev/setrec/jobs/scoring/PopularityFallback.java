@@ -78,7 +78,8 @@ public final class PopularityFallback {
 
     /** The n most counted, most first; ties to the smaller id for a stable order. */
     private List<Map.Entry<String, double[]>> mostCounted(int n) {
-        PriorityQueue<Map.Entry<String, double[]>> heap = new PriorityQueue<>((a, b) -> a.getValue()[0] != b.getValue()[0]
+        PriorityQueue<Map.Entry<String, double[]>> heap = new PriorityQueue<>(
+                (a, b) -> a.getValue()[0] != b.getValue()[0]
                 ? Double.compare(a.getValue()[0], b.getValue()[0]) : b.getKey().compareTo(a.getKey()));
         for (Map.Entry<String, double[]> e : counts.entrySet()) {
             heap.add(e);

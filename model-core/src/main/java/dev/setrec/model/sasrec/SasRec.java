@@ -87,7 +87,8 @@ public final class SasRec implements Recommender {
         int d = config.dim();
         NDArray idArray = scope.create(ids);
         NDArray posArray = scope.create(positions);
-        NDArray items = Embedding.embedding(idArray, params.get("item.embedding"), SparseFormat.DENSE).singletonOrThrow();
+        NDArray items = Embedding.embedding(idArray, params.get("item.embedding"), SparseFormat.DENSE)
+                .singletonOrThrow();
         NDArray pos = Embedding.embedding(posArray, params.get("position.embedding"), SparseFormat.DENSE)
                 .singletonOrThrow();
         NDArray x = items.muli((float) Math.sqrt(d)).addi(pos).reshape(batch, width, d);

@@ -132,7 +132,8 @@ final class ScoreMixSweep {
             shifts = new float[] {fixed.coldShift()};
         } else {
             double mean = warmScores == 0 ? 0 : sum[warmBest] / warmScores;
-            double spread = warmScores == 0 ? 0 : Math.sqrt(Math.max(0, sumSquares[warmBest] / warmScores - mean * mean));
+            double spread = warmScores == 0 ? 0
+                    : Math.sqrt(Math.max(0, sumSquares[warmBest] / warmScores - mean * mean));
             shifts = shiftGrid((float) spread);
         }
         int bestShift = 0;
@@ -243,7 +244,9 @@ final class ScoreMixSweep {
             return scores[(user * betas + beta) * K + rank];
         }
 
-        /** Recall@10 of the lists under {@code beta} against each user's targets of this kind (users without: skipped). */
+        /**
+         * Recall@10 of the lists under {@code beta} against each user's targets of this kind (users without: skipped).
+         */
         double recall(int beta, int[][] targets) {
             Metrics metrics = new Metrics();
             int[] ranked = new int[K];

@@ -51,14 +51,17 @@ class NewItemSlotsTest {
     @Test
     void newItemsTheRankingAlreadyHoldsCountAndStayWhereTheyAre() {
         List<SetRecService.Scored> top = items("w1", "n7", "w2", "w3");
-        assertEquals(List.of("w1", "n7", "w2", "w3"), ids(SetRecService.withNewItems(top, items("n7", "n1"), 1, 4, NEW)));
+        assertEquals(List.of("w1", "n7", "w2", "w3"),
+                ids(SetRecService.withNewItems(top, items("n7", "n1"), 1, 4, NEW)));
         // two slots: n7 counts as one, n1 (the best new item not yet in) takes the second in place of w3
-        assertEquals(List.of("w1", "n7", "n1", "w2"), ids(SetRecService.withNewItems(top, items("n7", "n1"), 2, 4, NEW)));
+        assertEquals(List.of("w1", "n7", "n1", "w2"),
+                ids(SetRecService.withNewItems(top, items("n7", "n1"), 2, 4, NEW)));
     }
 
     @Test
     void aShortRankingGrowsInsteadOfDroppingAndFewerNewItemsFillFewerSlots() {
-        assertEquals(List.of("w1", "n1", "w2"), ids(SetRecService.withNewItems(items("w1", "w2"), items("n1"), 3, 10, NEW)));
+        assertEquals(List.of("w1", "n1", "w2"),
+                ids(SetRecService.withNewItems(items("w1", "w2"), items("n1"), 3, 10, NEW)));
         assertEquals(List.of("w1", "w2"), ids(SetRecService.withNewItems(items("w1", "w2"), items(), 2, 10, NEW)));
         assertEquals(List.of("n1", "n2"), ids(SetRecService.withNewItems(items(), items("n1", "n2"), 2, 10, NEW)));
     }

@@ -415,7 +415,8 @@ class SetRecTest {
                     new ItemText("", "Renamed", "", "", ""), null))));
             float[][] renamed = service.tokens(warm);
             assertArrayEquals(tokens[0], renamed[0], "a trained item keeps its CF token");
-            assertTrue(!java.util.Arrays.equals(tokens[1], renamed[1]), "and takes the semantic tokens of its new text");
+            assertTrue(!java.util.Arrays.equals(tokens[1], renamed[1]),
+                    "and takes the semantic tokens of its new text");
             assertTrue(!service.isCold(warm));
             assertEquals(n + 2, service.numItems());
         }
@@ -464,7 +465,8 @@ class SetRecTest {
             assertEquals(merged.stream().map(SetRecService.Scored::itemId).toList(),
                     top.stream().map(SetRecService.Scored::itemId).toList(), "user " + b);
             assertTrue(top.stream().filter(s -> cold.test(s.itemId())).count() >= 2);
-            java.util.Set<String> inTop = new java.util.HashSet<>(top.stream().map(SetRecService.Scored::itemId).toList());
+            java.util.Set<String> inTop = new java.util.HashSet<>(top.stream().map(SetRecService.Scored::itemId)
+                    .toList());
             for (int item = 0; item < n; item++) {
                 if (!inTop.contains(Integer.toString(item))) {
                     assertEquals(plain[b * n + item], slotted[b * n + item], "item " + item + " keeps its score");

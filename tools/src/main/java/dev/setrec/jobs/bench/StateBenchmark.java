@@ -140,7 +140,8 @@ public final class StateBenchmark {
         Progress progress = new Progress("items", settings.onboarded(), "items");
         for (int i = 0; i < settings.onboarded(); i++) {
             String id = newItem(i);
-            ItemEvent item = ItemEvent.newBuilder().setItemId(id).setTitle("Wooden puzzle number " + i + " with 24 pieces")
+            ItemEvent item = ItemEvent.newBuilder().setItemId(id)
+                    .setTitle("Wooden puzzle number " + i + " with 24 pieces")
                     .setCategories(List.of("Toys & Games", "Puzzles", "Jigsaw Puzzles")).setBrand("Brand " + i % 500)
                     .setDescription("A colourful puzzle for ages 3 and up, made of sturdy wood, in a box. " + i)
                     .setEventTime(Instant.now()).build();

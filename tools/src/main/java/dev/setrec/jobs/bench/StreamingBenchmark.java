@@ -33,7 +33,8 @@ import java.util.function.Predicate;
  * job: a warm-up at the offered load, sustained throughput flat out, latency at the offered load, and how soon new
  * items are recommendable. The warm-up is long because a fresh process is far from its steady state for the first
  * half minute or so (the JIT compiles the broker's, Flink's and the clients' hot paths on the same 2 cores): with a
- * short one the first mode measured lost its latency phase to that, whichever mode ran first. Latency is the recommendation's arrival at a reader minus the Kafka timestamp of the interaction
+ * short one the first mode measured lost its latency phase to that, whichever mode ran first. Latency is the
+ * recommendation's arrival at a reader minus the Kafka timestamp of the interaction
  * that triggered it (both this machine's clock).
  */
 public final class StreamingBenchmark {
@@ -288,7 +289,8 @@ public final class StreamingBenchmark {
 
     private String details(String variant, long checkpointMillis) {
         String details = String.format(Locale.ROOT, "model %s; in-process Kafka, local Flink with parallelism %d, "
-                        + "RocksDB, checkpoints every %d ms; warm-up: %d events at the offered rate; throughput: %d events flat out, rate "
+                        + "RocksDB, checkpoints every %d ms; warm-up: %d events at the offered rate; throughput: %d "
+                                + "events flat out, rate "
                         + "between the 10%% and the 90%% recommendation; latency: %s events/s for %d s; onboarding: "
                         + "%d new items, a probe interaction every 10 ms (those before the item is onboarded are "
                         + "dead-lettered as unknown items)",

@@ -57,9 +57,11 @@ final class JobCommand implements Callable<Integer> {
     Path model;
     @Option(names = "--properties", paramLabel = "FILE", description = "job options as key=value lines")
     Path properties;
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "one job or Flink option (repeatable; wins over --properties)")
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "one job or Flink option (repeatable; wins over --properties)")
     Map<String, String> overrides = new LinkedHashMap<>();
-    @Option(names = "--exactly-once", description = "Kafka transactions committed on checkpoints (default at-least-once)")
+    @Option(names = "--exactly-once",
+            description = "Kafka transactions committed on checkpoints (default at-least-once)")
     boolean exactlyOnce;
     @Option(names = "--parallelism", defaultValue = "2", description = "parallel subtasks (default ${DEFAULT-VALUE})")
     int parallelism;

@@ -20,13 +20,17 @@ final class StateBenchCommand implements Callable<Integer> {
     CommandSpec spec;
     @Option(names = "--users", defaultValue = "1000000", description = "distinct users (default ${DEFAULT-VALUE})")
     int users;
-    @Option(names = "--events-per-user", defaultValue = "3", description = "interactions per user (default ${DEFAULT-VALUE})")
+    @Option(names = "--events-per-user", defaultValue = "3",
+            description = "interactions per user (default ${DEFAULT-VALUE})")
     int eventsPerUser;
-    @Option(names = "--catalogue", defaultValue = "10000", description = "items the interactions pick from (default ${DEFAULT-VALUE})")
+    @Option(names = "--catalogue", defaultValue = "10000",
+            description = "items the interactions pick from (default ${DEFAULT-VALUE})")
     int catalogue;
-    @Option(names = "--onboarded", defaultValue = "10000", description = "items published on the items topic (default ${DEFAULT-VALUE})")
+    @Option(names = "--onboarded", defaultValue = "10000",
+            description = "items published on the items topic (default ${DEFAULT-VALUE})")
     int onboarded;
-    @Option(names = "--results", paramLabel = "DIR", description = "where benchmarks/results.json and BENCHMARKS.md go (default: the repo)")
+    @Option(names = "--results", paramLabel = "DIR",
+            description = "where benchmarks/results.json and BENCHMARKS.md go (default: the repo)")
     Path out;
 
     @Override

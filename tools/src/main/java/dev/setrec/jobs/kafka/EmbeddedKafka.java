@@ -59,7 +59,8 @@ public final class EmbeddedKafka implements AutoCloseable {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            IllegalStateException failure = new IllegalStateException("in-process Kafka did not start in " + directory, e);
+            IllegalStateException failure = new IllegalStateException("in-process Kafka did not start in " + directory,
+                    e);
             stopAfterFailedStart(cluster, directory, failure);
             throw failure;
         }

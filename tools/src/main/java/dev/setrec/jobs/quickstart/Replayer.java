@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Replays a {@link ReplayPlan} into Kafka on its own thread: first the held-back items on the items topic (waiting
  * for their acknowledgements, so they are onboarded before anyone interacts with them), then the plan's seed events
- * flat out (waiting until they are scored), then the interactions, keyed by user, paced by the wall clock. Every {@code badEvery}-th interaction is preceded by a broken message;
+ * flat out (waiting until they are scored), then the interactions, keyed by user, paced by the wall clock. Every {@code
+ * badEvery}-th interaction is preceded by a broken message;
  * the real one is still sent, so nothing real is lost. Each real event is entered in the {@link #ledger()} before
  * it is sent.
  *

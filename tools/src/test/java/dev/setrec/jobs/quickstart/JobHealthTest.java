@@ -71,7 +71,8 @@ class JobHealthTest {
         assertEquals("the job failed for good after 2 restarts: java.io.IOException: disk full",
                 health(JobState.FAILED, 2, 3, 0, failure("java.io.IOException: disk full", 0)).endedBecause());
         assertEquals("the job failed for good after 2 restarts (5 failures): x",
-                health(JobState.FAILED, 2, 5, 0, failure("x", 0)).endedBecause(), "more failures than restarts answered");
+                health(JobState.FAILED, 2, 5, 0, failure("x", 0)).endedBecause(),
+                "more failures than restarts answered");
         assertEquals("the job failed for good: java.lang.IllegalStateException: no model",
                 health(JobState.FAILED, 0, 1, 0, failure("java.lang.IllegalStateException: no model", 0))
                         .endedBecause());

@@ -79,7 +79,8 @@ public final class BadInputCorpus {
         deadLetter("item: not Avro", raw(Topic.ITEMS, "x", "{\"itemId\": \"json\"}".getBytes(StandardCharsets.UTF_8)),
                 "not Avro single-object encoding");
         deadLetter("item: empty message", raw(Topic.ITEMS, "x", new byte[0]), "empty message");
-        deadLetter("item: no text", item(a + "textless", ItemEvent.newBuilder().setItemId(a + "textless")), "has no text");
+        deadLetter("item: no text", item(a + "textless", ItemEvent.newBuilder().setItemId(a + "textless")),
+                "has no text");
         deadLetter("item: only control and invisible characters as text", item(a + "blank",
                 ItemEvent.newBuilder().setItemId(a + "blank").setTitle("\u0007\u200B\t").setBrand(" ")), "has no text");
         deadLetter("item: id with a control character", item("bell\u0007", ItemEvent.newBuilder()
@@ -130,7 +131,8 @@ public final class BadInputCorpus {
                 "over the limit");
         deadLetter("interaction: key alone over the size limit", new Message(Topic.INTERACTIONS,
                 bytes(20_000, 3), INTERACTIONS.encode(event(u + "big-key", known)), -1), "over the limit");
-        deadLetter("interaction: user id over the id limit", interaction("u".repeat(257), known), "userId is 257 bytes");
+        deadLetter("interaction: user id over the id limit", interaction("u".repeat(257), known),
+                "userId is 257 bytes");
         deadLetter("interaction: item id over the id limit", interaction(u + "long-item", "i".repeat(1000)),
                 "itemId is 1000 bytes");
         deadLetter("interaction: empty user id", interaction("", known), "missing userId");
@@ -147,7 +149,8 @@ public final class BadInputCorpus {
                 "not a positive");
         deadLetter("interaction: event time years ahead", interaction(u + "future", known,
                 System.currentTimeMillis() + 400L * 24 * 3600 * 1000), "ahead of the job's clock");
-        deadLetter("interaction: item the model does not know", interaction(u + "unknown-item", prefix + "no-such-item"),
+        deadLetter("interaction: item the model does not know",
+                interaction(u + "unknown-item", prefix + "no-such-item"),
                 "unknown item id");
         String early = u + "out-of-order";
         Message later = interaction(early, knownItems.get(1));
