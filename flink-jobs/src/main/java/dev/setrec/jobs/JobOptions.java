@@ -27,7 +27,8 @@ public final class JobOptions {
     public static final ConfigOption<String> GROUP_ID = ConfigOptions.key("setrec.kafka.group-id")
             .stringType().defaultValue("setrec-recommendations").withDescription("consumer group of the job's sources");
     public static final ConfigOption<String> INTERACTIONS_TOPIC = ConfigOptions.key("setrec.topic.interactions")
-            .stringType().defaultValue("interactions").withDescription("topic of the interaction events (InteractionEvent)");
+            .stringType().defaultValue("interactions")
+            .withDescription("topic of the interaction events (InteractionEvent)");
     public static final ConfigOption<String> ITEMS_TOPIC = ConfigOptions.key("setrec.topic.items")
             .stringType().defaultValue("items").withDescription("topic of the new and changed items (ItemEvent)");
     public static final ConfigOption<String> RECOMMENDATIONS_TOPIC = ConfigOptions.key("setrec.topic.recommendations")

@@ -44,7 +44,8 @@ final class BodyReader implements Runnable {
      */
     static CompletableFuture<byte[]> read(Request request, int limit, Duration timeout) {
         BodyReader reader = new BodyReader(request, limit);
-        Scheduler.Task timer = request.getComponents().getScheduler().schedule(() -> reader.result.completeExceptionally(
+        Scheduler scheduler = request.getComponents().getScheduler();
+        Scheduler.Task timer = scheduler.schedule(() -> reader.result.completeExceptionally(
                 new ApiError(BODY_TIMEOUT, "the request body did not arrive within " + timeout.toMillis() + " ms")),
                 timeout);
         reader.result.whenComplete((body, failure) -> timer.cancel());

@@ -56,7 +56,8 @@ public final class BenchmarkResults {
     /** The rows of one benchmark, by data set and variant. */
     List<JsonObject> rows(String benchmark) {
         return results.stream().filter(r -> benchmark.equals(text(r, "benchmark")))
-                .sorted(Comparator.comparing((JsonObject r) -> text(r, "dataset")).thenComparing(r -> text(r, "variant")))
+                .sorted(Comparator.comparing((JsonObject r) -> text(r, "dataset"))
+                        .thenComparing(r -> text(r, "variant")))
                 .toList();
     }
 

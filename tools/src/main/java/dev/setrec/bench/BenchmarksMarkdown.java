@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
@@ -27,7 +28,7 @@ final class BenchmarksMarkdown {
         List<JsonObject> quality = results.all().stream()
                 .filter(r -> "quality".equals(BenchmarkResults.text(r, "benchmark")))
                 .sorted(Comparator.comparing((JsonObject r) -> BenchmarkResults.text(r, "dataset"))
-                        .thenComparing(r -> BenchmarkResults.text(r, "fit") == null ? "" : BenchmarkResults.text(r, "fit"))
+                        .thenComparing(r -> Objects.requireNonNullElse(BenchmarkResults.text(r, "fit"), ""))
                         .thenComparing(r -> BenchmarkResults.text(r, "model"))
                         .thenComparing(r -> BenchmarkResults.text(r, "variant")))
                 .collect(Collectors.toList());
@@ -78,7 +79,8 @@ final class BenchmarksMarkdown {
     private static void appendStreaming(StringBuilder md, List<JsonObject> streaming) {
         for (String dataset : streaming.stream().map(r -> BenchmarkResults.text(r, "dataset")).distinct().toList()) {
             md.append("\n### Streaming: ").append(dataset).append("\n\n")
-                    .append(paragraph("The job on an in-process Kafka broker and a local Flink cluster, fed with the data set's "
+                    .append(paragraph("The job on an in-process Kafka broker and a local Flink cluster, fed with "
+                            + "the data set's "
                             + "held-back interactions. Events/s: recommendations per second with events published flat "
                             + "out, between the first and the last tenth of them to arrive (in brackets: those the "
                             + "model scored, the others are fallbacks). Latency: arrival at a reader minus the Kafka "
@@ -86,7 +88,8 @@ final class BenchmarksMarkdown {
                             + "event to the first recommendation triggered by an interaction on it. Fallback share: "
                             + "popularity rankings in place of the model's (scoring timed out, failed or was full) "
                             + "among the recommendations.")).append('\n')
-                    .append("| mode | events/s (by the model) | p50 ms | p99 ms | item onboarding ms (median / max) | offered events/s ")
+                    .append("| mode | events/s (by the model) | p50 ms | p99 ms | item onboarding ms (median / max) "
+                            + "| offered events/s ")
                     .append("| fallback share (flat out / at load) | command | date |\n")
                     .append("|---|---:|---:|---:|---:|---:|---:|---|---|\n");
             for (JsonObject r : streaming) {
@@ -94,7 +97,8 @@ final class BenchmarksMarkdown {
                     continue;
                 }
                 JsonObject m = r.getAsJsonObject("metrics");
-                md.append(String.format(Locale.ROOT, "| %s | %.1f (%.1f) | %d | %d | %d / %d | %.1f | %.4f / %.4f | `%s` | %s |\n",
+                md.append(String.format(Locale.ROOT, "| %s | %.1f (%.1f) | %d | %d | %d / %d | %.1f | %.4f / %.4f | "
+                        + "`%s` | %s |\n",
                         BenchmarkResults.text(r, "variant"), m.get("events_per_s").getAsDouble(),
                         m.get("model_events_per_s").getAsDouble(),
                         m.get("p50_ms").getAsLong(), m.get("p99_ms").getAsLong(), m.get("item_onboard_ms").getAsLong(),
@@ -123,7 +127,8 @@ final class BenchmarksMarkdown {
                         + "user's history per request, its top ten); batching off: the same server scoring one history "
                         + "per forward pass. Latency: open loop (requests leave on a fixed schedule; latency from the "
                         + "scheduled time) at fractions of the measured users/s.")).append('\n')
-                .append("| data set | users/s (dynamic batching) | users/s (batching off) | speed-up | offered users/s: p50 / p99 ms ")
+                .append("| data set | users/s (dynamic batching) | users/s (batching off) | speed-up | offered "
+                        + "users/s: p50 / p99 ms ")
                 .append("| command | date |\n|---|---:|---:|---:|---|---|---|\n");
         for (JsonObject r : server) {
             JsonObject m = r.getAsJsonObject("metrics");

@@ -31,21 +31,26 @@ final class BenchCommand {
     static final class Quality implements Callable<Integer> {
         @Spec
         CommandSpec spec;
-        @Option(names = "--data-root", paramLabel = "DIR", description = "folder holding the data sets (default: $SETREC_DATA)")
+        @Option(names = "--data-root", paramLabel = "DIR", description = "folder holding the data sets (default: "
+                + "$SETREC_DATA)")
         Path dataRoot;
-        @Option(names = "--datasets", split = ",", description = "data dirs under the data root (default: ${DEFAULT-VALUE})",
+        @Option(names = "--datasets", split = ",", description = "data dirs under the data root (default: "
+                + "${DEFAULT-VALUE})",
                 defaultValue = "setrec/toys,atspeed_games")
         List<String> datasets;
-        @Option(names = "--models", split = ",", description = "models (default: ${DEFAULT-VALUE})", defaultValue = "mostpop,sasrec")
+        @Option(names = "--models", split = ",", description = "models (default: "
+                + "${DEFAULT-VALUE})", defaultValue = "mostpop,sasrec")
         List<String> models;
-        @Option(names = "--variant", defaultValue = "full", description = "label of this configuration in the results (default ${DEFAULT-VALUE})")
+        @Option(names = "--variant", defaultValue = "full", description = "label of this configuration in the "
+                + "results (default ${DEFAULT-VALUE})")
         String variant;
         @Option(names = "--no-refit", description = "skip the train+valid refit rows")
         boolean noRefit;
         @Option(names = "--refit-only", description = "only the refit row, with the choices of an earlier train-only "
                 + "run given as --epochs (and for SETRec --beta, --beta-cold, --cold-shift and --cf-model)")
         boolean refitOnly;
-        @Option(names = "--results", paramLabel = "DIR", description = "where results.json and BENCHMARKS.md go (default: the repo)")
+        @Option(names = "--results", paramLabel = "DIR", description = "where results.json and BENCHMARKS.md go "
+                + "(default: the repo)")
         Path out;
         @Option(names = "--keep-models", paramLabel = "DIR", description = "save each train-only model under DIR "
                 + "(one dir per data set, model and variant) for evaluate or serve")
@@ -88,20 +93,27 @@ final class BenchCommand {
         CommandSpec spec;
         @Option(names = "--model", required = true, paramLabel = "DIR", description = "a SETRec model dir")
         Path model;
-        @Option(names = "--data", paramLabel = "DIR", description = "whose test users' histories are sent (default: setrec/toys under $SETREC_DATA)")
+        @Option(names = "--data", paramLabel = "DIR", description = "whose test users' histories are sent (default: "
+                + "setrec/toys under $SETREC_DATA)")
         Path data;
-        @Option(names = "--seconds", defaultValue = "15", description = "length of each phase (default ${DEFAULT-VALUE})")
+        @Option(names = "--seconds", defaultValue = "15", description = "length of each phase (default "
+                + "${DEFAULT-VALUE})")
         int seconds;
-        @Option(names = "--concurrency", defaultValue = "64", description = "requests in flight flat out (default ${DEFAULT-VALUE})")
+        @Option(names = "--concurrency", defaultValue = "64", description = "requests in flight flat out (default "
+                + "${DEFAULT-VALUE})")
         int concurrency;
         @Option(names = "--loads", split = ",", defaultValue = "0.25,0.5,0.75",
-                description = "offered loads as fractions of the measured users/s (default ${DEFAULT-VALUE}; 0.5 gives the half-load row)")
+                description = "offered loads as fractions of the measured users/s (default ${DEFAULT-VALUE}; 0.5 "
+                        + "gives the half-load row)")
         double[] loads;
-        @Option(names = "--max-batch", defaultValue = "64", description = "dynamic batching: histories per pass (default ${DEFAULT-VALUE})")
+        @Option(names = "--max-batch", defaultValue = "64", description = "dynamic batching: histories per pass "
+                + "(default ${DEFAULT-VALUE})")
         int maxBatch;
-        @Option(names = "--max-delay-ms", defaultValue = "2", description = "dynamic batching: longest wait (default ${DEFAULT-VALUE})")
+        @Option(names = "--max-delay-ms", defaultValue = "2", description = "dynamic batching: longest wait "
+                + "(default ${DEFAULT-VALUE})")
         long maxDelayMs;
-        @Option(names = "--results", paramLabel = "DIR", description = "where results.json and BENCHMARKS.md go (default: the repo)")
+        @Option(names = "--results", paramLabel = "DIR", description = "where results.json and BENCHMARKS.md go "
+                + "(default: the repo)")
         Path out;
         @Mixin
         EngineOptions engine;
@@ -131,7 +143,8 @@ final class BenchCommand {
     @Command(name = "render", mixinStandardHelpOptions = true,
             description = "Regenerate BENCHMARKS.md and its plots from benchmarks/results.json (no run).")
     static final class Render implements Callable<Integer> {
-        @Option(names = "--results", paramLabel = "DIR", description = "where results.json and BENCHMARKS.md are (default: the repo)")
+        @Option(names = "--results", paramLabel = "DIR", description = "where results.json and BENCHMARKS.md are "
+                + "(default: the repo)")
         Path out;
 
         @Override

@@ -33,13 +33,17 @@ public final class ModelOptions {
     Float weightDecay;
     @Option(names = "--batch-tokens", description = "training positions per batch (default: SASRec 1024, SETRec 2048)")
     Integer batchTokens;
-    @Option(names = "--max-epochs", description = "upper bound on epochs with early stopping (default: SASRec 80, SETRec 40)")
+    @Option(names = "--max-epochs", description = "upper bound on epochs with early stopping (default: SASRec 80, "
+            + "SETRec 40)")
     Integer maxEpochs;
-    @Option(names = "--patience", description = "epochs without a better valid Recall@10 before stopping (default: SASRec 6, SETRec 10)")
+    @Option(names = "--patience", description = "epochs without a better valid Recall@10 before stopping (default: "
+            + "SASRec 6, SETRec 10)")
     Integer patience;
-    @Option(names = "--epochs", description = "train exactly this many epochs, no early stopping (needed for --fit train+valid)")
+    @Option(names = "--epochs", description = "train exactly this many epochs, no early stopping (needed for --fit "
+            + "train+valid)")
     int epochs = 0;
-    @Option(names = "--time-budget", paramLabel = "MINUTES", description = "stop after the epoch that crosses this budget, keeping the best epoch")
+    @Option(names = "--time-budget", paramLabel = "MINUTES", description = "stop after the epoch that crosses this "
+            + "budget, keeping the best epoch")
     double timeBudget = 0;
     @Option(names = "--seed", description = "random seed (default 42)")
     Long seed;
@@ -48,25 +52,34 @@ public final class ModelOptions {
     Integer semTokens;
     @Option(names = "--alpha", description = "SETRec: weight of the tokenizer's reconstruction loss (default 0.7)")
     Float alpha;
-    @Option(names = "--full-attention", description = "SETRec ablation: plain causal attention over the history's tokens instead of the sparse set mask")
+    @Option(names = "--full-attention", description = "SETRec ablation: plain causal attention over the history's "
+            + "tokens instead of the sparse set mask")
     boolean fullAttention;
-    @Option(names = "--beta", description = "SETRec: fix beta instead of choosing it on valid, for cold items too unless --beta-cold (1 = semantic-only)")
+    @Option(names = "--beta", description = "SETRec: fix beta instead of choosing it on valid, for cold items too "
+            + "unless --beta-cold (1 = semantic-only)")
     Float beta;
-    @Option(names = "--beta-cold", description = "SETRec: fix the beta of cold items (CF input predicted from text) instead of choosing it on valid")
+    @Option(names = "--beta-cold", description = "SETRec: fix the beta of cold items (CF input predicted from text) "
+            + "instead of choosing it on valid")
     Float betaCold;
-    @Option(names = "--cold-shift", description = "SETRec: fix the shift added to cold items' scores instead of choosing it on valid")
+    @Option(names = "--cold-shift", description = "SETRec: fix the shift added to cold items' scores instead of "
+            + "choosing it on valid")
     Float coldShift;
-    @Option(names = "--cf-dropout", description = "SETRec: per step, the share of items trained with their CF input predicted from text, as cold items have it (default 0)")
+    @Option(names = "--cf-dropout", description = "SETRec: per step, the share of items trained with their CF input "
+            + "predicted from text, as cold items have it (default 0)")
     Float cfDropout;
-    @Option(names = "--weight-average", paramLabel = "DECAY", description = "SETRec: validate and keep a moving average of the weights, this decay per step; 0 = the last weights (default 0.995)")
+    @Option(names = "--weight-average", paramLabel = "DECAY", description = "SETRec: validate and keep a moving "
+            + "average of the weights, this decay per step; 0 = the last weights (default 0.995)")
     Float weightAverage;
     @Option(names = "--warmup", description = "SETRec: learning-rate warm-up steps (default 100)")
     Integer warmup;
-    @Option(names = "--cf-model", paramLabel = "DIR", description = "SETRec: take CF tokens from this SASRec model dir instead of training one")
+    @Option(names = "--cf-model", paramLabel = "DIR", description = "SETRec: take CF tokens from this SASRec model "
+            + "dir instead of training one")
     Path cfModel;
-    @Option(names = "--cf-reference", description = "SETRec: take CF tokens from the data dir's sasrec_item_emb.tsv (comparison only)")
+    @Option(names = "--cf-reference", description = "SETRec: take CF tokens from the data dir's sasrec_item_emb.tsv "
+            + "(comparison only)")
     boolean cfReference;
-    @Option(names = "--text-cache", paramLabel = "DIR", description = "where item text embeddings are cached (default ~/.cache/setrec/text-embeddings)")
+    @Option(names = "--text-cache", paramLabel = "DIR", description = "where item text embeddings are cached "
+            + "(default ~/.cache/setrec/text-embeddings)")
     Path textCache;
 
     SasRecConfig sasrec() {

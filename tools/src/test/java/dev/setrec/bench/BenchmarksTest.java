@@ -239,19 +239,23 @@ class BenchmarksTest {
         String markdown = Files.readString(dir.resolve("BENCHMARKS.md"));
         String json = new Gson().toJson(results.all());
         assertTrue(markdown.contains("| sasrec | full | train |"), markdown);
-        assertTrue(markdown.contains("| toys | quality | setrec / full | all recall@10 ≥ 0.0189 | 0.0175 | no | 0.0014 |"),
+        assertTrue(markdown.contains("| toys | quality | setrec / full | all recall@10 ≥ 0.0189 | 0.0175 | no | "
+                + "0.0014 |"),
                 markdown);
         assertTrue(markdown.contains("| toys | setrec | 0.0175 | 0.0175 | 0.0175 | 0.0044 | 1.5 |"), markdown);
-        assertTrue(markdown.contains("| at_least_once | 1123.6 (1011.2) | 43 | 187 | 318 / 1207 | 998.7 | 0.0345 / 0.0012 | "
+        assertTrue(markdown.contains("| at_least_once | 1123.6 (1011.2) | 43 | 187 | 318 / 1207 | 998.7 | 0.0345 / "
+                + "0.0012 | "
                 + "`./setrec bench streaming --events 20000 --rate 1000 --seconds 20` |"), markdown);
         assertTrue(markdown.indexOf("| at_least_once |") < markdown.indexOf("| exactly_once |"), markdown);
         assertTrue(markdown.contains("| toys | streaming | exactly_once | events/s ≥ 1000.0 | 812.4 | no | 187.6 |"),
                 markdown);
-        assertTrue(markdown.contains("| toys | streaming | at_least_once | item onboarding max ms ≤ 1000 | 1207 | no | 207 |"),
+        assertTrue(markdown.contains("| toys | streaming | at_least_once | item onboarding max ms ≤ 1000 | 1207 | "
+                + "no | 207 |"),
                 markdown);
         assertTrue(markdown.contains("| toys | 1450.2 | 310.4 | 4.7x | 362.5: 8.5 / 21.3; 725.1: 11.2 / 38.9 | "
                 + "`./setrec bench server --model M` |"), markdown);
-        assertTrue(markdown.contains("| toys | server | dynamic-batching | p99 ms at half load ≤ 50.0 | 38.9 | yes | 0.0 |"),
+        assertTrue(markdown.contains("| toys | server | dynamic-batching | p99 ms at half load ≤ 50.0 | 38.9 | yes "
+                + "| 0.0 |"),
                 markdown);
         assertTrue(markdown.contains("| toys | faults | 1 | 4 | 38 | 0 | 0 | 17 | 4.25 | "
                 + "`./setrec bench reliability` |"), markdown);

@@ -24,12 +24,14 @@ final class ConfigurationReference {
 
     static String render(CommandLine cli) {
         StringBuilder md = new StringBuilder("# Configuration\n\n")
-                .append("Generated from the code by `").append(REGENERATE).append("`; do not edit by hand (a test fails when this ")
+                .append("Generated from the code by `").append(REGENERATE).append("`; do not edit by hand (a test "
+                        + "fails when this ")
                 .append("file differs\nfrom what the code says).\n\n")
                 .append("## The streaming job's options\n\n")
                 .append("Given as `--set key=value` to `./setrec job` and `./setrec quickstart`, or in a ")
                 .append("`--properties` file (the\ndeployment's is `deploy/job.properties`). Flink's own keys (e.g. ")
-                .append("`parallelism.default`,\n`execution.checkpointing.interval`) pass through to Flink; an unknown ")
+                .append("`parallelism.default`,\n`execution.checkpointing.interval`) pass through to Flink; an "
+                        + "unknown ")
                 .append("`setrec.*` key is refused. What they do:\n[streaming-job.md](streaming-job.md), ")
                 .append("[input.md](input.md) for the `setrec.input.*` limits.\n\n")
                 .append("| key | default | what |\n|---|---|---|\n");

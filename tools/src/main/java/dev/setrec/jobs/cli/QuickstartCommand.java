@@ -55,11 +55,14 @@ final class QuickstartCommand implements Callable<Integer> {
     Path data;
     @Option(names = "--model", paramLabel = "DIR", description = "serve this SETRec model dir instead of the quick one")
     Path model;
-    @Option(names = "--rate", defaultValue = "200", description = "replayed events per second, 0 = as fast as possible (default ${DEFAULT-VALUE})")
+    @Option(names = "--rate", defaultValue = "200", description = "replayed events per second, 0 = as fast as "
+            + "possible (default ${DEFAULT-VALUE})")
     double rate;
-    @Option(names = "--cold-items", defaultValue = "20", description = "cold items the model does not know until their item event (default ${DEFAULT-VALUE})")
+    @Option(names = "--cold-items", defaultValue = "20", description = "cold items the model does not know until "
+            + "their item event (default ${DEFAULT-VALUE})")
     int coldItems;
-    @Option(names = "--bad-every", defaultValue = "500", description = "send a broken message every N events, 0 = never (default ${DEFAULT-VALUE})")
+    @Option(names = "--bad-every", defaultValue = "500", description = "send a broken message every N events, 0 = "
+            + "never (default ${DEFAULT-VALUE})")
     int badEvery;
     @Option(names = "--seed-histories", defaultValue = "50", paramLabel = "N",
             description = "first replay each user's last N train interactions flat out, so that live events meet real "
@@ -67,7 +70,8 @@ final class QuickstartCommand implements Callable<Integer> {
     int seedHistories;
     @Option(names = "--new-item-slots", defaultValue = "2", paramLabel = "N",
             description = "places of each top k kept for the best new (cold) items, spread through the list; 0 = the "
-                    + "model's ranking alone (default ${DEFAULT-VALUE}; the job option setrec.recommend.new-item-slots)")
+                    + "model's ranking alone (default ${DEFAULT-VALUE}; the job option "
+                    + "setrec.recommend.new-item-slots)")
     int newItemSlots;
     @Option(names = "--exactly-once", description = "Kafka transactions (recommendations then appear per checkpoint)")
     boolean exactlyOnce;
@@ -115,9 +119,11 @@ final class QuickstartCommand implements Callable<Integer> {
                     work.resolve("checkpoints"));
             Configuration options = job.options();
             System.out.println("job running: Kafka " + kafka.bootstrapServers() + ", Flink local (parallelism "
-                    + EmbeddedJob.PARALLELISM + ", RocksDB), " + options.get(JobOptions.DELIVERY) + "; replaying " + plan.events().size()
+                    + EmbeddedJob.PARALLELISM + ", RocksDB), " + options.get(JobOptions.DELIVERY) + "; replaying "
+                    + "" + plan.events().size()
                     + " interactions at " + (rate > 0 ? rate + "/s" : "full speed") + ", " + plan.heldBackItems().size()
-                    + " cold items onboarded first, " + options.get(JobOptions.NEW_ITEM_SLOTS) + " new-item slots in each top "
+                    + " cold items onboarded first, " + options.get(JobOptions.NEW_ITEM_SLOTS) + " new-item slots "
+                    + "in each top "
                     + options.get(JobOptions.TOP_K) + (plan.seedEvents().isEmpty() ? "" : ", histories seeded with "
                     + plan.seedEvents().size() + " train interactions before") + ". Ctrl-C stops.");
             Replayer replayer = Replayer.start(Replayer.producer(kafka.bootstrapServers()), plan,

@@ -31,22 +31,29 @@ final class StreamingBenchCommand implements Callable<Integer> {
     CommandSpec spec;
     @Option(names = "--data", paramLabel = "DIR", description = "data dir (default: setrec/toys under $SETREC_DATA)")
     Path data;
-    @Option(names = "--model", paramLabel = "DIR", description = "the SETRec model dir to serve (default: the quickstart's quick model, trained if missing)")
+    @Option(names = "--model", paramLabel = "DIR", description = "the SETRec model dir to serve (default: the "
+            + "quickstart's quick model, trained if missing)")
     Path model;
     @Option(names = "--modes", split = ",", paramLabel = "MODE", defaultValue = "at_least_once,exactly_once",
             description = "delivery modes, each on a fresh broker and job (default: ${DEFAULT-VALUE})")
     List<String> modes;
-    @Option(names = "--warm-up", paramLabel = "S", defaultValue = "30", description = "seconds of load at --rate before anything is measured (default ${DEFAULT-VALUE})")
+    @Option(names = "--warm-up", paramLabel = "S", defaultValue = "30", description = "seconds of load at --rate "
+            + "before anything is measured (default ${DEFAULT-VALUE})")
     int warmUpSeconds;
-    @Option(names = "--events", paramLabel = "N", defaultValue = "20000", description = "events published flat out for the throughput figure (default ${DEFAULT-VALUE})")
+    @Option(names = "--events", paramLabel = "N", defaultValue = "20000", description = "events published flat out "
+            + "for the throughput figure (default ${DEFAULT-VALUE})")
     int events;
-    @Option(names = "--rate", paramLabel = "R", defaultValue = "1000", description = "offered load of the latency phase, events/s (default ${DEFAULT-VALUE})")
+    @Option(names = "--rate", paramLabel = "R", defaultValue = "1000", description = "offered load of the latency "
+            + "phase, events/s (default ${DEFAULT-VALUE})")
     double rate;
-    @Option(names = "--seconds", paramLabel = "S", defaultValue = "20", description = "how long the latency phase publishes (default ${DEFAULT-VALUE})")
+    @Option(names = "--seconds", paramLabel = "S", defaultValue = "20", description = "how long the latency phase "
+            + "publishes (default ${DEFAULT-VALUE})")
     int seconds;
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "a job or Flink option for every mode (repeatable)")
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "a job or Flink option for every mode "
+            + "(repeatable)")
     Map<String, String> jobOptions = new LinkedHashMap<>();
-    @Option(names = "--results", paramLabel = "DIR", description = "where benchmarks/results.json and BENCHMARKS.md go (default: the repo)")
+    @Option(names = "--results", paramLabel = "DIR", description = "where benchmarks/results.json and BENCHMARKS.md "
+            + "go (default: the repo)")
     Path out;
 
     @Override
