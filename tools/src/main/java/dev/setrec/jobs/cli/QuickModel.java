@@ -17,7 +17,7 @@ final class QuickModel {
     static final Training.Options REAL_DATA = quick(20, 6, 4);
     /**
      * For the generated shop, whose patterns are plain: few epochs and a short budget, so that a first quickstart
-     * without data serves within about two minutes on two cores. Its epochs are short, so SETRec takes smaller
+     * without data serves within minutes on two cores. Its epochs are short, so SETRec takes smaller
      * batches and a shorter warm-up than on real data: the default's would leave it a few steps at a low rate.
      */
     static final Training.Options GENERATED_SHOP = withSetRecSteps(quick(4, 4, 1.5), 512, 10);
@@ -37,8 +37,7 @@ final class QuickModel {
             System.out.println("model: " + dir + " (delete it to retrain; ./setrec train makes a better one)");
             return dir;
         }
-        System.out.println("no model at " + dir + ": training a quick SETRec (SASRec CF tokens first; "
-                + (options == REAL_DATA ? "a few minutes)" : "about two minutes)"));
+        System.out.println("no model at " + dir + ": training a quick SETRec (SASRec CF tokens first; a few minutes)");
         Engines.pytorch();
         Training.Trained trained = Training.fit(SetRec.TYPE, dataset, Training.Fit.TRAIN, options, System.out);
         try (var m = trained.model()) {
