@@ -53,6 +53,9 @@ public final class JobOptions {
             .stringType().defaultValue("http://127.0.0.1:8080").withDescription("the model server, in remote mode");
     public static final ConfigOption<String> MODEL_SERVER_TOKEN = ConfigOptions.key("setrec.model-server.token")
             .stringType().noDefaultValue().withDescription("bearer token for the model server, where it wants one");
+    public static final ConfigOption<String> MODEL_SERVER_TOKEN_FILE =
+            ConfigOptions.key("setrec.model-server.token-file").stringType().noDefaultValue()
+                    .withDescription("a file on the task managers whose first line is the model server's token");
     public static final ConfigOption<Integer> MODEL_SERVER_RETRIES = ConfigOptions.key("setrec.model-server.retries")
             .intType().defaultValue(2)
             .withDescription("retries of a failed or refused (429/503) call, with exponential backoff, within the scoring timeout");
