@@ -31,6 +31,12 @@ class ModelServerEndpointTest {
         return InstantiationUtil.clone(ModelServerEndpoint.Settings.of(options));
     }
 
+    private static ModelServerEndpoint.Settings withTokenFile(Path file) throws Exception {
+        Configuration options = new Configuration();
+        options.set(JobOptions.MODEL_SERVER_TOKEN_FILE, file.toString());
+        return shipped(options);
+    }
+
     @Test
     void withoutOptionsTheTaskManagersEnvironmentNamesServerAndToken() throws Exception {
         ModelServerEndpoint endpoint = shipped(new Configuration()).resolve(TASK_MANAGER);
@@ -59,9 +65,7 @@ class ModelServerEndpointTest {
     @Test
     void aTokenFileIsReadWhenResolvedAndWinsOverTheEnvironment() throws Exception {
         Path file = dir.resolve("token");
-        Configuration options = new Configuration();
-        options.set(JobOptions.MODEL_SERVER_TOKEN_FILE, file.toString());
-        ModelServerEndpoint.Settings settings = shipped(options);
+        ModelServerEndpoint.Settings settings = withTokenFile(file);
         Files.writeString(file, "  file-token \nsecond line\n"); // written after the submission: read on the cluster
 
         assertEquals("file-token", settings.resolve(TASK_MANAGER).token());
@@ -70,9 +74,7 @@ class ModelServerEndpointTest {
     @Test
     void aMissingOrEmptyTokenFileFailsInsteadOfFallingBack() throws Exception {
         Path file = dir.resolve("token");
-        Configuration options = new Configuration();
-        options.set(JobOptions.MODEL_SERVER_TOKEN_FILE, file.toString());
-        ModelServerEndpoint.Settings settings = shipped(options);
+        ModelServerEndpoint.Settings settings = withTokenFile(file);
 
         assertThrows(IOException.class, () -> settings.resolve(TASK_MANAGER), "no file");
         Files.writeString(file, "\n");
