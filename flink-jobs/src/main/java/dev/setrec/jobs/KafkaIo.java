@@ -1,6 +1,7 @@
 package dev.setrec.jobs;
 
 import dev.setrec.jobs.functions.RawRecordDeserializer;
+import dev.setrec.jobs.kafka.CloseReadyKafkaSource;
 import dev.setrec.jobs.records.RawRecord;
 import dev.setrec.schemas.AvroCodec;
 import dev.setrec.schemas.DeadLetter;
@@ -55,7 +56,8 @@ public final class KafkaIo implements RecommendationJob.Sources, RecommendationJ
         WatermarkStrategy<RawRecord> watermarks = WatermarkStrategy
                 .<RawRecord>forBoundedOutOfOrderness(options.get(JobOptions.OUT_OF_ORDERNESS))
                 .withIdleness(options.get(JobOptions.IDLENESS));
-        return env.fromSource(source, watermarks, topic + " source").uid(topic + "-source");
+        return env.fromSource(new CloseReadyKafkaSource<>(source, options.get(JobOptions.BOOTSTRAP_SERVERS)),
+                watermarks, topic + " source").uid(topic + "-source");
     }
 
     @Override
