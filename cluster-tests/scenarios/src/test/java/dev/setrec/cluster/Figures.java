@@ -10,7 +10,13 @@ import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 import java.util.Optional;
 
-/** The figures a scenario measures, for the report: printed and appended to a file beside the logs. */
+/**
+ * The figures a scenario measures, for the report: printed and appended to a file beside the logs. Figures meant for
+ * {@code ./setrec bench cluster} are key=value words of a line; the submissions scenario's ({@link Submissions}):
+ * {@code jm_metaspace_mb_per_submission} (job-manager metaspace growth per submission, after full collections),
+ * {@code jm_classes_unloaded} (classes the job manager unloaded over the submissions) and
+ * {@code jm_metaspace_mb_one_job} (the metaspace one running job takes on the job manager).
+ */
 final class Figures {
     private final Path file;
     private final String prefix;

@@ -7,6 +7,7 @@ import dev.setrec.serve.ModelServer;
 import dev.setrec.serve.ServerConfig;
 import dev.setrec.text.MiniLmEncoder;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -14,12 +15,14 @@ import java.util.UUID;
 
 /**
  * Remote scoring: the model server ({@code ./setrec serve}) runs in the test JVM, outside the cluster, and the task
- * managers call it over HTTP. The cluster's lib/ is Flink's alone, as in docker-compose.yml.
+ * managers call it over HTTP. The cluster's lib/ is Flink's alone, as in docker-compose.yml. The token reaches the
+ * task managers only as a file they read when scoring starts, never in the job's options.
  */
 final class RemoteScoring implements ScoringMode {
     private final String token = UUID.randomUUID().toString();
     private MiniLmEncoder encoder;
     private ModelServer server;
+    private Path tokenFile;
 
     @Override
     public String name() {
@@ -45,6 +48,7 @@ final class RemoteScoring implements ScoringMode {
 
     @Override
     public void start(SmallModel model, Path dir) throws Exception {
+        tokenFile = Files.writeString(dir.resolve("model-server.token"), token + "\n");
         encoder = new MiniLmEncoder();
         server = ModelServer.start(model.dir(), ServerConfig.defaults(dir.resolve("item-store")).withPort(0)
                 .withToken(token), encoder, System.out);
@@ -54,7 +58,7 @@ final class RemoteScoring implements ScoringMode {
     public Map<String, String> jobOptions() {
         return Map.of(JobOptions.SCORING_MODE.key(), name(),
                 JobOptions.MODEL_SERVER_URL.key(), server.uri().toString(),
-                JobOptions.MODEL_SERVER_TOKEN.key(), token,
+                JobOptions.MODEL_SERVER_TOKEN_FILE.key(), tokenFile.toString(),
                 JobOptions.MODEL_SERVER_CATALOGUE_REFRESH.key(), "1s");
     }
 
