@@ -108,6 +108,8 @@ public final class CloseReadyKafkaSource<T>
     private static final class Enumerator implements SplitEnumerator<KafkaPartitionSplit, KafkaSourceEnumState> {
         private final SplitEnumerator<KafkaPartitionSplit, KafkaSourceEnumState> enumerator;
         private final Map<String, String> adminSettings;
+        /** Decided (and AvroThreadState loaded) now, while the job's class loader is open. */
+        private final boolean releaseAvro = AvroThreadState.avroIsTheJobs();
 
         Enumerator(SplitEnumerator<KafkaPartitionSplit, KafkaSourceEnumState> enumerator,
                    Map<String, String> adminSettings) {
@@ -156,7 +158,9 @@ public final class CloseReadyKafkaSource<T>
             try {
                 enumerator.close();
             } finally {
-                AvroThreadState.release();
+                if (releaseAvro) {
+                    AvroThreadState.release();
+                }
             }
         }
     }

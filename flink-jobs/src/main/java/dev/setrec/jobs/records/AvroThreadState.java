@@ -38,8 +38,12 @@ public final class AvroThreadState {
     private AvroThreadState() {
     }
 
-    /** Whether Avro's classes are this job's own, not shared with Flink or other jobs. */
-    static boolean avroIsTheJobs() {
+    /**
+     * Whether Avro's classes are this job's own, not shared with Flink or other jobs, so that {@link #release()} has
+     * something to do. Calling it also loads this class while the job's class loader is open: a release may run after
+     * Flink closed it.
+     */
+    public static boolean avroIsTheJobs() {
         ClassLoader avro = Schema.class.getClassLoader();
         return avro != null && avro != ClassLoader.getSystemClassLoader()
                 && avro != org.apache.flink.api.common.JobID.class.getClassLoader();
