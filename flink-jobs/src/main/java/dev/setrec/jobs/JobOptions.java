@@ -56,10 +56,14 @@ public final class JobOptions {
     public static final ConfigOption<String> MODEL_SERVER_TOKEN = ConfigOptions.key("setrec.model-server.token")
             .stringType().noDefaultValue().withDescription("bearer token for the model server, where it wants one");
     /**
-     * The environment variable that supplies {@link #MODEL_SERVER_TOKEN} on a cluster: the one the model server reads
-     * (its ServerConfig.TOKEN_ENV; DeploymentFileTest checks they agree), named here so the job needs no server code.
+     * The task managers' environment variable that supplies {@link #MODEL_SERVER_TOKEN} (read there by
+     * ModelServerEndpoint): the one the model server reads (its ServerConfig.TOKEN_ENV; DeploymentFileTest checks
+     * they agree), named here so that the job needs no server code.
      */
     public static final String MODEL_SERVER_TOKEN_ENV = "SETREC_SERVER_TOKEN";
+    public static final ConfigOption<String> MODEL_SERVER_TOKEN_FILE =
+            ConfigOptions.key("setrec.model-server.token-file").stringType().noDefaultValue()
+                    .withDescription("a file on the task managers whose first line is the model server's token");
     public static final ConfigOption<Integer> MODEL_SERVER_RETRIES = ConfigOptions.key("setrec.model-server.retries")
             .intType().defaultValue(2)
             .withDescription("retries of a failed or refused (429/503) call, with exponential backoff, within the "

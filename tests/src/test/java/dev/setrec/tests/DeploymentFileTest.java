@@ -282,13 +282,14 @@ class DeploymentFileTest {
         Path onHost = root.resolve(mount.source()).normalize();
         assertTrue(Files.isRegularFile(onHost), "jobmanager mounts " + mount.source() + ", which does not exist");
         args.set(properties + 1, onHost.toString());
-        Configuration options = ClusterJob.options(args.toArray(String[]::new),
-                Map.of(ServerConfig.TOKEN_ENV, "secret"));
+        Configuration options = ClusterJob.options(args.toArray(String[]::new));
         assertEquals(Operators.REMOTE, options.get(JobOptions.SCORING_MODE));
-        assertEquals("secret", options.get(JobOptions.MODEL_SERVER_TOKEN),
-                "ClusterJob should take the token from " + ServerConfig.TOKEN_ENV);
-        assertTrue(environment("jobmanager").containsKey(ServerConfig.TOKEN_ENV),
-                "jobmanager: no " + ServerConfig.TOKEN_ENV + " for the job's calls to the model server");
+        assertTrue(options.getOptional(JobOptions.MODEL_SERVER_TOKEN).isEmpty(),
+                "the token must not sit in the job options (Flink shows them)");
+        assertTrue(environment("taskmanager").containsKey(ServerConfig.TOKEN_ENV),
+                "taskmanager: no " + ServerConfig.TOKEN_ENV + " for the scoring operators' calls to the model server");
+        assertFalse(environment("jobmanager").containsKey(ServerConfig.TOKEN_ENV),
+                "jobmanager: the token is read where the model server is called, on the task managers");
 
         assertEquals(List.of("taskmanager"), command("taskmanager"), "taskmanager: command");
         assertEquals(service("jobmanager").get("image"), service("taskmanager").get("image"),

@@ -13,7 +13,10 @@ import java.util.Properties;
 
 /**
  * The figures a scenario measures, for the report: lines printed and appended to a text file beside the logs, and
- * named metrics in a properties file beside it, which {@code ./setrec bench cluster} reads into benchmark rows.
+ * named metrics in a properties file beside it, which {@code ./setrec bench cluster} reads into benchmark rows. The
+ * submissions scenario's ({@link Submissions}): {@code jm_metaspace_mb_per_submission} (job-manager metaspace growth
+ * per submission, after full collections), {@code jm_classes_unloaded} (classes the job manager unloaded over the
+ * submissions) and {@code jm_metaspace_mb_one_job} (the metaspace one running job takes on the job manager).
  */
 final class Figures {
     private final Path file;

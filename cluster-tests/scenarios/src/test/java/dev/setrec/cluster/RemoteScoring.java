@@ -4,18 +4,22 @@ import dev.setrec.e2e.support.SmallModel;
 import dev.setrec.jobs.JobOptions;
 import dev.setrec.jobs.scoring.Operators;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 /**
+/**
  * Remote scoring: the model server ({@code ./setrec serve}) runs in a JVM of its own, outside the cluster, and the
- * task managers call it over HTTP. The cluster's lib/ is Flink's alone, as in docker-compose.yml.
+ * task managers call it over HTTP. The cluster's lib/ is Flink's alone, as in docker-compose.yml. The token reaches
+ * the task managers only as a file they read when scoring starts, never in the job's options.
  */
 final class RemoteScoring implements ScoringMode {
     private final String token = UUID.randomUUID().toString();
     private ModelServerProcess server;
+    private Path tokenFile;
 
     @Override
     public String name() {
@@ -41,6 +45,7 @@ final class RemoteScoring implements ScoringMode {
 
     @Override
     public void start(SmallModel model, Path dir) throws Exception {
+        tokenFile = Files.writeString(dir.resolve("model-server.token"), token + "\n");
         server = new ModelServerProcess(model.dir(), token, dir.resolve("model-server"), dir.resolve("logs"));
         server.start();
     }
@@ -54,7 +59,7 @@ final class RemoteScoring implements ScoringMode {
     public Map<String, String> jobOptions() {
         return Map.of(JobOptions.SCORING_MODE.key(), name(),
                 JobOptions.MODEL_SERVER_URL.key(), server.uri().toString(),
-                JobOptions.MODEL_SERVER_TOKEN.key(), token,
+                JobOptions.MODEL_SERVER_TOKEN_FILE.key(), tokenFile.toString(),
                 JobOptions.MODEL_SERVER_CATALOGUE_REFRESH.key(), "1s");
     }
 

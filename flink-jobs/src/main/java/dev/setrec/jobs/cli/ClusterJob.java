@@ -3,6 +3,7 @@ package dev.setrec.jobs.cli;
 import dev.setrec.jobs.JobOptions;
 import dev.setrec.jobs.pipeline.KafkaIo;
 import dev.setrec.jobs.pipeline.RecommendationJob;
+import dev.setrec.jobs.scoring.ModelServerEndpoint;
 import dev.setrec.jobs.scoring.Operators;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -20,9 +21,10 @@ import java.util.Map;
  * applied to this job on top. Topics are not created here (the deployment does that before the job starts).
  *
  * <p>Arguments: {@code --properties FILE} (job options as key=value lines), {@code --set KEY=VALUE} (repeatable; wins
- * over the file). Where no {@code setrec.model-server.token} is given, the environment variable
- * {@value JobOptions#MODEL_SERVER_TOKEN_ENV} (the one the model server reads) supplies it, so the token never sits in
- * a file or in the program arguments (which Flink shows in its web UI). In-process scoring takes its model from
+ * over the file). Nothing is taken from the environment of the process that runs {@code main} (in a session cluster:
+ * the submitting machine's): the model server's URL and token are resolved on each task manager when scoring starts
+ * ({@link ModelServerEndpoint}: a token file or {@code SETREC_SERVER_TOKEN} there), so the token never sits in the
+ * job's options or program arguments (which Flink shows in its web UI). In-process scoring takes its model from
  * {@code setrec.model.dir}.
  */
 public final class ClusterJob {
@@ -31,7 +33,7 @@ public final class ClusterJob {
 
     /** Flink calls this in the job manager; it must not exit the JVM, so errors are thrown. */
     public static void main(String[] args) throws Exception {
-        Configuration options = options(args, System.getenv());
+        Configuration options = options(args);
         Path model = options.getOptional(JobOptions.MODEL_DIR).map(Path::of).orElse(null);
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -45,8 +47,8 @@ public final class ClusterJob {
         env.execute("setrec-recommendations");
     }
 
-    /** The job options of {@code args}, with the token from {@code environment} where the options have none. */
-    public static Configuration options(String[] args, Map<String, String> environment) throws IOException {
+    /** The job options of {@code args}. */
+    public static Configuration options(String[] args) throws IOException {
         Path properties = null;
         Map<String, String> overrides = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
@@ -70,11 +72,6 @@ public final class ClusterJob {
                 overrides.put(value.substring(0, eq).strip(), value.substring(eq + 1).strip());
             }
         }
-        Configuration options = JobOptions.load(properties, overrides);
-        String token = environment.get(JobOptions.MODEL_SERVER_TOKEN_ENV);
-        if (options.getOptional(JobOptions.MODEL_SERVER_TOKEN).isEmpty() && token != null && !token.isBlank()) {
-            options.set(JobOptions.MODEL_SERVER_TOKEN, token.strip());
-        }
-        return options;
+        return JobOptions.load(properties, overrides);
     }
 }

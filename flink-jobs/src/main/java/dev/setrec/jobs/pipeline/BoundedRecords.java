@@ -6,10 +6,16 @@ import dev.setrec.jobs.records.RawRecord;
 import dev.setrec.schemas.AvroCodec;
 import dev.setrec.schemas.DeadLetter;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.connector.kafka.lineage.DefaultKafkaDatasetFacet;
+import org.apache.flink.connector.kafka.lineage.DefaultKafkaDatasetIdentifier;
+import org.apache.flink.connector.kafka.lineage.KafkaDatasetFacet;
+import org.apache.flink.connector.kafka.lineage.KafkaDatasetFacetProvider;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * A sink's records as Kafka records (key, Avro single-object value), never larger than {@code maxBytes}: a record
@@ -17,7 +23,8 @@ import java.nio.charset.StandardCharsets;
  * broker refuses would fail the sink, and the job would restart on the same record for ever; this keeps data from
  * ever doing that (the limit must stay below the producer's max.request.size and the topics' max.message.bytes).
  */
-final class BoundedRecords<T extends SpecificRecord> implements KafkaRecordSerializationSchema<T> {
+final class BoundedRecords<T extends SpecificRecord>
+        implements KafkaRecordSerializationSchema<T>, KafkaDatasetFacetProvider {
     private static final long serialVersionUID = 1L;
     private static final AvroCodec<DeadLetter> DEAD_LETTERS = AvroCodec.of(DeadLetter.class);
 
@@ -42,6 +49,13 @@ final class BoundedRecords<T extends SpecificRecord> implements KafkaRecordSeria
         this.deadLettersTopic = deadLettersTopic;
         this.maxBytes = maxBytes;
         this.deadLetterPayloadBytes = deadLetterPayloadBytes;
+    }
+
+    /** The topics written, where the exactly-once sink looks for its open transactions when it restores. */
+    @Override
+    public Optional<KafkaDatasetFacet> getKafkaDatasetFacet() {
+        return Optional.of(new DefaultKafkaDatasetFacet(DefaultKafkaDatasetIdentifier.ofTopics(
+                List.of(topic, deadLettersTopic))));
     }
 
     @Override

@@ -12,6 +12,7 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.sink.TransactionNamingStrategy;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -55,7 +56,8 @@ public final class KafkaIo implements RecommendationJob.Sources, RecommendationJ
         WatermarkStrategy<RawRecord> watermarks = WatermarkStrategy
                 .<RawRecord>forBoundedOutOfOrderness(options.get(JobOptions.OUT_OF_ORDERNESS))
                 .withIdleness(options.get(JobOptions.IDLENESS));
-        return env.fromSource(source, watermarks, topic + " source").uid(topic + "-source");
+        return env.fromSource(new CloseReadyKafkaSource<>(source, options.get(JobOptions.BOOTSTRAP_SERVERS)),
+                watermarks, topic + " source").uid(topic + "-source");
     }
 
     @Override
@@ -81,7 +83,11 @@ public final class KafkaIo implements RecommendationJob.Sources, RecommendationJ
                 .setProperty("transaction.timeout.ms",
                         Long.toString(options.get(JobOptions.TRANSACTION_TIMEOUT).toMillis()));
         if (delivery == DeliveryGuarantee.EXACTLY_ONCE) {
-            builder.setTransactionalIdPrefix(options.get(JobOptions.GROUP_ID) + "-" + topic);
+            // POOLING reuses a few transactional ids per subtask and, on a restore, aborts the job's open
+            // transactions it finds by listing them: a re-commit of a transaction that was committed before the
+            // stop or failure is then expected (a warning), where INCREMENTING logs it as an ERROR "data loss"
+            builder.setTransactionalIdPrefix(options.get(JobOptions.GROUP_ID) + "-" + topic)
+                    .setTransactionNamingStrategy(TransactionNamingStrategy.POOLING);
         }
         return builder.build();
     }

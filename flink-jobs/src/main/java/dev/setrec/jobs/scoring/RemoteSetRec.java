@@ -81,6 +81,7 @@ public final class RemoteSetRec implements SetRecOperator {
     }
 
     private final ServerFactory server;
+    private final ModelServerEndpoint endpoint;
     /** "model server URL": how every error message starts. */
     private final String label;
     private final Budget scoring;
@@ -95,40 +96,31 @@ public final class RemoteSetRec implements SetRecOperator {
     private volatile boolean connected;
     private volatile String modelVersion = UNKNOWN_VERSION;
 
-    /** A factory for the model server of the options: {@code setrec.model-server.*} and the scoring timeout. */
+    /**
+     * A factory for the model server of the options: {@code setrec.model-server.*} and the scoring timeout. Where the
+     * server is and its token are resolved on the task manager ({@link ModelServerEndpoint}).
+     */
     public static Factory factory(ReadableConfig options) {
-        String url = options.get(JobOptions.MODEL_SERVER_URL).strip().replaceAll("/+$", "");
-        URI uri = URI.create(url);
-        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
-            throw new IllegalArgumentException(JobOptions.MODEL_SERVER_URL.key() + " must be an http(s) URL, not "
-                    + url);
-        }
         int retries = options.get(JobOptions.MODEL_SERVER_RETRIES);
         Duration refresh = options.get(JobOptions.MODEL_SERVER_CATALOGUE_REFRESH);
         if (retries < 0 || refresh.toMillis() < 1) {
             throw new IllegalArgumentException(JobOptions.MODEL_SERVER_RETRIES.key() + " must not be negative and "
                     + JobOptions.MODEL_SERVER_CATALOGUE_REFRESH.key() + " at least a millisecond");
         }
-        return new ServerFactory(url, options.getOptional(JobOptions.MODEL_SERVER_TOKEN).orElse(null), retries,
+        return new ServerFactory(ModelServerEndpoint.Settings.of(options), retries,
                 options.get(JobOptions.MODEL_SERVER_BACKOFF), options.get(JobOptions.SCORING_TIMEOUT), refresh);
     }
 
-    private record ServerFactory(String url, String token, int retries, Duration backoff, Duration timeout,
-                                 Duration catalogueRefresh) implements Factory {
+    private record ServerFactory(ModelServerEndpoint.Settings endpoint, int retries, Duration backoff,
+                                 Duration timeout, Duration catalogueRefresh) implements Factory {
         @Override
         public String key() {
-            return "remote:" + url;
+            return "remote:" + endpoint.url(System.getenv());
         }
 
         @Override
         public SetRecOperator create() throws IOException, InterruptedException {
-            return new RemoteSetRec(this);
-        }
-
-        /** Without the token: job graphs and their factories end up in logs. */
-        @Override
-        public String toString() {
-            return "RemoteSetRec.Factory[" + url + (token == null ? "" : ", with a token") + "]";
+            return new RemoteSetRec(this, endpoint.resolve(System.getenv()));
         }
     }
 
@@ -136,9 +128,11 @@ public final class RemoteSetRec implements SetRecOperator {
      * Tries the server once: where it answers, reads its model version and catalogue; where it refuses the token,
      * fails; where it is away or not ready, goes on and keeps trying in the background.
      */
-    private RemoteSetRec(ServerFactory server) throws IOException, InterruptedException {
+    private RemoteSetRec(ServerFactory server, ModelServerEndpoint endpoint)
+            throws IOException, InterruptedException {
         this.server = server;
-        this.label = "model server " + server.url();
+        this.endpoint = endpoint;
+        this.label = "model server " + endpoint.url();
         this.scoring = new Budget(server.timeout(), server.retries());
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(server.timeout())
                 .build();
@@ -152,9 +146,9 @@ public final class RemoteSetRec implements SetRecOperator {
         } catch (RefusedException e) {
             if (e.status() == 401) {
                 background.shutdownNow();
-                throw new SuppressRestartsException(new IOException(label + (server.token() == null
-                        ? " wants a bearer token: set " : " refused the token of ")
-                        + JobOptions.MODEL_SERVER_TOKEN.key(), e));
+                throw new SuppressRestartsException(new IOException(label + (endpoint.token() == null
+                        ? " wants a bearer token and has none: " : " refused the token: ")
+                        + ModelServerEndpoint.TOKEN_SOURCES, e));
             }
             LOG.warn("{} does not answer yet ({}): recommendations fall back to popularity until it does", label,
                     e.getMessage());
@@ -389,10 +383,10 @@ public final class RemoteSetRec implements SetRecOperator {
     }
 
     private HttpRequest.Builder request(String path) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.url() + path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(endpoint.url() + path))
                 .header("Accept", "application/json");
-        if (server.token() != null) {
-            request.header("Authorization", "Bearer " + server.token());
+        if (endpoint.token() != null) {
+            request.header("Authorization", "Bearer " + endpoint.token());
         }
         return request;
     }

@@ -14,12 +14,15 @@ import org.apache.flink.util.InstantiationUtil;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -227,6 +230,24 @@ class RemoteSetRecTest {
         assertEquals(5, all.size(), "ready, model, items, recommend, onboard: " + all);
         for (Recorded request : all) {
             assertEquals("Bearer s3cret", request.header("Authorization"), request.toString());
+        }
+    }
+
+    @Test
+    void theTokenFileIsReadWhenTheOperatorOpensNotWhenTheJobIsBuilt(@TempDir Path dir) throws Exception {
+        Path tokenFile = dir.resolve("token");
+        Configuration options = options();
+        options.set(JobOptions.MODEL_SERVER_TOKEN_FILE, tokenFile.toString());
+        SetRecOperator.Factory shipped = InstantiationUtil.clone(Operators.factory(options, null));
+        Files.writeString(tokenFile, "from-the-file\n");
+
+        SetRecOperator operator = shipped.create();
+        opened.add(operator);
+
+        List<Recorded> all = server.requests();
+        assertFalse(all.isEmpty());
+        for (Recorded request : all) {
+            assertEquals("Bearer from-the-file", request.header("Authorization"), request.toString());
         }
     }
 

@@ -151,6 +151,13 @@ public final class FlinkCluster implements AutoCloseable {
         return logs;
     }
 
+    /** The log files of every job manager and task manager started so far. */
+    public List<Path> logs() {
+        List<Path> logs = jobManagerLogs();
+        taskManagers.keySet().forEach(name -> logs.add(logDir.resolve(name + ".log")));
+        return logs;
+    }
+
     /** Starts a task manager; returns its name, which is also its resource id. */
     public String startTaskManager() {
         String name = "taskmanager-" + (taskManagers.size() + 1);

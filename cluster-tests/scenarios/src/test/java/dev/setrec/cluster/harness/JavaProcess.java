@@ -39,6 +39,10 @@ public final class JavaProcess {
         return name;
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

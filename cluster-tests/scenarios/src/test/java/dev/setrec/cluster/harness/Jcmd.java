@@ -1,0 +1,84 @@
+package dev.setrec.cluster.harness;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What the JDK's {@code jcmd} tells of a running JVM of the cluster: a full collection (which unloads the classes of
+ * class loaders nothing holds any more), metaspace in use, classes unloaded, and the user-code class loaders Flink
+ * made for jobs that are still alive.
+ */
+public final class Jcmd {
+    private static final Pattern METASPACE_USED = Pattern.compile("Metaspace\\s+used (\\d+)K");
+    private static final Pattern UNLOADED = Pattern.compile("java\\.cls\\.unloadedClasses=(\\d+)");
+    /** Flink's user-code class loaders (child-first, the default, and parent-first), not its safety-net wrapper. */
+    private static final Pattern USER_CODE_LOADER = Pattern.compile("\\.(ChildFirst|ParentFirst)ClassLoader\\b");
+    private static final long TIMEOUT_SECONDS = 60;
+
+    private final long pid;
+
+    public Jcmd(long pid) {
+        this.pid = pid;
+    }
+
+    /** Two full collections: the second frees what the first let go of (class loaders closed by cleaners). */
+    public void fullGc() {
+        run("GC.run");
+        run("GC.run");
+    }
+
+    public long metaspaceUsedKb() {
+        Matcher used = METASPACE_USED.matcher(run("GC.heap_info"));
+        if (!used.find()) {
+            throw new IllegalStateException("jcmd " + pid + " GC.heap_info shows no metaspace");
+        }
+        return Long.parseLong(used.group(1));
+    }
+
+    public long classesUnloaded() {
+        Matcher unloaded = UNLOADED.matcher(run("PerfCounter.print"));
+        if (!unloaded.find()) {
+            throw new IllegalStateException("jcmd " + pid + " PerfCounter.print shows no java.cls.unloadedClasses");
+        }
+        return Long.parseLong(unloaded.group(1));
+    }
+
+    /** Flink user-code class loaders that still have classes in the JVM (each is a job's, live or leaked). */
+    public int userCodeClassLoaders() {
+        return (int) run("VM.classloader_stats").lines().filter(line -> USER_CODE_LOADER.matcher(line).find())
+                .count();
+    }
+
+    /** Writes a heap dump of live objects to {@code file}, for finding what holds a class loader. */
+    public void heapDump(Path file) {
+        run("GC.heap_dump", file.toString());
+    }
+
+    private String run(String... command) {
+        List<String> args = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd")
+                .toString(), Long.toString(pid)));
+        args.addAll(List.of(command));
+        try {
+            Process jcmd = new ProcessBuilder(args).redirectErrorStream(true).start();
+            byte[] output = jcmd.getInputStream().readAllBytes();
+            if (!jcmd.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS) || jcmd.exitValue() != 0) {
+                jcmd.destroyForcibly();
+                throw new IllegalStateException(String.join(" ", args) + " failed: "
+                        + new String(output, StandardCharsets.UTF_8));
+            }
+            return new String(output, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}
