@@ -20,8 +20,8 @@ import java.util.Optional;
  *   <li>URL: {@code setrec.model-server.url}, else the task manager's {@value #URL_ENV}, else
  *       {@code http://127.0.0.1:8080};</li>
  *   <li>token: {@code setrec.model-server.token}, else the first line of {@code setrec.model-server.token-file}
- *       (read on the task manager), else the task manager's {@value JobOptions#MODEL_SERVER_TOKEN_ENV} (the model server's own
- *       variable), else none.</li>
+ *       (read on the task manager), else the task manager's {@value JobOptions#MODEL_SERVER_TOKEN_ENV} (the model
+ *       server's own variable), else none.</li>
  * </ul>
  */
 public record ModelServerEndpoint(String url, String token) {

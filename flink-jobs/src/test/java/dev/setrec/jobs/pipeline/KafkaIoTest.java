@@ -1,5 +1,6 @@
-package dev.setrec.jobs;
+package dev.setrec.jobs.pipeline;
 
+import dev.setrec.jobs.JobOptions;
 import dev.setrec.schemas.AvroCodec;
 import dev.setrec.schemas.Recommendation;
 import org.apache.flink.configuration.Configuration;
