@@ -109,14 +109,16 @@ final class Submissions {
                         + "classes (%d KB) kept", count, lastEnd.metaspaceKb(), first.metaspaceKb(), oneJobKb));
     }
 
-    /** Cancels the job; returns its latest retained checkpoint, which the next run restores. */
+    /**
+     * Cancels the job; returns its latest retained checkpoint, which the next run restores (read once the job is
+     * cancelled: until then a newer checkpoint may subsume and delete it).
+     */
     private String cancelKeepingCheckpoint(String id) {
-        String checkpoint = Await.value(WAIT, "a completed checkpoint of " + id, () -> Optional.ofNullable(
-                flink.rest().get("/jobs/" + id + "/checkpoints").getAsJsonObject("latest").get("completed"))
-                .filter(c -> !c.isJsonNull()).map(c -> c.getAsJsonObject().get("external_path").getAsString()));
         flink.cancel(id);
         Await.until(WAIT, "job " + id + " cancelled", () -> "CANCELED".equals(flink.rest().jobState(id)));
-        return checkpoint;
+        return Await.value(WAIT, "the retained checkpoint of " + id, () -> Optional.ofNullable(
+                flink.rest().get("/jobs/" + id + "/checkpoints").getAsJsonObject("latest").get("completed"))
+                .filter(c -> !c.isJsonNull()).map(c -> c.getAsJsonObject().get("external_path").getAsString()));
     }
 
     /**
