@@ -1,6 +1,7 @@
 package dev.setrec.cli;
 
 import com.google.gson.JsonObject;
+import dev.setrec.bench.BenchmarkOutput;
 import dev.setrec.bench.BenchmarkResults;
 import dev.setrec.bench.BenchmarksReport;
 import dev.setrec.bench.QualityBenchmark;
@@ -13,8 +14,6 @@ import dev.setrec.text.MiniLmEncoder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,8 +28,6 @@ final class BenchCommand {
     @Command(name = "quality", mixinStandardHelpOptions = true,
             description = "Fit on train (choices on valid), score test; plus a refit on train+valid as its own row.")
     static final class Quality implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
         @Option(names = "--data-root", paramLabel = "DIR", description = "folder holding the data sets (default: "
                 + "$SETREC_DATA)")
         Path dataRoot;
@@ -49,9 +46,8 @@ final class BenchCommand {
         @Option(names = "--refit-only", description = "only the refit row, with the choices of an earlier train-only "
                 + "run given as --epochs (and for SETRec --beta, --beta-cold, --cold-shift and --cf-model)")
         boolean refitOnly;
-        @Option(names = "--results", paramLabel = "DIR", description = "where results.json and BENCHMARKS.md go "
-                + "(default: the repo)")
-        Path out;
+        @Mixin
+        BenchmarkOutput output;
         @Option(names = "--keep-models", paramLabel = "DIR", description = "save each train-only model under DIR "
                 + "(one dir per data set, model and variant) for evaluate or serve")
         Path keepModels;
@@ -60,14 +56,10 @@ final class BenchCommand {
 
         @Override
         public Integer call() throws Exception {
-            Path home = Path.of(System.getProperty("setrec.home", "."));
             Path root = DataRoot.require(dataRoot, System.getenv());
-            Path target = out != null ? out : home;
-            Path resultsFile = target.resolve("benchmarks/results.json");
-            BenchmarkResults results = BenchmarkResults.read(resultsFile);
-            String command = "./setrec " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+            BenchmarkResults results = output.read();
             Engines.pytorch();
-            QualityBenchmark bench = new QualityBenchmark(command.strip(), System.out, keepModels);
+            QualityBenchmark bench = new QualityBenchmark(output.commandLine(), System.out, keepModels);
             for (String name : datasets) {
                 Dataset data = DatasetReader.read(root.resolve(name));
                 for (String model : models) {
@@ -76,11 +68,10 @@ final class BenchCommand {
                     } else {
                         bench.run(data, model, variant, options.toOptions(), !noRefit, results);
                     }
-                    results.write(resultsFile);
-                    BenchmarksReport.write(results, target);
+                    output.write(results);
                 }
             }
-            System.out.println("wrote " + resultsFile + " and " + target.resolve("BENCHMARKS.md"));
+            output.printWritten();
             return 0;
         }
     }
@@ -89,8 +80,6 @@ final class BenchCommand {
             description = "The model server under load over HTTP: users/s with and without dynamic batching, latency "
                     + "at fractions of capacity.")
     static final class Server implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
         @Option(names = "--model", required = true, paramLabel = "DIR", description = "a SETRec model dir")
         Path model;
         @Option(names = "--data", paramLabel = "DIR", description = "whose test users' histories are sent (default: "
@@ -112,30 +101,24 @@ final class BenchCommand {
         @Option(names = "--max-delay-ms", defaultValue = "2", description = "dynamic batching: longest wait "
                 + "(default ${DEFAULT-VALUE})")
         long maxDelayMs;
-        @Option(names = "--results", paramLabel = "DIR", description = "where results.json and BENCHMARKS.md go "
-                + "(default: the repo)")
-        Path out;
+        @Mixin
+        BenchmarkOutput output;
         @Mixin
         EngineOptions engine;
 
         @Override
         public Integer call() throws Exception {
-            Path home = Path.of(System.getProperty("setrec.home", "."));
-            Path target = out != null ? out : home;
             Dataset dataset = DatasetReader.read(DataRoot.requireDataSet(data, DataRoot.TOYS, System.getenv()));
-            String command = "./setrec " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
             engine.start();
             JsonObject row;
             try (MiniLmEncoder encoder = new MiniLmEncoder()) {
                 row = new ServerBenchmark(dataset, model, encoder, new ServerBenchmark.Settings(seconds, concurrency,
-                        loads, maxBatch, Duration.ofMillis(maxDelayMs)), command.strip(), System.out).run();
+                        loads, maxBatch, Duration.ofMillis(maxDelayMs)), output.commandLine(), System.out).run();
             }
-            Path resultsFile = target.resolve("benchmarks/results.json");
-            BenchmarkResults results = BenchmarkResults.read(resultsFile);
+            BenchmarkResults results = output.read();
             results.put(row);
-            results.write(resultsFile);
-            BenchmarksReport.write(results, target);
-            System.out.println("wrote " + resultsFile + " and " + target.resolve("BENCHMARKS.md"));
+            output.write(results);
+            output.printWritten();
             return 0;
         }
     }
@@ -143,16 +126,13 @@ final class BenchCommand {
     @Command(name = "render", mixinStandardHelpOptions = true,
             description = "Regenerate BENCHMARKS.md and its plots from benchmarks/results.json (no run).")
     static final class Render implements Callable<Integer> {
-        @Option(names = "--results", paramLabel = "DIR", description = "where results.json and BENCHMARKS.md are "
-                + "(default: the repo)")
-        Path out;
+        @Mixin
+        BenchmarkOutput output;
 
         @Override
         public Integer call() throws Exception {
-            Path target = out != null ? out : Path.of(System.getProperty("setrec.home", "."));
-            BenchmarkResults results = BenchmarkResults.read(target.resolve("benchmarks/results.json"));
-            BenchmarksReport.write(results, target);
-            System.out.println("wrote " + target.resolve("BENCHMARKS.md"));
+            BenchmarksReport.write(output.read(), output.target());
+            System.out.println("wrote " + output.target().resolve("BENCHMARKS.md"));
             return 0;
         }
     }

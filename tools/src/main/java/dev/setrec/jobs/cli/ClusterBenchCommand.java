@@ -1,13 +1,12 @@
 package dev.setrec.jobs.cli;
 
+import dev.setrec.bench.BenchmarkOutput;
 import dev.setrec.bench.BenchmarkResults;
-import dev.setrec.bench.BenchmarksReport;
 import dev.setrec.jobs.bench.ClusterScenarioRow;
 import dev.setrec.jobs.scoring.Operators;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -39,8 +38,6 @@ final class ClusterBenchCommand implements Callable<Integer> {
             Operators.IN_PROCESS, "dev.setrec.cluster.InProcessScoringClusterIT",
             Operators.REMOTE, "dev.setrec.cluster.RemoteScoringClusterIT"));
 
-    @Spec
-    CommandSpec spec;
     @Option(names = "--upgrades", defaultValue = "10",
             description = "stop-with-savepoint and resubmit this many times in a row (default ${DEFAULT-VALUE})")
     int upgrades;
@@ -50,34 +47,29 @@ final class ClusterBenchCommand implements Callable<Integer> {
     @Option(names = "--from-last-run",
             description = "run nothing: write the rows from the figures and reports the last run left behind")
     boolean fromLastRun;
-    @Option(names = "--results", paramLabel = "DIR",
-            description = "where benchmarks/results.json and BENCHMARKS.md go (default: the repo)")
-    Path out;
+    @Mixin
+    BenchmarkOutput output;
 
     @Override
     public Integer call() throws Exception {
-        Path home = Path.of(System.getProperty("setrec.home", ".")).toAbsolutePath().normalize();
+        Path home = BenchmarkOutput.home().toAbsolutePath().normalize();
         int maven = fromLastRun ? 0 : runScenarios(home);
-        Path target = out != null ? out : home;
-        Path resultsFile = target.resolve("benchmarks/results.json");
-        BenchmarkResults results = BenchmarkResults.read(resultsFile);
-        String command = "./setrec " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        BenchmarkResults results = output.read();
         Path build = home.resolve(SCENARIOS).resolve("target");
         int rows = 0;
         for (Map.Entry<String, String> mode : TEST_CLASSES.entrySet()) {
             try {
                 results.put(ClusterScenarioRow.read(mode.getKey(), build.resolve("cluster"),
-                        build.resolve("failsafe-reports/TEST-" + mode.getValue() + ".xml"), command.strip()));
+                        build.resolve("failsafe-reports/TEST-" + mode.getValue() + ".xml"), output.commandLine()));
                 rows++;
             } catch (IOException e) {
                 System.err.println("no row for " + mode.getKey() + ": " + e.getMessage());
             }
         }
         if (rows > 0) {
-            results.write(resultsFile);
-            BenchmarksReport.write(results, target);
-            System.out.println("wrote " + rows + " row(s) to " + resultsFile + " and "
-                    + target.resolve("BENCHMARKS.md"));
+            output.write(results);
+            System.out.println(rows + " row(s)");
+            output.printWritten();
         }
         return rows == TEST_CLASSES.size() ? maven : 1;
     }

@@ -1,16 +1,15 @@
 package dev.setrec.jobs.cli;
 
+import dev.setrec.bench.BenchmarkOutput;
 import dev.setrec.bench.BenchmarkResults;
-import dev.setrec.bench.BenchmarksReport;
 import dev.setrec.data.DataRoot;
 import dev.setrec.data.Dataset;
 import dev.setrec.data.DatasetReader;
 import dev.setrec.jobs.bench.ReliabilityBenchmark;
 import dev.setrec.jobs.bench.faults.ServedModel;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -22,33 +21,26 @@ import java.util.concurrent.Callable;
                 + "load) and sends it every kind of bad input; records what held, events lost, duplicates and the "
                 + "recovery time (in-process Kafka, Flink MiniClusters, RocksDB).")
 final class ReliabilityBenchCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
     @Option(names = "--data", paramLabel = "DIR", description = "the data set of the row, and of the quick model "
             + "trained when there is none (default: setrec/toys under $SETREC_DATA)")
     Path data;
     @Option(names = "--model", paramLabel = "DIR", description = "the SETRec model dir to serve, trained on --data "
             + "(default: the quickstart's quick model, trained if missing)")
     Path model;
-    @Option(names = "--results", paramLabel = "DIR",
-            description = "where benchmarks/results.json and BENCHMARKS.md go (default: the repo)")
-    Path out;
+    @Mixin
+    BenchmarkOutput output;
 
     @Override
     public Integer call() throws Exception {
-        Path home = Path.of(System.getProperty("setrec.home", "."));
+        Path home = BenchmarkOutput.home();
         Dataset dataset = DatasetReader.read(DataRoot.requireDataSet(data, DataRoot.TOYS, System.getenv()));
         Path modelDir = model != null ? model : QuickModel.findOrTrain(home, dataset);
         JobCommand.requireSetRecModel(modelDir);
         ServedModel served = ServedModel.load(modelDir);
-        Path target = out != null ? out : home;
-        Path resultsFile = target.resolve("benchmarks/results.json");
-        BenchmarkResults results = BenchmarkResults.read(resultsFile);
-        String command = "./setrec " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
-        results.put(new ReliabilityBenchmark(served, dataset.name(), command.strip(), System.out).run());
-        results.write(resultsFile);
-        BenchmarksReport.write(results, target);
-        System.out.println("wrote " + resultsFile + " and " + target.resolve("BENCHMARKS.md"));
+        BenchmarkResults results = output.read();
+        results.put(new ReliabilityBenchmark(served, dataset.name(), output.commandLine(), System.out).run());
+        output.write(results);
+        output.printWritten();
         return 0;
     }
 }

@@ -1,7 +1,7 @@
 package dev.setrec.jobs.cli;
 
+import dev.setrec.bench.BenchmarkOutput;
 import dev.setrec.bench.BenchmarkResults;
-import dev.setrec.bench.BenchmarksReport;
 import dev.setrec.data.DataRoot;
 import dev.setrec.data.Dataset;
 import dev.setrec.data.DatasetReader;
@@ -10,6 +10,7 @@ import dev.setrec.models.Training;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -52,31 +53,27 @@ final class StreamingBenchCommand implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "a job or Flink option for every mode "
             + "(repeatable)")
     Map<String, String> jobOptions = new LinkedHashMap<>();
-    @Option(names = "--results", paramLabel = "DIR", description = "where benchmarks/results.json and BENCHMARKS.md "
-            + "go (default: the repo)")
-    Path out;
+    @Mixin
+    BenchmarkOutput output;
 
     @Override
     public Integer call() throws Exception {
         List<DeliveryGuarantee> deliveries = deliveries();
         StreamingBenchmark.Settings settings = new StreamingBenchmark.Settings(warmUpSeconds, events, rate, seconds,
                 jobOptions);
-        Path home = Path.of(System.getProperty("setrec.home", "."));
+        Path home = BenchmarkOutput.home();
         Dataset dataset = DatasetReader.read(DataRoot.requireDataSet(data, DataRoot.TOYS, System.getenv()));
         System.out.println("data: " + Training.describe(dataset));
         Path modelDir = model != null ? model : QuickModel.findOrTrain(home, dataset);
         JobCommand.requireSetRecModel(modelDir);
-        Path target = out != null ? out : home;
-        Path resultsFile = target.resolve("benchmarks/results.json");
-        BenchmarkResults results = BenchmarkResults.read(resultsFile);
-        String command = "./setrec " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
-        StreamingBenchmark bench = new StreamingBenchmark(dataset, modelDir, settings, command.strip(), System.out);
+        BenchmarkResults results = output.read();
+        StreamingBenchmark bench = new StreamingBenchmark(dataset, modelDir, settings, output.commandLine(),
+                System.out);
         for (DeliveryGuarantee delivery : deliveries) {
             results.put(bench.run(delivery));
-            results.write(resultsFile);
-            BenchmarksReport.write(results, target);
+            output.write(results);
         }
-        System.out.println("wrote " + resultsFile + " and " + target.resolve("BENCHMARKS.md"));
+        output.printWritten();
         return 0;
     }
 
