@@ -3,6 +3,8 @@ package dev.setrec.jobs.functions;
 import dev.setrec.jobs.records.ScoringRequest;
 import dev.setrec.jobs.scoring.FixedCatalogue;
 import dev.setrec.jobs.scoring.RankingOptions;
+import dev.setrec.jobs.scoring.ScriptedModel;
+import dev.setrec.jobs.scoring.SetRecOperator;
 import dev.setrec.jobs.scoring.SharedOperators;
 import dev.setrec.schemas.Recommendation;
 import dev.setrec.schemas.ScoredItem;
@@ -32,13 +34,25 @@ class BatchedScoringTest {
     private final List<OneInputStreamOperatorTestHarness<ScoringRequest, Recommendation>> opened = new ArrayList<>();
     private long eventTime;
 
+    private static final SetRecOperator.Factory CATALOGUE = FixedCatalogue.factory("scoring-test", "a", "b", "c", "d");
+    /** Flink's async timeout in the tests that do not reach it. */
+    private static final long NO_TIMEOUT_MS = 60_000;
+    /** Failures in a row that open the circuit breaker. */
+    private static final int BREAKER_FAILURES = 3;
+
     private OneInputStreamOperatorTestHarness<ScoringRequest, Recommendation> scoring(int parallelism, int subtask,
                                                                                         OperatorSubtaskState restored)
             throws Exception {
-        BatchedScoring function = new BatchedScoring(FixedCatalogue.factory("scoring-test", "a", "b", "c", "d"),
-                new RankingOptions(3, false, 0), 8, Duration.ofMillis(1), 16, 3, Duration.ofSeconds(1));
+        return scoring(CATALOGUE, NO_TIMEOUT_MS, parallelism, subtask, restored);
+    }
+
+    private OneInputStreamOperatorTestHarness<ScoringRequest, Recommendation> scoring(
+            SetRecOperator.Factory model, long timeoutMs, int parallelism, int subtask, OperatorSubtaskState restored)
+            throws Exception {
+        BatchedScoring function = new BatchedScoring(model, new RankingOptions(3, false, 0), 8, Duration.ofMillis(1),
+                16, BREAKER_FAILURES, Duration.ofSeconds(1));
         OneInputStreamOperatorTestHarness<ScoringRequest, Recommendation> harness =
-                new OneInputStreamOperatorTestHarness<>(new AsyncWaitOperatorFactory<>(function, 10_000, 16,
+                new OneInputStreamOperatorTestHarness<>(new AsyncWaitOperatorFactory<>(function, timeoutMs, 16,
                         AsyncDataStream.OutputMode.UNORDERED), 8, parallelism, subtask);
         // the async operator reads its input serializer from the task's configuration (a job graph sets it)
         harness.getStreamConfig().setupNetworkInputs(TypeInformation.of(ScoringRequest.class)
@@ -54,6 +68,12 @@ class BatchedScoringTest {
                                 String... history) throws Exception {
         int before = recommendations(harness).size();
         harness.processElement(new ScoringRequest("u", history, ++eventTime, eventTime), eventTime);
+        return awaitAnswer(harness, before);
+    }
+
+    /** The recommendation after the first {@code before}, once the operator emitted it (within 10 s). */
+    private static Recommendation awaitAnswer(OneInputStreamOperatorTestHarness<ScoringRequest, Recommendation> harness,
+                                              int before) throws Exception {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (recommendations(harness).size() == before) {
             assertTrue(System.nanoTime() < deadline, "no recommendation within 10 s");
@@ -110,6 +130,46 @@ class BatchedScoringTest {
         assertTrue(restored.getFallback());
         assertEquals("d", items(restored).get(0), "the most counted before the restore still leads");
         assertTrue(items(restored).contains("c"), "both subtasks' counts are merged: " + items(restored));
+    }
+
+    @Test
+    void aFailingModelIsAnsweredByTheMarkedFallbackAndTheBreakerStopsCallingItUntilItIsBack() throws Exception {
+        ScriptedModel.Script script = ScriptedModel.script("failing");
+        script.set(ScriptedModel.Behaviour.FAIL);
+        var harness = scoring(ScriptedModel.factory("failing", "a", "b"), NO_TIMEOUT_MS, 1, 0, null);
+        for (int i = 0; i < 2 * BREAKER_FAILURES; i++) {
+            assertTrue(rank(harness, "a").getFallback(), "request " + i + ": the fallback answers, marked");
+        }
+        assertEquals(BREAKER_FAILURES, script.calls(), "after that many failures in a row the model is not called");
+
+        script.set(ScriptedModel.Behaviour.RANK);
+        Recommendation scored = rank(harness, "b");
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (scored.getFallback()) { // the breaker asks whether the model is back once per pause (1 s)
+            assertTrue(System.nanoTime() < deadline, "the model did not score again within 10 s");
+            Thread.sleep(50);
+            scored = rank(harness, "b");
+        }
+        assertEquals(List.of("b"), items(scored), "the model ranks again");
+    }
+
+    @Test
+    void aModelThatHangsIsAnsweredByTheFallbackAtTheTimeoutAndItsLateAnswerIsDropped() throws Exception {
+        ScriptedModel.Script script = ScriptedModel.script("hanging");
+        script.set(ScriptedModel.Behaviour.HANG);
+        var harness = scoring(ScriptedModel.factory("hanging", "a", "b"), 200, 1, 0, null);
+        harness.processElement(new ScoringRequest("u", new String[] {"a"}, ++eventTime, eventTime), eventTime);
+        harness.setProcessingTime(harness.getProcessingTime() + 201); // Flink's async timeout fires
+        Recommendation timedOut = awaitAnswer(harness, 0);
+        assertTrue(timedOut.getFallback(), "the timeout answers with the fallback, marked");
+
+        script.set(ScriptedModel.Behaviour.RANK);
+        script.release(); // the hung call returns its ranking now, after the timeout answered
+        Recommendation next = rank(harness, "b");
+        assertFalse(next.getFallback());
+        assertEquals(List.of("b"), items(next));
+        runMails(harness.getTaskMailbox());
+        assertEquals(2, recommendations(harness).size(), "one answer per request: the late ranking was dropped");
     }
 
     @AfterEach

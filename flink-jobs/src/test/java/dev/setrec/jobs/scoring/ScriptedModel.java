@@ -1,0 +1,109 @@
+package dev.setrec.jobs.scoring;
+
+import dev.setrec.jobs.records.Ranking;
+import dev.setrec.schemas.ItemEvent;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A stand-in model whose behaviour a test scripts: it ranks as {@link FixedCatalogue} does, or fails every call, or
+ * hangs until released; it counts its calls. Scripts are kept by name, since the operator under test creates the
+ * model from a serializable factory.
+ */
+public final class ScriptedModel implements SetRecOperator {
+    /** What {@link #recommend} does. */
+    public enum Behaviour { RANK, FAIL, HANG }
+
+    private static final Map<String, Script> SCRIPTS = new ConcurrentHashMap<>();
+
+    private final Script script;
+    private final FixedCatalogue catalogue;
+
+    private ScriptedModel(Script script, List<String> items) {
+        this.script = script;
+        this.catalogue = new FixedCatalogue(Set.copyOf(items));
+    }
+
+    /** The script of the models named {@code name}: set its behaviour, read its calls, release its hung calls. */
+    public static Script script(String name) {
+        return SCRIPTS.computeIfAbsent(name, n -> new Script());
+    }
+
+    public static Factory factory(String name, String... items) {
+        return new ScriptedFactory(name, List.of(items));
+    }
+
+    private record ScriptedFactory(String name, List<String> items) implements Factory {
+        @Override
+        public String key() {
+            return "scripted:" + name;
+        }
+
+        @Override
+        public SetRecOperator create() {
+            return new ScriptedModel(script(name), items);
+        }
+    }
+
+    /** A test's handle on the models of one name. */
+    public static final class Script {
+        private volatile Behaviour behaviour = Behaviour.RANK;
+        private volatile CountDownLatch release = new CountDownLatch(1);
+        private final AtomicInteger calls = new AtomicInteger();
+
+        public void set(Behaviour value) {
+            behaviour = value;
+        }
+
+        public int calls() {
+            return calls.get();
+        }
+
+        /** Lets every hung call go on (and rank). */
+        public void release() {
+            release.countDown();
+            release = new CountDownLatch(1);
+        }
+    }
+
+    @Override
+    public List<Ranking> recommend(List<String[]> histories, RankingOptions ranking) throws Exception {
+        script.calls.incrementAndGet();
+        switch (script.behaviour) {
+            case FAIL -> throw new IllegalStateException("scripted failure");
+            case HANG -> script.release.await();
+            default -> { }
+        }
+        return catalogue.recommend(histories, ranking);
+    }
+
+    @Override
+    public boolean knows(String itemId) {
+        return catalogue.knows(itemId);
+    }
+
+    @Override
+    public void addItems(List<ItemEvent> items) {
+        catalogue.addItems(items);
+    }
+
+    @Override
+    public String modelVersion() {
+        return "scripted";
+    }
+
+    @Override
+    public boolean available() {
+        return script.behaviour == Behaviour.RANK;
+    }
+
+    @Override
+    public void close() {
+        catalogue.close();
+    }
+}
