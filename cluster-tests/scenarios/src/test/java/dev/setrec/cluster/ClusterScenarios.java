@@ -8,6 +8,7 @@ import dev.setrec.cluster.harness.ChildProcesses;
 import dev.setrec.cluster.harness.FlinkCluster;
 import dev.setrec.cluster.harness.KafkaBroker;
 import dev.setrec.cluster.harness.Log4jConfig;
+import dev.setrec.cluster.harness.Progress;
 import dev.setrec.cluster.harness.ZooKeeperServer;
 import dev.setrec.e2e.support.SmallModel;
 import dev.setrec.e2e.support.SmallModel.Theme;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.Timeout;
 
 import java.nio.file.Files;
@@ -56,6 +58,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * scenario runs its own job(s) on their own topics; the scoring mode is the subclass's.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(Progress.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 10, unit = TimeUnit.MINUTES) // each scenario: a guard against a hang, not a speed check
 abstract class ClusterScenarios {
@@ -99,7 +102,12 @@ abstract class ClusterScenarios {
         figures = new Figures(dir.resolve("figures.txt"), dir.resolve("metrics.properties"), mode.name());
         Path logs = dir.resolve("logs");
         Log4jConfig logging = Log4jConfig.write(dir.resolve("log4j2.properties"));
-        mode.start(SmallModel.get(), dir);
+        String scenarios = getClass().getSimpleName();
+        Progress.step(scenarios, "training the small model");
+        SmallModel model = SmallModel.get();
+        Progress.step(scenarios, "starting " + mode.name() + " scoring");
+        mode.start(model, dir);
+        Progress.step(scenarios, "starting ZooKeeper and Kafka");
         zookeeper = ZooKeeperServer.start(builds.zookeeperLib(), dir.resolve("zookeeper"), logging, logs);
         kafka = KafkaBroker.start(builds.kafkaLib(), dir.resolve("kafka"), logging, logs);
         Map<String, String> config = clusterConfig();
@@ -111,8 +119,10 @@ abstract class ClusterScenarios {
         jvmOptions.add("-XX:SoftRefLRUPolicyMSPerMB=0");
         flink = FlinkCluster.create(new FlinkCluster.Setup(List.of(builds.flinkLib()), mode.taskManagerLib(builds),
                 config, jvmOptions), dir.resolve("flink"), logging, logs);
+        Progress.step(scenarios, "starting the Flink cluster (logs in " + logs + ")");
         flink.startJobManager();
         flink.ensureTaskManagers(TASK_MANAGERS);
+        Progress.step(scenarios, "cluster up");
     }
 
     /** The cluster as docs/cluster.md configures one, with the test's folders and ZooKeeper. */

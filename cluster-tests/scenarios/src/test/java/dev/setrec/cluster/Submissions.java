@@ -82,7 +82,10 @@ final class Submissions {
                 }
                 assertEquals(List.of(), flink.rest().failures(id), "task failures of run " + run);
                 restoreFrom = run % 2 == 1 ? flink.stopWithSavepoint(id) : cancelKeepingCheckpoint(id);
-                afterEachEnd.add(awaitReleased(jobManager, run));
+                afterEachEnd.add(awaitReleased(jobManager, "the job manager", run));
+                for (String tm : taskManagers) {
+                    awaitReleased(new Jcmd(flink.taskManager(tm).pid()), tm, run);
+                }
             }
             String last = job.submit(restoreFrom);
             Await.sleep(RUN);
@@ -122,20 +125,21 @@ final class Submissions {
     }
 
     /**
-     * Waits until the job manager holds no user-code class loader (no job runs); where it keeps one, dumps its heap
-     * for the report (paths from the GC roots to the loader name the culprit) and fails.
+     * Waits until {@code process} (the job manager or a task manager) holds no user-code class loader (no job runs,
+     * and a task manager lives across many jobs); where it keeps one, dumps its heap for the report (paths from the
+     * GC roots to the loader name the culprit) and fails.
      */
-    private Snapshot awaitReleased(Jcmd jobManager, int run) {
+    private Snapshot awaitReleased(Jcmd process, String name, int run) {
         try {
-            return Await.value(RELEASE, "the job manager releases the class loader of run " + run, () -> {
-                Snapshot now = Snapshot.of(jobManager);
+            return Await.value(RELEASE, name + " releases the class loader of run " + run, () -> {
+                Snapshot now = Snapshot.of(process);
                 return now.userCodeClassLoaders() == 0 ? Optional.of(now) : Optional.empty();
             });
         } catch (IllegalStateException kept) {
-            Path dump = heapDumps.resolve("jobmanager-after-run-" + run + ".hprof");
-            jobManager.heapDump(dump);
-            throw new AssertionError("the job manager keeps a user-code class loader after run " + run
-                    + " ended; heap dump: " + dump, kept);
+            Path dump = heapDumps.resolve(name.replace(' ', '-') + "-after-run-" + run + ".hprof");
+            process.heapDump(dump);
+            throw new AssertionError(name + " keeps a user-code class loader after run " + run + " ended; heap dump: "
+                    + dump, kept);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.setrec.cluster.harness;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,14 +67,17 @@ public final class Jcmd {
                 .toString(), Long.toString(pid)));
         args.addAll(List.of(command));
         try {
-            Process jcmd = new ProcessBuilder(args).redirectErrorStream(true).start();
-            byte[] output = jcmd.getInputStream().readAllBytes();
-            if (!jcmd.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS) || jcmd.exitValue() != 0) {
+            // into a file, not a pipe: a jcmd that never answers must not block a read beyond the timeout
+            Path output = Files.createTempFile("jcmd-", ".txt");
+            output.toFile().deleteOnExit();
+            Process jcmd = new ProcessBuilder(args).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+            boolean exited = jcmd.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            if (!exited || jcmd.exitValue() != 0) {
                 jcmd.destroyForcibly();
-                throw new IllegalStateException(String.join(" ", args) + " failed: "
-                        + new String(output, StandardCharsets.UTF_8));
+                throw new IllegalStateException(String.join(" ", args) + (exited ? " failed: "
+                        : " did not answer within " + TIMEOUT_SECONDS + " s: ") + Files.readString(output));
             }
-            return new String(output, StandardCharsets.UTF_8);
+            return Files.readString(output, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import java.util.List;
 public final class ZooKeeperServer implements AutoCloseable {
     /** ZooKeeper's session timeouts are bounded by 2 and 20 ticks: a short tick allows Flink's short sessions. */
     private static final int TICK_MS = 500;
+    private static final int PROBE_TIMEOUT_MS = 2_000;
 
     private final JavaProcess process;
     private final int port;
@@ -65,7 +67,13 @@ public final class ZooKeeperServer implements AutoCloseable {
     }
 
     private boolean isServing() {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), PROBE_TIMEOUT_MS);
+            // a probe must end: a server that accepts and never answers, or a connection to itself, is "not yet"
+            socket.setSoTimeout(PROBE_TIMEOUT_MS);
+            if (socket.getLocalPort() == port) {
+                return false;
+            }
             OutputStream out = socket.getOutputStream();
             out.write("ruok".getBytes(StandardCharsets.US_ASCII));
             out.flush();
