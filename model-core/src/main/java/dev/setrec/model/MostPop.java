@@ -31,6 +31,11 @@ public final class MostPop implements Recommender {
         return new MostPop(counts);
     }
 
+    /** How often {@code item} occurs in the fitted sequences. */
+    float count(int item) {
+        return counts[item];
+    }
+
     @Override
     public String type() {
         return TYPE;

@@ -11,7 +11,7 @@ import java.util.List;
  * Scoring is batched: one call scores many histories against the whole catalogue.
  */
 public interface Recommender extends AutoCloseable {
-    /** Short model type name as used by the CLI: mostpop, sasrec, setrec. */
+    /** Short model type name as used by the CLI: mostpop, transitions, sasrec, setrec. */
     String type();
 
     int numItems();

@@ -4,6 +4,7 @@ import dev.setrec.model.ModelIO;
 import dev.setrec.model.ModelManifest;
 import dev.setrec.model.MostPop;
 import dev.setrec.model.Recommender;
+import dev.setrec.model.Transitions;
 import dev.setrec.model.sasrec.SasRec;
 import dev.setrec.model.setrec.SetRec;
 
@@ -23,10 +24,11 @@ public final class ModelDirs {
         ModelManifest manifest = ModelIO.readManifest(dir);
         return switch (manifest.type()) {
             case MostPop.TYPE -> MostPop.load(dir, manifest);
+            case Transitions.TYPE -> Transitions.load(dir, manifest);
             case SasRec.TYPE -> SasRec.load(dir, manifest);
             case SetRec.TYPE -> SetRec.load(dir, manifest);
             default -> throw new IOException(dir.resolve(ModelManifest.FILE) + ": unknown model type '"
-                    + manifest.type() + "' (expected mostpop, sasrec or setrec)");
+                    + manifest.type() + "' (expected mostpop, transitions, sasrec or setrec)");
         };
     }
 }

@@ -9,6 +9,7 @@ import dev.setrec.eval.Evaluator;
 import dev.setrec.eval.Setting;
 import dev.setrec.model.MostPop;
 import dev.setrec.model.Recommender;
+import dev.setrec.model.Transitions;
 import dev.setrec.model.sasrec.SasRec;
 import dev.setrec.model.sasrec.SasRecConfig;
 import dev.setrec.model.sasrec.SasRecTrainer;
@@ -102,10 +103,11 @@ public final class Training {
         long start = System.nanoTime();
         Recommender model = switch (type) {
             case MostPop.TYPE -> MostPop.fit(data.numItems(), sequences);
+            case Transitions.TYPE -> Transitions.fit(data.numItems(), sequences);
             case SasRec.TYPE -> fitSasRec(data, fit, options.sasrec(), sequences, record, log);
             case SetRec.TYPE -> fitSetRec(data, fit, options, sequences, record, log);
             default -> throw new IllegalArgumentException("unknown model '" + type
-                    + "' (expected setrec, sasrec or mostpop)");
+                    + "' (expected setrec, sasrec, transitions or mostpop)");
         };
         record.addProperty("train_minutes", (System.nanoTime() - start) / 6e10);
         return new Trained(model, record);

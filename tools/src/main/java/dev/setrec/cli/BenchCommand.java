@@ -36,7 +36,7 @@ final class BenchCommand {
                 defaultValue = "setrec/toys,atspeed_games")
         List<String> datasets;
         @Option(names = "--models", split = ",", description = "models (default: "
-                + "${DEFAULT-VALUE})", defaultValue = "mostpop,sasrec")
+                + "${DEFAULT-VALUE})", defaultValue = "mostpop,transitions,sasrec")
         List<String> models;
         @Option(names = "--variant", defaultValue = "full", description = "label of this configuration in the "
                 + "results (default ${DEFAULT-VALUE})")

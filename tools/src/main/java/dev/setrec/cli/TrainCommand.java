@@ -19,7 +19,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "MODEL", description = "model dir to write")
     Path out;
     @Option(names = "--model", defaultValue = "setrec",
-            description = "setrec, sasrec or mostpop (default ${DEFAULT-VALUE})")
+            description = "setrec, sasrec, transitions or mostpop (default ${DEFAULT-VALUE})")
     String model;
     @Option(names = "--fit", defaultValue = "train",
             description = "train (paper protocol) or train+valid (refit; needs --epochs) (default ${DEFAULT-VALUE})")
