@@ -23,6 +23,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -95,7 +96,8 @@ class TransitionsTest {
     void saveAndLoadGiveIdenticalScoresAndVersion(@TempDir Path dir) throws IOException {
         ModelIO.save(MODEL, dir.resolve("a"), new JsonObject());
         ModelIO.save(MODEL, dir.resolve("b"), new JsonObject());
-        assertEquals(ModelIO.readManifest(dir.resolve("a")).version(), ModelIO.readManifest(dir.resolve("b")).version());
+        assertEquals(ModelIO.readManifest(dir.resolve("a")).version(),
+                ModelIO.readManifest(dir.resolve("b")).version());
         try (Recommender loaded = ModelDirs.load(dir.resolve("a"))) {
             assertEquals(Transitions.TYPE, loaded.type());
             assertEquals(ITEMS, loaded.numItems());
@@ -220,7 +222,7 @@ class TransitionsTest {
     /** Items best first; equal scores by lower id, as the evaluator ranks. */
     private static int[] ranking(Recommender model, int[] history) {
         float[] row = scores(model, history);
-        return java.util.stream.IntStream.range(0, row.length).boxed()
+        return IntStream.range(0, row.length).boxed()
                 .sorted(Comparator.<Integer>comparingDouble(i -> -row[i]).thenComparingInt(i -> i))
                 .mapToInt(Integer::intValue).toArray();
     }

@@ -135,8 +135,10 @@ public final class BenchmarksReport {
         }
         md.append("\n## Quality\n\n").append(paragraph("The test split under the paper's protocol: fitted on "
                 + "train, every choice (epochs, the score mix) made on valid. Warm ranks only the warm items against "
-                + "the users' warm test items, Cold only the cold ones. The ablations, the refits on train + valid and "
-                + "Recall@5 / NDCG@5: the appendix.")).append('\n');
+                + "the users' warm test items, Cold only the cold ones. Two floors learn nothing and only count: "
+                + "mostpop (popularity) and transitions (the items that followed the history's last item, popularity "
+                + "below them). The ablations, the refits on train + valid and Recall@5 / NDCG@5: the appendix."))
+                .append('\n');
         appendTable(md, rows, List.of(text("data set", "dataset"), text("model", "model"),
                 quality("All R@10", "all", "recall@10"), quality("Warm R@10", "warm", "recall@10"),
                 quality("Cold R@10", "cold", "recall@10"), quality("All N@10", "all", "ndcg@10"),

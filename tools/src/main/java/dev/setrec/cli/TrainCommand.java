@@ -22,7 +22,8 @@ final class TrainCommand implements Callable<Integer> {
             description = "setrec, sasrec, transitions or mostpop (default ${DEFAULT-VALUE})")
     String model;
     @Option(names = "--fit", defaultValue = "train",
-            description = "train (paper protocol) or train+valid (refit; needs --epochs) (default ${DEFAULT-VALUE})")
+            description = "train (paper protocol) or train+valid (refit; SASRec and SETRec need --epochs) (default "
+                    + "${DEFAULT-VALUE})")
     String fit;
     @Mixin
     ModelOptions options;

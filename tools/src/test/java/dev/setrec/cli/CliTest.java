@@ -123,6 +123,28 @@ class CliTest {
     }
 
     @Test
+    void transitionsTrainsRefitsAndBenchesItsTrainAndRefitRows() throws IOException {
+        Path counts = tmp.resolve("transitions");
+        assertEquals(0, run("train", "--model", "transitions", "--data", data.toString(), "--out", counts.toString()),
+                lastError);
+        assertEquals(0, run("evaluate", "--model", counts.toString(), "--data", data.toString()), lastError);
+        assertEquals(0, run("train", "--model", "transitions", "--fit", "train+valid", "--data", data.toString(),
+                "--out", tmp.resolve("transitions-refit").toString()), lastError);
+
+        Path results = tmp.resolve("bench-transitions");
+        assertEquals(0, run("bench", "quality", "--data-root", tmp.toString(), "--datasets", "planted", "--models",
+                "transitions", "--results", results.toString()), lastError);
+        JsonArray rows = new Gson()
+                .fromJson(Files.readString(results.resolve("benchmarks/results.json")), JsonArray.class);
+        assertEquals(List.of("transitions full train", "transitions full-refit train+valid"),
+                rows.asList().stream().map(r -> r.getAsJsonObject())
+                        .map(r -> r.get("model").getAsString() + " " + r.get("variant").getAsString() + " "
+                                + r.get("fit").getAsString()).toList());
+        String page = Files.readString(results.resolve("BENCHMARKS.md"));
+        assertTrue(page.contains("| planted | transitions |"), page);
+    }
+
+    @Test
     void newItemSlotsNeedASetRecModelAndTheHistoryInTheRanking() {
         assertEquals(Main.BAD_INPUT, run("evaluate", "--model", model.toString(), "--data", data.toString(),
                 "--new-item-slots", "1"));
