@@ -90,8 +90,12 @@ public final class Transitions implements Recommender {
         for (int i = 0; i < numItems(); i++) {
             maxPopularity = Math.max(maxPopularity, (long) popularity.count(i));
         }
+        int maxDegree = 0;
+        for (int i = 0; i < numItems(); i++) {
+            maxDegree = Math.max(maxDegree, rowStart[i + 1] - rowStart[i]);
+        }
         float[] scores = new float[next.length];
-        long[] keys = new long[next.length];
+        long[] keys = new long[maxDegree];
         for (int i = 0; i < numItems(); i++) {
             int from = rowStart[i];
             int degree = rowStart[i + 1] - from;
