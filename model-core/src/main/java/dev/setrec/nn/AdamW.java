@@ -42,8 +42,21 @@ public final class AdamW {
         return steps;
     }
 
-    /** One update with learning rate {@code lr}, from the gradients of the last backward pass. */
-    public void step(float lr) {
+    /**
+     * One update with learning rate {@code lr}, from the gradients of the last backward pass; returns false, and
+     * changes nothing but the gradients (zeroed), when a gradient is not finite: one such step must not turn every
+     * parameter and moment into NaN for good.
+     */
+    public boolean step(float lr) {
+        if (!gradientsFinite()) {
+            params.all().forEach(p -> {
+                try (NDArray g = p.getGradient()) {
+                    g.muli(0);
+                    g.set(g.isNaN(), 0f); // 0 * NaN and 0 * infinity are NaN
+                }
+            });
+            return false;
+        }
         steps++;
         float correction1 = 1 - (float) Math.pow(beta1, steps);
         float correction2 = 1 - (float) Math.pow(beta2, steps);
@@ -67,6 +80,20 @@ public final class AdamW {
                 p.subi(m.div(denom).muli(stepSize));
                 g.subi(g);
             }
+        }
+        return true;
+    }
+
+    /** Whether every gradient is finite, in one scalar read back from the engine. */
+    private boolean gradientsFinite() {
+        try (NDManager scope = params.manager().newSubManager()) {
+            NDArray total = scope.create(0f);
+            for (NDArray p : params.all()) {
+                NDArray g = p.getGradient();
+                g.tempAttach(scope);
+                total = total.add(g.abs().sum());
+            }
+            return Float.isFinite(total.getFloat());
         }
     }
 }

@@ -77,8 +77,7 @@ public final class SasRecTrainer {
                 collector.backward(loss);
                 value = loss.getFloat();
             }
-            optimizer.step(config.learningRate());
-            return value;
+            return optimizer.step(config.learningRate()) ? value : Double.NaN;
         }
     }
 }

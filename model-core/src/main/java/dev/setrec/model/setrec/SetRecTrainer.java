@@ -160,8 +160,7 @@ public final class SetRecTrainer {
                 collector.backward(loss);
                 value = loss.getFloat();
             }
-            optimizer.step(learningRate(optimizer.steps()));
-            return value;
+            return optimizer.step(learningRate(optimizer.steps())) ? value : Double.NaN;
         }
     }
 

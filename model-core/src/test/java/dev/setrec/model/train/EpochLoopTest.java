@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The epoch loop's early stopping and weight average. */
 class EpochLoopTest {
@@ -61,6 +63,41 @@ class EpochLoopTest {
             assertEquals(a2, validated.get(1), 1e-6);
             assertEquals(List.of(0f, 1f, 1f, 1f), seenByStep, "training continues from the raw weights");
             assertEquals(a2, params.get("w").getFloat(), 1e-6, "the best epoch's average is kept");
+        }
+    }
+
+    /** Ten single-item-target windows, two tokens a batch: five steps an epoch. */
+    private static final List<Windows.Window> TEN = Windows.of(List.of(new int[] {0, 1}, new int[] {1, 2},
+            new int[] {2, 3}, new int[] {3, 4}, new int[] {4, 5}, new int[] {5, 6}, new int[] {6, 7},
+            new int[] {7, 8}, new int[] {8, 9}, new int[] {9, 0}), 10);
+
+    @Test
+    void aLoneStepWhoseLossIsNotFiniteIsLeftOutAndTrainingGoesOn() {
+        int[] steps = {0};
+        try (NDManager manager = Engines.pytorch().newBaseManager();
+             ParameterStore params = new ParameterStore(manager, 1)) {
+            params.constant("w", 0f, 1);
+            JsonObject record = new EpochLoop(new EpochLoop.Settings(2, 0, 2, 0, 2, 7), QUIET).run(TEN, params,
+                    batch -> ++steps[0] == 3 ? Double.NaN : 2.0, () -> new EpochLoop.Validation(0, new JsonObject()));
+            assertEquals(10, steps[0], "every step of both epochs ran");
+            assertEquals(1, record.get("steps_left_out").getAsInt());
+            assertEquals(2.0, record.getAsJsonArray("epochs").get(0).getAsJsonObject().get("loss").getAsDouble(),
+                    "the epoch's loss is the mean of the steps that counted");
+        }
+    }
+
+    @Test
+    void stepsInARowWhoseLossIsNotFiniteEndTrainingAsDiverged() {
+        try (NDManager manager = Engines.pytorch().newBaseManager();
+             ParameterStore params = new ParameterStore(manager, 1)) {
+            params.constant("w", 0f, 1);
+            int[] steps = {0};
+            IllegalStateException diverged = assertThrows(IllegalStateException.class, () -> new EpochLoop(
+                    new EpochLoop.Settings(2, 0, 2, 0, 2, 7), QUIET).run(TEN, params,
+                    batch -> ++steps[0] >= 2 ? Double.POSITIVE_INFINITY : 1.0,
+                    () -> new EpochLoop.Validation(0, new JsonObject())));
+            assertTrue(diverged.getMessage().contains("diverged"), diverged.getMessage());
+            assertEquals(1 + EpochLoop.MAX_SKIPPED_IN_A_ROW, steps[0], "it stops at the run's last step");
         }
     }
 }

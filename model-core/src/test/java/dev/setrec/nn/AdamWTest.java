@@ -1,0 +1,55 @@
+package dev.setrec.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** AdamW's in-place update, and the step it leaves out when a gradient is not finite. */
+class AdamWTest {
+    /** Backward of sum(w * x): the gradient of w is x. */
+    private static void backward(ParameterStore params, float... x) {
+        try (NDManager scope = params.manager().newSubManager()) {
+            params.lendTo(scope);
+            try (GradientCollector collector = Engines.pytorch().newGradientCollector()) {
+                collector.backward(params.get("w").mul(scope.create(x)).sum());
+            }
+        }
+    }
+
+    @Test
+    void aStepWithANonFiniteGradientChangesNoWeightAndNoMomentAndLaterStepsGoOnAsIfItHadNotBeen() {
+        try (NDManager manager = Engines.pytorch().newBaseManager();
+             ParameterStore disturbed = new ParameterStore(manager, 1);
+             ParameterStore undisturbed = new ParameterStore(manager, 1)) {
+            disturbed.constant("w", 1f, 3);
+            undisturbed.constant("w", 1f, 3);
+            AdamW withBadStep = new AdamW(disturbed, 0.1f, name -> true);
+            AdamW reference = new AdamW(undisturbed, 0.1f, name -> true);
+
+            backward(disturbed, 0.5f, -1f, 2f);
+            backward(undisturbed, 0.5f, -1f, 2f);
+            assertTrue(withBadStep.step(0.01f));
+            assertTrue(reference.step(0.01f));
+            float[] before = disturbed.get("w").toFloatArray();
+
+            backward(disturbed, Float.NaN, 1f, Float.POSITIVE_INFINITY);
+            assertFalse(withBadStep.step(0.01f), "a step with non-finite gradients is left out");
+            assertArrayEquals(before, disturbed.get("w").toFloatArray(), "the weights are unchanged");
+            NDArray gradient = disturbed.get("w").getGradient();
+            assertArrayEquals(new float[3], gradient.toFloatArray(), "the gradients are zeroed");
+            gradient.close();
+
+            backward(disturbed, 1f, 1f, 1f);
+            backward(undisturbed, 1f, 1f, 1f);
+            assertTrue(withBadStep.step(0.01f));
+            assertTrue(reference.step(0.01f));
+            assertArrayEquals(undisturbed.get("w").toFloatArray(), disturbed.get("w").toFloatArray(),
+                    "moments and step count untouched by the left-out step");
+        }
+    }
+}
