@@ -5,7 +5,7 @@ import org.junit.jupiter.api.extension.BeforeTestExecutionCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.time.LocalTime;
-import java.time.temporal.ChronoUnit;
+import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
 /**
@@ -14,10 +14,11 @@ import java.util.Locale;
  */
 public final class Progress implements BeforeTestExecutionCallback, AfterTestExecutionCallback {
     private static final String STARTED_AT = "startedAtNanos";
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     /** Prints {@code what} with the time of day, prefixed by the class's scenario set. */
     public static void step(String scenarios, String what) {
-        System.out.printf(Locale.ROOT, "[cluster %s %s] %s%n", LocalTime.now().truncatedTo(ChronoUnit.SECONDS),
+        System.out.printf(Locale.ROOT, "[cluster %s %s] %s%n", TIME.format(LocalTime.now()),
                 scenarios, what);
         System.out.flush();
     }
