@@ -1,16 +1,12 @@
 package dev.setrec.cli;
 
 import dev.setrec.serve.ModelServer;
-import dev.setrec.serve.RequestLimits;
 import dev.setrec.serve.ServerConfig;
 import dev.setrec.text.MiniLmEncoder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -31,18 +27,8 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--item-store", defaultValue = "setrec-item-store", paramLabel = "DIR",
             description = "durable store of onboarded items (default ./${DEFAULT-VALUE})")
     Path itemStore;
-    @Option(names = "--token-file", paramLabel = "FILE",
-            description = "require this bearer token (first line of FILE; or the environment variable "
-                    + ServerConfig.TOKEN_ENV + ")")
-    Path tokenFile;
-    @Option(names = "--admin-token-file", paramLabel = "FILE",
-            description = "the admin token for model load and rollback (first line of FILE; or the environment "
-                    + "variable " + ServerConfig.ADMIN_TOKEN_ENV + "); without one, those are refused unless the "
-                    + "server has no token at all and listens on loopback")
-    Path adminTokenFile;
-    @Option(names = ServerConfig.INSECURE_NO_AUTH_FLAG,
-            description = "serve a non-loopback --host without a bearer token (refused otherwise)")
-    boolean insecureNoAuth;
+    @Mixin
+    ServerTokenOptions tokens;
     @Option(names = "--max-batch", defaultValue = "64",
             description = "histories per forward pass (default ${DEFAULT-VALUE}; 1 = no batching)")
     int maxBatch;
@@ -55,32 +41,8 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--deadline-ms", defaultValue = "1000",
             description = "default per-request deadline (default ${DEFAULT-VALUE})")
     long deadlineMs;
-    @Option(names = "--max-k", defaultValue = "1000", description = "largest k (default ${DEFAULT-VALUE})")
-    int maxK;
-    @Option(names = "--max-histories", defaultValue = "512",
-            description = "histories (or items) per request (default ${DEFAULT-VALUE})")
-    int maxHistories;
-    @Option(names = "--max-history", defaultValue = "200", description = "items per history (default ${DEFAULT-VALUE})")
-    int maxHistory;
-    @Option(names = "--max-body-bytes", defaultValue = "1048576",
-            description = "largest request body (default ${DEFAULT-VALUE})")
-    int maxBodyBytes;
-    @Option(names = "--body-timeout-ms", defaultValue = "30000",
-            description = "longest a request body may take to arrive; beyond, 408 (default ${DEFAULT-VALUE})")
-    long bodyTimeoutMs;
-    @Option(names = "--max-id-bytes", defaultValue = "256",
-            description = "longest item id, history or exclude entry and user, in UTF-8 bytes (default "
-                    + "${DEFAULT-VALUE})")
-    int maxIdBytes;
-    @Option(names = "--max-text-bytes", defaultValue = "4096",
-            description = "longest title, brand and category level, in UTF-8 bytes (default ${DEFAULT-VALUE})")
-    int maxTextBytes;
-    @Option(names = "--max-categories", defaultValue = "32",
-            description = "most category levels of an item (default ${DEFAULT-VALUE})")
-    int maxCategories;
-    @Option(names = "--max-description-bytes", defaultValue = "16384",
-            description = "a longer description is cut to this many UTF-8 bytes (default ${DEFAULT-VALUE})")
-    int maxDescriptionBytes;
+    @Mixin
+    RequestLimitOptions requestLimits;
     @Option(names = "--models-root", paramLabel = "DIR",
             description = "POST /v1/model/load takes only directories under this one (default: the folder holding "
                     + "--model)")
@@ -91,12 +53,8 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ServerConfig.Auth auth = new ServerConfig.Auth(token(tokenFile, ServerConfig.TOKEN_ENV),
-                token(adminTokenFile, ServerConfig.ADMIN_TOKEN_ENV), insecureNoAuth);
-        ServerConfig config = new ServerConfig(host, port, itemStore, auth, maxBatch, Duration.ofMillis(maxDelayMs),
-                queue, Duration.ofMillis(deadlineMs), new RequestLimits(maxK, maxHistories, maxHistory, maxBodyBytes,
-                maxIdBytes, maxTextBytes, maxCategories, maxDescriptionBytes, Duration.ofMillis(bodyTimeoutMs)),
-                modelsRoot);
+        ServerConfig config = new ServerConfig(host, port, itemStore, tokens.auth(), maxBatch,
+                Duration.ofMillis(maxDelayMs), queue, Duration.ofMillis(deadlineMs), requestLimits.limits(), modelsRoot);
         ModelServer.checkConfig(model, config); // before the engine and the text encoder load
         engine.start();
         CountDownLatch stopped = new CountDownLatch(1);
@@ -110,18 +68,5 @@ final class ServeCommand implements Callable<Integer> {
             stopped.await();
         }
         return 0;
-    }
-
-    /** The first line of {@code file} where given, else the environment variable; null where neither holds one. */
-    private static String token(Path file, String variable) throws IOException {
-        if (file != null) {
-            String token = Files.readAllLines(file, StandardCharsets.UTF_8).stream().findFirst().orElse("").strip();
-            if (token.isEmpty()) {
-                throw new IllegalArgumentException("token file " + file + " is empty");
-            }
-            return token;
-        }
-        String fromEnv = System.getenv(variable);
-        return fromEnv == null || fromEnv.isBlank() ? null : fromEnv.strip();
     }
 }
