@@ -54,7 +54,8 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ServerConfig config = new ServerConfig(host, port, itemStore, tokens.auth(), maxBatch,
-                Duration.ofMillis(maxDelayMs), queue, Duration.ofMillis(deadlineMs), requestLimits.limits(), modelsRoot);
+                Duration.ofMillis(maxDelayMs), queue, Duration.ofMillis(deadlineMs), requestLimits.limits(),
+                modelsRoot);
         ModelServer.checkConfig(model, config); // before the engine and the text encoder load
         engine.start();
         CountDownLatch stopped = new CountDownLatch(1);
