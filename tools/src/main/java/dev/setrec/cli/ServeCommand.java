@@ -1,6 +1,7 @@
 package dev.setrec.cli;
 
 import dev.setrec.serve.ModelServer;
+import dev.setrec.serve.RequestLimits;
 import dev.setrec.serve.ServerConfig;
 import dev.setrec.text.MiniLmEncoder;
 import picocli.CommandLine.Command;
@@ -41,8 +42,32 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--deadline-ms", defaultValue = "1000",
             description = "default per-request deadline (default ${DEFAULT-VALUE})")
     long deadlineMs;
-    @Mixin
-    RequestLimitOptions requestLimits;
+    @Option(names = "--max-k", defaultValue = "1000", description = "largest k (default ${DEFAULT-VALUE})")
+    int maxK;
+    @Option(names = "--max-histories", defaultValue = "512",
+            description = "histories (or items) per request (default ${DEFAULT-VALUE})")
+    int maxHistories;
+    @Option(names = "--max-history", defaultValue = "200", description = "items per history (default ${DEFAULT-VALUE})")
+    int maxHistory;
+    @Option(names = "--max-body-bytes", defaultValue = "1048576",
+            description = "largest request body (default ${DEFAULT-VALUE})")
+    int maxBodyBytes;
+    @Option(names = "--body-timeout-ms", defaultValue = "30000",
+            description = "longest a request body may take to arrive; beyond, 408 (default ${DEFAULT-VALUE})")
+    long bodyTimeoutMs;
+    @Option(names = "--max-id-bytes", defaultValue = "256",
+            description = "longest item id, history or exclude entry and user, in UTF-8 bytes (default "
+                    + "${DEFAULT-VALUE})")
+    int maxIdBytes;
+    @Option(names = "--max-text-bytes", defaultValue = "4096",
+            description = "longest title, brand and category level, in UTF-8 bytes (default ${DEFAULT-VALUE})")
+    int maxTextBytes;
+    @Option(names = "--max-categories", defaultValue = "32",
+            description = "most category levels of an item (default ${DEFAULT-VALUE})")
+    int maxCategories;
+    @Option(names = "--max-description-bytes", defaultValue = "16384",
+            description = "a longer description is cut to this many UTF-8 bytes (default ${DEFAULT-VALUE})")
+    int maxDescriptionBytes;
     @Option(names = "--models-root", paramLabel = "DIR",
             description = "POST /v1/model/load takes only directories under this one (default: the folder holding "
                     + "--model)")
@@ -54,8 +79,9 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ServerConfig config = new ServerConfig(host, port, itemStore, tokens.auth(), maxBatch,
-                Duration.ofMillis(maxDelayMs), queue, Duration.ofMillis(deadlineMs), requestLimits.limits(),
-                modelsRoot);
+                Duration.ofMillis(maxDelayMs), queue, Duration.ofMillis(deadlineMs), new RequestLimits(maxK,
+                maxHistories, maxHistory, maxBodyBytes, maxIdBytes, maxTextBytes, maxCategories, maxDescriptionBytes,
+                Duration.ofMillis(bodyTimeoutMs)), modelsRoot);
         ModelServer.checkConfig(model, config); // before the engine and the text encoder load
         engine.start();
         CountDownLatch stopped = new CountDownLatch(1);
