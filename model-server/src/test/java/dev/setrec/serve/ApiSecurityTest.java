@@ -1,7 +1,6 @@
 package dev.setrec.serve;
 
 import dev.setrec.serve.ApiClient.Reply;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,27 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The model server as an outsider meets it: who may call what, where it listens, what it loads, what it counts. */
 @Timeout(180)
-class ApiSecurityTest {
+class ApiSecurityTest extends TinyModelsSetup {
     static final String SCORING = "scoring-token";
     static final String ADMIN = "admin-token";
-
-    @TempDir
-    static Path models;
-    static Path first;
-    static Path second;
-
-    @TempDir
-    Path itemStore;
-
-    @BeforeAll
-    static void saveModels() throws IOException {
-        first = TinyModels.save(models.resolve("first"), 1);
-        second = TinyModels.save(models.resolve("second"), 2);
-    }
-
-    ServerConfig config() {
-        return ServerConfig.defaults(itemStore).withPort(0);
-    }
 
     @Test
     void aNonLoopbackAddressWithoutATokenIsRefusedUnlessTheOperatorAsksForIt() throws Exception {

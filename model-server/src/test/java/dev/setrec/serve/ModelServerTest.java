@@ -5,7 +5,6 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.setrec.serve.ApiClient.Reply;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,24 +36,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(120)
-class ModelServerTest {
-    @TempDir
-    static Path models;
-    static Path first;
-    static Path second;
-
-    @TempDir
-    Path itemStore;
+class ModelServerTest extends TinyModelsSetup {
     final TinyModels.HashEncoder encoder = new TinyModels.HashEncoder();
     final ByteArrayOutputStream logged = new ByteArrayOutputStream();
     ModelServer server;
     ApiClient api;
-
-    @BeforeAll
-    static void saveModels() throws IOException {
-        first = TinyModels.save(models.resolve("first"), 1);
-        second = TinyModels.save(models.resolve("second"), 2);
-    }
 
     @AfterEach
     void stop() {
@@ -67,10 +53,6 @@ class ModelServerTest {
         server = ModelServer.start(first, config, encoder, new PrintStream(logged, true));
         api = new ApiClient(server.uri());
         return server;
-    }
-
-    ServerConfig config() {
-        return ServerConfig.defaults(itemStore).withPort(0);
     }
 
     Reply call(String method, String path, String body, String token) throws IOException, InterruptedException {

@@ -3,10 +3,8 @@ package dev.setrec.serve;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.setrec.serve.ApiClient.Reply;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,7 +16,6 @@ import java.net.Socket;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,25 +25,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every request body is strict JSON with known fields and bounded strings; odd requests get a clear answer. */
 @Timeout(180)
-class RequestValidationTest {
+class RequestValidationTest extends TinyModelsSetup {
     static final String RECOMMEND = "/v1/recommend";
     static final String HISTORY = "\"requests\":[{\"history\":[\"1\",\"2\"]}]";
-
-    @TempDir
-    static Path models;
-    static Path model;
-
-    @TempDir
-    Path itemStore;
-
-    @BeforeAll
-    static void saveModel() throws IOException {
-        model = TinyModels.save(models.resolve("m"), 1);
-    }
-
-    ServerConfig config() {
-        return ServerConfig.defaults(itemStore).withPort(0);
-    }
 
     static void assertBad(RunningServer server, int status, String path, String body, String... reason)
             throws Exception {
@@ -59,7 +40,7 @@ class RequestValidationTest {
 
     @Test
     void lenientJsonIsRefused() throws Exception {
-        try (RunningServer server = RunningServer.start(model, config())) {
+        try (RunningServer server = RunningServer.start(first, config())) {
             assertEquals(200, server.call("POST", RECOMMEND, "{\"k\":3," + HISTORY + "}").status());
             for (String lenient : List.of("{k:3," + HISTORY + "}", "{'k':3," + HISTORY + "}",
                     "{\"k\":3, /* a comment */" + HISTORY + "}", "{\"k\":3," + HISTORY + "} trailing",
@@ -74,20 +55,20 @@ class RequestValidationTest {
 
     @Test
     void unknownFieldsAreRefusedByName() throws Exception {
-        try (RunningServer server = RunningServer.start(model, config())) {
+        try (RunningServer server = RunningServer.start(first, config())) {
             assertBad(server, 400, RECOMMEND, "{\"kk\":3," + HISTORY + "}", "unknown field", "kk");
             assertBad(server, 400, RECOMMEND, "{\"requests\":[{\"histroy\":[\"1\"],\"history\":[\"1\"]}]}",
                     "unknown field", "requests[0]", "histroy");
             assertBad(server, 400, "/v1/items", "{\"items\":[{\"item_id\":\"x\",\"titel\":\"typo\"}]}",
                     "unknown field", "items[0]", "titel");
-            assertBad(server, 400, "/v1/model/load", "{\"dir\":\"m\",\"force\":true}", "unknown field", "force");
+            assertBad(server, 400, "/v1/model/load", "{\"dir\":\"first\",\"force\":true}", "unknown field", "force");
             assertBad(server, 400, "/v1/model/rollback", "{\"to\":\"v1\"}", "unknown field", "to");
         }
     }
 
     @Test
     void aBodyThatIsNotUtf8OrNotJsonIsRefused() throws Exception {
-        try (RunningServer server = RunningServer.start(model, config())) {
+        try (RunningServer server = RunningServer.start(first, config())) {
             byte[] latin1 = "{\"requests\":[{\"user\":\"Jos\u00e9\",\"history\":[\"1\"]}]}"
                     .getBytes(StandardCharsets.ISO_8859_1);
             Reply notUtf8 = server.api.send(server.api.request(RECOMMEND).header("Content-Type", "application/json")
@@ -105,7 +86,7 @@ class RequestValidationTest {
 
     @Test
     void everyStringHasALimitNamedInTheRefusal() throws Exception {
-        try (RunningServer server = RunningServer.start(model, config())) {
+        try (RunningServer server = RunningServer.start(first, config())) {
             String longId = "x".repeat(257);
             String longInBytes = "\u00e9".repeat(129); // 129 characters, 258 bytes
             assertBad(server, 400, RECOMMEND, "{\"requests\":[{\"history\":[\"1\",\"" + longId + "\"]}]}",
@@ -147,7 +128,7 @@ class RequestValidationTest {
         }
         RequestLimits small = new RequestLimits(1000, 512, 200, 1 << 20, 8, 16, 2, 32,
                 java.time.Duration.ofSeconds(30));
-        try (RunningServer server = RunningServer.start(model, config().withLimits(small))) {
+        try (RunningServer server = RunningServer.start(first, config().withLimits(small))) {
             assertBad(server, 400, RECOMMEND, "{\"requests\":[{\"history\":[\"123456789\"]}]}", "8 bytes");
             assertBad(server, 400, "/v1/items", items(item("n1", "title", "x".repeat(17))), "16 bytes");
         }
@@ -172,7 +153,7 @@ class RequestValidationTest {
 
     @Test
     void eachResultSaysHowManyOfTheHistorysItemsTheModelKnows() throws Exception {
-        try (RunningServer server = RunningServer.start(model, config())) {
+        try (RunningServer server = RunningServer.start(first, config())) {
             Reply reply = server.call("POST", RECOMMEND, "{\"k\":3,\"requests\":[{\"history\":[\"nope\",\"nada\"]},"
                     + "{\"history\":[\"1\",\"nope\",\"2\"]},{\"history\":[]}]}");
             assertEquals(200, reply.status(), reply.raw().body());
@@ -187,7 +168,7 @@ class RequestValidationTest {
 
     @Test
     void oddRequestsGetAClearAnswer() throws Exception {
-        try (RunningServer server = RunningServer.start(model, config())) {
+        try (RunningServer server = RunningServer.start(first, config())) {
             assertBad(server, 400, RECOMMEND, "{\"k\":-1," + HISTORY + "}", "k must be");
             assertBad(server, 400, RECOMMEND, "{\"k\":1e12," + HISTORY + "}", "k must be");
             assertBad(server, 400, RECOMMEND, "{\"k\":\"5\"," + HISTORY + "}", "k must be");
@@ -226,7 +207,7 @@ class RequestValidationTest {
 
     @Test
     void slowBodiesHoldNoServerThread() throws Exception {
-        try (RunningServer server = RunningServer.start(model, config())) {
+        try (RunningServer server = RunningServer.start(first, config())) {
             List<Socket> slow = new ArrayList<>();
             try {
                 for (int i = 0; i < 100; i++) { // more than the server's 64 threads
@@ -253,7 +234,7 @@ class RequestValidationTest {
     @Test
     void aBodyThatTricklesInIsCutOffAtTheBodyTimeout() throws Exception {
         RequestLimits quick = RequestLimits.DEFAULTS.withBodyTimeout(java.time.Duration.ofSeconds(1));
-        try (RunningServer server = RunningServer.start(model, config().withLimits(quick));
+        try (RunningServer server = RunningServer.start(first, config().withLimits(quick));
              Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
             socket.setSoTimeout(30_000);
             Thread trickle = new Thread(() -> {

@@ -8,9 +8,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -31,18 +28,8 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--item-store", defaultValue = "setrec-item-store", paramLabel = "DIR",
             description = "durable store of onboarded items (default ./${DEFAULT-VALUE})")
     Path itemStore;
-    @Option(names = "--token-file", paramLabel = "FILE",
-            description = "require this bearer token (first line of FILE; or the environment variable "
-                    + ServerConfig.TOKEN_ENV + ")")
-    Path tokenFile;
-    @Option(names = "--admin-token-file", paramLabel = "FILE",
-            description = "the admin token for model load and rollback (first line of FILE; or the environment "
-                    + "variable " + ServerConfig.ADMIN_TOKEN_ENV + "); without one, those are refused unless the "
-                    + "server has no token at all and listens on loopback")
-    Path adminTokenFile;
-    @Option(names = ServerConfig.INSECURE_NO_AUTH_FLAG,
-            description = "serve a non-loopback --host without a bearer token (refused otherwise)")
-    boolean insecureNoAuth;
+    @Mixin
+    ServerTokenOptions tokens;
     @Option(names = "--max-batch", defaultValue = "64",
             description = "histories per forward pass (default ${DEFAULT-VALUE}; 1 = no batching)")
     int maxBatch;
@@ -91,12 +78,10 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ServerConfig.Auth auth = new ServerConfig.Auth(token(tokenFile, ServerConfig.TOKEN_ENV),
-                token(adminTokenFile, ServerConfig.ADMIN_TOKEN_ENV), insecureNoAuth);
-        ServerConfig config = new ServerConfig(host, port, itemStore, auth, maxBatch, Duration.ofMillis(maxDelayMs),
-                queue, Duration.ofMillis(deadlineMs), new RequestLimits(maxK, maxHistories, maxHistory, maxBodyBytes,
-                maxIdBytes, maxTextBytes, maxCategories, maxDescriptionBytes, Duration.ofMillis(bodyTimeoutMs)),
-                modelsRoot);
+        ServerConfig config = new ServerConfig(host, port, itemStore, tokens.auth(), maxBatch,
+                Duration.ofMillis(maxDelayMs), queue, Duration.ofMillis(deadlineMs), new RequestLimits(maxK,
+                maxHistories, maxHistory, maxBodyBytes, maxIdBytes, maxTextBytes, maxCategories, maxDescriptionBytes,
+                Duration.ofMillis(bodyTimeoutMs)), modelsRoot);
         ModelServer.checkConfig(model, config); // before the engine and the text encoder load
         engine.start();
         CountDownLatch stopped = new CountDownLatch(1);
@@ -110,18 +95,5 @@ final class ServeCommand implements Callable<Integer> {
             stopped.await();
         }
         return 0;
-    }
-
-    /** The first line of {@code file} where given, else the environment variable; null where neither holds one. */
-    private static String token(Path file, String variable) throws IOException {
-        if (file != null) {
-            String token = Files.readAllLines(file, StandardCharsets.UTF_8).stream().findFirst().orElse("").strip();
-            if (token.isEmpty()) {
-                throw new IllegalArgumentException("token file " + file + " is empty");
-            }
-            return token;
-        }
-        String fromEnv = System.getenv(variable);
-        return fromEnv == null || fromEnv.isBlank() ? null : fromEnv.strip();
     }
 }

@@ -20,6 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BenchmarksTest {
+    private static final String MACHINE = "2 cores (Some CPU @ 2.20GHz), 23 GiB RAM, no GPU used, Java 17.0.13, Linux";
+
     static JsonObject row(String model, String variant, double recall10) {
         JsonObject metrics = new JsonObject();
         for (String s : new String[] {"all", "warm", "cold"}) {
@@ -32,17 +34,11 @@ class BenchmarksTest {
             metrics.add(s, m);
         }
         metrics.addProperty("train_minutes", 1.5);
-        JsonObject r = new JsonObject();
-        r.addProperty("benchmark", "quality");
-        r.addProperty("dataset", "toys");
-        r.addProperty("model", model);
-        r.addProperty("variant", variant);
+        JsonObject r = rowOf("quality", "toys", model, variant);
         r.addProperty("split", "test");
         r.addProperty("fit", "train");
         r.add("metrics", metrics);
-        r.addProperty("command", "./setrec bench quality");
-        r.addProperty("machine", "test machine");
-        r.addProperty("date", "2026-11-25");
+        stamp(r, "./setrec bench quality", "test machine", "2026-11-25");
         r.add("goals", Goals.check("toys", model, variant, Training.Fit.TRAIN, metrics));
         return r;
     }
@@ -59,20 +55,14 @@ class BenchmarksTest {
         metrics.addProperty("offered_per_s", 998.7);
         metrics.addProperty("fallback_share", 0.0012);
         metrics.addProperty("throughput_fallback_share", 0.0345);
-        JsonObject r = new JsonObject();
-        r.addProperty("benchmark", "streaming");
-        r.addProperty("dataset", "toys");
-        r.addProperty("model", "setrec");
-        r.addProperty("variant", mode);
+        JsonObject r = rowOf("streaming", "toys", "setrec", mode);
         r.add("metrics", metrics);
         JsonArray targets = new JsonArray();
         targets.add(target("events_per_s", "at_least", 1000, eventsPerSecond, Math.max(0, 1000 - eventsPerSecond),
                 "streaming issue: 2 cores"));
         targets.add(target("item_onboard_max_ms", "at_most", 1000, 1207, 207, "streaming issue: within a second"));
         r.add("targets", targets);
-        r.addProperty("command", "./setrec bench streaming --events 20000 --rate 1000 --seconds 20");
-        r.addProperty("machine", "2 cores (Some CPU @ 2.20GHz), 23 GiB RAM, no GPU used, Java 17.0.13, Linux");
-        r.addProperty("date", "2026-11-26");
+        stamp(r, "./setrec bench streaming --events 20000 --rate 1000 --seconds 20", MACHINE, "2026-11-26");
         r.addProperty("details", "checkpoints every 1000 ms; throughput: 20000 events flat out");
         return r;
     }
@@ -95,18 +85,12 @@ class BenchmarksTest {
             sweep.add(point);
         }
         metrics.add("load_sweep", sweep);
-        JsonObject r = new JsonObject();
-        r.addProperty("benchmark", "server");
-        r.addProperty("dataset", "toys");
-        r.addProperty("model", "setrec");
-        r.addProperty("variant", "dynamic-batching");
+        JsonObject r = rowOf("server", "toys", "setrec", "dynamic-batching");
         r.add("metrics", metrics);
         JsonArray targets = new JsonArray();
         targets.add(target("p99_ms_half_load", "at_most", 50, 38.9, 0, "server issue: p99 at half load"));
         r.add("targets", targets);
-        r.addProperty("command", "./setrec bench server --model M");
-        r.addProperty("machine", "2 cores (Some CPU @ 2.20GHz), 23 GiB RAM, no GPU used, Java 17.0.13, Linux");
-        r.addProperty("date", "2026-11-26");
+        stamp(r, "./setrec bench server --model M", MACHINE, "2026-11-26");
         r.addProperty("details", "64 requests in flight for 15 s");
         return r;
     }
@@ -127,17 +111,11 @@ class BenchmarksTest {
         details.add(scenario("model server down, killed and paused", "at_least_once",
                 List.of("down at the start", "killed", "paused"), List.of("no answer while the server was paused",
                         "answers later than PT5S: 2, the first 2: u|1@163; u|2@164"), null));
-        JsonObject r = new JsonObject();
-        r.addProperty("benchmark", "reliability");
-        r.addProperty("dataset", "toys");
-        r.addProperty("model", "setrec");
-        r.addProperty("variant", "faults");
+        JsonObject r = rowOf("reliability", "toys", "setrec", "faults");
         r.addProperty("split", "none");
         r.add("metrics", metrics);
         r.add("details", details);
-        r.addProperty("command", "./setrec bench reliability");
-        r.addProperty("machine", "2 cores (Some CPU @ 2.20GHz), 23 GiB RAM, no GPU used, Java 17.0.13, Linux");
-        r.addProperty("date", "2026-12-07");
+        stamp(r, "./setrec bench reliability", MACHINE, "2026-12-07");
         return r;
     }
 
@@ -145,17 +123,28 @@ class BenchmarksTest {
     private static JsonObject reliabilityRow(String dataset, String variant, String metric, double value) {
         JsonObject metrics = new JsonObject();
         metrics.addProperty(metric, value);
-        JsonObject r = new JsonObject();
-        r.addProperty("benchmark", "reliability");
-        r.addProperty("dataset", dataset);
-        r.addProperty("model", "setrec");
-        r.addProperty("variant", variant);
+        JsonObject r = rowOf("reliability", dataset, "setrec", variant);
         r.addProperty("split", "none");
         r.add("metrics", metrics);
-        r.addProperty("command", "./setrec bench " + variant.split("-")[0]);
-        r.addProperty("machine", "2 cores");
-        r.addProperty("date", "2026-12-07");
+        stamp(r, "./setrec bench " + variant.split("-")[0], "2 cores", "2026-12-07");
         return r;
+    }
+
+    /** A results row's key: benchmark, data set, model and variant. */
+    private static JsonObject rowOf(String benchmark, String dataset, String model, String variant) {
+        JsonObject r = new JsonObject();
+        r.addProperty("benchmark", benchmark);
+        r.addProperty("dataset", dataset);
+        r.addProperty("model", model);
+        r.addProperty("variant", variant);
+        return r;
+    }
+
+    /** How, where and when the row was measured. */
+    private static void stamp(JsonObject row, String command, String machine, String date) {
+        row.addProperty("command", command);
+        row.addProperty("machine", machine);
+        row.addProperty("date", date);
     }
 
     @Test
@@ -293,8 +282,7 @@ class BenchmarksTest {
         results.put(reliabilityRow());
         BenchmarksReport.write(results, dir);
         String markdown = Files.readString(dir.resolve("BENCHMARKS.md"));
-        String machine = "2 cores (Some CPU @ 2.20GHz), 23 GiB RAM, no GPU used, Java 17.0.13, Linux";
-        assertEquals(markdown.indexOf(machine), markdown.lastIndexOf(machine), markdown);
+        assertEquals(markdown.indexOf(MACHINE), markdown.lastIndexOf(MACHINE), markdown);
         assertTrue(markdown.contains("- test machine: quality\n"), markdown);
         markdown.lines().filter(line -> !line.startsWith("|") && !line.startsWith("- "))
                 .forEach(line -> assertTrue(line.length() <= 120, "prose line over 120 characters: " + line));

@@ -12,7 +12,7 @@ public final class ParseInteractions extends ParseRecords<InteractionEvent, Inte
     private static final long serialVersionUID = 1L;
 
     public ParseInteractions(AvroCodec<InteractionEvent> codec, InputLimits limits) {
-        super(codec, limits, JobOptions.MAX_INTERACTION_BYTES.key());
+        super(codec, limits, JobOptions.MAX_INTERACTION_BYTES.key(), limits.maxInteractionBytes());
     }
 
     @Override
@@ -25,10 +25,5 @@ public final class ParseInteractions extends ParseRecords<InteractionEvent, Inte
     @Override
     protected String id(InteractionEvent event) {
         return event.getUserId();
-    }
-
-    @Override
-    protected int maxBytes() {
-        return limits.maxInteractionBytes();
     }
 }

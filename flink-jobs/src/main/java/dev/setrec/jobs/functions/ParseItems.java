@@ -19,7 +19,7 @@ public final class ParseItems extends ParseRecords<ItemEvent, ItemRecord> {
     private static final long serialVersionUID = 1L;
 
     public ParseItems(AvroCodec<ItemEvent> codec, InputLimits limits) {
-        super(codec, limits, JobOptions.MAX_ITEM_BYTES.key());
+        super(codec, limits, JobOptions.MAX_ITEM_BYTES.key(), limits.maxItemBytes());
     }
 
     @Override
@@ -51,10 +51,5 @@ public final class ParseItems extends ParseRecords<ItemEvent, ItemRecord> {
     @Override
     protected String id(ItemEvent item) {
         return item.getItemId();
-    }
-
-    @Override
-    protected int maxBytes() {
-        return limits.maxItemBytes();
     }
 }

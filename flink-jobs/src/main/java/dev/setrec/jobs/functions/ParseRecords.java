@@ -27,16 +27,19 @@ public abstract class ParseRecords<T extends SpecificRecord, O> extends ProcessF
     private final AvroCodec<T> codec;
     protected final InputLimits limits;
     private final String sizeOption;
+    private final int maxBytes;
     private transient Counter deadLetters;
     private transient Counter keyMismatches;
 
     /**
      * @param sizeOption the option that sets this topic's message size limit, for the dead letter's reason
+     * @param maxBytes   this topic's message size limit (the source marks larger messages oversized)
      */
-    protected ParseRecords(AvroCodec<T> codec, InputLimits limits, String sizeOption) {
+    protected ParseRecords(AvroCodec<T> codec, InputLimits limits, String sizeOption, int maxBytes) {
         this.codec = codec;
         this.limits = limits;
         this.sizeOption = sizeOption;
+        this.maxBytes = maxBytes;
     }
 
     @Override
@@ -50,7 +53,7 @@ public abstract class ParseRecords<T extends SpecificRecord, O> extends ProcessF
         try {
             if (raw.oversized) {
                 throw new BadRecordException("message of " + raw.bytes() + " bytes (key " + Math.max(raw.keyBytes, 0)
-                        + ", value " + Math.max(raw.valueBytes, 0) + ") is over the limit of " + maxBytes()
+                        + ", value " + Math.max(raw.valueBytes, 0) + ") is over the limit of " + maxBytes
                         + " (" + sizeOption + ")");
             }
             T record = codec.decode(raw.value);
@@ -70,9 +73,6 @@ public abstract class ParseRecords<T extends SpecificRecord, O> extends ProcessF
 
     /** The id the message's Kafka key should hold (a validated record's). */
     protected abstract String id(T record);
-
-    /** This topic's message size limit. */
-    protected abstract int maxBytes();
 
     /**
      * An event time in epoch ms, refused when it is not positive or further ahead of this machine's clock than the

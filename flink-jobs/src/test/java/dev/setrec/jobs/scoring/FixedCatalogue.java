@@ -22,19 +22,8 @@ public final class FixedCatalogue implements SetRecOperator {
     }
 
     public static Factory factory(String name, String... items) {
-        return new CatalogueFactory(name, List.of(items));
-    }
-
-    private record CatalogueFactory(String name, List<String> items) implements Factory {
-        @Override
-        public String key() {
-            return "fixed:" + name;
-        }
-
-        @Override
-        public SetRecOperator create() {
-            return new FixedCatalogue(Set.copyOf(items));
-        }
+        Set<String> catalogue = Set.copyOf(List.of(items));
+        return new TestModelFactory("fixed:" + name, () -> new FixedCatalogue(catalogue));
     }
 
     @Override

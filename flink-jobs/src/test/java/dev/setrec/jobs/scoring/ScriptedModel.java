@@ -24,9 +24,9 @@ public final class ScriptedModel implements SetRecOperator {
     private final Script script;
     private final FixedCatalogue catalogue;
 
-    private ScriptedModel(Script script, List<String> items) {
+    private ScriptedModel(Script script, Set<String> items) {
         this.script = script;
-        this.catalogue = new FixedCatalogue(Set.copyOf(items));
+        this.catalogue = new FixedCatalogue(items);
     }
 
     /** The script of the models named {@code name}: set its behaviour, read its calls, release its hung calls. */
@@ -35,19 +35,8 @@ public final class ScriptedModel implements SetRecOperator {
     }
 
     public static Factory factory(String name, String... items) {
-        return new ScriptedFactory(name, List.of(items));
-    }
-
-    private record ScriptedFactory(String name, List<String> items) implements Factory {
-        @Override
-        public String key() {
-            return "scripted:" + name;
-        }
-
-        @Override
-        public SetRecOperator create() {
-            return new ScriptedModel(script(name), items);
-        }
+        Set<String> catalogue = Set.copyOf(List.of(items));
+        return new TestModelFactory("scripted:" + name, () -> new ScriptedModel(script(name), catalogue));
     }
 
     /** A test's handle on the models of one name. */
