@@ -75,7 +75,7 @@ public final class DataDirPreparer {
      */
     public record Options(Path events, Path items, Path out, String format, String timeKind, Windows windows,
                           int minTrain, long maxBadRows, String categorySeparator) {
-        public static final Windows DEFAULT_WINDOWS = new Windows.Shares(0.1, 0.1);
+        public static final Windows.Shares DEFAULT_WINDOWS = new Windows.Shares(0.1, 0.1);
         public static final int DEFAULT_MIN_TRAIN = 1;
 
         public Options {
