@@ -57,7 +57,8 @@ class PrepareCommandTest {
                 product = day > 85 && random.nextInt(3) == 0 ? 50 + random.nextInt(10)
                         : random.nextInt(10) < 8 ? (product + 1) % 50 : random.nextInt(50);
                 Instant time = START.plus(day, ChronoUnit.DAYS).plusSeconds(random.nextInt(86_400));
-                log.append("s").append(random.nextInt(1000)).append(',').append(time).append(",P").append(product).append(",customer-").append(u).append('\n');
+                log.append("s").append(random.nextInt(1000)).append(',').append(time);
+                log.append(",P").append(product).append(",customer-").append(u).append('\n');
             }
         }
         Files.writeString(events, log);
