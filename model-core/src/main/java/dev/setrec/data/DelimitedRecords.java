@@ -1,12 +1,8 @@
 package dev.setrec.data;
 
-import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,16 +53,15 @@ final class DelimitedRecords implements Closeable {
     }
 
     private final String file;
-    private final BufferedReader in;
+    private final Utf8Lines in;
     private final char delimiter;
     private final List<String> fields = new ArrayList<>();
     private final StringBuilder field = new StringBuilder();
-    private long lineNo;
     private long recordLine;
     private String problem;
     private int quoteEnd; // set by quoted(): the position after the closing quote in the line it returns
 
-    private DelimitedRecords(String file, BufferedReader in, char delimiter) {
+    private DelimitedRecords(String file, Utf8Lines in, char delimiter) {
         this.file = file;
         this.in = in;
         this.delimiter = delimiter;
@@ -76,10 +71,7 @@ final class DelimitedRecords implements Closeable {
         String name = path.getFileName().toString();
         InputStream raw = Files.newInputStream(path);
         InputStream bytes = name.toLowerCase(Locale.ROOT).endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw;
-        // newDecoder() reports malformed input instead of replacing it
-        BufferedReader reader = new BufferedReader(new InputStreamReader(bytes, StandardCharsets.UTF_8.newDecoder()),
-                1 << 16);
-        return new DelimitedRecords(name, reader, format.delimiter);
+        return new DelimitedRecords(name, new Utf8Lines(name, bytes), format.delimiter);
     }
 
     String file() {
@@ -93,7 +85,7 @@ final class DelimitedRecords implements Closeable {
 
     /** Lines read so far, for progress reports. */
     long linesRead() {
-        return lineNo;
+        return in.lineNo();
     }
 
     List<String> fields() {
@@ -113,12 +105,12 @@ final class DelimitedRecords implements Closeable {
     boolean next() throws IOException {
         String line;
         do {
-            line = readLine();
+            line = in.next();
             if (line == null) {
                 return false;
             }
         } while (line.isBlank());
-        recordLine = lineNo;
+        recordLine = in.lineNo();
         fields.clear();
         problem = null;
         parse(line);
@@ -161,7 +153,7 @@ final class DelimitedRecords implements Closeable {
                     throw error("the quoted field " + (fields.size() + 1) + " opened on this line runs over "
                             + MAX_QUOTED_CHARS + " characters (a quote that never closes?)");
                 }
-                line = readLine();
+                line = in.next();
                 if (line == null) {
                     throw error("the quoted field " + (fields.size() + 1) + " opened on this line never closes");
                 }
@@ -175,21 +167,6 @@ final class DelimitedRecords implements Closeable {
                 return line;
             }
         }
-    }
-
-    private String readLine() throws IOException {
-        String raw;
-        try {
-            raw = in.readLine();
-        } catch (CharacterCodingException e) {
-            // the reader decodes ahead, so the bad bytes may lie a few lines further on
-            throw new DataFormatException(file + ": not valid UTF-8 (at or after line " + (lineNo + 1) + ")");
-        }
-        if (raw == null) {
-            return null;
-        }
-        lineNo++;
-        return lineNo == 1 && raw.startsWith("\uFEFF") ? raw.substring(1) : raw;
     }
 
     @Override

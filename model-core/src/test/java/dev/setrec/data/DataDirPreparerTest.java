@@ -410,6 +410,24 @@ class DataDirPreparerTest {
     }
 
     @Test
+    void crlfEndingsAndAByteOrderMarkAreReadButNotInvalidUtf8() throws IOException {
+        Path events = dir.resolve("events.csv");
+        Files.writeString(events, "\uFEFFUser,Item,Timestamp\r\na,\"multi\r\nline\",1\r\na,2,2\r\n\r\n",
+                StandardCharsets.UTF_8);
+        Summary s = prepare(options(events, null, new Windows.Days(0, 0), 1, 1));
+        assertEquals(List.of("events.csv:2: item 'multi\\nline' holds a tab or line break"), s.badRowExamples());
+        assertEquals(1, s.train());
+
+        byte[] bytes = "user,item,timestamp\na,\u00e9,1\nb,?,2\n".getBytes(StandardCharsets.UTF_8);
+        bytes[bytes.length - 5] = (byte) 0xFF;
+        Files.write(events, bytes);
+        DataFormatException e = assertThrows(DataFormatException.class,
+                () -> prepare(new Options(events, null, dir.resolve("x"), null, null, new Windows.Days(0, 0), 1, 0,
+                        " > ")));
+        assertTrue(e.getMessage().startsWith("events.csv: not valid UTF-8"), e.getMessage());
+    }
+
+    @Test
     void headerProblems() throws IOException {
         DataFormatException e = assertThrows(DataFormatException.class, () -> prepare(options(
                 write("events.csv", "User,Item,when", "a,1,1"), null, Options.DEFAULT_WINDOWS, 1, 0)));
