@@ -563,7 +563,9 @@ public final class DataDirPreparer {
             Path out = log.options.out().toAbsolutePath().normalize();
             Path parent = out.getParent();
             Files.createDirectories(parent);
-            Path tmp = Files.createTempDirectory(parent, "." + out.getFileName() + ".prepare-");
+            // not createTempDirectory: its owner-only permissions would stay with the data dir
+            Path tmp = Files.createDirectory(parent.resolve("." + out.getFileName() + ".prepare-"
+                    + ProcessHandle.current().pid() + "-" + System.nanoTime()));
             boolean[] trained = new boolean[itemWithId.length];
             Summary summary;
             try {
@@ -687,7 +689,13 @@ public final class DataDirPreparer {
             prepared.addProperty("last_event", s.lastEvent().toString());
             prepared.addProperty("valid_from", s.validFrom() == null ? null : s.validFrom().toString());
             prepared.addProperty("test_from", s.testFrom() == null ? null : s.testFrom().toString());
-            prepared.addProperty("windows", log.options.windows().toString());
+            if (log.options.windows() instanceof Windows.Shares shares) {
+                prepared.addProperty("valid_share", shares.valid());
+                prepared.addProperty("test_share", shares.test());
+            } else if (log.options.windows() instanceof Windows.Days days) {
+                prepared.addProperty("valid_days", days.valid());
+                prepared.addProperty("test_days", days.test());
+            }
             prepared.addProperty("min_train", log.options.minTrain());
             prepared.addProperty("event_rows", s.eventRows());
             prepared.addProperty("bad_rows", s.badRows());
@@ -695,8 +703,9 @@ public final class DataDirPreparer {
             prepared.addProperty("users_dropped", s.droppedUsers());
             prepared.addProperty("events_of_dropped_users", s.droppedUserEvents());
             json.add("prepared", prepared);
-            Files.writeString(file, new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(json) + "\n",
-                    StandardCharsets.UTF_8);
+            String text = new GsonBuilder().setPrettyPrinting().serializeNulls().disableHtmlEscaping().create()
+                    .toJson(json);
+            Files.writeString(file, text + "\n", StandardCharsets.UTF_8);
         }
 
         private static void deleteTree(Path dir) {

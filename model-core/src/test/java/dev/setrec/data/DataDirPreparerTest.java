@@ -470,6 +470,9 @@ class DataDirPreparerTest {
         Path events = write("events.csv", csv(at("a", "1", 1), at("a", "2", 2)));
         Files.createDirectories(out());
         prepare(options(events, null, new Windows.Days(0, 0), 1, 0));
+        Path plainFolder = Files.createDirectory(dir.resolve("plain"));
+        assertEquals(Files.getPosixFilePermissions(plainFolder), Files.getPosixFilePermissions(out()),
+                "the data dir has the permissions of any new folder, not a temp dir's");
         String before = Files.readString(out().resolve("interactions.tsv"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> prepare(options(events, null, new Windows.Days(0, 0), 1, 0)));
