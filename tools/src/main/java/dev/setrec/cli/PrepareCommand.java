@@ -4,6 +4,7 @@ import dev.setrec.data.DataDirPreparer;
 import dev.setrec.data.DataDirPreparer.Options;
 import dev.setrec.data.DataDirPreparer.Windows;
 import dev.setrec.data.DataFormatException;
+import dev.setrec.data.ItemText;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -27,11 +28,11 @@ final class PrepareCommand implements Callable<Integer> {
     Path items;
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "data dir to write (new or empty)")
     Path out;
-    @Option(names = "--format", paramLabel = "csv|tsv", description = "both files' format (default: by file name,"
-            + " .csv or .tsv, optionally .gz)")
+    @Option(names = "--format", paramLabel = "FORMAT", description = "csv or tsv, for both files (default: by file"
+            + " name, .csv or .tsv, optionally .gz)")
     String format;
-    @Option(names = "--time-format", defaultValue = "auto", paramLabel = "auto|seconds|millis|iso",
-            description = "how timestamps are written; auto decides by the file's first (default ${DEFAULT-VALUE})")
+    @Option(names = "--time-format", defaultValue = "auto", paramLabel = "KIND", description = "how timestamps are"
+            + " written: seconds, millis or iso (ISO-8601); auto decides by the file's first (default ${DEFAULT-VALUE})")
     String timeFormat;
     @Option(names = "--valid-share", paramLabel = "F", description = "share of the events (by time) in the valid"
             + " window, the one before the test window (default 0.1)")
@@ -51,9 +52,9 @@ final class PrepareCommand implements Callable<Integer> {
     @Option(names = "--max-bad-rows", paramLabel = "N", description = "bad rows skipped and counted; one more stops"
             + " the command and nothing is written (default ${DEFAULT-VALUE})")
     long maxBadRows;
-    @Option(names = "--category-separator", defaultValue = " > ", paramLabel = "SEP",
+    @Option(names = "--category-separator", paramLabel = "SEP",
             description = "how the catalogue joins category levels (default '${DEFAULT-VALUE}')")
-    String categorySeparator;
+    String categorySeparator = ItemText.CATEGORY_SEPARATOR;
 
     @Override
     public Integer call() throws Exception {
