@@ -68,7 +68,8 @@ public final class DataDirPreparer {
      *
      * @param items the catalogue file, or null for none (items.tsv then holds the ids alone)
      * @param format csv or tsv for both files, or null to go by each file's extension
-     * @param timeKind how the events write their timestamps, or null to decide from the first one
+     * @param timeKind how the events write their timestamps (seconds, millis, iso), or auto or null to decide by the
+     *                 first one
      * @param minTrain users with fewer train events (after dedup) are dropped
      * @param maxBadRows bad rows skipped and counted before the preparation fails
      * @param categorySeparator how the catalogue joins category levels; they are rejoined with " > "

@@ -376,6 +376,18 @@ class DataDirPreparerTest {
     }
 
     @Test
+    void aFixedTimeFormatTakesEveryNumberInItsUnit() throws IOException {
+        Path events = write("events.csv", "user,item,timestamp", "a,1,1000", "a,2,99999999999999");
+        Summary s = prepare(new Options(events, null, out(), null, "millis", new Windows.Days(0, 0), 1, 0, " > "));
+        assertEquals(Instant.ofEpochMilli(1000), s.firstEvent());
+        assertEquals(Instant.ofEpochMilli(99_999_999_999_999L), s.lastEvent());
+        assertEquals("epoch milliseconds", s.timeFormat());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> prepare(new Options(events,
+                null, dir.resolve("x"), null, "minutes", new Windows.Days(0, 0), 1, 0, " > ")));
+        assertEquals("unknown time format 'minutes' (expected auto, seconds, millis or iso)", e.getMessage());
+    }
+
+    @Test
     void aFirstTimestampThatIsNoTimestampDecidesNothing() throws IOException {
         Summary s = prepare(options(write("events.csv", "user,item,timestamp", "a,1,soon", "a,2,2014-05-13",
                 "a,3,2014-05-14"), null, new Windows.Days(0, 0), 1, 1));

@@ -58,7 +58,7 @@ final class PrepareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Options options = new Options(events, items, out, format, "auto".equals(timeFormat) ? null : timeFormat,
+        Options options = new Options(events, items, out, format, timeFormat,
                 windows(), minTrain, maxBadRows, categorySeparator);
         DataDirPreparer.Summary summary;
         try {
