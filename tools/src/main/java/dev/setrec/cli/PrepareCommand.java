@@ -32,7 +32,8 @@ final class PrepareCommand implements Callable<Integer> {
             + " name, .csv or .tsv, optionally .gz)")
     String format;
     @Option(names = "--time-format", defaultValue = "auto", paramLabel = "KIND", description = "how timestamps are"
-            + " written: seconds, millis or iso (ISO-8601); auto decides by the file's first (default ${DEFAULT-VALUE})")
+            + " written: seconds, millis or iso (ISO-8601); auto decides by the file's first one (default"
+            + " ${DEFAULT-VALUE})")
     String timeFormat;
     @Option(names = "--valid-share", paramLabel = "F", description = "share of the events (by time) in the valid"
             + " window, the one before the test window (default 0.1)")
