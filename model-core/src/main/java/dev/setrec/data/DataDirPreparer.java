@@ -5,7 +5,6 @@ import com.google.gson.JsonObject;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -26,7 +25,8 @@ import java.util.stream.Stream;
  * Turns a raw event log (user, item, timestamp; CSV or TSV) and an optional catalogue of item text into a data dir
  * (docs/data.md, "Your own data") that {@link DatasetReader} reads: each user's repeats of an item dropped (the first
  * event kept), one global time cut for the valid and one for the test window, users with too short a train history
- * dropped, ids renumbered densely in order of first appearance, warm and cold item lists.
+ * dropped, ids renumbered densely in order of first appearance, warm and cold item lists. This class reads the
+ * files into an {@link EventLog} and writes the result; {@link GlobalTimeSplit} splits.
  *
  * <p>Bad rows are skipped and counted up to {@link Options#maxBadRows}; beyond that nothing is written and a
  * {@link BadRowsException} names the first of them. The data dir is written to a hidden folder beside the target and
@@ -37,7 +37,6 @@ public final class DataDirPreparer {
     static final int REPORTED_BAD_ROWS = 10;
     /** How often (in lines read) the progress callback hears of a long file. */
     static final int PROGRESS_LINES = 1 << 16;
-    private static final long DAY_MILLIS = 86_400_000L;
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
     /** The valid and test windows: the last shares of the events, or the last days of the log. */
@@ -148,15 +147,7 @@ public final class DataDirPreparer {
     private long badRows;
     private final List<String> badRowExamples = new ArrayList<>();
 
-    // the events as read, one entry per good row; users and items as indexes into their names
-    private int count;
-    private int[] userOf = new int[1 << 16];
-    private int[] itemOf = new int[1 << 16];
-    private long[] timeOf = new long[1 << 16];
-    private final Map<String, Integer> userIndex = new HashMap<>();
-    private final List<String> userNames = new ArrayList<>();
-    private final Map<String, Integer> itemIndex = new HashMap<>();
-    private final List<String> itemNames = new ArrayList<>();
+    private final EventLog log = new EventLog();
     private long eventRows;
     private String timeFormat;
     private long catalogueOnlyItems;
@@ -175,10 +166,10 @@ public final class DataDirPreparer {
         checkTarget();
         readEvents();
         ItemText[] texts = options.items() == null ? null : readItems();
-        if (count == 0) {
+        if (log.size() == 0) {
             throw new DataFormatException(options.events().getFileName() + ": no events to prepare");
         }
-        return new SplitLog(this).write(texts);
+        return write(new GlobalTimeSplit(log, options.windows(), options.minTrain()), texts);
     }
 
     private void checkTarget() throws IOException {
@@ -302,7 +293,7 @@ public final class DataDirPreparer {
                             : e.getMessage());
                     continue;
                 }
-                addEvent(intern(user, userIndex, userNames), intern(item, itemIndex, itemNames), millis);
+                log.add(user, item, millis);
             }
         }
         timeFormat = timestamps.kind() == null ? "-" : timestamps.kind().words;
@@ -315,34 +306,9 @@ public final class DataDirPreparer {
         }
     }
 
-    private static int intern(String name, Map<String, Integer> index, List<String> names) {
-        Integer known = index.putIfAbsent(name, names.size());
-        if (known != null) {
-            return known;
-        }
-        names.add(name);
-        return names.size() - 1;
-    }
-
-    private void addEvent(int user, int item, long millis) {
-        if (count == userOf.length) {
-            if (count == Integer.MAX_VALUE - 8) {
-                throw new IllegalArgumentException("more than " + count + " events: split the log");
-            }
-            int capacity = (int) Math.min(Integer.MAX_VALUE - 8L, count * 2L);
-            userOf = Arrays.copyOf(userOf, capacity);
-            itemOf = Arrays.copyOf(itemOf, capacity);
-            timeOf = Arrays.copyOf(timeOf, capacity);
-        }
-        userOf[count] = user;
-        itemOf[count] = item;
-        timeOf[count] = millis;
-        count++;
-    }
-
     /** Item text by item index; only items of the event log are kept, the rest are counted. */
     private ItemText[] readItems() throws IOException {
-        ItemText[] texts = new ItemText[itemNames.size()];
+        ItemText[] texts = new ItemText[log.items()];
         Map<String, Long> lineOf = new HashMap<>();
         try (DelimitedRecords in = open(options.items())) {
             int headerFields = in.fields().size();
@@ -363,15 +329,15 @@ public final class DataDirPreparer {
                     badRow(in, problem);
                     continue;
                 }
-                Integer index = itemIndex.get(item);
-                if (index != null) {
+                int index = log.itemIndex(item);
+                if (index >= 0) {
                     texts[index] = new ItemText(item, text(in, titleColumn), categories(in, categoriesColumn),
                             text(in, brandColumn), text(in, descriptionColumn));
                 }
             }
         }
         failOnTooManyBadRows();
-        catalogueOnlyItems = lineOf.keySet().stream().filter(item -> !itemIndex.containsKey(item)).count();
+        catalogueOnlyItems = lineOf.keySet().stream().filter(item -> log.itemIndex(item) < 0).count();
         return texts;
     }
 
@@ -391,336 +357,109 @@ public final class DataDirPreparer {
         return String.join(ItemText.CATEGORY_SEPARATOR, levels);
     }
 
-    // ---- splitting and writing
+    // ---- writing
 
-    /** The events in time order, deduplicated, split by the global cuts, with the short-history users dropped. */
-    private static final class SplitLog {
-        private final DataDirPreparer log;
-        private final int[] byUser; // event indexes grouped by user, each user's in time order (ties: file order)
-        private final int[] userStart; // byUser[userStart[u] .. userStart[u + 1]) are user u's events
-        private final boolean[] kept;
-        private final byte[] splitOf;
-        private long repeats;
-        private long validFrom = Long.MAX_VALUE;
-        private long testFrom = Long.MAX_VALUE;
-        private long droppedUsers;
-        private long droppedUserEvents;
-        private int[] newUser; // by user index: its id in the data dir, or -1 when dropped
-        private int[] newItem; // by item index: its id, or -1 when it has no kept event
-        private int[] userWithId;
-        private int[] itemWithId;
-        private final long[] perSplit = new long[3];
-
-        SplitLog(DataDirPreparer log) {
-            this.log = log;
-            int[] inTimeOrder = timeOrder(log.timeOf, log.count);
-            int users = log.userNames.size();
-            userStart = new int[users + 1];
-            for (int e = 0; e < log.count; e++) {
-                userStart[log.userOf[e] + 1]++;
+    /** Writes the data dir beside its target, then renames it into place; removes it again on any failure. */
+    private Summary write(GlobalTimeSplit split, ItemText[] texts) throws IOException {
+        Summary summary = new Summary(eventRows, badRows, List.copyOf(badRowExamples), split.repeats(),
+                split.droppedUsers(), split.droppedUserEvents(), split.users(), split.items(), split.coldItems(),
+                split.events(Split.TRAIN), split.events(Split.VALID), split.events(Split.TEST), firstEvent(),
+                lastEvent(), split.validFrom(), split.testFrom(), timeFormat, catalogueOnlyItems,
+                split.itemsWithText(texts));
+        Path out = options.out().toAbsolutePath().normalize();
+        Path parent = out.getParent();
+        Files.createDirectories(parent);
+        // not createTempDirectory: its owner-only permissions would stay with the data dir
+        Path tmp = Files.createDirectory(parent.resolve("." + out.getFileName() + ".prepare-"
+                + ProcessHandle.current().pid() + "-" + System.nanoTime()));
+        try {
+            split.writeFiles(tmp, texts);
+            writeStats(tmp.resolve("stats.json"), summary);
+            checkTarget(); // it may have appeared while the log was read
+            if (Files.isDirectory(out)) {
+                Files.delete(out); // empty, as checked
             }
-            Arrays.parallelPrefix(userStart, Integer::sum);
-            byUser = new int[log.count];
-            int[] fill = Arrays.copyOf(userStart, users);
-            for (int e : inTimeOrder) {
-                byUser[fill[log.userOf[e]]++] = e;
-            }
-            kept = dedup();
-            cut(inTimeOrder);
-            splitOf = new byte[log.count];
-            for (int e = 0; e < log.count; e++) {
-                long t = log.timeOf[e];
-                splitOf[e] = (byte) (t >= testFrom ? Split.TEST.ordinal()
-                        : t >= validFrom ? Split.VALID.ordinal() : Split.TRAIN.ordinal());
-            }
-            renumber(inTimeOrder);
-        }
-
-        /**
-         * Event indexes sorted by time, ties in file order: each time is replaced by its rank among the distinct
-         * times, so that rank and index fit one long and a primitive sort does it.
-         */
-        private static int[] timeOrder(long[] times, int count) {
-            long[] distinct = Arrays.copyOf(times, count);
-            Arrays.sort(distinct);
-            int d = 0;
-            for (int i = 0; i < count; i++) {
-                if (d == 0 || distinct[d - 1] != distinct[i]) {
-                    distinct[d++] = distinct[i];
-                }
-            }
-            long[] keys = new long[count];
-            for (int e = 0; e < count; e++) {
-                keys[e] = (long) Arrays.binarySearch(distinct, 0, d, times[e]) << 32 | e;
-            }
-            Arrays.sort(keys);
-            int[] order = new int[count];
-            for (int i = 0; i < count; i++) {
-                order[i] = (int) keys[i];
-            }
-            return order;
-        }
-
-        /** Keeps each user's first event on an item: a stamp per item says which user saw it last. */
-        private boolean[] dedup() {
-            boolean[] first = new boolean[log.count];
-            int[] seenBy = new int[log.itemNames.size()];
-            for (int u = 0; u + 1 < userStart.length; u++) {
-                for (int i = userStart[u]; i < userStart[u + 1]; i++) {
-                    int e = byUser[i];
-                    first[e] = seenBy[log.itemOf[e]] != u + 1;
-                    seenBy[log.itemOf[e]] = u + 1;
-                    repeats += first[e] ? 0 : 1;
-                }
-            }
-            return first;
-        }
-
-        /** The windows' first instants, from the kept events (before users are dropped). */
-        private void cut(int[] inTimeOrder) {
-            long[] times = Arrays.stream(inTimeOrder).filter(e -> kept[e]).mapToLong(e -> log.timeOf[e]).toArray();
-            long last = times[times.length - 1];
-            if (log.options.windows() instanceof Windows.Shares s) {
-                // each window counts its share back from where the later one starts, ties at a cut included
-                int testStart = times.length;
-                if (s.test() > 0) {
-                    testFrom = times[(int) Math.floor(times.length * (1 - s.test()))];
-                    testStart = firstAtOrAfter(times, testFrom);
-                }
-                validFrom = s.valid() > 0 ? times[Math.max(0, (int) Math.floor(testStart - times.length * s.valid()))]
-                        : testFrom;
-            } else if (log.options.windows() instanceof Windows.Days days) {
-                long testMillis = Math.round(days.test() * DAY_MILLIS);
-                long validMillis = Math.round(days.valid() * DAY_MILLIS);
-                testFrom = testMillis > 0 ? last - testMillis : Long.MAX_VALUE;
-                validFrom = validMillis > 0 ? Math.min(testFrom, last) - validMillis : testFrom;
-            }
-            if (validFrom <= times[0]) {
-                throw new IllegalArgumentException("the valid and test windows cover the whole log (events from "
-                        + Instant.ofEpochMilli(times[0]) + " to " + Instant.ofEpochMilli(last) + "): nothing is left"
-                        + " to train on; choose smaller windows");
-            }
-        }
-
-        private static int firstAtOrAfter(long[] sorted, long time) {
-            int i = Arrays.binarySearch(sorted, time);
-            while (i > 0 && sorted[i - 1] == time) {
-                i--;
-            }
-            return i;
-        }
-
-        /** Drops the users with a short train history; numbers users and items by their first kept event. */
-        private void renumber(int[] inTimeOrder) {
-            int users = userStart.length - 1;
-            boolean[] enough = new boolean[users];
-            for (int u = 0; u < users; u++) {
-                int train = 0;
-                int events = 0;
-                for (int i = userStart[u]; i < userStart[u + 1]; i++) {
-                    int e = byUser[i];
-                    events += kept[e] ? 1 : 0;
-                    train += kept[e] && splitOf[e] == Split.TRAIN.ordinal() ? 1 : 0;
-                }
-                enough[u] = train >= log.options.minTrain();
-                if (!enough[u]) {
-                    droppedUsers++;
-                    droppedUserEvents += events;
-                }
-            }
-            newUser = new int[users];
-            newItem = new int[log.itemNames.size()];
-            Arrays.fill(newUser, -1);
-            Arrays.fill(newItem, -1);
-            int nextUser = 0;
-            int nextItem = 0;
-            userWithId = new int[users];
-            itemWithId = new int[newItem.length];
-            for (int e : inTimeOrder) {
-                int u = log.userOf[e];
-                if (!kept[e] || !enough[u]) {
-                    continue;
-                }
-                if (newUser[u] < 0) {
-                    userWithId[nextUser] = u;
-                    newUser[u] = nextUser++;
-                }
-                int item = log.itemOf[e];
-                if (newItem[item] < 0) {
-                    itemWithId[nextItem] = item;
-                    newItem[item] = nextItem++;
-                }
-                perSplit[splitOf[e]]++;
-            }
-            userWithId = Arrays.copyOf(userWithId, nextUser);
-            itemWithId = Arrays.copyOf(itemWithId, nextItem);
-            if (perSplit[Split.TRAIN.ordinal()] == 0) {
-                throw new IllegalArgumentException("no user has the " + log.options.minTrain() + " train events"
-                        + " needed to be kept: nothing is left to train on");
-            }
-        }
-
-        Summary write(ItemText[] texts) throws IOException {
-            Path out = log.options.out().toAbsolutePath().normalize();
-            Path parent = out.getParent();
-            Files.createDirectories(parent);
-            // not createTempDirectory: its owner-only permissions would stay with the data dir
-            Path tmp = Files.createDirectory(parent.resolve("." + out.getFileName() + ".prepare-"
-                    + ProcessHandle.current().pid() + "-" + System.nanoTime()));
-            boolean[] trained = new boolean[itemWithId.length];
-            Summary summary;
             try {
-                writeInteractions(tmp.resolve(DatasetReader.INTERACTIONS), trained);
-                summary = summary(trained, texts);
-                writeUsers(tmp.resolve(DatasetReader.USERS));
-                writeItems(tmp.resolve(DatasetReader.ITEMS), texts);
-                writeItemList(tmp.resolve(DatasetReader.WARM), trained, true);
-                writeItemList(tmp.resolve(DatasetReader.COLD), trained, false);
-                writeStats(tmp.resolve("stats.json"), summary);
-                log.checkTarget(); // it may have appeared while the log was read
-                if (Files.isDirectory(out)) {
-                    Files.delete(out); // empty, as checked
-                }
+                Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, out);
+            }
+        } catch (IOException | RuntimeException e) {
+            deleteTree(tmp);
+            throw e;
+        }
+        return summary;
+    }
+
+    private Instant firstEvent() {
+        long first = Long.MAX_VALUE;
+        for (int e = 0; e < log.size(); e++) {
+            first = Math.min(first, log.time(e));
+        }
+        return Instant.ofEpochMilli(first);
+    }
+
+    private Instant lastEvent() {
+        long last = Long.MIN_VALUE;
+        for (int e = 0; e < log.size(); e++) {
+            last = Math.max(last, log.time(e));
+        }
+        return Instant.ofEpochMilli(last);
+    }
+
+    /** The counts and the cuts, for whoever reads the data dir later (DatasetReader ignores the file). */
+    private void writeStats(Path file, Summary s) throws IOException {
+        JsonObject json = new JsonObject();
+        json.addProperty("n_users", s.users());
+        json.addProperty("n_items", s.items());
+        JsonObject interactions = new JsonObject();
+        interactions.addProperty("train", s.train());
+        interactions.addProperty("valid", s.valid());
+        interactions.addProperty("test", s.test());
+        interactions.addProperty("total", s.train() + s.valid() + s.test());
+        json.add("interactions", interactions);
+        json.addProperty("n_warm_items", s.items() - s.coldItems());
+        json.addProperty("n_cold_items", s.coldItems());
+        json.addProperty("items_with_text", s.itemsWithText());
+        JsonObject prepared = new JsonObject();
+        prepared.addProperty("events", options.events().getFileName().toString());
+        prepared.addProperty("items", options.items() == null ? null
+                : options.items().getFileName().toString());
+        prepared.addProperty("timestamps", s.timeFormat());
+        prepared.addProperty("first_event", s.firstEvent().toString());
+        prepared.addProperty("last_event", s.lastEvent().toString());
+        prepared.addProperty("valid_from", s.validFrom() == null ? null : s.validFrom().toString());
+        prepared.addProperty("test_from", s.testFrom() == null ? null : s.testFrom().toString());
+        if (options.windows() instanceof Windows.Shares shares) {
+            prepared.addProperty("valid_share", shares.valid());
+            prepared.addProperty("test_share", shares.test());
+        } else if (options.windows() instanceof Windows.Days days) {
+            prepared.addProperty("valid_days", days.valid());
+            prepared.addProperty("test_days", days.test());
+        }
+        prepared.addProperty("min_train", options.minTrain());
+        prepared.addProperty("event_rows", s.eventRows());
+        prepared.addProperty("bad_rows", s.badRows());
+        prepared.addProperty("repeats_dropped", s.repeats());
+        prepared.addProperty("users_dropped", s.droppedUsers());
+        prepared.addProperty("events_of_dropped_users", s.droppedUserEvents());
+        json.add("prepared", prepared);
+        String text = new GsonBuilder().setPrettyPrinting().serializeNulls().disableHtmlEscaping().create()
+                .toJson(json);
+        Files.writeString(file, text + "\n", StandardCharsets.UTF_8);
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
                 try {
-                    Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, out);
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                 }
-            } catch (IOException | RuntimeException e) {
-                deleteTree(tmp);
-                throw e;
-            }
-            return summary;
-        }
-
-        private void writeInteractions(Path file, boolean[] trained) throws IOException {
-            try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-                w.write("user_id\titem_id\tsplit\n");
-                for (int id = 0; id < userWithId.length; id++) {
-                    int u = userWithId[id];
-                    for (Split s : Split.values()) {
-                        for (int i = userStart[u]; i < userStart[u + 1]; i++) {
-                            int e = byUser[i];
-                            if (kept[e] && splitOf[e] == s.ordinal()) {
-                                int item = newItem[log.itemOf[e]];
-                                trained[item] |= s == Split.TRAIN;
-                                w.write(id + "\t" + item + "\t" + s.label() + "\n");
-                            }
-                        }
-                    }
-                }
-            }
-        }
-
-        private void writeUsers(Path file) throws IOException {
-            try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-                w.write("user_id\treviewer_id\n");
-                for (int id = 0; id < userWithId.length; id++) {
-                    w.write(id + "\t" + log.userNames.get(userWithId[id]) + "\n");
-                }
-            }
-        }
-
-        /** Every item with its external id as asin; the catalogue's description takes the keywords column. */
-        private void writeItems(Path file, ItemText[] texts) throws IOException {
-            try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-                w.write("item_id\tasin\ttitle\tcategories\tbrand\tkeywords\n");
-                for (int id = 0; id < itemWithId.length; id++) {
-                    int item = itemWithId[id];
-                    ItemText t = texts == null || texts[item] == null ? ItemText.EMPTY : texts[item];
-                    w.write(id + "\t" + log.itemNames.get(item) + "\t" + t.title() + "\t" + t.categories() + "\t"
-                            + t.brand() + "\t" + t.keywords() + "\n");
-                }
-            }
-        }
-
-        private static void writeItemList(Path file, boolean[] trained, boolean warm) throws IOException {
-            try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-                for (int id = 0; id < trained.length; id++) {
-                    if (trained[id] == warm) {
-                        w.write(id + "\n");
-                    }
-                }
-            }
-        }
-
-        private Summary summary(boolean[] trained, ItemText[] texts) {
-            int cold = 0;
-            int withText = 0;
-            for (int id = 0; id < trained.length; id++) {
-                cold += trained[id] ? 0 : 1;
-                ItemText t = texts == null ? null : texts[itemWithId[id]];
-                withText += t != null && !t.isEmpty() ? 1 : 0;
-            }
-            long[] times = {Long.MAX_VALUE, Long.MIN_VALUE};
-            for (int e = 0; e < log.count; e++) {
-                times[0] = Math.min(times[0], log.timeOf[e]);
-                times[1] = Math.max(times[1], log.timeOf[e]);
-            }
-            return new Summary(log.eventRows, log.badRows, List.copyOf(log.badRowExamples), repeats, droppedUsers,
-                    droppedUserEvents, userWithId.length, itemWithId.length, cold, perSplit[0], perSplit[1],
-                    perSplit[2], Instant.ofEpochMilli(times[0]), Instant.ofEpochMilli(times[1]), instant(validFrom),
-                    instant(testFrom), log.timeFormat, log.catalogueOnlyItems, withText);
-        }
-
-        private static Instant instant(long millis) {
-            return millis == Long.MAX_VALUE ? null : Instant.ofEpochMilli(millis);
-        }
-
-        /** The counts and the cuts, for whoever reads the data dir later (DatasetReader ignores the file). */
-        private void writeStats(Path file, Summary s) throws IOException {
-            JsonObject json = new JsonObject();
-            json.addProperty("n_users", s.users());
-            json.addProperty("n_items", s.items());
-            JsonObject interactions = new JsonObject();
-            interactions.addProperty("train", s.train());
-            interactions.addProperty("valid", s.valid());
-            interactions.addProperty("test", s.test());
-            interactions.addProperty("total", s.train() + s.valid() + s.test());
-            json.add("interactions", interactions);
-            json.addProperty("n_warm_items", s.items() - s.coldItems());
-            json.addProperty("n_cold_items", s.coldItems());
-            json.addProperty("items_with_text", s.itemsWithText());
-            JsonObject prepared = new JsonObject();
-            prepared.addProperty("events", log.options.events().getFileName().toString());
-            prepared.addProperty("items", log.options.items() == null ? null
-                    : log.options.items().getFileName().toString());
-            prepared.addProperty("timestamps", s.timeFormat());
-            prepared.addProperty("first_event", s.firstEvent().toString());
-            prepared.addProperty("last_event", s.lastEvent().toString());
-            prepared.addProperty("valid_from", s.validFrom() == null ? null : s.validFrom().toString());
-            prepared.addProperty("test_from", s.testFrom() == null ? null : s.testFrom().toString());
-            if (log.options.windows() instanceof Windows.Shares shares) {
-                prepared.addProperty("valid_share", shares.valid());
-                prepared.addProperty("test_share", shares.test());
-            } else if (log.options.windows() instanceof Windows.Days days) {
-                prepared.addProperty("valid_days", days.valid());
-                prepared.addProperty("test_days", days.test());
-            }
-            prepared.addProperty("min_train", log.options.minTrain());
-            prepared.addProperty("event_rows", s.eventRows());
-            prepared.addProperty("bad_rows", s.badRows());
-            prepared.addProperty("repeats_dropped", s.repeats());
-            prepared.addProperty("users_dropped", s.droppedUsers());
-            prepared.addProperty("events_of_dropped_users", s.droppedUserEvents());
-            json.add("prepared", prepared);
-            String text = new GsonBuilder().setPrettyPrinting().serializeNulls().disableHtmlEscaping().create()
-                    .toJson(json);
-            Files.writeString(file, text + "\n", StandardCharsets.UTF_8);
-        }
-
-        private static void deleteTree(Path dir) {
-            try (Stream<Path> paths = Files.walk(dir)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                    try {
-                        Files.deleteIfExists(p);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                });
-            } catch (IOException | UncheckedIOException e) {
-                // the preparation's own error matters more; what is left is a hidden folder named after the target
-            }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            // the preparation's own error matters more; what is left is a hidden folder named after the target
         }
     }
 }
