@@ -419,6 +419,17 @@ class DataDirPreparerTest {
                 () -> prepare(options(events, null, Options.DEFAULT_WINDOWS, 1, 100)));
         assertEquals("events.csv:3: the quoted field 2 opened on this line never closes", e.getMessage());
         assertNothingWritten();
+
+        // a stray quote early in a long log is stopped long before the end, not read on into memory
+        StringBuilder log = new StringBuilder("user,item,timestamp\n\"a,1,1400000000\n");
+        while (log.length() <= 2 * DelimitedRecords.MAX_QUOTED_CHARS) {
+            log.append("a,2,1400000001\n");
+        }
+        Files.writeString(events, log);
+        e = assertThrows(DataFormatException.class,
+                () -> prepare(options(events, null, Options.DEFAULT_WINDOWS, 1, 100)));
+        assertEquals("events.csv:2: the quoted field 1 opened on this line runs over 1048576 characters (a quote that"
+                + " never closes?)", e.getMessage());
     }
 
     @Test
