@@ -189,6 +189,9 @@ public final class DataDirPreparer {
     // ---- reading
 
     private DelimitedRecords open(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException(file + (Files.exists(file) ? " is not a file" : " does not exist"));
+        }
         String name = file.getFileName().toString();
         DelimitedRecords.Format format = options.format() != null ? DelimitedRecords.Format.parse(options.format())
                 : DelimitedRecords.Format.ofFileName(name).orElseThrow(() -> new IllegalArgumentException(

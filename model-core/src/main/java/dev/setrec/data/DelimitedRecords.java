@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * Records of a user's CSV or TSV file (an event log, a catalogue), as spreadsheet and pandas writers produce them:
@@ -70,7 +71,15 @@ final class DelimitedRecords implements Closeable {
     static DelimitedRecords open(Path path, Format format) throws IOException {
         String name = path.getFileName().toString();
         InputStream raw = Files.newInputStream(path);
-        InputStream bytes = name.toLowerCase(Locale.ROOT).endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw;
+        InputStream bytes = raw;
+        if (name.toLowerCase(Locale.ROOT).endsWith(".gz")) {
+            try {
+                bytes = new GZIPInputStream(raw, 1 << 16);
+            } catch (ZipException e) {
+                raw.close();
+                throw new DataFormatException(name + ": not gzip data, as its name says (" + e.getMessage() + ")");
+            }
+        }
         return new DelimitedRecords(name, new Utf8Lines(name, bytes), format.delimiter);
     }
 

@@ -486,6 +486,14 @@ class DataDirPreparerTest {
         }
         Summary s = prepare(new Options(gz, null, dir.resolve("gz"), null, null, new Windows.Days(0, 0), 1, 0, " > "));
         assertEquals(2, s.users());
+
+        Path notGzip = write("plain.csv.gz", "user,item,timestamp");
+        DataFormatException notGz = assertThrows(DataFormatException.class,
+                () -> prepare(options(notGzip, null, Options.DEFAULT_WINDOWS, 1, 0)));
+        assertTrue(notGz.getMessage().startsWith("plain.csv.gz: not gzip data"), notGz.getMessage());
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> prepare(options(dir.resolve("nope.csv"), null, Options.DEFAULT_WINDOWS, 1, 0)));
+        assertEquals(dir.resolve("nope.csv") + " does not exist", missing.getMessage());
     }
 
     @Test
