@@ -489,10 +489,12 @@ class DataDirPreparerTest {
 
         Path notGzip = write("plain.csv.gz", "user,item,timestamp");
         DataFormatException notGz = assertThrows(DataFormatException.class,
-                () -> prepare(options(notGzip, null, Options.DEFAULT_WINDOWS, 1, 0)));
+                () -> prepare(new Options(notGzip, null, dir.resolve("x"), null, null, Options.DEFAULT_WINDOWS, 1, 0,
+                        " > ")));
         assertTrue(notGz.getMessage().startsWith("plain.csv.gz: not gzip data"), notGz.getMessage());
         IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
-                () -> prepare(options(dir.resolve("nope.csv"), null, Options.DEFAULT_WINDOWS, 1, 0)));
+                () -> prepare(new Options(dir.resolve("nope.csv"), null, dir.resolve("x"), null, null,
+                        Options.DEFAULT_WINDOWS, 1, 0, " > ")));
         assertEquals(dir.resolve("nope.csv") + " does not exist", missing.getMessage());
     }
 
