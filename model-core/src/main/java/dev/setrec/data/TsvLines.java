@@ -1,10 +1,7 @@
 package dev.setrec.data;
 
-import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -17,16 +14,15 @@ import java.util.List;
  */
 final class TsvLines implements Closeable {
     private final String file;
-    private final BufferedReader in;
+    private final Utf8Lines in;
     private String line;
-    private long lineNo;
     private long pendingBlankLine; // first blank line seen; an error only when a non-blank line follows it
     private int[] ends = new int[8]; // ends[i] = index of the tab (or line end) closing field i
     private int fieldCount;
 
     private TsvLines(Path path) throws IOException {
         this.file = path.getFileName().toString();
-        this.in = Files.newBufferedReader(path, StandardCharsets.UTF_8); // read-only
+        this.in = new Utf8Lines(file, Files.newInputStream(path)); // read-only
     }
 
     static TsvLines open(Path path) throws IOException {
@@ -38,7 +34,7 @@ final class TsvLines implements Closeable {
     }
 
     DataFormatException error(String reason) {
-        return DataFormatException.at(file, lineNo, reason);
+        return DataFormatException.at(file, in.lineNo(), reason);
     }
 
     /**
@@ -67,9 +63,9 @@ final class TsvLines implements Closeable {
     /** Advances to the next non-blank line; false at the end of the file. */
     boolean next() throws IOException {
         String raw;
-        while ((raw = readLine()) != null) {
+        while ((raw = in.next()) != null) {
             if (raw.isBlank()) {
-                pendingBlankLine = pendingBlankLine == 0 ? lineNo : pendingBlankLine;
+                pendingBlankLine = pendingBlankLine == 0 ? in.lineNo() : pendingBlankLine;
                 continue;
             }
             if (pendingBlankLine != 0) {
@@ -81,24 +77,6 @@ final class TsvLines implements Closeable {
             return true;
         }
         return false;
-    }
-
-    private String readLine() throws IOException {
-        String raw;
-        try {
-            raw = in.readLine();
-        } catch (CharacterCodingException e) {
-            // the reader decodes ahead, so the bad bytes may lie a few lines further on
-            throw new DataFormatException(file + ": not valid UTF-8 (at or after line " + (lineNo + 1) + ")");
-        }
-        if (raw == null) {
-            return null;
-        }
-        lineNo++;
-        if (lineNo == 1 && raw.startsWith("\uFEFF")) {
-            raw = raw.substring(1);
-        }
-        return raw.endsWith("\r") ? raw.substring(0, raw.length() - 1) : raw;
     }
 
     private void split() {

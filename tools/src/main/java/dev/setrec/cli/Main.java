@@ -9,8 +9,10 @@ import java.io.UncheckedIOException;
 
 /** The ./setrec command line; each subcommand is a class of its own. */
 @Command(name = "setrec", mixinStandardHelpOptions = true, version = "setrec 0.1.0",
-        description = "SETRec generative recommender: train, evaluate, benchmark, run the streaming quickstart.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, ServeCommand.class, BenchCommand.class})
+        description = "SETRec generative recommender: prepare data, train, evaluate, benchmark, run the streaming"
+                + " quickstart.",
+        subcommands = {PrepareCommand.class, TrainCommand.class, EvaluateCommand.class, ServeCommand.class,
+            BenchCommand.class})
 public final class Main {
     /** Exit status for bad input (data, model directory, arguments). */
     static final int BAD_INPUT = 2;
