@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
+import ai.onnxruntime.OrtEnvironment;
 
 /**
  * Starts DJL's PyTorch engine once per JVM (also where this class is loaded by several class loaders, as a Flink
@@ -30,10 +31,14 @@ public final class Engines {
      */
     private static void setUpOncePerJvm() {
         System.setProperty("ai.djl.offline", "true");
-        if (Engines.class.getClassLoader() != Engine.class.getClassLoader()
-                && System.getProperty(CUDA_PROBE_IN_CHILD_PROCESS) == null) {
+        if (sharedByJobs() && System.getProperty(CUDA_PROBE_IN_CHILD_PROCESS) == null) {
             System.setProperty(CUDA_PROBE_IN_CHILD_PROCESS, "true");
         }
+    }
+
+    /** Whether DJL lives in a class loader above this class's, as in a task manager that runs job after job. */
+    private static boolean sharedByJobs() {
+        return Engines.class.getClassLoader() != Engine.class.getClassLoader();
     }
 
     /** The PyTorch engine, started on first use with {@code threads} intra-op threads (0 = one per core). */
@@ -99,6 +104,10 @@ public final class Engines {
         setUpOncePerJvm();
         if (System.getProperty("ai.djl.onnx.disable_alternative") == null) {
             System.setProperty("ai.djl.onnx.disable_alternative", "true");
+        }
+        if (sharedByJobs()) {
+            // ONNX Runtime registers a shutdown hook, a thread, when its environment first starts
+            OutsideJobs.callStatic(OrtEnvironment.class, "getEnvironment");
         }
         return Engine.getEngine("OnnxRuntime");
     }
