@@ -4,7 +4,9 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
-import ai.onnxruntime.OrtEnvironment;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 
 /**
  * Starts DJL's PyTorch engine once per JVM (also where this class is loaded by several class loaders, as a Flink
@@ -15,6 +17,7 @@ import ai.onnxruntime.OrtEnvironment;
  * DJL's default-engine rule.
  */
 public final class Engines {
+    private static final String ONNX_RUNTIME = "OnnxRuntime";
     private static final String CUDA_PROBE_IN_CHILD_PROCESS = "ai.djl.util.cuda.fork";
     private static Engine engine;
     private static Device device = Device.cpu();
@@ -105,10 +108,16 @@ public final class Engines {
         if (System.getProperty("ai.djl.onnx.disable_alternative") == null) {
             System.setProperty("ai.djl.onnx.disable_alternative", "true");
         }
-        if (sharedByJobs()) {
-            // ONNX Runtime registers a shutdown hook, a thread, when its environment first starts
-            OutsideJobs.callStatic(OrtEnvironment.class, "getEnvironment");
+        if (!sharedByJobs()) {
+            return Engine.getEngine(ONNX_RUNTIME);
         }
-        return Engine.getEngine("OnnxRuntime");
+        try {
+            // ONNX Runtime registers a shutdown hook, a thread, when DJL first starts its environment
+            return OutsideJobs.call(Engine.class, MethodHandles.insertArguments(MethodHandles.publicLookup()
+                    .findStatic(Engine.class, "getEngine", MethodType.methodType(Engine.class, String.class)), 0,
+                    ONNX_RUNTIME));
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("DJL's Engine.getEngine(String) is not there", e);
+        }
     }
 }
