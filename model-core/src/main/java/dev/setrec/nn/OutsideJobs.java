@@ -6,6 +6,7 @@ import java.lang.invoke.MethodType;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.FutureTask;
 
 /**
  * Starts a library that lives once per JVM (loaded by a Flink task manager from its lib/, shared by every job) on a
@@ -29,7 +30,10 @@ final class OutsideJobs {
             @SuppressWarnings("unchecked")
             Callable<Object> call = MethodHandleProxies.asInterfaceInstance(Callable.class,
                     target.asType(MethodType.methodType(Object.class)));
-            return type.cast(ForkJoinPool.commonPool().submit(call).get());
+            // a FutureTask, not a pool task: waiting for a pool task, the caller may run it itself, on its stack
+            FutureTask<Object> start = new FutureTask<>(call);
+            ForkJoinPool.commonPool().execute(start);
+            return type.cast(start.get());
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {
