@@ -5,6 +5,9 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+
 /**
  * Starts DJL's PyTorch engine once per JVM (also where this class is loaded by several class loaders, as a Flink
  * task manager does for each job, with DJL itself loaded once from its lib/): offline (every native library comes from
@@ -14,16 +17,37 @@ import ai.djl.pytorch.jni.JniUtils;
  * DJL's default-engine rule.
  */
 public final class Engines {
+    private static final String ONNX_RUNTIME = "OnnxRuntime";
+    private static final String CUDA_PROBE_IN_CHILD_PROCESS = "ai.djl.util.cuda.fork";
     private static Engine engine;
     private static Device device = Device.cpu();
 
     private Engines() {
     }
 
+    /**
+     * DJL's settings, before an engine starts: offline, and, where DJL is shared by class loaders that come and go
+     * (a Flink task manager: DJL in its lib/, this class loaded per job), DJL's CUDA probe in a child process. Its
+     * probe in this process goes through JNA, which starts JNA's cleaner thread from the job's task: that thread
+     * lives as long as the JVM and, through the access-control context it inherits, holds the job's class loader,
+     * so that no ended job's classes could ever be unloaded. A user's own setting of the property wins.
+     */
+    private static void setUpOncePerJvm() {
+        System.setProperty("ai.djl.offline", "true");
+        if (sharedByJobs() && System.getProperty(CUDA_PROBE_IN_CHILD_PROCESS) == null) {
+            System.setProperty(CUDA_PROBE_IN_CHILD_PROCESS, "true");
+        }
+    }
+
+    /** Whether DJL lives in a class loader above this class's, as in a task manager that runs job after job. */
+    private static boolean sharedByJobs() {
+        return Engines.class.getClassLoader() != Engine.class.getClassLoader();
+    }
+
     /** The PyTorch engine, started on first use with {@code threads} intra-op threads (0 = one per core). */
     public static synchronized Engine pytorch(int threads) {
         if (engine == null) {
-            System.setProperty("ai.djl.offline", "true");
+            setUpOncePerJvm();
             engine = Engine.getEngine("PyTorch");
             int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
             JniUtils.setNumThreads(n);
@@ -80,10 +104,20 @@ public final class Engines {
      * no such ops, and a process that only embeds texts should not load PyTorch's native libraries.
      */
     public static synchronized Engine onnxRuntime() {
-        System.setProperty("ai.djl.offline", "true");
+        setUpOncePerJvm();
         if (System.getProperty("ai.djl.onnx.disable_alternative") == null) {
             System.setProperty("ai.djl.onnx.disable_alternative", "true");
         }
-        return Engine.getEngine("OnnxRuntime");
+        if (!sharedByJobs()) {
+            return Engine.getEngine(ONNX_RUNTIME);
+        }
+        try {
+            // ONNX Runtime registers a shutdown hook, a thread, when DJL first starts its environment
+            return OutsideJobs.call(Engine.class, MethodHandles.insertArguments(MethodHandles.publicLookup()
+                    .findStatic(Engine.class, "getEngine", MethodType.methodType(Engine.class, String.class)), 0,
+                    ONNX_RUNTIME));
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("DJL's Engine.getEngine(String) is not there", e);
+        }
     }
 }

@@ -89,7 +89,7 @@ public final class KafkaIo implements RecommendationJob.Sources, RecommendationJ
             builder.setTransactionalIdPrefix(options.get(JobOptions.GROUP_ID) + "-" + topic)
                     .setTransactionNamingStrategy(TransactionNamingStrategy.POOLING);
         }
-        return builder.build();
+        return new AdminClosingKafkaSink<>(builder.build());
     }
 
     /** A key extractor that Flink can ship with the job graph. */

@@ -5,7 +5,6 @@ import dev.setrec.schemas.AvroCodec;
 import dev.setrec.schemas.Recommendation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -23,8 +22,8 @@ class KafkaIoTest {
         KafkaIo kafka = new KafkaIo(options);
 
         // POOLING refuses a record serializer that does not name the topics it writes
-        assertInstanceOf(KafkaSink.class, kafka.recommendations());
-        assertInstanceOf(KafkaSink.class, kafka.deadLetters());
+        assertInstanceOf(AdminClosingKafkaSink.class, kafka.recommendations());
+        assertInstanceOf(AdminClosingKafkaSink.class, kafka.deadLetters());
     }
 
     @Test
