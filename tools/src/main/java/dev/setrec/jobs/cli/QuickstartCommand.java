@@ -9,11 +9,13 @@ import dev.setrec.jobs.embedded.EmbeddedJob;
 import dev.setrec.jobs.kafka.EmbeddedKafka;
 import dev.setrec.jobs.quickstart.ItemTitles;
 import dev.setrec.jobs.quickstart.JobHealth;
+import dev.setrec.jobs.quickstart.LibraryLog;
 import dev.setrec.jobs.quickstart.LiveFigures;
 import dev.setrec.jobs.quickstart.LiveView;
 import dev.setrec.jobs.quickstart.ReplayPlan;
 import dev.setrec.jobs.quickstart.Replayer;
 import dev.setrec.jobs.quickstart.StatusBoard;
+import dev.setrec.jobs.quickstart.StopSignals;
 import dev.setrec.model.ModelIO;
 import dev.setrec.model.ModelManifest;
 import dev.setrec.models.Training;
@@ -83,20 +85,30 @@ final class QuickstartCommand implements Callable<Integer> {
 
     private final Path home;
     private final Map<String, String> environment;
+    private final boolean ownsTheProcess;
     private LiveFigures.Snapshot summary;
 
     QuickstartCommand() {
-        this(Path.of(System.getProperty("setrec.home", ".")), System.getenv());
+        this(Path.of(System.getProperty("setrec.home", ".")), System.getenv(), true);
     }
 
-    /** @param home where the quick models are kept (under models/); @param environment where SETREC_DATA is read */
-    QuickstartCommand(Path home, Map<String, String> environment) {
+    /**
+     * @param home where the quick models are kept (under models/) and the runs' logs (under runs/)
+     * @param environment where SETREC_DATA is read
+     * @param ownsTheProcess whether the run may take the process's stderr and signals (the launcher's JVM), or shares
+     *                       its JVM and leaves them alone (a test)
+     */
+    QuickstartCommand(Path home, Map<String, String> environment, boolean ownsTheProcess) {
         this.home = home;
         this.environment = environment;
+        this.ownsTheProcess = ownsTheProcess;
     }
 
     @Override
     public Integer call() throws Exception {
+        if (ownsTheProcess) {
+            System.out.println("library logs: " + LibraryLog.startRun(home, "quickstart"));
+        }
         Optional<Path> dataDir = DataRoot.findDataSet(data, DataRoot.TOYS, environment);
         Dataset dataset = dataDir.isPresent() ? DatasetReader.read(dataDir.get()) : generatedShop();
         System.out.println("data: " + Training.describe(dataset));
@@ -133,21 +145,24 @@ final class QuickstartCommand implements Callable<Integer> {
             LiveView view = LiveView.start(kafka.bootstrapServers(), options.get(JobOptions.RECOMMENDATIONS_TOPIC),
                     options.get(JobOptions.DEAD_LETTERS_TOPIC), figures, StatusBoard.forConsole(System.out,
                             ItemTitles.of(dataset)), job::health);
-            Thread onCtrlC = new Thread(() -> {
+            Thread onShutdown = new Thread(() -> {
                 replayer.close();
                 awaitQuietly(stopped);
             });
-            Runtime.getRuntime().addShutdownHook(onCtrlC);
+            Runtime.getRuntime().addShutdownHook(onShutdown);
+            StopSignals stop = ownsTheProcess ? StopSignals.install(System.out) : StopSignals.none();
             JobHealth end;
             long started = System.nanoTime();
             try {
                 while (!replayer.awaitDone(JOB_CHECK_EVERY) && !job.health().state().ended()
-                        && !durationOver(started)) {
-                    // the replay goes on while the job runs or recovers, for --duration at most
+                        && !durationOver(started) && !stop.requested()) {
+                    // the replay goes on while the job runs or recovers, for --duration at most, until Ctrl-C
                 }
                 replayer.close();
                 replayer.failure().ifPresent(e -> System.out.println("replay stopped: " + e));
-                awaitLastRecommendations(figures, job);
+                if (!stop.requested()) {
+                    awaitLastRecommendations(figures, job);
+                }
             } finally {
                 view.close();
                 summary = figures.snapshot(System.currentTimeMillis());

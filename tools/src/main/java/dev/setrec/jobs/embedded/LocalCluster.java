@@ -9,6 +9,7 @@ import org.apache.flink.client.deployment.executors.PipelineExecutorUtils;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.SecurityOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.configuration.WebOptions;
 import org.apache.flink.runtime.execution.ExecutionState;
@@ -80,6 +81,10 @@ public final class LocalCluster implements AutoCloseable {
         }
         if (!clusterConf.contains(WebOptions.MAX_EXCEPTION_HISTORY_SIZE)) {
             clusterConf.set(WebOptions.MAX_EXCEPTION_HISTORY_SIZE, EXCEPTION_HISTORY); // failures are counted there
+        }
+        if (!clusterConf.contains(SecurityOptions.DELEGATION_TOKENS_ENABLED)) {
+            // no Kerberos or Hadoop to get tokens from in one process: else it warns, at each start, that it got none
+            clusterConf.set(SecurityOptions.DELEGATION_TOKENS_ENABLED, false);
         }
         JobWatchingMiniCluster cluster = new JobWatchingMiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(clusterConf)

@@ -5,7 +5,10 @@ import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.common.utils.Utils;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,7 +54,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                     // A lone consumer need not wait 3 s for others to join its group.
                     .setConfigProp("group.initial.rebalance.delay.ms", "0")
                     .build();
-            cluster.format();
+            formatWithoutItsPrintout(cluster);
             cluster.startup();
             cluster.waitForReadyBrokers();
             return new EmbeddedKafka(cluster, directory);
@@ -101,6 +104,20 @@ public final class EmbeddedKafka implements AutoCloseable {
             if (System.getProperty(property) == null) {
                 System.setProperty(property, "warn");
             }
+        }
+    }
+
+    /**
+     * Kafka's storage formatter prints the bootstrap records and the directory it formats to System.out, and the test
+     * kit passes it no other stream: on the quickstart's console these two lines would be noise.
+     */
+    private static void formatWithoutItsPrintout(KafkaClusterTestKit cluster) throws Exception {
+        PrintStream out = System.out;
+        System.setOut(new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8));
+        try {
+            cluster.format();
+        } finally {
+            System.setOut(out);
         }
     }
 

@@ -62,7 +62,7 @@ class QuickstartWithoutDataTest {
 
     @Test
     void runsOnTheGeneratedShopRecommendsOnboardsColdItemsAndEndsCleanly() {
-        QuickstartCommand quickstart = new QuickstartCommand(home, Map.of());
+        QuickstartCommand quickstart = new QuickstartCommand(home, Map.of(), false);
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         PrintStream out = System.out;
         int exit;
