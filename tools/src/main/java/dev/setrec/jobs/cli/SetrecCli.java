@@ -1,6 +1,7 @@
 package dev.setrec.jobs.cli;
 
 import dev.setrec.cli.Main;
+import dev.setrec.jobs.quickstart.LibraryLog;
 import picocli.CommandLine;
 
 /**
@@ -12,6 +13,7 @@ public final class SetrecCli {
     }
 
     public static void main(String[] args) {
+        LibraryLog.warningsAndErrorsOnly();
         System.exit(commandLine().execute(args));
     }
 

@@ -28,6 +28,16 @@ public final class LibraryLog {
     private LibraryLog() {
     }
 
+    /**
+     * The libraries log warnings and errors only, and DJL's probe for CUDA, which fails on every machine without a
+     * GPU, errors only; a level given with -D on the command line stands. For the whole command line (its main):
+     * slf4j-simple reads the levels at its first logger.
+     */
+    public static void warningsAndErrorsOnly() {
+        setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        setIfAbsent("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
+    }
+
     /** A new run directory of {@code command} ({@link RunDirectory}); its libraries.log gets the libraries' logs. */
     public static Path startRun(Path home, String command) throws IOException {
         Path log = RunDirectory.create(home, command).resolve("libraries.log");

@@ -1,5 +1,6 @@
 package dev.setrec.jobs.cli;
 
+import dev.setrec.data.DataRoot;
 import dev.setrec.data.Dataset;
 import dev.setrec.data.GeneratedShop;
 import dev.setrec.data.Split;
@@ -14,13 +15,20 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,6 +40,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class QuickstartWithoutDataTest {
     private static final int TOP = 10;
     private static final int HISTORY = 50;
+    private static final Duration STOP_WITHIN = Duration.ofSeconds(10);
+    /** slf4j's levels, libtorch's "[W1207 ...] Warning:", an exception's name or a stack frame */
+    private static final Pattern NOISE = Pattern.compile("\\b(WARN|ERROR)\\b|Warning:|Exception|^\\s+at |^Caused by:");
 
     @TempDir
     static Path home;
@@ -85,6 +96,66 @@ class QuickstartWithoutDataTest {
         assertTrue(summary.coldItemsHeldBack() > 0);
         assertEquals(summary.coldItemsHeldBack(), summary.coldItemsOnboarded(), "every new item's event was sent");
         assertTrue(summary.coldItemsRecommended() > 0, "new items known only from their item event were recommended");
+        assertEquals(List.of(), thirdPartyNoise(printed), "the console shows the run's own output only");
+    }
+
+    /**
+     * The launcher's run in a JVM of its own (this test JVM's flags and class path, which are the launcher's), stopped
+     * with SIGTERM as Ctrl-C would (SIGINT) once recommendations show: it stops within 10 seconds with its summary and
+     * exit status 0. Its whole console, stdout and stderr, the start of every part included (broker, libtorch, ONNX
+     * Runtime, Flink), has none of the libraries' warnings or stack traces: they are in the log it names.
+     */
+    @Test
+    void aSignalStopsTheRunCleanlyAndTheConsoleShowsOnlyItsOwnOutput() throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString()));
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.addAll(List.of("-Dsetrec.home=" + home, "-cp", System.getProperty("java.class.path"),
+                SetrecCli.class.getName(), "quickstart", "--seed-histories", "3"));
+        Path consoleFile = home.resolve("console.txt");
+        ProcessBuilder launcher = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(consoleFile.toFile());
+        launcher.environment().remove(DataRoot.ENV);
+        Process quickstart = launcher.start();
+        try {
+            // a recommendation shown: every part has started and scored
+            assertTrue(awaitLineStarting("user ", consoleFile, quickstart, Duration.ofMinutes(3)),
+                    "recommendations within 3 minutes:\n" + Files.readString(consoleFile));
+            quickstart.destroy(); // SIGTERM
+            assertTrue(quickstart.waitFor(STOP_WITHIN.toSeconds(), TimeUnit.SECONDS), "stopped within " + STOP_WITHIN
+                    + ":\n" + Files.readString(consoleFile));
+        } finally {
+            quickstart.destroyForcibly();
+        }
+        String printed = Files.readString(consoleFile);
+        System.out.print(printed);
+        assertEquals(0, quickstart.exitValue());
+        assertTrue(printed.contains("stopping (SIGTERM)") && printed.contains("summary:"),
+                "says it stops, shows the summary");
+        assertEquals(List.of(), thirdPartyNoise(printed), "the console shows the run's own output only");
+        Matcher named = Pattern.compile("(?m)^library logs: (.+)$").matcher(printed);
+        assertTrue(named.find(), "names its library log");
+        Path libraryLog = Path.of(named.group(1));
+        assertTrue(libraryLog.startsWith(home.resolve("runs")), "in the run's directory under the home");
+        assertTrue(Files.readString(libraryLog).contains(" WARN "), "the libraries' warnings went there");
+    }
+
+    /** Lines the run itself never prints: a library's log line, a native warning, an exception or its stack. */
+    private static List<String> thirdPartyNoise(String console) {
+        return console.lines().filter(line -> NOISE.matcher(line).find()).toList();
+    }
+
+    /** Whether a line starting with {@code prefix} shows in {@code file} before the process ends or time runs out. */
+    private static boolean awaitLineStarting(String prefix, Path file, Process process, Duration timeout)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            if (Files.readString(file).lines().anyMatch(line -> line.startsWith(prefix))) {
+                return true;
+            }
+            Thread.sleep(200);
+        }
+        return false;
     }
 
     /** Share of replayed interactions (valid then test, per user in order) whose next item made the top 10. */
