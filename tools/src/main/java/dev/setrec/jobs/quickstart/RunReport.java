@@ -22,7 +22,7 @@ import java.util.function.ToDoubleFunction;
  * from the {@link RunTimeline}, inline CSS, no script to run. The same figures are embedded as JSON ({@code <script
  * type="application/json" id="run-figures">}) for tools and tests: {@code summary}, {@code samples} (each with
  * {@code atMillis} and {@code figures}), {@code modelNames}, {@code startedMillis}, {@code endedMillis} and
- * {@code data}.
+ * {@code data}. The markup is also well-formed XML, so that any XML parser reads it.
  */
 public final class RunReport {
     public static final String FIGURES_ELEMENT_ID = "run-figures";
@@ -86,7 +86,7 @@ public final class RunReport {
     String html() {
         LiveFigures.Snapshot s = end.figures();
         StringBuilder html = new StringBuilder();
-        html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>SETRec quickstart, ")
+        html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>SETRec quickstart, ")
                 .append(Instant.ofEpochMilli(startedMillis)).append("</title>\n<style>\n").append(STYLE)
                 .append("</style>\n</head>\n<body>\n<h1>SETRec quickstart run</h1>\n");
         html.append(format("<p>Started %s, ran %s, on %s.</p>%n", Instant.ofEpochMilli(startedMillis),
@@ -95,22 +95,23 @@ public final class RunReport {
         modelTable(html, s);
         html.append("<h2>Over time</h2>\n");
         double xMax = seconds(end.atMillis());
-        html.append(SvgChart.draw("Events per second", "per s", xMax, List.of(
+        html.append(SvgChart.draw("Events per second", xMax, List.of(
                 perSecond("replayed events/s", x -> x.eventsSent()),
                 perSecond("recommendations/s", x -> x.recommendations())), List.of()));
-        html.append(SvgChart.draw("Event-to-recommendation latency (over the last "
-                        + LiveFigures.DEFAULT_LATENCY_WINDOW + " at most)", "ms", xMax, List.of(
+        html.append(SvgChart.draw("Event-to-recommendation latency in ms (over the last "
+                        + LiveFigures.DEFAULT_LATENCY_WINDOW + " at most)", xMax, List.of(
                 over("p50", x -> x.latencySamples() == 0 ? Double.NaN : x.latencyP50Millis()),
                 over("p99", x -> x.latencySamples() == 0 ? Double.NaN : x.latencyP99Millis())), List.of()));
         html.append(recallByModel(s, xMax));
-        html.append(SvgChart.draw("Dead letters by reason (so far)", "letters", xMax,
+        html.append(SvgChart.draw("Dead letters by reason (so far)", xMax,
                 s.deadLettersByReason().keySet().stream().map(reason -> over(reason,
                         x -> x.deadLettersByReason().getOrDefault(reason, 0L))).toList(), List.of()));
-        html.append(SvgChart.draw("Cold items (so far)", "count", xMax, List.of(
-                over("onboarded", x -> x.coldItemsOnboarded()),
-                over("in a top 10", x -> x.coldItemsRecommended()),
-                over("next item cold", x -> x.coldTargets()),
-                over("cold next item hit", x -> x.coldHits())), List.of()));
+        html.append(SvgChart.draw("Cold items held back from the model (so far)", xMax, List.of(
+                over("onboarded by their item event", x -> x.coldItemsOnboarded()),
+                over("seen in a top 10", x -> x.coldItemsRecommended())), List.of()));
+        html.append(SvgChart.draw("Recommendations whose next item was a cold one (so far)", xMax, List.of(
+                over("all", x -> x.coldTargets()),
+                over("next item in the top 10", x -> x.coldHits())), List.of()));
         html.append("<script type=\"application/json\" id=\"").append(FIGURES_ELEMENT_ID).append("\">\n")
                 .append(figuresJson()).append("\n</script>\n</body>\n</html>\n");
         return html.toString();
@@ -146,7 +147,7 @@ public final class RunReport {
         row(html, "coldHits", "of these, next item in the top 10", s.coldHits());
         group(html, "Dead letters");
         row(html, "deadLetters", "dead letters", s.deadLetters());
-        s.deadLettersByReason().forEach((reason, count) -> row(html, "&nbsp;&nbsp;" + SvgChart.escape(reason),
+        s.deadLettersByReason().forEach((reason, count) -> row(html, "&#160;&#160;" + SvgChart.escape(reason),
                 "data-figure=\"deadLettersByReason\" data-key=\"" + SvgChart.escape(reason) + "\"",
                 Long.toString(count), format("%,d", count)));
         row(html, "unreadable", "unreadable output messages", s.unreadable());
@@ -167,20 +168,30 @@ public final class RunReport {
         html.append("</table>\n");
     }
 
-    /** One line per model, from the time its first recommendation arrived; each start marked. */
+    /**
+     * One line per model, its Recall@10 so far, from the time its first recommendation arrived to the time its last
+     * one did (a model swapped out does not go on as a flat line); each start marked.
+     */
     private String recallByModel(LiveFigures.Snapshot s, double xMax) {
         List<SvgChart.Line> lines = new ArrayList<>();
         List<SvgChart.Marker> starts = new ArrayList<>();
         for (Map.Entry<String, LiveFigures.ModelFigures> e : modelsInServingOrder(s)) {
             String version = e.getKey();
+            long last = e.getValue().recommendations();
+            double[] xs = new double[samples.size()];
+            double[] ys = new double[samples.size()];
+            boolean ended = false;
+            for (int i = 0; i < xs.length; i++) {
+                LiveFigures.ModelFigures m = samples.get(i).figures().byModel().get(version);
+                xs[i] = seconds(samples.get(i).atMillis());
+                ys[i] = m == null || ended ? Double.NaN : m.recallAt10();
+                ended = m != null && m.recommendations() == last;
+            }
             String name = run.modelName(version);
-            lines.add(over(name, x -> {
-                LiveFigures.ModelFigures m = x.byModel().get(version);
-                return m == null ? Double.NaN : m.recallAt10();
-            }));
+            lines.add(new SvgChart.Line(name, xs, ys));
             starts.add(new SvgChart.Marker(seconds(e.getValue().firstArrivalMillis()), name + " serves"));
         }
-        return SvgChart.draw("Online Recall@10 by serving model (so far)", "Recall@10", xMax, lines, starts);
+        return SvgChart.draw("Online Recall@10 by serving model (so far)", xMax, lines, starts);
     }
 
     private static List<Map.Entry<String, LiveFigures.ModelFigures>> modelsInServingOrder(LiveFigures.Snapshot s) {

@@ -43,7 +43,7 @@ final class SvgChart {
     }
 
     /** The chart as an {@code <svg>} element; x runs from 0 to {@code xMaxSeconds}, y from 0 to a round top. */
-    static String draw(String title, String yUnit, double xMaxSeconds, List<Line> lines, List<Marker> markers) {
+    static String draw(String title, double xMaxSeconds, List<Line> lines, List<Marker> markers) {
         double xMax = Math.max(1, xMaxSeconds);
         double yMaxSeen = lines.stream().flatMapToDouble(l -> Arrays.stream(l.ys()))
                 .filter(Double::isFinite).max().orElse(Double.NaN);
@@ -55,7 +55,7 @@ final class SvgChart {
         svg.append(format("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"%d\" "
                 + "height=\"%d\" role=\"img\" aria-label=\"%s\">%n", WIDTH, HEIGHT, WIDTH, HEIGHT, escape(title)));
         svg.append(format("<text class=\"title\" x=\"%d\" y=\"16\">%s</text>%n", LEFT, escape(title)));
-        yAxis(svg, scale, yStep, yUnit);
+        yAxis(svg, scale, yStep);
         xAxis(svg, scale, roundSeconds(xMax / X_TICKS));
         for (Marker marker : markers) {
             double x = scale.x(marker.x());
@@ -84,7 +84,7 @@ final class SvgChart {
         }
     }
 
-    private static void yAxis(StringBuilder svg, Scale scale, double step, String unit) {
+    private static void yAxis(StringBuilder svg, Scale scale, double step) {
         int decimals = Math.max(0, (int) -Math.floor(Math.log10(step)));
         for (int i = 0; i * step <= scale.yTop() + step / 1e6; i++) {
             double y = scale.y(i * step);
@@ -92,8 +92,6 @@ final class SvgChart {
                     + "<text class=\"tick\" x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n", LEFT, y,
                     LEFT + PLOT_WIDTH, y, LEFT - 6, y + 4, format("%,." + decimals + "f", i * step)));
         }
-        svg.append(format("<text class=\"unit\" x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>%n", LEFT - 6,
-                TOP - 8, escape(unit)));
     }
 
     private static void xAxis(StringBuilder svg, Scale scale, long stepSeconds) {

@@ -149,7 +149,7 @@ class LiveViewFiguresTest {
                 .build();
     }
 
-    private static DeadLetter deadLetter(String reason) {
+    static DeadLetter deadLetter(String reason) {
         return DeadLetter.newBuilder().setReason(reason).setSourceTopic("interactions").setSourcePartition(0)
                 .setSourceOffset(0).setFailedTime(Instant.ofEpochMilli(NOW)).build();
     }
