@@ -86,7 +86,8 @@ public final class RunReport {
     String html() {
         LiveFigures.Snapshot s = end.figures();
         StringBuilder html = new StringBuilder();
-        html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>SETRec quickstart, ")
+        html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n")
+                .append("<title>SETRec quickstart, ")
                 .append(Instant.ofEpochMilli(startedMillis)).append("</title>\n<style>\n").append(STYLE)
                 .append("</style>\n</head>\n<body>\n<h1>SETRec quickstart run</h1>\n");
         html.append(format("<p>Started %s, ran %s, on %s.</p>%n", Instant.ofEpochMilli(startedMillis),
