@@ -97,10 +97,10 @@ public final class RunReport {
         html.append("<h2>Over time</h2>\n");
         double xMax = seconds(end.atMillis());
         html.append(SvgChart.draw("Events per second", xMax, List.of(
-                perSecond("replayed events/s", x -> x.eventsSent()),
-                perSecond("recommendations/s", x -> x.recommendations())), List.of()));
-        html.append(SvgChart.draw("Event-to-recommendation latency in ms (over the last "
-                        + LiveFigures.DEFAULT_LATENCY_WINDOW + " at most)", xMax, List.of(
+                perSecond("replayed events/s", LiveFigures.Snapshot::eventsSent),
+                perSecond("recommendations/s", LiveFigures.Snapshot::recommendations)), List.of()));
+        html.append(SvgChart.draw("Event-to-recommendation latency in ms (over the latest recommendations)", xMax,
+                List.of(
                 over("p50", x -> x.latencySamples() == 0 ? Double.NaN : x.latencyP50Millis()),
                 over("p99", x -> x.latencySamples() == 0 ? Double.NaN : x.latencyP99Millis())), List.of()));
         html.append(recallByModel(s, xMax));
@@ -108,11 +108,11 @@ public final class RunReport {
                 s.deadLettersByReason().keySet().stream().map(reason -> over(reason,
                         x -> x.deadLettersByReason().getOrDefault(reason, 0L))).toList(), List.of()));
         html.append(SvgChart.draw("Cold items held back from the model (so far)", xMax, List.of(
-                over("onboarded by their item event", x -> x.coldItemsOnboarded()),
-                over("seen in a top 10", x -> x.coldItemsRecommended())), List.of()));
+                over("onboarded by their item event", LiveFigures.Snapshot::coldItemsOnboarded),
+                over("seen in a top 10", LiveFigures.Snapshot::coldItemsRecommended)), List.of()));
         html.append(SvgChart.draw("Recommendations whose next item was a cold one (so far)", xMax, List.of(
-                over("all", x -> x.coldTargets()),
-                over("next item in the top 10", x -> x.coldHits())), List.of()));
+                over("all", LiveFigures.Snapshot::coldTargets),
+                over("next item in the top 10", LiveFigures.Snapshot::coldHits)), List.of()));
         html.append("<script type=\"application/json\" id=\"").append(FIGURES_ELEMENT_ID).append("\">\n")
                 .append(figuresJson()).append("\n</script>\n</body>\n</html>\n");
         return html.toString();
