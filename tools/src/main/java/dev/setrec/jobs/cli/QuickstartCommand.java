@@ -155,7 +155,7 @@ final class QuickstartCommand implements Callable<Integer> {
                 awaitLastRecommendations(figures, job);
             } finally {
                 view.close();
-                summary = figures.snapshot(System.currentTimeMillis());
+                summary = view.summary(); // the figures the console printed
                 writeReport(timeline, dataset, serving, modelDir);
                 replayer.close();
                 end = job.health(); // before closing cancels it
