@@ -4,6 +4,7 @@ import dev.setrec.data.Dataset;
 import dev.setrec.data.GeneratedShop;
 import dev.setrec.data.Split;
 import dev.setrec.jobs.quickstart.LiveFigures;
+import dev.setrec.jobs.quickstart.ReportFigures;
 import dev.setrec.models.ModelDirs;
 import dev.setrec.model.MostPop;
 import dev.setrec.model.Recommender;
@@ -16,6 +17,7 @@ import picocli.CommandLine;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -60,8 +62,9 @@ class QuickstartWithoutDataTest {
         assertTrue(setrec > 2 * popularity, "quick SETRec " + setrec + " against popularity " + popularity);
     }
 
+    /** A short run end to end; it leaves its report, whose figures are the summary it printed. */
     @Test
-    void runsOnTheGeneratedShopRecommendsOnboardsColdItemsAndEndsCleanly() {
+    void runsOnTheGeneratedShopRecommendsOnboardsColdItemsAndEndsCleanly() throws Exception {
         QuickstartCommand quickstart = new QuickstartCommand(home, Map.of());
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         PrintStream out = System.out;
@@ -85,6 +88,20 @@ class QuickstartWithoutDataTest {
         assertTrue(summary.coldItemsHeldBack() > 0);
         assertEquals(summary.coldItemsHeldBack(), summary.coldItemsOnboarded(), "every new item's event was sent");
         assertTrue(summary.coldItemsRecommended() > 0, "new items known only from their item event were recommended");
+
+        Path report = reportNamedIn(printed);
+        assertTrue(report.isAbsolute() && report.startsWith(home.resolve("runs").toAbsolutePath().normalize()),
+                report + " is in the run's folder under the home");
+        assertEquals(summary, ReportFigures.parse(Files.readString(report)).summary(),
+                "the report's figures are the run's summary");
+    }
+
+    /** The file on the console's "report: FILE" line. */
+    private static Path reportNamedIn(String printed) {
+        String label = "report: ";
+        return printed.lines().filter(line -> line.startsWith(label))
+                .map(line -> Path.of(line.substring(label.length()))).findFirst()
+                .orElseThrow(() -> new AssertionError("no report named on the console"));
     }
 
     /** Share of replayed interactions (valid then test, per user in order) whose next item made the top 10. */
