@@ -43,57 +43,53 @@ public final class AdamW {
     }
 
     /**
-     * One update with learning rate {@code lr}, from the gradients of the last backward pass; returns false, and
-     * changes nothing but the gradients (zeroed), when a gradient is not finite: one such step must not turn every
-     * parameter and moment into NaN for good.
+     * One update with learning rate {@code lr}, from the gradients of the last backward pass of {@code loss}; returns
+     * false, and changes nothing but the gradients (zeroed), when the loss or a gradient is not finite: one such step
+     * must not turn every parameter and moment into NaN for good. The check costs one scalar read back.
      */
-    public boolean step(float lr) {
-        if (!gradientsFinite()) {
-            params.all().forEach(p -> {
-                try (NDArray g = p.getGradient()) {
-                    g.muli(0);
-                    g.set(g.isNaN(), 0f); // 0 * NaN and 0 * infinity are NaN
+    public boolean step(float lr, float loss) {
+        try (NDManager scope = params.manager().newSubManager()) {
+            List<NDArray> gradients = new ArrayList<>();
+            NDArray total = scope.create(loss);
+            for (NDArray p : params.all()) {
+                p.tempAttach(scope); // its gradient's handle is then the scope's too
+                NDArray g = p.getGradient();
+                gradients.add(g);
+                total = total.add(g.abs().sum());
+            }
+            if (!Float.isFinite(total.getFloat())) {
+                for (NDArray g : gradients) {
+                    g.subi(g);
+                    g.set(g.isNaN(), 0f); // NaN - NaN and infinity - infinity are NaN
                 }
-            });
-            return false;
+                return false;
+            }
+            update(lr, gradients, scope);
+            return true;
         }
+    }
+
+    private void update(float lr, List<NDArray> gradients, NDManager scope) {
         steps++;
         float correction1 = 1 - (float) Math.pow(beta1, steps);
         float correction2 = 1 - (float) Math.pow(beta2, steps);
         float stepSize = lr / correction1;
-        try (NDManager scope = params.manager().newSubManager()) {
-            int i = 0;
-            for (NDArray p : params.all()) {
-                NDArray m = firstMoments.get(i);
-                NDArray v = secondMoments.get(i);
-                i++;
-                p.tempAttach(scope);
-                m.tempAttach(scope);
-                v.tempAttach(scope);
-                NDArray g = p.getGradient();
-                m.muli(beta1).addi(g.mul(1 - beta1));
-                v.muli(beta2).addi(g.square().muli(1 - beta2));
-                if (weightDecay > 0 && decayed.test(p.getName())) {
-                    p.muli(1 - lr * weightDecay);
-                }
-                NDArray denom = v.div(correction2).sqrt().addi(eps);
-                p.subi(m.div(denom).muli(stepSize));
-                g.subi(g);
+        int i = 0;
+        for (NDArray p : params.all()) {
+            NDArray g = gradients.get(i);
+            NDArray m = firstMoments.get(i);
+            NDArray v = secondMoments.get(i);
+            i++;
+            m.tempAttach(scope);
+            v.tempAttach(scope);
+            m.muli(beta1).addi(g.mul(1 - beta1));
+            v.muli(beta2).addi(g.square().muli(1 - beta2));
+            if (weightDecay > 0 && decayed.test(p.getName())) {
+                p.muli(1 - lr * weightDecay);
             }
-        }
-        return true;
-    }
-
-    /** Whether every gradient is finite, in one scalar read back from the engine. */
-    private boolean gradientsFinite() {
-        try (NDManager scope = params.manager().newSubManager()) {
-            NDArray total = scope.create(0f);
-            for (NDArray p : params.all()) {
-                NDArray g = p.getGradient();
-                g.tempAttach(scope);
-                total = total.add(g.abs().sum());
-            }
-            return Float.isFinite(total.getFloat());
+            NDArray denom = v.div(correction2).sqrt().addi(eps);
+            p.subi(m.div(denom).muli(stepSize));
+            g.subi(g);
         }
     }
 }

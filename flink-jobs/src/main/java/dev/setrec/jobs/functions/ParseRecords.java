@@ -44,6 +44,7 @@ public abstract class ParseRecords<T extends SpecificRecord, O> extends ProcessF
 
     @Override
     public void open(OpenContext context) {
+        SharedThreadLoaders.releaseOnJobEnd(getRuntimeContext());
         deadLetters = getRuntimeContext().getMetricGroup().counter("deadLetters");
         keyMismatches = getRuntimeContext().getMetricGroup().counter("keyMismatches");
     }

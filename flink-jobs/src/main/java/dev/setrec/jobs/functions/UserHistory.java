@@ -101,6 +101,7 @@ public final class UserHistory extends KeyedBroadcastProcessFunction<String, Int
 
     @Override
     public void open(OpenContext context) throws Exception {
+        SharedThreadLoaders.releaseOnJobEnd(getRuntimeContext());
         StateTtlConfig expiry = StateTtlConfig.newBuilder(ttl)
                 .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
                 .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)

@@ -1,5 +1,6 @@
 package dev.setrec.jobs.pipeline;
 
+import dev.setrec.jobs.functions.SharedThreadLoaders;
 import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.api.connector.sink2.CommitterInitContext;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
@@ -37,12 +38,14 @@ final class AdminClosingKafkaSink<T> implements TwoPhaseCommittingStatefulSink<T
     @Override
     public PrecommittingStatefulSinkWriter<T, KafkaWriterState, KafkaCommittable> createWriter(
             WriterInitContext context) throws IOException {
+        SharedThreadLoaders.releaseOnJobEnd(context.getUserCodeClassLoader());
         return new AdminClosingWriter<>(sink.createWriter(context));
     }
 
     @Override
     public PrecommittingStatefulSinkWriter<T, KafkaWriterState, KafkaCommittable> restoreWriter(
             WriterInitContext context, Collection<KafkaWriterState> states) throws IOException {
+        SharedThreadLoaders.releaseOnJobEnd(context.getUserCodeClassLoader());
         return new AdminClosingWriter<>(sink.restoreWriter(context, states));
     }
 

@@ -77,7 +77,7 @@ public final class SasRecTrainer {
                 collector.backward(loss);
                 value = loss.getFloat();
             }
-            return optimizer.step(config.learningRate()) ? value : Double.NaN;
+            return optimizer.step(config.learningRate(), value) ? value : Double.NaN;
         }
     }
 }

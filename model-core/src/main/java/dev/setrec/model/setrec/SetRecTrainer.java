@@ -160,7 +160,7 @@ public final class SetRecTrainer {
                 collector.backward(loss);
                 value = loss.getFloat();
             }
-            return optimizer.step(learningRate(optimizer.steps())) ? value : Double.NaN;
+            return optimizer.step(learningRate(optimizer.steps()), value) ? value : Double.NaN;
         }
     }
 

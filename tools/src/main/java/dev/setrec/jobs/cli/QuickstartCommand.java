@@ -14,6 +14,9 @@ import dev.setrec.jobs.quickstart.LiveFigures;
 import dev.setrec.jobs.quickstart.LiveView;
 import dev.setrec.jobs.quickstart.ReplayPlan;
 import dev.setrec.jobs.quickstart.Replayer;
+import dev.setrec.jobs.quickstart.RunDirectory;
+import dev.setrec.jobs.quickstart.RunReport;
+import dev.setrec.jobs.quickstart.RunTimeline;
 import dev.setrec.jobs.quickstart.StatusBoard;
 import dev.setrec.jobs.quickstart.StopSignals;
 import dev.setrec.model.ModelIO;
@@ -31,6 +34,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -106,8 +110,11 @@ final class QuickstartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Path run = RunDirectory.of(home, Instant.now());
         if (ownsTheProcess) {
-            System.out.println("library logs: " + LibraryLog.startRun(home, "quickstart"));
+            Path libraryLog = run.resolve("libraries.log");
+            LibraryLog.routeTo(libraryLog);
+            System.out.println("library logs: " + libraryLog);
         }
         Optional<Path> dataDir = DataRoot.findDataSet(data, DataRoot.TOYS, environment);
         Dataset dataset = dataDir.isPresent() ? DatasetReader.read(dataDir.get()) : generatedShop();
@@ -142,6 +149,7 @@ final class QuickstartCommand implements Callable<Integer> {
                     Replayer.Settings.defaults().withEventsPerSecond(rate).withBadEvery(badEvery));
             LiveFigures figures = new LiveFigures(replayer.ledger(), plan.heldBackItemIds(),
                     LiveFigures.DEFAULT_LATENCY_WINDOW);
+            RunTimeline timeline = RunTimeline.start(figures);
             LiveView view = LiveView.start(kafka.bootstrapServers(), options.get(JobOptions.RECOMMENDATIONS_TOPIC),
                     options.get(JobOptions.DEAD_LETTERS_TOPIC), figures, StatusBoard.forConsole(System.out,
                             ItemTitles.of(dataset)), job::health);
@@ -165,7 +173,8 @@ final class QuickstartCommand implements Callable<Integer> {
                 }
             } finally {
                 view.close();
-                summary = figures.snapshot(System.currentTimeMillis());
+                summary = view.summary(); // the figures the console printed
+                writeReport(run, timeline, dataset, serving, modelDir);
                 replayer.close();
                 end = job.health(); // before closing cancels it
                 job.close();
@@ -188,6 +197,24 @@ final class QuickstartCommand implements Callable<Integer> {
     /** The final figures of the last run; null before its end. */
     LiveFigures.Snapshot summary() {
         return summary;
+    }
+
+    /**
+     * The run's HTML report, in the run's folder under the home, named on the console. Written before the job is
+     * closed, so that a stop by Ctrl-C has it too; a report that cannot be written is said, and the run goes on
+     * ending as it would.
+     */
+    private void writeReport(Path run, RunTimeline timeline, Dataset dataset, Path servingModel, Path modelDir) {
+        Path file = run.resolve("report.html");
+        try {
+            String version = ModelIO.readManifest(servingModel).version();
+            String name = String.valueOf(modelDir.toAbsolutePath().normalize().getFileName());
+            RunReport.write(file, new RunReport.Run(Training.describe(dataset), Map.of(version, name)), timeline,
+                    summary, System.currentTimeMillis());
+            System.out.println("report: " + file);
+        } catch (IOException | RuntimeException e) {
+            System.out.println("report not written: " + e);
+        }
     }
 
     /** Data to run on where the user has none at hand, and how to run on theirs. */

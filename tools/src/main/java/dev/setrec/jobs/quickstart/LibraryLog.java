@@ -38,18 +38,11 @@ public final class LibraryLog {
         setIfAbsent("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
     }
 
-    /** A new run directory of {@code command} ({@link RunDirectory}); its libraries.log gets the libraries' logs. */
-    public static Path startRun(Path home, String command) throws IOException {
-        Path log = RunDirectory.create(home, command).resolve("libraries.log");
-        routeTo(log);
-        return log;
-    }
-
     /**
      * Routes the libraries' logging to {@code file} (appended to). Where native stderr cannot follow (no POSIX
      * {@code dup2}, a console that cannot be opened again), only the Java loggers go to the file.
      */
-    private static void routeTo(Path file) throws IOException {
+    public static void routeTo(Path file) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
         // Flink's REST API serves the job manager's log from here, and warns at each start where none is named
         setIfAbsent("log.file", file.toAbsolutePath().toString());

@@ -30,7 +30,8 @@ public final class LiveFigures {
 
     /**
      * Everything the view shows, at one moment. Latency percentiles are -1 while there is no sample; cold items are
-     * the held-back ones, "recommended" counting the distinct ones that appeared in some top 10.
+     * the held-back ones, "recommended" counting the distinct ones that appeared in some top 10. {@code byModel}
+     * splits the recommendations by the model version they carry (one entry while one model serves).
      */
     public record Snapshot(int plannedEvents, long eventsSent, long badMessagesSent,
                            long recommendations, double recommendationsPerSecond,
@@ -39,9 +40,10 @@ public final class LiveFigures {
                            int coldItemsHeldBack, int coldItemsOnboarded, int coldItemsRecommended,
                            long coldTargets, long coldHits,
                            Map<String, Long> deadLettersByReason, long unreadable,
-                           long seedEvents, long seedsRecommended) {
+                           long seedEvents, long seedsRecommended, Map<String, ModelFigures> byModel) {
         public Snapshot {
             deadLettersByReason = Collections.unmodifiableMap(new TreeMap<>(deadLettersByReason));
+            byModel = Collections.unmodifiableMap(new TreeMap<>(byModel));
         }
 
         /** Share of recommendations with a known next item that had it in the top 10; NaN before the first. */
@@ -51,6 +53,17 @@ public final class LiveFigures {
 
         public long deadLetters() {
             return deadLettersByReason.values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    /**
+     * The live recommendations of one model version: when its first one arrived (wall clock), how many, and its
+     * Recall@10 counts (as in {@link Snapshot}).
+     */
+    public record ModelFigures(long firstArrivalMillis, long recommendations, long withNextItem, long hitsAt10) {
+        /** Share of this model's recommendations with a known next item that had it in the top 10; NaN before. */
+        public double recallAt10() {
+            return withNextItem == 0 ? Double.NaN : (double) hitsAt10 / withNextItem;
         }
     }
 
@@ -64,6 +77,7 @@ public final class LiveFigures {
     private final RecentRate rate = new RecentRate(RATE_SECONDS);
     private final Set<String> coldItemsRecommended = new HashSet<>();
     private final Map<String, Long> deadLettersByReason = new TreeMap<>();
+    private final Map<String, ModelFigures> byModel = new TreeMap<>();
     private long recommendations;
     private long withNextItem;
     private long hitsAt10;
@@ -100,16 +114,17 @@ public final class LiveFigures {
             }
         }
         ReplayLedger.SentEvent trigger = ledger.sentEvent(r.getUserId(), r.getTriggerEventTime().toEpochMilli());
+        String next = trigger == null ? null : trigger.nextItemId();
+        boolean hit = next != null && containsItem(items, top, next);
+        countForModel(r.getModelVersion(), arrivalMillis, next != null, hit);
         if (trigger == null) {
             return; // not triggered by a replayed event: no ground truth
         }
         latest = r;
         latestAfterItemId = trigger.itemId();
-        String next = trigger.nextItemId();
         if (next == null) {
             return;
         }
-        boolean hit = containsItem(items, top, next);
         withNextItem++;
         hitsAt10 += hit ? 1 : 0;
         if (heldBackItemIds.contains(next)) {
@@ -133,7 +148,7 @@ public final class LiveFigures {
                 recommendations, rate.perSecond(nowMillis), latencies.size(), p[0], p[1],
                 withNextItem, hitsAt10, fallbacks,
                 heldBackItemIds.size(), ledger.itemsOnboarded(), coldItemsRecommended.size(), coldTargets, coldHits,
-                deadLettersByReason, unreadable, ledger.seedEventsSent(), ledger.seedsRecommended());
+                deadLettersByReason, unreadable, ledger.seedEventsSent(), ledger.seedsRecommended(), byModel);
     }
 
     /** The latest recommendation triggered by a replayed event, if any yet. */
@@ -162,6 +177,14 @@ public final class LiveFigures {
             return "other";
         }
         return kind.length() <= MAX_REASON_LENGTH ? kind : kind.substring(0, MAX_REASON_LENGTH);
+    }
+
+    private void countForModel(String modelVersion, long arrivalMillis, boolean withNext, boolean hit) {
+        ModelFigures was = byModel.get(modelVersion);
+        byModel.put(modelVersion, was == null
+                ? new ModelFigures(arrivalMillis, 1, withNext ? 1 : 0, hit ? 1 : 0)
+                : new ModelFigures(was.firstArrivalMillis(), was.recommendations() + 1,
+                        was.withNextItem() + (withNext ? 1 : 0), was.hitsAt10() + (hit ? 1 : 0)));
     }
 
     private static boolean containsItem(List<ScoredItem> items, int top, String itemId) {

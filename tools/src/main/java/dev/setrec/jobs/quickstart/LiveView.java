@@ -41,6 +41,7 @@ public final class LiveView implements AutoCloseable {
     private volatile boolean stopping;
     private volatile RuntimeException failure;
     private boolean closed;
+    private LiveFigures.Snapshot summary;
 
     private LiveView(Consumer<byte[], byte[]> consumer, String recommendationsTopic, String deadLettersTopic,
                      LiveFigures figures, StatusBoard board, Supplier<JobHealth> job) {
@@ -79,6 +80,11 @@ public final class LiveView implements AutoCloseable {
         return Optional.ofNullable(failure);
     }
 
+    /** The figures {@link #close()} drew as the summary (the run's report shows the same); null before. */
+    public synchronized LiveFigures.Snapshot summary() {
+        return summary;
+    }
+
     /** Stops consuming and draws the summary. */
     @Override
     public synchronized void close() {
@@ -90,7 +96,8 @@ public final class LiveView implements AutoCloseable {
         consumer.wakeup();
         boolean interrupted = Threads.joinUninterruptibly(thread);
         long now = System.currentTimeMillis();
-        board.summary(figures.snapshot(now), job.get(), now);
+        summary = figures.snapshot(now);
+        board.summary(summary, job.get(), now);
         if (interrupted) {
             Thread.currentThread().interrupt();
         }

@@ -5,6 +5,7 @@ import dev.setrec.data.Dataset;
 import dev.setrec.data.GeneratedShop;
 import dev.setrec.data.Split;
 import dev.setrec.jobs.quickstart.LiveFigures;
+import dev.setrec.jobs.quickstart.ReportFigures;
 import dev.setrec.models.ModelDirs;
 import dev.setrec.model.MostPop;
 import dev.setrec.model.Recommender;
@@ -27,7 +28,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -71,8 +71,9 @@ class QuickstartWithoutDataTest {
         assertTrue(setrec > 2 * popularity, "quick SETRec " + setrec + " against popularity " + popularity);
     }
 
+    /** A short run end to end; it leaves its report, whose figures are the summary it printed. */
     @Test
-    void runsOnTheGeneratedShopRecommendsOnboardsColdItemsAndEndsCleanly() {
+    void runsOnTheGeneratedShopRecommendsOnboardsColdItemsAndEndsCleanly() throws Exception {
         QuickstartCommand quickstart = new QuickstartCommand(home, Map.of(), false);
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         PrintStream out = System.out;
@@ -97,6 +98,19 @@ class QuickstartWithoutDataTest {
         assertEquals(summary.coldItemsHeldBack(), summary.coldItemsOnboarded(), "every new item's event was sent");
         assertTrue(summary.coldItemsRecommended() > 0, "new items known only from their item event were recommended");
         assertEquals(List.of(), thirdPartyNoise(printed), "the console shows the run's own output only");
+
+        Path report = fileNamedIn(printed, "report: ");
+        assertTrue(report.isAbsolute() && report.startsWith(home.resolve("runs").toAbsolutePath().normalize()),
+                report + " is in the run's folder under the home");
+        assertEquals(summary, ReportFigures.parse(Files.readString(report)).summary(),
+                "the report's figures are the run's summary");
+    }
+
+    /** The file on the console's line "{@code label}FILE" (e.g. "report: FILE"). */
+    private static Path fileNamedIn(String printed, String label) {
+        return printed.lines().filter(line -> line.startsWith(label))
+                .map(line -> Path.of(line.substring(label.length()))).findFirst()
+                .orElseThrow(() -> new AssertionError("no '" + label + "' line on the console"));
     }
 
     /**
@@ -133,10 +147,9 @@ class QuickstartWithoutDataTest {
         assertTrue(printed.contains("stopping (SIGTERM)") && printed.contains("summary:"),
                 "says it stops, shows the summary");
         assertEquals(List.of(), thirdPartyNoise(printed), "the console shows the run's own output only");
-        Matcher named = Pattern.compile("(?m)^library logs: (.+)$").matcher(printed);
-        assertTrue(named.find(), "names its library log");
-        Path libraryLog = Path.of(named.group(1));
-        assertTrue(libraryLog.startsWith(home.resolve("runs")), "in the run's directory under the home");
+        Path libraryLog = fileNamedIn(printed, "library logs: ");
+        assertEquals(fileNamedIn(printed, "report: ").getParent(), libraryLog.getParent(),
+                "beside the report, in the run's folder");
         assertTrue(Files.readString(libraryLog).contains(" WARN "), "the libraries' warnings went there");
     }
 

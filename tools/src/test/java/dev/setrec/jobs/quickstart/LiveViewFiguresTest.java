@@ -95,6 +95,23 @@ class LiveViewFiguresTest {
     }
 
     @Test
+    void recommendationsAreSplitByTheModelVersionTheyCarry() {
+        ledger.eventSent("u", 1, "i1", "i2");
+        ledger.eventSent("u", 2, "i2", "i3");
+        ledger.eventSent("u", 3, "i3", null);
+        Recommendation before = recommendation("u", 1, NOW, 0, "i2");                // hit
+        Recommendation after = recommendation("u", 2, NOW, 10, "i3");                // miss
+        Recommendation last = recommendation("u", 3, NOW, 0, "i9");                  // no next item
+        after.setModelVersion("swapped-in");
+        last.setModelVersion("swapped-in");
+        figures.recommendation(before, NOW + 10);
+        figures.recommendation(after, NOW + 20);
+        figures.recommendation(last, NOW + 30);
+        assertEquals(Map.of(before.getModelVersion(), new LiveFigures.ModelFigures(NOW + 10, 1, 1, 1),
+                "swapped-in", new LiveFigures.ModelFigures(NOW + 20, 2, 1, 0)), figures.snapshot(NOW).byModel());
+    }
+
+    @Test
     void fallbacksAndRecentRate() {
         for (int i = 0; i < 30; i++) {
             Recommendation r = recommendation("u", 1, NOW, 0, "i1");
@@ -149,7 +166,7 @@ class LiveViewFiguresTest {
                 .build();
     }
 
-    private static DeadLetter deadLetter(String reason) {
+    static DeadLetter deadLetter(String reason) {
         return DeadLetter.newBuilder().setReason(reason).setSourceTopic("interactions").setSourcePartition(0)
                 .setSourceOffset(0).setFailedTime(Instant.ofEpochMilli(NOW)).build();
     }
