@@ -97,7 +97,7 @@ final class QuickstartCommand implements Callable<Integer> {
     }
 
     /**
-     * @param home where the quick models are kept (under models/) and the runs' logs (under runs/)
+     * @param home where the quick models are kept (under models/) and each run's report and logs (under runs/)
      * @param environment where SETREC_DATA is read
      * @param ownsTheProcess whether the run may take the process's stderr and signals (the launcher's JVM), or shares
      *                       its JVM and leaves them alone (a test)
