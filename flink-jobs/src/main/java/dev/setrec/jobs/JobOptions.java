@@ -43,7 +43,13 @@ public final class JobOptions {
                     .durationType().defaultValue(Duration.ofMinutes(10))
                     .withDescription("must stay below the broker's transaction.max.timeout.ms (15 min by default)");
     public static final ConfigOption<String> MODEL_DIR = ConfigOptions.key("setrec.model.dir")
-            .stringType().noDefaultValue().withDescription("the SETRec model directory every task manager loads");
+            .stringType().noDefaultValue().withDescription("the SETRec model directory every task manager loads, or "
+                    + "a models folder: its newest complete model directory serves and a newer one is swapped in "
+                    + "live (docs/streaming-job.md)");
+    public static final ConfigOption<Duration> MODEL_REFRESH_INTERVAL =
+            ConfigOptions.key("setrec.model.refresh-interval")
+                    .durationType().defaultValue(Duration.ofSeconds(10))
+                    .withDescription("how often a models folder is looked at for a newer model version");
     public static final ConfigOption<String> DEVICE = ConfigOptions.key("setrec.model.device")
             .stringType().defaultValue("auto").withDescription("auto, cpu or gpu");
     public static final ConfigOption<Integer> MODEL_THREADS = ConfigOptions.key("setrec.model.threads")

@@ -7,6 +7,7 @@ import dev.setrec.api.ItemsResponse;
 import dev.setrec.api.RecommendRequest;
 import dev.setrec.api.Readiness;
 import dev.setrec.api.RecommendResponse;
+import dev.setrec.model.setrec.ModelVersions;
 import dev.setrec.model.setrec.SetRecService;
 
 import java.io.IOException;

@@ -3,6 +3,7 @@ package dev.setrec.serve;
 import dev.setrec.api.LoadRequest;
 import dev.setrec.api.ModelInfo;
 import dev.setrec.api.RollbackRequest;
+import dev.setrec.model.setrec.ModelVersions;
 import dev.setrec.model.setrec.ScoreMix;
 
 import static dev.setrec.serve.ApiError.Status.CONFLICT;

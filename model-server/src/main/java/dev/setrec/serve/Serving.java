@@ -2,6 +2,7 @@ package dev.setrec.serve;
 
 import dev.setrec.batch.MicroBatcher;
 import dev.setrec.eval.Setting;
+import dev.setrec.model.setrec.ModelVersions;
 import dev.setrec.model.setrec.SetRecService;
 import dev.setrec.text.TextEncoder;
 

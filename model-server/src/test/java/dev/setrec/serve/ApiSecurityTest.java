@@ -1,6 +1,7 @@
 package dev.setrec.serve;
 
 import dev.setrec.serve.ApiClient.Reply;
+import dev.setrec.testing.TinyModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,6 +1,7 @@
 package dev.setrec.serve;
 
 import dev.setrec.serve.ApiClient.Reply;
+import dev.setrec.testing.TinyModels;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

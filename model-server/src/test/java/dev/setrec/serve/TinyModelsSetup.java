@@ -1,5 +1,6 @@
 package dev.setrec.serve;
 
+import dev.setrec.testing.TinyModels;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 

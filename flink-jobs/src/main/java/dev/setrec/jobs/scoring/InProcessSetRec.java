@@ -11,6 +11,7 @@ import dev.setrec.text.TextEncoder;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -25,12 +26,16 @@ public final class InProcessSetRec implements SetRecOperator {
         this.encoder = encoder;
     }
 
-    /** A factory for the model dir {@code modelDir}, loaded with the project's MiniLM text encoder. */
-    public static Factory factory(Path modelDir, String device, int threads) {
-        return new DirFactory(modelDir.toAbsolutePath().normalize().toString(), device, threads);
+    /**
+     * A factory for {@code modelDir}, loaded with the project's MiniLM text encoder: a model dir, or a models folder
+     * ({@link ModelFolderSetRec}) looked at for a newer version every {@code refreshInterval}.
+     */
+    public static Factory factory(Path modelDir, String device, int threads, Duration refreshInterval) {
+        return new DirFactory(modelDir.toAbsolutePath().normalize().toString(), device, threads, refreshInterval);
     }
 
-    private record DirFactory(String modelDir, String device, int threads) implements Factory {
+    private record DirFactory(String modelDir, String device, int threads, Duration refreshInterval)
+            implements Factory {
         @Override
         public String key() {
             return "in-process:" + modelDir;
@@ -39,6 +44,7 @@ public final class InProcessSetRec implements SetRecOperator {
         /**
          * Loads the model; a model that cannot be loaded fails the job once, without restarts: a missing or broken
          * model dir does not mend itself, and a restart loop would only hide the one error that says what is wrong.
+         * A models folder never fails the job for its versions: it serves what it can and skips what it cannot.
          */
         @Override
         public SetRecOperator create() {
@@ -47,7 +53,10 @@ public final class InProcessSetRec implements SetRecOperator {
                 Engines.useDevice(device);
                 TextEncoder encoder = new MiniLmEncoder();
                 try {
-                    return new InProcessSetRec(SetRecService.load(Path.of(modelDir), encoder), encoder);
+                    Path dir = Path.of(modelDir);
+                    return ModelFolderSetRec.isModelsFolder(dir)
+                            ? new ModelFolderSetRec(dir, encoder, refreshInterval)
+                            : new InProcessSetRec(SetRecService.load(dir, encoder), encoder);
                 } catch (Exception e) {
                     encoder.close();
                     throw e;
@@ -61,6 +70,11 @@ public final class InProcessSetRec implements SetRecOperator {
 
     @Override
     public List<Ranking> recommend(List<String[]> histories, RankingOptions ranking) {
+        return recommend(service, histories, ranking);
+    }
+
+    /** {@link SetRecOperator#recommend} on {@code service}. */
+    static List<Ranking> recommend(SetRecService service, List<String[]> histories, RankingOptions ranking) {
         List<List<String>> asLists = new ArrayList<>(histories.size());
         for (String[] history : histories) {
             asLists.add(Arrays.asList(history));
@@ -90,12 +104,17 @@ public final class InProcessSetRec implements SetRecOperator {
 
     @Override
     public void addItems(List<ItemEvent> items) {
+        service.addItems(newItems(items));
+    }
+
+    /** The item events as the service onboards them (their text; the service tokenizes it). */
+    static List<SetRecService.NewItem> newItems(List<ItemEvent> items) {
         List<SetRecService.NewItem> batch = new ArrayList<>(items.size());
         for (ItemEvent item : items) {
             batch.add(new SetRecService.NewItem(item.getItemId(), ItemText.of(item.getTitle(), item.getCategories(),
                     item.getBrand(), item.getDescription()), null));
         }
-        service.addItems(batch);
+        return batch;
     }
 
     @Override

@@ -15,8 +15,8 @@ public final class Operators {
     }
 
     /**
-     * @param modelDir the model dir every task manager loads (in-process mode; unused, and may be null, in remote
-     *                 mode)
+     * @param modelDir the model dir or models folder every task manager loads (in-process mode; unused, and may be
+     *                 null, in remote mode)
      */
     public static SetRecOperator.Factory factory(Configuration options, Path modelDir) {
         String mode = options.get(JobOptions.SCORING_MODE);
@@ -26,7 +26,7 @@ public final class Operators {
                     throw new IllegalArgumentException("in-process scoring needs a model dir");
                 }
                 yield InProcessSetRec.factory(modelDir, options.get(JobOptions.DEVICE),
-                        options.get(JobOptions.MODEL_THREADS));
+                        options.get(JobOptions.MODEL_THREADS), options.get(JobOptions.MODEL_REFRESH_INTERVAL));
             }
             case REMOTE -> RemoteSetRec.factory(options);
             default -> throw new IllegalArgumentException(JobOptions.SCORING_MODE.key() + " must be " + IN_PROCESS

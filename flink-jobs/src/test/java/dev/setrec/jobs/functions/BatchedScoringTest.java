@@ -6,6 +6,7 @@ import dev.setrec.jobs.scoring.RankingOptions;
 import dev.setrec.jobs.scoring.ScriptedModel;
 import dev.setrec.jobs.scoring.SetRecOperator;
 import dev.setrec.jobs.scoring.SharedOperators;
+import dev.setrec.jobs.scoring.TinyModelFolders;
 import dev.setrec.schemas.Recommendation;
 import dev.setrec.schemas.ScoredItem;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
@@ -20,7 +21,9 @@ import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -151,6 +154,25 @@ class BatchedScoringTest {
             scored = rank(harness, "b");
         }
         assertEquals(List.of("b"), items(scored), "the model ranks again");
+    }
+
+    @Test
+    void aModelsFolderWithoutAModelIsAnsweredByTheMarkedFallbackUntilAVersionIsWrittenIntoIt(@TempDir Path folder)
+            throws Exception {
+        var harness = scoring(TinyModelFolders.factory(folder, Duration.ofMillis(50)), NO_TIMEOUT_MS, 1, 0, null);
+        for (int i = 0; i < 2 * BREAKER_FAILURES; i++) {
+            assertTrue(rank(harness, "1").getFallback(), "request " + i + ": no model yet, the fallback answers");
+        }
+        String version = TinyModelFolders.writeVersion(folder, "v1", 1);
+        Recommendation scored = rank(harness, "1", "2");
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (scored.getFallback()) { // the folder is looked at every 50 ms, the breaker asks once per pause (1 s)
+            assertTrue(System.nanoTime() < deadline, "the written version did not score within 30 s");
+            Thread.sleep(50);
+            scored = rank(harness, "1", "2");
+        }
+        assertEquals(version, scored.getModelVersion(), "the version written into the folder ranks, no restart");
+        assertEquals(3, items(scored).size());
     }
 
     @Test

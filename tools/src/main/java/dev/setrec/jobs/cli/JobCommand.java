@@ -9,6 +9,7 @@ import dev.setrec.jobs.pipeline.KafkaIo;
 import dev.setrec.jobs.pipeline.RecommendationJob;
 import dev.setrec.jobs.quickstart.JobHealth;
 import dev.setrec.jobs.quickstart.StatusBoard;
+import dev.setrec.jobs.scoring.ModelFolderSetRec;
 import dev.setrec.jobs.scoring.Operators;
 import dev.setrec.jobs.scoring.SetRecOperator;
 import dev.setrec.model.ModelIO;
@@ -53,7 +54,8 @@ final class JobCommand implements Callable<Integer> {
     @Option(names = "--bootstrap-servers", required = true, description = "Kafka brokers, host:port[,host:port]")
     String bootstrapServers;
     @Option(names = "--model", paramLabel = "DIR",
-            description = "a SETRec model dir (in-process scoring; setrec.scoring.mode=remote uses the model server's)")
+            description = "a SETRec model dir, or a models folder whose newest model dir serves and is swapped live "
+                    + "(in-process scoring; setrec.scoring.mode=remote uses the model server's)")
     Path model;
     @Option(names = "--properties", paramLabel = "FILE", description = "job options as key=value lines")
     Path properties;
@@ -142,7 +144,10 @@ final class JobCommand implements Callable<Integer> {
         }
     }
 
-    /** The scoring operator of the options' mode; in-process mode needs --model, a valid SETRec model dir. */
+    /**
+     * The scoring operator of the options' mode; in-process mode needs --model, a valid SETRec model dir or a models
+     * folder (whose versions are checked as they arrive: the job serves the fallback until one loads).
+     */
     private SetRecOperator.Factory scoring(Configuration options) throws IOException {
         if (Operators.IN_PROCESS.equals(options.get(JobOptions.SCORING_MODE))) {
             if (model == null) {
@@ -150,7 +155,9 @@ final class JobCommand implements Callable<Integer> {
                         + "default); with " + JobOptions.SCORING_MODE.key() + "=" + Operators.REMOTE
                         + " the model server scores");
             }
-            requireSetRecModel(model);
+            if (!ModelFolderSetRec.isModelsFolder(model)) {
+                requireSetRecModel(model);
+            }
         }
         return Operators.factory(options, model);
     }

@@ -1,4 +1,4 @@
-package dev.setrec.serve;
+package dev.setrec.testing;
 
 import com.google.gson.JsonObject;
 import dev.setrec.data.ItemText;
@@ -16,18 +16,18 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Untrained SETRec model dirs and a hashing text encoder: the server tests are about serving (batching, versions,
- * durability, limits), not about what a model learned, so neither needs training nor the real MiniLM.
+ * Untrained SETRec model dirs and a hashing text encoder, for tests about serving (batching, versions, durability,
+ * limits, live swaps), not about what a model learned: neither needs training nor the real MiniLM.
  */
-final class TinyModels {
-    static final int ITEMS = 40;
-    static final int TEXT_DIM = 8;
+public final class TinyModels {
+    public static final int ITEMS = 40;
+    public static final int TEXT_DIM = 8;
 
     private TinyModels() {
     }
 
     /** A model dir over items "0".."39" (the last 10 cold), its weights drawn from {@code seed}. */
-    static Path save(Path dir, long seed) throws IOException {
+    public static Path save(Path dir, long seed) throws IOException {
         // untrained, so the score mix is the untrained model's: beta 0.5 for every item, no shift
         SetRecArchitecture architecture = SetRecArchitecture.builder().dim(16).blocks(1).ffnDim(32).maxLen(10)
                 .semTokens(2).build();
@@ -50,13 +50,13 @@ final class TinyModels {
     }
 
     /** The text item {@code i} was "trained" with: onboarding it again with this text changes nothing. */
-    static ItemText textOf(int i) {
+    public static ItemText textOf(int i) {
         return ItemText.of("item " + i, List.of(), "", "");
     }
 
     /** Unit vectors from the text's hash: equal texts, equal vectors. */
-    static final class HashEncoder implements TextEncoder {
-        static float[] vector(String text) {
+    public static final class HashEncoder implements TextEncoder {
+        public static float[] vector(String text) {
             Random random = new Random(text.hashCode());
             float[] v = new float[TEXT_DIM];
             double norm = 0;

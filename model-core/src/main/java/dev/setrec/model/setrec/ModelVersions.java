@@ -1,6 +1,4 @@
-package dev.setrec.serve;
-
-import dev.setrec.model.setrec.SetRecService;
+package dev.setrec.model.setrec;
 
 import java.nio.file.Path;
 import java.time.Instant;
@@ -11,29 +9,30 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The serving model and the one before it (for rollback). Readers lease the current version for the length of one
  * batch; a swap only changes which version new leases get, and a replaced version is closed when its last lease
- * ends, so requests in flight finish on the model they started with and no request waits for a swap.
+ * ends, so requests in flight finish on the model they started with and no request waits for a swap. Shared by the
+ * model server and the job's live model folder.
  */
-final class ModelVersions implements AutoCloseable {
+public final class ModelVersions implements AutoCloseable {
     /** One loaded model directory. */
-    static final class Version {
-        final SetRecService service;
-        final Path dir;
-        final Instant loadedAt = Instant.now();
+    public static final class Version {
+        public final SetRecService service;
+        public final Path dir;
+        public final Instant loadedAt = Instant.now();
         private final AtomicInteger leases = new AtomicInteger();
         private final AtomicBoolean closed = new AtomicBoolean();
         private volatile boolean retired;
 
-        Version(SetRecService service, Path dir) {
+        public Version(SetRecService service, Path dir) {
             this.service = service;
             this.dir = dir;
         }
 
-        String version() {
+        public String version() {
             return service.version();
         }
 
         /** Ends a lease from {@link #acquire()}. */
-        void release() {
+        public void release() {
             if (leases.decrementAndGet() == 0 && retired) {
                 closeOnce();
             }
@@ -52,7 +51,7 @@ final class ModelVersions implements AutoCloseable {
             }
         }
 
-        boolean isClosed() {
+        public boolean isClosed() {
             return closed.get();
         }
     }
@@ -61,7 +60,7 @@ final class ModelVersions implements AutoCloseable {
     private Version previous;
 
     /** The current version, leased until {@link Version#release()}; null before the first model is loaded. */
-    Version acquire() {
+    public Version acquire() {
         while (true) {
             Version v = current.get();
             if (v == null) {
@@ -76,16 +75,16 @@ final class ModelVersions implements AutoCloseable {
     }
 
     /** The current version without a lease (for reading its name or size, not for scoring). */
-    Version peek() {
+    public Version peek() {
         return current.get();
     }
 
-    synchronized Version previous() {
+    public synchronized Version previous() {
         return previous;
     }
 
     /** Makes {@code next} current; the version it replaces is kept for rollback, the one before that retired. */
-    synchronized void swap(Version next) {
+    public synchronized void swap(Version next) {
         Version replaced = current.getAndSet(next);
         if (previous != null) {
             previous.retire();
@@ -93,8 +92,23 @@ final class ModelVersions implements AutoCloseable {
         previous = replaced;
     }
 
+    /**
+     * Makes {@code next} current and retires every other version: for a server of one line of versions that keeps
+     * no rollback (the job's live models folder), so that a replaced model's memory is freed with its last lease.
+     */
+    public synchronized void replace(Version next) {
+        Version replaced = current.getAndSet(next);
+        if (replaced != null) {
+            replaced.retire();
+        }
+        if (previous != null) {
+            previous.retire();
+            previous = null;
+        }
+    }
+
     /** Makes the previous version current again and retires the one it replaces; false where there is none. */
-    synchronized boolean rollback() {
+    public synchronized boolean rollback() {
         if (previous == null) {
             return false;
         }

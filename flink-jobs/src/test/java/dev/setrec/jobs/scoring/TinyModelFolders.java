@@ -1,0 +1,31 @@
+package dev.setrec.jobs.scoring;
+
+import dev.setrec.model.ModelIO;
+import dev.setrec.testing.TinyModels;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+
+/** Models folders of {@link TinyModels} versions, written the way a trainer writes them (saved, then renamed). */
+public final class TinyModelFolders {
+    private TinyModelFolders() {
+    }
+
+    /** A {@link ModelFolderSetRec} on {@code folder} with TinyModels' hashing text encoder. */
+    public static SetRecOperator.Factory factory(Path folder, Duration refreshInterval) {
+        String dir = folder.toString();
+        return new TestModelFactory("models-folder:" + dir,
+                () -> new ModelFolderSetRec(Path.of(dir), new TinyModels.HashEncoder(), refreshInterval));
+    }
+
+    /** Saves a tiny model as version {@code name} of {@code folder}, atomically; returns its model version. */
+    public static String writeVersion(Path folder, String name, long seed) throws IOException {
+        Path temporary = TinyModels.save(folder.resolve("." + name + ".tmp"), seed);
+        String version = ModelIO.readManifest(temporary).version();
+        Files.move(temporary, folder.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+        return version;
+    }
+}
