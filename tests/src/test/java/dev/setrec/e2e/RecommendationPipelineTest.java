@@ -10,6 +10,7 @@ import dev.setrec.jobs.bench.faults.PipelineJob;
 import dev.setrec.jobs.bench.faults.RunningJob;
 import dev.setrec.jobs.bench.faults.TopicLog.Received;
 import dev.setrec.jobs.bench.faults.TopicReader;
+import dev.setrec.jobs.scoring.ModelFolderSetRec;
 import dev.setrec.jobs.scoring.Operators;
 import dev.setrec.jobs.scoring.SharedOperators;
 import dev.setrec.schemas.AvroCodec;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -146,6 +148,38 @@ class RecommendationPipelineTest {
             assertEquals(user, afterNewItem.getUserId());
             assertFalse(afterNewItem.getFallback());
             assertFalse(itemIds(afterNewItem).contains(newItem), "the new item is now in the user's history");
+        }
+    }
+
+    @Test
+    void onAnEmptyModelsFolderTheFallbackAnswersUntilAModelIsAddedWhichThenRanksWithoutARestart(
+            @TempDir Path state, @TempDir Path models) throws Exception {
+        String user = "early-farm-fan";
+        List<String> farm = SmallModel.warmItems(Theme.FARM);
+        PipelineJob live = PipelineJob.named("models-folder", state, model.served()).modelDir(models)
+                .with(JobOptions.MODEL_REFRESH_INTERVAL, Duration.ofMillis(200));
+        try (RunningJob job = cluster.submit(live);
+             TopicReader<Recommendation> recommendations = job.recommendations()) {
+            Recommendation early = awaitTriggeredBy(recommendations, job.interact(user, farm.get(0)));
+            assertTrue(early.getFallback(), "no model yet: the popularity fallback answers, marked");
+
+            ModelFolderSetRec.addVersion(models, "v1", dir -> {
+                Files.createDirectories(dir);
+                try (var files = Files.list(model.dir())) {
+                    for (Path file : files.toList()) {
+                        Files.copy(file, dir.resolve(file.getFileName()));
+                    }
+                }
+            });
+            Recommendation ranked = early;
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            for (int i = 1; ranked.getFallback(); i++) {
+                assertTrue(System.nanoTime() < deadline, "the added model did not rank within " + WAIT);
+                ranked = awaitTriggeredBy(recommendations, job.interact(user, farm.get(i % farm.size())));
+            }
+            assertEquals(model.version(), ranked.getModelVersion(), "the added model ranks, the job still runs");
+            assertEquals(Theme.FARM, SmallModel.themeOf(itemIds(ranked).get(0)).orElseThrow(), itemIds(ranked)
+                    .toString());
         }
     }
 

@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -75,6 +76,22 @@ public final class ModelFolderSetRec implements SetRecOperator {
     /** Whether {@code dir} is a models folder, not a model dir: a folder without model.json. */
     public static boolean isModelsFolder(Path dir) {
         return Files.isDirectory(dir) && !Files.exists(dir.resolve(ModelManifest.FILE));
+    }
+
+    /** Writes a model dir (into a folder that does not exist yet). */
+    @FunctionalInterface
+    public interface ModelWriter {
+        void write(Path dir) throws IOException;
+    }
+
+    /**
+     * Adds version {@code name} to the models folder as a job expects it: written under a dot name in the folder,
+     * then renamed into place at once, so that no job sees it half written. Returns the version's dir.
+     */
+    public static Path addVersion(Path folder, String name, ModelWriter writer) throws IOException {
+        Path temporary = folder.resolve("." + name + ".tmp");
+        writer.write(temporary);
+        return Files.move(temporary, folder.resolve(name), StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** The complete versions of {@code folder}, newest first. */

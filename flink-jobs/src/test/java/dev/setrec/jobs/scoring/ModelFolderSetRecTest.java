@@ -102,9 +102,10 @@ class ModelFolderSetRecTest {
 
     /** A version whose weights do not match its model.json (its hash): it cannot be loaded. */
     private void writeBroken(String name) throws IOException {
-        Path dir = TinyModels.save(folder.resolve("." + name + ".tmp"), 9);
-        Files.writeString(dir.resolve("extra.bin"), "not part of the saved model");
-        assertTrue(Files.exists(dir.resolve(ModelManifest.FILE)));
-        Files.move(dir, folder.resolve(name));
+        ModelFolderSetRec.addVersion(folder, name, dir -> {
+            TinyModels.save(dir, 9);
+            Files.writeString(dir.resolve("extra.bin"), "not part of the saved model");
+        });
+        assertTrue(Files.exists(folder.resolve(name).resolve(ModelManifest.FILE)));
     }
 }

@@ -4,12 +4,10 @@ import dev.setrec.model.ModelIO;
 import dev.setrec.testing.TinyModels;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 
-/** Models folders of {@link TinyModels} versions, written the way a trainer writes them (saved, then renamed). */
+/** Models folders of {@link TinyModels} versions, added the way a trainer adds them. */
 public final class TinyModelFolders {
     private TinyModelFolders() {
     }
@@ -21,11 +19,9 @@ public final class TinyModelFolders {
                 () -> new ModelFolderSetRec(Path.of(dir), new TinyModels.HashEncoder(), refreshInterval));
     }
 
-    /** Saves a tiny model as version {@code name} of {@code folder}, atomically; returns its model version. */
+    /** Saves a tiny model as version {@code name} of {@code folder}; returns its model version. */
     public static String writeVersion(Path folder, String name, long seed) throws IOException {
-        Path temporary = TinyModels.save(folder.resolve("." + name + ".tmp"), seed);
-        String version = ModelIO.readManifest(temporary).version();
-        Files.move(temporary, folder.resolve(name), StandardCopyOption.ATOMIC_MOVE);
-        return version;
+        return ModelIO.readManifest(ModelFolderSetRec.addVersion(folder, name, dir -> TinyModels.save(dir, seed)))
+                .version();
     }
 }
