@@ -97,7 +97,11 @@ public final class ModelVersions implements AutoCloseable {
      * no rollback (the job's live models folder), so that a replaced model's memory is freed with its last lease.
      */
     public synchronized void replace(Version next) {
-        Version replaced = current.getAndSet(next);
+        retireWithPrevious(current.getAndSet(next));
+    }
+
+    /** Retires {@code replaced} (null: none) and the version kept for rollback. */
+    private void retireWithPrevious(Version replaced) {
         if (replaced != null) {
             replaced.retire();
         }
@@ -120,13 +124,6 @@ public final class ModelVersions implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        Version last = current.getAndSet(null);
-        if (last != null) {
-            last.retire();
-        }
-        if (previous != null) {
-            previous.retire();
-            previous = null;
-        }
+        retireWithPrevious(current.getAndSet(null));
     }
 }
