@@ -3,6 +3,7 @@ package dev.setrec.cluster.harness;
 import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 import org.junit.jupiter.api.extension.BeforeTestExecutionCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.opentest4j.TestAbortedException;
 
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
@@ -33,7 +34,9 @@ public final class Progress implements BeforeTestExecutionCallback, AfterTestExe
     public void afterTestExecution(ExtensionContext context) {
         long startedAt = context.getStore(ExtensionContext.Namespace.create(Progress.class))
                 .get(STARTED_AT, Long.class);
-        String outcome = context.getExecutionException().map(e -> "failed (" + e + ")").orElse("passed");
+        String outcome = context.getExecutionException()
+                .map(e -> e instanceof TestAbortedException ? "skipped (" + e.getMessage() + ")" : "failed (" + e + ")")
+                .orElse("passed");
         step(context.getRequiredTestClass().getSimpleName(), String.format(Locale.ROOT, "%s: %s in %.0f s",
                 context.getDisplayName(), outcome, (System.nanoTime() - startedAt) / 1e9));
     }
