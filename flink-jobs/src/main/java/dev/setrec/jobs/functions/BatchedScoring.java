@@ -177,10 +177,12 @@ public final class BatchedScoring extends RichAsyncFunction<ScoringRequest, Reco
         }
         long now = System.currentTimeMillis();
         latencyMs.update(now - request.triggerRecordTime);
+        // the model may have been swapped since it ranked: the version is the ranking's own where it has one
+        String version = ranking.modelVersion() != null ? ranking.modelVersion() : operator.modelVersion();
         return Recommendation.newBuilder()
                 .setUserId(request.userId)
                 .setItems(items)
-                .setModelVersion(operator.modelVersion())
+                .setModelVersion(version)
                 .setFallback(ranking.fallback())
                 .setTriggerEventTime(Instant.ofEpochMilli(request.triggerEventTime))
                 .setTriggerRecordTime(Instant.ofEpochMilli(request.triggerRecordTime))

@@ -92,7 +92,7 @@ public final class InProcessSetRec implements SetRecOperator {
                 ids[i] = scored.get(i).itemId();
                 scores[i] = scored.get(i).score();
             }
-            out.add(ids.length == 0 ? Ranking.UNRANKED : new Ranking(ids, scores, false));
+            out.add(ids.length == 0 ? Ranking.UNRANKED : new Ranking(ids, scores, false, service.version()));
         }
         return out;
     }

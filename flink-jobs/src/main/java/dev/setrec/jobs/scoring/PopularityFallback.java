@@ -73,7 +73,7 @@ public final class PopularityFallback {
             ids[i] = top.get(i).getKey();
             scores[i] = (float) top.get(i).getValue()[0];
         }
-        return new Ranking(ids, scores, true);
+        return new Ranking(ids, scores, true, null);
     }
 
     /** The n most counted, most first; ties to the smaller id for a stable order. */

@@ -213,6 +213,7 @@ public final class RemoteSetRec implements SetRecOperator {
                 (int) Math.min(Integer.MAX_VALUE, scoring.total().toMillis()), queries);
         RecommendResponse answer = answer(exchange(post("/v1/recommend", request), scoring), RecommendResponse.class);
         versionOf(answer.modelVersion());
+        String version = answer.modelVersion() != null ? answer.modelVersion() : modelVersion;
         List<RecommendResponse.Result> results = Objects.requireNonNullElse(answer.results(), List.of());
         if (results.size() != histories.size()) {
             throw new IOException(label + " answered " + results.size() + " results for "
@@ -220,13 +221,13 @@ public final class RemoteSetRec implements SetRecOperator {
         }
         List<Ranking> rankings = new ArrayList<>(results.size());
         for (RecommendResponse.Result result : results) {
-            rankings.add(ranking(result, k));
+            rankings.add(ranking(result, k, version));
         }
         return rankings;
     }
 
-    /** One result's items, best first. */
-    private Ranking ranking(RecommendResponse.Result result, int k) throws IOException {
+    /** One result's items, best first, ranked by the model of {@code version}. */
+    private Ranking ranking(RecommendResponse.Result result, int k, String version) throws IOException {
         if (result == null) {
             throw new IOException(label + ": malformed answer: a result that is null");
         }
@@ -247,7 +248,7 @@ public final class RemoteSetRec implements SetRecOperator {
             ids[i] = item.itemId();
             scores[i] = item.score();
         }
-        return new Ranking(ids, scores, false);
+        return new Ranking(ids, scores, false, version);
     }
 
     @Override

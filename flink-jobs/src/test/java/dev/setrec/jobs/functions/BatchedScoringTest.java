@@ -194,6 +194,24 @@ class BatchedScoringTest {
         assertEquals(2, recommendations(harness).size(), "one answer per request: the late ranking was dropped");
     }
 
+    /** A model swapped while a batch is ranked: the recommendation names the version that ranked it. */
+    @Test
+    void aRecommendationNamesTheModelVersionThatRankedItNotOneSwappedInSince() throws Exception {
+        ScriptedModel.Script script = ScriptedModel.script("swapped");
+        script.version("v1");
+        script.set(ScriptedModel.Behaviour.HANG); // ranks, then waits before it answers
+        var harness = scoring(ScriptedModel.factory("swapped", "a", "b"), NO_TIMEOUT_MS, 1, 0, null);
+        harness.processElement(new ScoringRequest("u", new String[] {"a"}, ++eventTime, eventTime), eventTime);
+        script.awaitCalls(1);
+        script.version("v2"); // swapped in while v1's ranking is on its way
+        script.set(ScriptedModel.Behaviour.RANK);
+        script.release();
+        Recommendation ranked = awaitAnswer(harness, 0);
+        assertFalse(ranked.getFallback());
+        assertEquals("v1", ranked.getModelVersion());
+        assertEquals("v2", rank(harness, "b").getModelVersion());
+    }
+
     @AfterEach
     void closeAll() throws Exception {
         for (var harness : opened) {

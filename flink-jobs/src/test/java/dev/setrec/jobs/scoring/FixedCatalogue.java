@@ -28,6 +28,11 @@ public final class FixedCatalogue implements SetRecOperator {
 
     @Override
     public List<Ranking> recommend(List<String[]> histories, RankingOptions ranking) {
+        return recommend(histories, ranking, modelVersion());
+    }
+
+    /** {@link #recommend(List, RankingOptions)} by the model of {@code version}. */
+    List<Ranking> recommend(List<String[]> histories, RankingOptions ranking, String version) {
         int k = ranking.k();
         List<Ranking> out = new ArrayList<>();
         for (String[] h : histories) {
@@ -41,7 +46,7 @@ public final class FixedCatalogue implements SetRecOperator {
             }
             float[] scores = new float[ids.length];
             Arrays.fill(scores, 1f);
-            out.add(new Ranking(ids, scores, false));
+            out.add(new Ranking(ids, scores, false, version));
         }
         return out;
     }

@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -113,6 +114,7 @@ class RemoteSetRecTest {
         assertArrayEquals(new String[] {"x", "y"}, rankings.get(0).itemIds());
         assertArrayEquals(new float[] {0.9f, 0.5f}, rankings.get(0).scores());
         assertFalse(rankings.get(0).fallback());
+        assertEquals("v2", rankings.get(0).modelVersion(), "the version of the answer that ranked it");
         assertArrayEquals(new String[] {"z"}, rankings.get(1).itemIds(), "fewer than k are kept as they are");
         assertEquals("v2", operator.modelVersion(), "the latest version a response named");
     }
@@ -405,6 +407,35 @@ class RemoteSetRecTest {
         assertFalse(shipped.toString().contains("s3cret"), shipped.toString());
     }
 
+    /**
+     * A task manager outlives many jobs: a thread the operator started and left running holds the job's classes (its
+     * inherited access control context names the job's protection domains) until it ends. The HTTP client's threads
+     * end once the client is unreachable, the background thread at close.
+     */
+    @Test
+    void aClosedOperatorLeavesNoThreadRunningOnceUnreachable() throws Exception {
+        server.answer("POST", "/v1/recommend", request -> Answer.ok(TWO_RESULTS));
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        SetRecOperator operator = open(options());
+        operator.recommend(histories(new String[] {"a"}, new String[] {"c"}), new RankingOptions(3, true, 0));
+        operator.close();
+        opened.remove(operator);
+        operator = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        List<String> left;
+        while (!(left = clientThreadsStartedSince(before)).isEmpty()) {
+            assertTrue(System.nanoTime() < deadline, "threads of a closed operator still running after 10 s: " + left);
+            System.gc();
+            Thread.sleep(50);
+        }
+    }
+
+    /** Live threads not in {@code before} and not the fake server's. */
+    private static List<String> clientThreadsStartedSince(Set<Thread> before) {
+        return Thread.getAllStackTraces().keySet().stream().filter(thread -> !before.contains(thread))
+                .map(Thread::getName).filter(name -> !name.startsWith(FakeModelServer.THREADS)).sorted().toList();
+    }
+
     /** Polls until the condition holds; fails the test after 5 s. */
     private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
@@ -448,7 +479,9 @@ class RemoteSetRecTest {
         private final List<Recorded> requests = new ArrayList<>();
         /** Holds the handlers of {@link #hang} until the server closes. */
         private final CountDownLatch closing = new CountDownLatch(1);
-        private final ExecutorService handlers = Executors.newCachedThreadPool();
+        /** How the names of the fake server's threads start. */
+        static final String THREADS = "fake-model-server";
+        private final ExecutorService handlers = Executors.newCachedThreadPool(task -> new Thread(task, THREADS));
         private final HttpServer http;
 
         FakeModelServer() throws IOException {

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -44,6 +45,7 @@ public final class ScriptedModel implements SetRecOperator {
         private volatile Behaviour behaviour = Behaviour.RANK;
         private volatile CountDownLatch release = new CountDownLatch(1);
         private final AtomicInteger calls = new AtomicInteger();
+        private volatile String version = "scripted";
 
         public void set(Behaviour value) {
             behaviour = value;
@@ -51,6 +53,22 @@ public final class ScriptedModel implements SetRecOperator {
 
         public int calls() {
             return calls.get();
+        }
+
+        /** Waits (up to 10 s) until the models of this name have been called {@code count} times. */
+        public void awaitCalls(int count) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (calls.get() < count) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError(calls.get() + " calls of " + count + " within 10 s");
+                }
+                Thread.sleep(1);
+            }
+        }
+
+        /** The version the models serve from now on (a model swap). */
+        public void version(String value) {
+            version = value;
         }
 
         /** Lets every hung call go on (and rank). */
@@ -62,13 +80,17 @@ public final class ScriptedModel implements SetRecOperator {
 
     @Override
     public List<Ranking> recommend(List<String[]> histories, RankingOptions ranking) throws Exception {
-        script.calls.incrementAndGet();
-        switch (script.behaviour) {
-            case FAIL -> throw new IllegalStateException("scripted failure");
-            case HANG -> script.release.await();
-            default -> { }
+        Behaviour behaviour = script.behaviour;
+        if (behaviour == Behaviour.FAIL) {
+            script.calls.incrementAndGet();
+            throw new IllegalStateException("scripted failure");
         }
-        return catalogue.recommend(histories, ranking);
+        List<Ranking> ranked = catalogue.recommend(histories, ranking, script.version);
+        script.calls.incrementAndGet();
+        if (behaviour == Behaviour.HANG) {
+            script.release.await();
+        }
+        return ranked;
     }
 
     @Override
@@ -83,7 +105,7 @@ public final class ScriptedModel implements SetRecOperator {
 
     @Override
     public String modelVersion() {
-        return "scripted";
+        return script.version;
     }
 
     @Override
