@@ -1,6 +1,7 @@
 package dev.setrec.cluster;
 
 import dev.setrec.cluster.InteractionFeed.Walk;
+import dev.setrec.cluster.LoaderRelease.Snapshot;
 import dev.setrec.cluster.harness.Await;
 import dev.setrec.cluster.harness.FlinkCluster;
 import dev.setrec.cluster.harness.Jcmd;
@@ -34,8 +35,6 @@ final class Submissions {
     /** How long a run takes events before it ends. */
     private static final Duration RUN = Duration.ofSeconds(5);
     private static final Duration WAIT = Duration.ofMinutes(3);
-    /** How long the job manager may take to let go of an ended job's class loader. */
-    private static final Duration RELEASE = Duration.ofMinutes(1);
     private static final String ERROR = " ERROR ";
 
     private final FlinkCluster flink;
@@ -47,14 +46,6 @@ final class Submissions {
         this.flink = flink;
         this.figures = figures;
         this.heapDumps = heapDumps;
-    }
-
-    /** What the job manager's JVM holds after a full collection. */
-    private record Snapshot(long metaspaceKb, long classesUnloaded, int userCodeClassLoaders) {
-        static Snapshot of(Jcmd jcmd) {
-            jcmd.fullGc();
-            return new Snapshot(jcmd.metaspaceUsedKb(), jcmd.classesUnloaded(), jcmd.userCodeClassLoaders());
-        }
     }
 
     /**
@@ -82,9 +73,9 @@ final class Submissions {
                 }
                 assertEquals(List.of(), flink.rest().failures(id), "task failures of run " + run);
                 restoreFrom = run % 2 == 1 ? flink.stopWithSavepoint(id) : cancelKeepingCheckpoint(id);
-                afterEachEnd.add(awaitReleased(jobManager, "the job manager", run));
+                afterEachEnd.add(LoaderRelease.await(jobManager, "the job manager", "run " + run, heapDumps));
                 for (String tm : taskManagers) {
-                    awaitReleased(new Jcmd(flink.taskManager(tm).pid()), tm, run);
+                    LoaderRelease.await(new Jcmd(flink.taskManager(tm).pid()), tm, "run " + run, heapDumps);
                 }
             }
             String last = job.submit(restoreFrom);
@@ -122,25 +113,6 @@ final class Submissions {
         return Await.value(WAIT, "the retained checkpoint of " + id, () -> Optional.ofNullable(
                 flink.rest().get("/jobs/" + id + "/checkpoints").getAsJsonObject("latest").get("completed"))
                 .filter(c -> !c.isJsonNull()).map(c -> c.getAsJsonObject().get("external_path").getAsString()));
-    }
-
-    /**
-     * Waits until {@code process} (the job manager or a task manager) holds no user-code class loader (no job runs,
-     * and a task manager lives across many jobs); where it keeps one, dumps its heap for the report (paths from the
-     * GC roots to the loader name the culprit) and fails.
-     */
-    private Snapshot awaitReleased(Jcmd process, String name, int run) {
-        try {
-            return Await.value(RELEASE, name + " releases the class loader of run " + run, () -> {
-                Snapshot now = Snapshot.of(process);
-                return now.userCodeClassLoaders() == 0 ? Optional.of(now) : Optional.empty();
-            });
-        } catch (IllegalStateException kept) {
-            Path dump = heapDumps.resolve(name.replace(' ', '-') + "-after-run-" + run + ".hprof");
-            process.heapDump(dump);
-            throw new AssertionError(name + " keeps a user-code class loader after run " + run + " ended; heap dump: "
-                    + dump, kept);
-        }
     }
 
     /**

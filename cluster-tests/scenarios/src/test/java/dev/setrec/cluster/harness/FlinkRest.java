@@ -48,6 +48,18 @@ public final class FlinkRest {
         }
     }
 
+    /** The ids of the jobs the job manager knows that have not reached a terminal state. */
+    public Set<String> unendedJobs() {
+        Set<String> ids = new HashSet<>();
+        for (JsonElement job : get("/jobs").getAsJsonArray("jobs")) {
+            String status = job.getAsJsonObject().get("status").getAsString();
+            if (!Set.of("FINISHED", "CANCELED", "FAILED").contains(status)) {
+                ids.add(job.getAsJsonObject().get("id").getAsString());
+            }
+        }
+        return ids;
+    }
+
     /** The resource ids of the task managers registered with the job manager. */
     public Set<String> taskManagers() {
         Set<String> ids = new HashSet<>();

@@ -21,6 +21,8 @@ public final class Jcmd {
     private static final Pattern UNLOADED = Pattern.compile("java\\.cls\\.unloadedClasses=(\\d+)");
     /** Flink's user-code class loaders (child-first, the default, and parent-first), not its safety-net wrapper. */
     private static final Pattern USER_CODE_LOADER = Pattern.compile("\\.(ChildFirst|ParentFirst)ClassLoader\\b");
+    /** A thread's line in a thread dump starts with its name in quotes and goes on with its number. */
+    private static final Pattern THREAD = Pattern.compile("(?m)^\"(.*)\" #\\d+");
     private static final long TIMEOUT_SECONDS = 60;
 
     private final long pid;
@@ -55,6 +57,16 @@ public final class Jcmd {
     public int userCodeClassLoaders() {
         return (int) run("VM.classloader_stats").lines().filter(line -> USER_CODE_LOADER.matcher(line).find())
                 .count();
+    }
+
+    /** The names of the JVM's live threads, in the order of a thread dump. */
+    public List<String> threadNames() {
+        List<String> names = new ArrayList<>();
+        Matcher thread = THREAD.matcher(run("Thread.print"));
+        while (thread.find()) {
+            names.add(thread.group(1));
+        }
+        return names;
     }
 
     /** Writes a heap dump of live objects to {@code file}, for finding what holds a class loader. */

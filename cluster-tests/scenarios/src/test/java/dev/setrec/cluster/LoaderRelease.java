@@ -1,0 +1,63 @@
+package dev.setrec.cluster;
+
+import dev.setrec.cluster.harness.Await;
+import dev.setrec.cluster.harness.Jcmd;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * Whether a process of the cluster let go of the class loaders of jobs that ended: the job manager, and the task
+ * managers, which outlive many jobs. A job's loader kept past its end means everything of the job kept (its classes,
+ * its statics, and what they reach) for the life of the process, growing with every job.
+ */
+final class LoaderRelease {
+    /** How long a process may take to let go of an ended job's class loader. */
+    private static final Duration RELEASE = Duration.ofMinutes(1);
+
+    private LoaderRelease() {
+    }
+
+    /** What a JVM holds after a full collection. */
+    record Snapshot(long metaspaceKb, long classesUnloaded, int userCodeClassLoaders) {
+        static Snapshot of(Jcmd jcmd) {
+            jcmd.fullGc();
+            return new Snapshot(jcmd.metaspaceUsedKb(), jcmd.classesUnloaded(), jcmd.userCodeClassLoaders());
+        }
+    }
+
+    /**
+     * Waits until {@code process} (named {@code name}) holds no user-code class loader (no job of it runs any more);
+     * where it keeps one, dumps its heap into {@code heapDumps} (paths from the GC roots to the loader name the
+     * culprit) and fails, naming the threads alive in it (a thread a job started and left running holds the job).
+     *
+     * @param after what ended, for the message and the dump's name
+     */
+    static Snapshot await(Jcmd process, String name, String after, Path heapDumps) {
+        try {
+            return Await.value(RELEASE, name + " releases the class loaders of the jobs of " + after, () -> {
+                Snapshot now = Snapshot.of(process);
+                return now.userCodeClassLoaders() == 0 ? Optional.of(now) : Optional.empty();
+            });
+        } catch (IllegalStateException kept) {
+            Path dump = heapDumps.resolve(name.replace(' ', '-') + "-after-" + after.replaceAll("\\W+", "-")
+                    + ".hprof");
+            process.heapDump(dump);
+            throw new AssertionError(name + " keeps a user-code class loader after " + after + " ended; its threads: "
+                    + threadsByKind(process.threadNames()) + "; heap dump: " + dump, kept);
+        }
+    }
+
+    /** Thread names with their numbers left out, each with how many threads have it: short enough for a message. */
+    static String threadsByKind(List<String> names) {
+        Map<String, Long> kinds = names.stream().collect(Collectors.groupingBy(
+                thread -> thread.replaceAll("\\d+", "N"), TreeMap::new, Collectors.counting()));
+        return kinds.entrySet().stream().map(kind -> kind.getValue() == 1 ? kind.getKey()
+                : kind.getKey() + " x" + kind.getValue()).collect(Collectors.joining(", ", "[", "]"));
+    }
+}
