@@ -1,13 +1,16 @@
 package dev.setrec.cluster;
 
 import dev.setrec.cluster.harness.Await;
+import dev.setrec.cluster.harness.HeapPaths;
 import dev.setrec.cluster.harness.Jcmd;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -17,6 +20,9 @@ import java.util.stream.Collectors;
  * its statics, and what they reach) for the life of the process, growing with every job.
  */
 final class LoaderRelease {
+    private static final Set<String> JOB_LOADERS = Set.of("org.apache.flink.util.ChildFirstClassLoader",
+            "org.apache.flink.util.FlinkUserCodeClassLoaders$ParentFirstClassLoader",
+            "org.apache.flink.util.FlinkUserCodeClassLoaders$SafetyNetWrapperClassLoader");
     /** How long a process may take to let go of an ended job's class loader. */
     private static final Duration RELEASE = Duration.ofMinutes(1);
 
@@ -49,7 +55,23 @@ final class LoaderRelease {
                     + ".hprof");
             process.heapDump(dump);
             throw new AssertionError(name + " keeps a user-code class loader after " + after + " ended; its threads: "
-                    + threadsByKind(process.threadNames()) + "; heap dump: " + dump, kept);
+                    + threadsByKind(process.threadNames()) + "; heap dump: " + dump + "; what holds it:\n"
+                    + holders(dump), kept);
+        }
+    }
+
+    /**
+     * The paths from the GC roots to the jobs' class loaders in {@code dump}, and to Flink's safety-net wrappers
+     * around them (a wrapper that resolved classes through the job's loader keeps it, outside the heap).
+     */
+    private static String holders(Path dump) {
+        try {
+            Map<Long, List<String>> paths = HeapPaths.to(dump, JOB_LOADERS);
+            return paths.isEmpty() ? "no strong path in the dump (a loader the JVM keeps for another one)"
+                    : paths.values().stream().map(path -> String.join("\n    ", path))
+                    .collect(Collectors.joining("\n  ", "  ", ""));
+        } catch (IOException | RuntimeException e) {
+            return "the heap dump could not be read: " + e;
         }
     }
 

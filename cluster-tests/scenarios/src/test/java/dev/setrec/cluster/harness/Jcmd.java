@@ -20,7 +20,7 @@ public final class Jcmd {
     private static final Pattern METASPACE_USED = Pattern.compile("Metaspace\\s+used (\\d+)K");
     private static final Pattern UNLOADED = Pattern.compile("java\\.cls\\.unloadedClasses=(\\d+)");
     /** Flink's user-code class loaders (child-first, the default, and parent-first), not its safety-net wrapper. */
-    private static final Pattern USER_CODE_LOADER = Pattern.compile("\\.(ChildFirst|ParentFirst)ClassLoader\\b");
+    private static final Pattern USER_CODE_LOADER = Pattern.compile("[.$](ChildFirst|ParentFirst)ClassLoader\\b");
     /** A thread's line in a thread dump starts with its name in quotes and goes on with its number. */
     private static final Pattern THREAD = Pattern.compile("(?m)^\"(.*)\" #\\d+");
     private static final long TIMEOUT_SECONDS = 60;
