@@ -23,8 +23,12 @@ final class LoaderRelease {
     private static final Set<String> JOB_LOADERS = Set.of("org.apache.flink.util.ChildFirstClassLoader",
             "org.apache.flink.util.FlinkUserCodeClassLoaders$ParentFirstClassLoader",
             "org.apache.flink.util.FlinkUserCodeClassLoaders$SafetyNetWrapperClassLoader");
-    /** How long a process may take to let go of an ended job's class loader. */
-    private static final Duration RELEASE = Duration.ofMinutes(1);
+    /**
+     * How long a process may take to let go of an ended job's class loader: past the 60 s that the JDK's cached
+     * thread pools keep an idle thread (the process reaper's, the HTTP client's), since such a thread started by a
+     * job holds the job until it ends (its inherited access-control context names the job's classes).
+     */
+    private static final Duration RELEASE = Duration.ofMinutes(2);
 
     private LoaderRelease() {
     }
