@@ -19,11 +19,7 @@ import dev.setrec.jobs.quickstart.RunReport;
 import dev.setrec.jobs.quickstart.RunTimeline;
 import dev.setrec.jobs.quickstart.StatusBoard;
 import dev.setrec.jobs.quickstart.StopSignals;
-import dev.setrec.model.ModelIO;
-import dev.setrec.model.ModelManifest;
 import dev.setrec.models.Training;
-import dev.setrec.model.setrec.SetRec;
-import dev.setrec.models.ModelDirs;
 import dev.setrec.util.Directories;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -38,7 +34,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -119,16 +114,15 @@ final class QuickstartCommand implements Callable<Integer> {
         Optional<Path> dataDir = DataRoot.findDataSet(data, DataRoot.TOYS, environment);
         Dataset dataset = dataDir.isPresent() ? DatasetReader.read(dataDir.get()) : generatedShop();
         System.out.println("data: " + Training.describe(dataset));
-        Path modelDir = model != null ? model : QuickModel.findOrTrain(home, dataset,
-                dataDir.isPresent() ? QuickModel.REAL_DATA : QuickModel.GENERATED_SHOP);
-        JobCommand.requireSetRecModel(modelDir);
         ReplayPlan live = ReplayPlan.of(dataset, 42, coldItems);
         ReplayPlan plan = seedHistories > 0 ? live.withSeedHistories(dataset, seedHistories) : live;
 
         Path work = Files.createTempDirectory("setrec-quickstart");
         CountDownLatch stopped = new CountDownLatch(1);
-        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            Path serving = servingCopyWithout(modelDir, plan.heldBackItemIds(), work.resolve("model"));
+        try (QuickstartModel served = QuickstartModel.start(model, home, dataset,
+                dataDir.isPresent() ? QuickModel.REAL_DATA : QuickModel.GENERATED_SHOP, plan.heldBackItemIds(), work);
+             EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            Path serving = served.jobModel();
             Map<String, String> withSlots = new LinkedHashMap<>();
             withSlots.put(JobOptions.NEW_ITEM_SLOTS.key(), Integer.toString(newItemSlots));
             withSlots.putAll(overrides); // --set wins
@@ -174,10 +168,11 @@ final class QuickstartCommand implements Callable<Integer> {
             } finally {
                 view.close();
                 summary = view.summary(); // the figures the console printed
-                writeReport(run, timeline, dataset, serving, modelDir);
+                writeReport(run, timeline, dataset, served.modelNames());
                 replayer.close();
                 end = job.health(); // before closing cancels it
                 job.close();
+                served.close(); // before Ctrl-C's hook lets the JVM exit: no native training step cut off
                 stopped.countDown();
             }
             if (end.state().ended()) {
@@ -204,12 +199,10 @@ final class QuickstartCommand implements Callable<Integer> {
      * closed, so that a stop by Ctrl-C has it too; a report that cannot be written is said, and the run goes on
      * ending as it would.
      */
-    private void writeReport(Path run, RunTimeline timeline, Dataset dataset, Path servingModel, Path modelDir) {
+    private void writeReport(Path run, RunTimeline timeline, Dataset dataset, Map<String, String> modelNames) {
         Path file = run.resolve("report.html");
         try {
-            String version = ModelIO.readManifest(servingModel).version();
-            String name = String.valueOf(modelDir.toAbsolutePath().normalize().getFileName());
-            RunReport.write(file, new RunReport.Run(Training.describe(dataset), Map.of(version, name)), timeline,
+            RunReport.write(file, new RunReport.Run(Training.describe(dataset), modelNames), timeline,
                     summary, System.currentTimeMillis());
             System.out.println("report: " + file);
         } catch (IOException | RuntimeException e) {
@@ -222,18 +215,6 @@ final class QuickstartCommand implements Callable<Integer> {
         System.out.println("no data set given or found: running on a generated toy shop. For real data give --data "
                 + "DIR, or set " + DataRoot.ENV + " to the folder holding " + DataRoot.TOYS + " (docs/data.md).");
         return GeneratedShop.generate();
-    }
-
-    /** A copy of the model that does not know the held-back cold items: they arrive as item events instead. */
-    private static Path servingCopyWithout(Path modelDir, Set<String> heldBack, Path out) throws IOException {
-        ModelManifest manifest = ModelIO.readManifest(modelDir);
-        try (SetRec full = (SetRec) ModelDirs.load(modelDir);
-             SetRec serving = full.withCatalogue(full.items().without(heldBack))) {
-            var training = manifest.training().deepCopy();
-            training.addProperty("quickstart_held_back_items", heldBack.size());
-            ModelIO.save(serving, out, training);
-        }
-        return out;
     }
 
     /**

@@ -1,7 +1,11 @@
 package dev.setrec.jobs.quickstart;
 
 import java.io.PrintStream;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -18,6 +22,8 @@ public final class StatusBoard {
     private static final long PLAIN_EVERY_MILLIS = 10_000;
     private static final int SAMPLE_ITEMS = 3;
     private static final String CLEAR_TO_END_OF_LINE = "\u001b[K";
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss")
+            .withZone(ZoneId.systemDefault());
 
     private final PrintStream out;
     private final ItemTitles titles;
@@ -26,6 +32,7 @@ public final class StatusBoard {
     private long nextPlainPrint;
     private long nextSample;
     private JobHealth lastJobDrawn;
+    private int announced; // models whose takeover was said (the first serves from the start: nothing to say)
 
     public StatusBoard(PrintStream out, ItemTitles titles, boolean interactive) {
         this.out = out;
@@ -49,11 +56,56 @@ public final class StatusBoard {
             return;
         }
         List<String> scrolled = new ArrayList<>();
+        LiveFigures.Snapshot snapshot = figures.snapshot(nowMillis);
+        scrolled.addAll(takeovers(snapshot));
         if (nowMillis >= nextSample) {
             figures.latestSample().ifPresent(sample -> scrolled.add(sampleLine(sample)));
             nextSample = nowMillis + (interactive ? INTERACTIVE_SAMPLE_EVERY_MILLIS : PLAIN_EVERY_MILLIS);
         }
-        draw(scrolled, lines(figures.snapshot(nowMillis), job, nowMillis));
+        draw(scrolled, lines(snapshot, job, nowMillis));
+    }
+
+    /**
+     * A line for each model that took over since the last call: when its first recommendation came, how long after
+     * the run's first one, and which served before it.
+     */
+    private List<String> takeovers(LiveFigures.Snapshot s) {
+        List<Map.Entry<String, LiveFigures.ModelFigures>> models = inServingOrder(s);
+        List<String> lines = new ArrayList<>();
+        for (int i = announced; i < models.size(); i++) {
+            if (i > 0) {
+                long first = models.get(0).getValue().firstArrivalMillis();
+                long since = models.get(i).getValue().firstArrivalMillis();
+                lines.add(format("%s serving since %s, after %d s; before it: %s", modelName(models.get(i).getKey()),
+                        clock(since), (since - first) / 1000, models.subList(0, i).stream()
+                                .map(e -> modelName(e.getKey())).collect(Collectors.joining(", "))));
+            }
+        }
+        announced = models.size();
+        return lines;
+    }
+
+    private static List<Map.Entry<String, LiveFigures.ModelFigures>> inServingOrder(LiveFigures.Snapshot s) {
+        return s.byModel().entrySet().stream()
+                .sorted(Comparator.comparingLong(e -> e.getValue().firstArrivalMillis())).toList();
+    }
+
+    /** The popularity fallback by that name, a SETRec model by its version. */
+    private static String modelName(String key) {
+        return LiveFigures.FALLBACK.equals(key) ? key : "SETRec " + key;
+    }
+
+    private static String clock(long millis) {
+        return CLOCK.format(Instant.ofEpochMilli(millis));
+    }
+
+    /** Each model's Recall@10 since it began serving, in serving order. */
+    private static String modelsLine(LiveFigures.Snapshot s) {
+        return "models   " + (s.byModel().isEmpty() ? "-" : inServingOrder(s).stream()
+                .map(e -> format("%s since %s: Recall@10 %s (%,d recs)", modelName(e.getKey()),
+                        clock(e.getValue().firstArrivalMillis()), Double.isNaN(e.getValue().recallAt10()) ? "-"
+                                : format("%.4f", e.getValue().recallAt10()), e.getValue().recommendations()))
+                .collect(Collectors.joining(" | ")));
     }
 
     /** Called about once a second: draws the job's line when it is time to. */
@@ -113,6 +165,7 @@ public final class StatusBoard {
                         s.recommendationsPerSecond(), notRunning, latency, s.fallbacks()),
                 format("quality  %s | cold: %d/%d items in a top 10, %,d/%,d next-item hits", recall,
                         s.coldItemsRecommended(), s.coldItemsHeldBack(), s.coldHits(), s.coldTargets()),
+                modelsLine(s),
                 format("dead     %,d letters%s%s", s.deadLetters(), byReason(s.deadLettersByReason()),
                         s.unreadable() == 0 ? "" : format(" | %,d unreadable", s.unreadable())));
     }
