@@ -60,7 +60,7 @@ final class QuickModel {
     static Path train(Path home, Dataset dataset, Training.Options options, PrintStream progress)
             throws IOException {
         Path dir = dir(home, dataset);
-        Engines.pytorch();
+        Engines.trainOnThisThread(); // maybe not the thread that started the engine
         Training.Trained trained = Training.fit(SetRec.TYPE, dataset, Training.Fit.TRAIN, options, progress);
         try (var m = trained.model()) {
             ModelIO.save(m, dir, trained.record());

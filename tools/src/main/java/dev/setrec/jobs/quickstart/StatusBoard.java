@@ -66,14 +66,15 @@ public final class StatusBoard {
     }
 
     /**
-     * A line for each model that took over since the last call: when its first recommendation came, how long after
-     * the run's first one, and which served before it.
+     * A line for each SETRec model that took over since the last call: when its first recommendation came, how long
+     * after the run's first one, and which served before it. The fallback is not said to take over: it also answers
+     * now and then while a model serves (a timeout, a history the model cannot rank).
      */
     private List<String> takeovers(LiveFigures.Snapshot s) {
         List<Map.Entry<String, LiveFigures.ModelFigures>> models = inServingOrder(s);
         List<String> lines = new ArrayList<>();
         for (int i = announced; i < models.size(); i++) {
-            if (i > 0) {
+            if (i > 0 && !LiveFigures.FALLBACK.equals(models.get(i).getKey())) {
                 long first = models.get(0).getValue().firstArrivalMillis();
                 long since = models.get(i).getValue().firstArrivalMillis();
                 lines.add(format("%s serving since %s, after %d s; before it: %s", modelName(models.get(i).getKey()),

@@ -93,6 +93,22 @@ class LiveViewBoardTest {
         assertFalse(drawn().contains("serving since"), "said once");
     }
 
+    @Test
+    void theFallbackAnsweringNowAndThenWhileAModelServesIsNoTakeover() {
+        ledger.eventSent("R-TWO", 1, "5", "3");
+        ledger.eventSent("R-TWO", 2, "3", "4");
+        figures.recommendation(LiveViewFiguresTest.recommendation("R-TWO", 1, NOW, 0, "3"), NOW);
+        StatusBoard board = new StatusBoard(out, titles, false);
+        board.render(figures, RUNNING, NOW);
+        Recommendation timedOut = LiveViewFiguresTest.recommendation("R-TWO", 2, NOW, 0, "9");
+        timedOut.setFallback(true);
+        figures.recommendation(timedOut, NOW + 1_000);
+        board.render(figures, RUNNING, NOW + 11_000);
+        String drawn = drawn();
+        assertFalse(drawn.contains("serving since"), drawn);
+        assertTrue(drawn.contains(" | popularity fallback since " + clock(NOW + 1_000)), drawn);
+    }
+
     private static String clock(long millis) {
         return DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault())
                 .format(Instant.ofEpochMilli(millis));
