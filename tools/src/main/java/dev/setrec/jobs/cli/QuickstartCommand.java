@@ -12,7 +12,9 @@ import dev.setrec.jobs.quickstart.JobHealth;
 import dev.setrec.jobs.quickstart.LibraryLog;
 import dev.setrec.jobs.quickstart.LiveFigures;
 import dev.setrec.jobs.quickstart.LiveView;
+import dev.setrec.jobs.quickstart.ReplayLedger;
 import dev.setrec.jobs.quickstart.ReplayPlan;
+import dev.setrec.jobs.quickstart.ReplayRounds;
 import dev.setrec.jobs.quickstart.Replayer;
 import dev.setrec.jobs.quickstart.RunDirectory;
 import dev.setrec.jobs.quickstart.RunReport;
@@ -77,7 +79,8 @@ final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--exactly-once", description = "Kafka transactions (recommendations then appear per checkpoint)")
     boolean exactlyOnce;
     @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "0",
-            description = "stop the replay after this many seconds, 0 = when it is done (default ${DEFAULT-VALUE})")
+            description = "stop the replay after this many seconds, 0 = when it is done (on first use: after a "
+                    + "round served by the quick SETRec trained meanwhile) (default ${DEFAULT-VALUE})")
     long durationSeconds;
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "a job or Flink option (repeatable)")
     Map<String, String> overrides = new LinkedHashMap<>();
@@ -139,14 +142,16 @@ final class QuickstartCommand implements Callable<Integer> {
                     + "in each top "
                     + options.get(JobOptions.TOP_K) + (plan.seedEvents().isEmpty() ? "" : ", histories seeded with "
                     + plan.seedEvents().size() + " train interactions before") + ". Ctrl-C stops.");
+            ReplayLedger ledger = new ReplayLedger(plan.events().size());
+            LiveFigures figures = new LiveFigures(ledger, plan.heldBackItemIds(), LiveFigures.DEFAULT_LATENCY_WINDOW);
+            StatusBoard board = StatusBoard.forConsole(System.out, ItemTitles.of(dataset));
+            board.showTraining(served::progress);
             Replayer replayer = Replayer.start(Replayer.producer(kafka.bootstrapServers()), plan,
-                    Replayer.Settings.defaults().withEventsPerSecond(rate).withBadEvery(badEvery));
-            LiveFigures figures = new LiveFigures(replayer.ledger(), plan.heldBackItemIds(),
-                    LiveFigures.DEFAULT_LATENCY_WINDOW);
+                    Replayer.Settings.defaults().withEventsPerSecond(rate).withBadEvery(badEvery), ledger,
+                    rounds(served, figures, plan, board));
             RunTimeline timeline = RunTimeline.start(figures);
             LiveView view = LiveView.start(kafka.bootstrapServers(), options.get(JobOptions.RECOMMENDATIONS_TOPIC),
-                    options.get(JobOptions.DEAD_LETTERS_TOPIC), figures, StatusBoard.forConsole(System.out,
-                            ItemTitles.of(dataset)), job::health);
+                    options.get(JobOptions.DEAD_LETTERS_TOPIC), figures, board, job::health);
             Thread onShutdown = new Thread(() -> {
                 replayer.close();
                 awaitQuietly(stopped);
@@ -183,6 +188,18 @@ final class QuickstartCommand implements Callable<Integer> {
             Directories.deleteTree(work);
         }
         return 0;
+    }
+
+    /**
+     * One pass where SETRec serves from the start; while the quick model trains, rounds until it took over and one
+     * more, so that the run shows SETRec serving and both models' online Recall@10.
+     */
+    private ReplayRounds rounds(QuickstartModel served, LiveFigures figures, ReplayPlan plan, StatusBoard board) {
+        if (!served.trainsInTheBackground()) {
+            return ReplayRounds.once();
+        }
+        return ReplayRounds.untilTakeover(new ReplayRounds.Takeover(figures::aModelServes, served::underWay,
+                () -> served.progress().orElse("done")), rate, plan.events().size(), board::announce);
     }
 
     private boolean durationOver(long startedNanos) {

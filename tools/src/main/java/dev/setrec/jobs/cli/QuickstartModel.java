@@ -2,6 +2,7 @@ package dev.setrec.jobs.cli;
 
 import dev.setrec.data.Dataset;
 import dev.setrec.jobs.quickstart.LiveFigures;
+import dev.setrec.jobs.quickstart.TrainingProgress;
 import dev.setrec.jobs.scoring.ModelFolderSetRec;
 import dev.setrec.model.ModelIO;
 import dev.setrec.model.ModelManifest;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -38,6 +40,8 @@ final class QuickstartModel implements AutoCloseable {
     private final Path jobModel;
     private final Map<String, String> modelNames = new ConcurrentHashMap<>();
     private Thread training;
+    private volatile TrainingProgress progress;
+    private volatile boolean added;
     private volatile boolean stopping;
 
     private QuickstartModel(Path jobModel) {
@@ -78,17 +82,36 @@ final class QuickstartModel implements AutoCloseable {
         return jobModel;
     }
 
+    /** Whether the quick model trains in the background, the fallback serving until it is added. */
+    boolean trainsInTheBackground() {
+        return training != null;
+    }
+
+    /** Whether the quick model is on its way: training, or added to the models folder. */
+    boolean underWay() {
+        return added || training != null && training.isAlive();
+    }
+
+    /** How far the training is, while it runs. */
+    Optional<String> progress() {
+        TrainingProgress now = progress;
+        return now != null && training.isAlive() ? Optional.of(now.describe()) : Optional.empty();
+    }
+
     /** The served models' names by the version their recommendations carry, the fallback's included. */
     Map<String, String> modelNames() {
         return Map.copyOf(modelNames);
     }
 
     private void trainAndAdd(Path home, Dataset dataset, Training.Options options, Set<String> heldBack, Path log) {
-        try (PrintStream progress = new PrintStream(Files.newOutputStream(log), true, StandardCharsets.UTF_8)) {
-            Path trained = QuickModel.train(home, dataset, options, progress);
+        try (TrainingProgress watched = new TrainingProgress(Files.newOutputStream(log));
+             PrintStream logStream = new PrintStream(watched, true, StandardCharsets.UTF_8)) {
+            progress = watched;
+            Path trained = QuickModel.train(home, dataset, options, logStream);
             Path version = ModelFolderSetRec.addVersion(jobModel, VERSION_NAME,
                     dir -> servingCopyWithout(trained, heldBack, dir));
             name(version, trained);
+            added = true;
         } catch (IOException | RuntimeException e) {
             if (stopping) {
                 return; // stopped by close(), which may surface as any error of the step it cut short

@@ -154,6 +154,11 @@ public final class LiveFigures {
                 deadLettersByReason, unreadable, ledger.seedEventsSent(), ledger.seedsRecommended(), byModel);
     }
 
+    /** Whether a model, not the popularity fallback, has ranked a recommendation. */
+    public synchronized boolean aModelServes() {
+        return byModel.keySet().stream().anyMatch(model -> !FALLBACK.equals(model));
+    }
+
     /** The latest recommendation triggered by a replayed event, if any yet. */
     public synchronized Optional<Sample> latestSample() {
         if (latest == null) {

@@ -9,6 +9,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -33,6 +37,8 @@ public final class StatusBoard {
     private long nextSample;
     private JobHealth lastJobDrawn;
     private int announced; // models whose takeover was said (the first serves from the start: nothing to say)
+    private final Queue<String> announcements = new ConcurrentLinkedQueue<>();
+    private volatile Supplier<Optional<String>> training = Optional::empty;
 
     public StatusBoard(PrintStream out, ItemTitles titles, boolean interactive) {
         this.out = out;
@@ -50,19 +56,37 @@ public final class StatusBoard {
         return new StatusBoard(out, ItemTitles.none(), System.console() != null);
     }
 
+    /** Shows how far a training in the background is, on the models line, while it says so (any thread). */
+    public void showTraining(Supplier<Optional<String>> progress) {
+        training = progress;
+    }
+
+    /** A line to scroll above the block at the next drawing (any thread; printing it at once would tear the block). */
+    public void announce(String line) {
+        announcements.add(line);
+    }
+
     /** Called about once a second: draws the job and the figures when it is time to. */
     public void render(LiveFigures figures, JobHealth job, long nowMillis) {
         if (!due(job, nowMillis)) {
             return;
         }
-        List<String> scrolled = new ArrayList<>();
+        List<String> scrolled = announced();
         LiveFigures.Snapshot snapshot = figures.snapshot(nowMillis);
         scrolled.addAll(takeovers(snapshot));
         if (nowMillis >= nextSample) {
             figures.latestSample().ifPresent(sample -> scrolled.add(sampleLine(sample)));
             nextSample = nowMillis + (interactive ? INTERACTIVE_SAMPLE_EVERY_MILLIS : PLAIN_EVERY_MILLIS);
         }
-        draw(scrolled, lines(snapshot, job, nowMillis));
+        draw(scrolled, lines(snapshot, job, nowMillis, training.get()));
+    }
+
+    private List<String> announced() {
+        List<String> lines = new ArrayList<>();
+        for (String line = announcements.poll(); line != null; line = announcements.poll()) {
+            lines.add(line);
+        }
+        return lines;
     }
 
     /**
@@ -100,13 +124,13 @@ public final class StatusBoard {
         return CLOCK.format(Instant.ofEpochMilli(millis));
     }
 
-    /** Each model's Recall@10 since it began serving, in serving order. */
-    private static String modelsLine(LiveFigures.Snapshot s) {
+    /** Each model's Recall@10 since it began serving, in serving order, then a training under way. */
+    private static String modelsLine(LiveFigures.Snapshot s, Optional<String> training) {
         return "models   " + (s.byModel().isEmpty() ? "-" : inServingOrder(s).stream()
                 .map(e -> format("%s since %s: Recall@10 %s (%,d recs)", modelName(e.getKey()),
                         clock(e.getValue().firstArrivalMillis()), Double.isNaN(e.getValue().recallAt10()) ? "-"
                                 : format("%.4f", e.getValue().recallAt10()), e.getValue().recommendations()))
-                .collect(Collectors.joining(" | ")));
+                .collect(Collectors.joining(" | "))) + training.map(t -> " | training: " + t).orElse("");
     }
 
     /** Called about once a second: draws the job's line when it is time to. */
@@ -120,8 +144,8 @@ public final class StatusBoard {
     public void summary(LiveFigures.Snapshot snapshot, JobHealth job, long nowMillis) {
         List<String> block = new ArrayList<>();
         block.add("summary:");
-        block.addAll(lines(snapshot, job, nowMillis));
-        draw(List.of(), block);
+        block.addAll(lines(snapshot, job, nowMillis, training.get()));
+        draw(announced(), block);
         linesOnScreen = 0;
     }
 
@@ -146,7 +170,8 @@ public final class StatusBoard {
         return "job      " + job.describe(nowMillis);
     }
 
-    private static List<String> lines(LiveFigures.Snapshot s, JobHealth job, long nowMillis) {
+    private static List<String> lines(LiveFigures.Snapshot s, JobHealth job, long nowMillis,
+                                      Optional<String> training) {
         String latency = s.latencySamples() == 0 ? "latency -"
                 : format("latency p50 %,d ms, p99 %,d ms (last %,d)", s.latencyP50Millis(), s.latencyP99Millis(),
                         s.latencySamples());
@@ -166,7 +191,7 @@ public final class StatusBoard {
                         s.recommendationsPerSecond(), notRunning, latency, s.fallbacks()),
                 format("quality  %s | cold: %d/%d items in a top 10, %,d/%,d next-item hits", recall,
                         s.coldItemsRecommended(), s.coldItemsHeldBack(), s.coldHits(), s.coldTargets()),
-                modelsLine(s),
+                modelsLine(s, training),
                 format("dead     %,d letters%s%s", s.deadLetters(), byReason(s.deadLettersByReason()),
                         s.unreadable() == 0 ? "" : format(" | %,d unreadable", s.unreadable())));
     }

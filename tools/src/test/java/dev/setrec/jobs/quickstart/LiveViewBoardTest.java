@@ -94,6 +94,23 @@ class LiveViewBoardTest {
     }
 
     @Test
+    void aTrainingUnderWayShowsOnTheModelsLineAndAnnouncementsScrollAboveTheBlockOnce() {
+        StatusBoard board = new StatusBoard(out, titles, false);
+        String[] training = {"SETRec epoch 2/6, about 3 min left"};
+        board.showTraining(() -> Optional.ofNullable(training[0]));
+        board.announce("replaying it again");
+        board.render(figures, RUNNING, NOW);
+        String first = drawn();
+        assertTrue(first.startsWith("replaying it again\njob      running"), first);
+        assertTrue(first.contains("models   - | training: SETRec epoch 2/6, about 3 min left\n"), first);
+        training[0] = null;
+        board.render(figures, RUNNING, NOW + 10_000);
+        String next = drawn();
+        assertFalse(next.contains("replaying it again"), "said once");
+        assertTrue(next.contains("models   -\n"), "no training: " + next);
+    }
+
+    @Test
     void theFallbackAnsweringNowAndThenWhileAModelServesIsNoTakeover() {
         ledger.eventSent("R-TWO", 1, "5", "3");
         ledger.eventSent("R-TWO", 2, "3", "4");
