@@ -12,6 +12,7 @@ import dev.setrec.jobs.quickstart.JobHealth;
 import dev.setrec.jobs.quickstart.LibraryLog;
 import dev.setrec.jobs.quickstart.LiveFigures;
 import dev.setrec.jobs.quickstart.LiveView;
+import dev.setrec.jobs.quickstart.Milestones;
 import dev.setrec.jobs.quickstart.ReplayLedger;
 import dev.setrec.jobs.quickstart.ReplayPlan;
 import dev.setrec.jobs.quickstart.ReplayRounds;
@@ -108,7 +109,8 @@ final class QuickstartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path run = RunDirectory.of(home, Instant.now());
+        Instant runStarted = Instant.now();
+        Path run = RunDirectory.of(home, runStarted);
         if (ownsTheProcess) {
             Path libraryLog = run.resolve("libraries.log");
             LibraryLog.routeTo(libraryLog);
@@ -146,6 +148,7 @@ final class QuickstartCommand implements Callable<Integer> {
             LiveFigures figures = new LiveFigures(ledger, plan.heldBackItemIds(), LiveFigures.DEFAULT_LATENCY_WINDOW);
             StatusBoard board = StatusBoard.forConsole(System.out, ItemTitles.of(dataset));
             board.showTraining(served::progress);
+            board.sayMilestones(Milestones.of(runStarted.toEpochMilli(), environment));
             Replayer replayer = Replayer.start(Replayer.producer(kafka.bootstrapServers()), plan,
                     Replayer.Settings.defaults().withEventsPerSecond(rate).withBadEvery(badEvery), ledger,
                     rounds(served, figures, plan, board));

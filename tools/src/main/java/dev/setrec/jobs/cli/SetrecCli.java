@@ -25,7 +25,8 @@ public final class SetrecCli {
         cli.getSubcommands().get("bench").addSubcommand("streaming", new StreamingBenchCommand())
                 .addSubcommand("state", new StateBenchCommand())
                 .addSubcommand("reliability", new ReliabilityBenchCommand())
-                .addSubcommand("cluster", new ClusterBenchCommand());
+                .addSubcommand("cluster", new ClusterBenchCommand())
+                .addSubcommand("quickstart", new QuickstartBenchCommand());
         return cli;
     }
 }

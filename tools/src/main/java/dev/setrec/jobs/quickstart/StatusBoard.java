@@ -39,6 +39,7 @@ public final class StatusBoard {
     private int announced; // models whose takeover was said (the first serves from the start: nothing to say)
     private final Queue<String> announcements = new ConcurrentLinkedQueue<>();
     private volatile Supplier<Optional<String>> training = Optional::empty;
+    private volatile Milestones milestones;
 
     public StatusBoard(PrintStream out, ItemTitles titles, boolean interactive) {
         this.out = out;
@@ -61,6 +62,11 @@ public final class StatusBoard {
         training = progress;
     }
 
+    /** Says the run's milestones, each once, above the block. */
+    public void sayMilestones(Milestones said) {
+        milestones = said;
+    }
+
     /** A line to scroll above the block at the next drawing (any thread; printing it at once would tear the block). */
     public void announce(String line) {
         announcements.add(line);
@@ -71,9 +77,9 @@ public final class StatusBoard {
         if (!due(job, nowMillis)) {
             return;
         }
-        List<String> scrolled = announced();
         LiveFigures.Snapshot snapshot = figures.snapshot(nowMillis);
-        scrolled.addAll(takeovers(snapshot));
+        List<String> scrolled = takeovers(snapshot); // before what the replay says about it
+        scrolled.addAll(announced(snapshot));
         if (nowMillis >= nextSample) {
             figures.latestSample().ifPresent(sample -> scrolled.add(sampleLine(sample)));
             nextSample = nowMillis + (interactive ? INTERACTIVE_SAMPLE_EVERY_MILLIS : PLAIN_EVERY_MILLIS);
@@ -81,8 +87,10 @@ public final class StatusBoard {
         draw(scrolled, lines(snapshot, job, nowMillis, training.get()));
     }
 
-    private List<String> announced() {
-        List<String> lines = new ArrayList<>();
+    /** The milestones not said yet, then the announcements. */
+    private List<String> announced(LiveFigures.Snapshot snapshot) {
+        Milestones said = milestones;
+        List<String> lines = said == null ? new ArrayList<>() : said.newLines(snapshot);
         for (String line = announcements.poll(); line != null; line = announcements.poll()) {
             lines.add(line);
         }
@@ -145,7 +153,7 @@ public final class StatusBoard {
         List<String> block = new ArrayList<>();
         block.add("summary:");
         block.addAll(lines(snapshot, job, nowMillis, training.get()));
-        draw(announced(), block);
+        draw(announced(snapshot), block);
         linesOnScreen = 0;
     }
 
