@@ -1,11 +1,10 @@
 package dev.setrec.jobs.bench;
 
 import com.google.gson.JsonObject;
+import dev.setrec.bench.BenchmarkResults;
 import dev.setrec.jobs.quickstart.Milestones;
 import dev.setrec.model.setrec.SetRec;
-import dev.setrec.util.Machine;
 
-import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -47,16 +46,6 @@ public final class QuickstartFirstRun {
         JsonObject metrics = new JsonObject();
         metrics.addProperty("first_rec_s", launchSeconds.get(Milestones.FIRST_RECOMMENDATION));
         metrics.addProperty("setrec_serving_s", launchSeconds.get(Milestones.SETREC_SERVING));
-        JsonObject row = new JsonObject();
-        row.addProperty("benchmark", "quickstart");
-        row.addProperty("dataset", dataset);
-        row.addProperty("model", SetRec.TYPE);
-        row.addProperty("variant", "fresh-clone");
-        row.addProperty("split", "none");
-        row.add("metrics", metrics);
-        row.addProperty("command", command);
-        row.addProperty("machine", Machine.describe());
-        row.addProperty("date", LocalDate.now().toString());
-        return row;
+        return BenchmarkResults.row("quickstart", dataset, SetRec.TYPE, "fresh-clone", "none", metrics, command);
     }
 }
