@@ -201,8 +201,9 @@ final class QuickstartCommand implements Callable<Integer> {
         if (!served.trainsInTheBackground()) {
             return ReplayRounds.once();
         }
-        return ReplayRounds.untilTakeover(new ReplayRounds.Takeover(figures::aModelServes, served::underWay,
-                () -> served.progress().orElse("done")), rate, plan.events().size(), board::announce);
+        ReplayRounds.Takeover takeover = new ReplayRounds.Takeover(figures::aModelServes, served::underWay,
+                () -> served.progress().orElse("trained, being swapped in"));
+        return ReplayRounds.untilTakeover(takeover, rate, plan.events().size(), board::announce);
     }
 
     private boolean durationOver(long startedNanos) {
