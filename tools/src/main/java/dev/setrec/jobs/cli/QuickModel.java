@@ -16,13 +16,20 @@ import java.util.Optional;
 /** The quick model the streaming commands serve when none is given: trained once, reused afterwards. */
 final class QuickModel {
     /** For a real data set: minutes on two cores, SASRec stopping early on valid. */
-    static final Training.Options REAL_DATA = quick(20, 6, 4);
-    /**
-     * For the generated shop, whose patterns are plain: few epochs and a short budget, so that a first quickstart
-     * without data serves within minutes on two cores. Its epochs are short, so SETRec takes smaller
-     * batches and a shorter warm-up than on real data: the default's would leave it a few steps at a low rate.
-     */
-    static final Training.Options GENERATED_SHOP = withSetRecSteps(quick(4, 4, 1.5), 512, 10);
+    static final Training.Options REAL_DATA = options(false, Budget.REAL_DATA);
+    /** For the generated shop: see {@link #options}. */
+    static final Training.Options GENERATED_SHOP = options(true, Budget.GENERATED_SHOP);
+
+    /** How long the quick model trains: SASRec's epochs (it stops early on valid), SETRec's epochs and minutes. */
+    record Budget(int sasrecEpochs, int setrecEpochs, double setrecMinutes) {
+        static final Budget REAL_DATA = new Budget(20, 6, 4);
+        /** The generated shop's patterns are plain: a few epochs, so that a first quickstart serves SETRec soon. */
+        static final Budget GENERATED_SHOP = new Budget(4, 4, 1.5);
+
+        static Budget defaultFor(boolean generatedShop) {
+            return generatedShop ? GENERATED_SHOP : REAL_DATA;
+        }
+    }
 
     private QuickModel() {
     }
@@ -68,15 +75,21 @@ final class QuickModel {
         return dir;
     }
 
-    private static Path dir(Path home, Dataset dataset) {
+    /** Where the data set's quick SETRec is kept. */
+    static Path dir(Path home, Dataset dataset) {
         return home.resolve("models").resolve(dataset.name() + "-setrec-quick");
     }
 
-    /** The default options with SASRec's epochs and SETRec's epochs and time budget (minutes) capped. */
-    static Training.Options quick(int sasrecEpochs, int setrecEpochs, double setrecMinutes) {
+    /**
+     * The default options within {@code budget}. The generated shop's epochs are short, so SETRec takes smaller
+     * batches and a shorter warm-up there than on real data: the default's would leave it a few steps at a low rate.
+     */
+    static Training.Options options(boolean generatedShop, Budget budget) {
         Training.Options defaults = Training.Options.defaults();
-        return defaults.withSasrec(defaults.sasrec().withEpochs(sasrecEpochs, 0))
-                .withSetrecTraining(defaults.setrecTraining().withBudget(setrecEpochs, setrecMinutes));
+        Training.Options quick = defaults.withSasrec(defaults.sasrec().withEpochs(budget.sasrecEpochs(), 0))
+                .withSetrecTraining(defaults.setrecTraining().withBudget(budget.setrecEpochs(),
+                        budget.setrecMinutes()));
+        return generatedShop ? withSetRecSteps(quick, 512, 10) : quick;
     }
 
     private static Training.Options withSetRecSteps(Training.Options options, int batchTokens, int warmupSteps) {

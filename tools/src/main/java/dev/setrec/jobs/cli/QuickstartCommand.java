@@ -125,7 +125,7 @@ final class QuickstartCommand implements Callable<Integer> {
         Path work = Files.createTempDirectory("setrec-quickstart");
         CountDownLatch stopped = new CountDownLatch(1);
         try (QuickstartModel served = QuickstartModel.start(model, home, dataset,
-                dataDir.isPresent() ? QuickModel.REAL_DATA : QuickModel.GENERATED_SHOP, plan.heldBackItemIds(), work);
+                dataDir.orElse(null), QuickModel.Budget.defaultFor(dataDir.isEmpty()), plan.heldBackItemIds(), work);
              EmbeddedKafka kafka = EmbeddedKafka.start()) {
             Path serving = served.jobModel();
             Map<String, String> withSlots = new LinkedHashMap<>();

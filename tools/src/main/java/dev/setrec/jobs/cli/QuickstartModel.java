@@ -8,38 +8,43 @@ import dev.setrec.model.ModelIO;
 import dev.setrec.model.ModelManifest;
 import dev.setrec.model.setrec.SetRec;
 import dev.setrec.models.ModelDirs;
-import dev.setrec.models.Training;
+import dev.setrec.nn.Engines;
 
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The model the quickstart's job serves. A model given with --model, or the quick model an earlier run trained,
  * serves from the start (as a serving copy without the held-back items). Without either, the job starts at once on
- * an empty models folder, where the popularity fallback answers, while the quick SETRec trains in a background
- * thread at low priority (kept under models/ for the next runs, as {@link QuickModel#findOrTrain} keeps it); its
- * serving copy is then added to the folder and the job swaps it in live. Closing stops the training and waits for
- * it, so that the JVM never exits in the middle of a native training step.
+ * an empty models folder, where the popularity fallback answers, while the quick SETRec trains in a process of its
+ * own at low priority ({@link QuickModelCommand}; kept under models/ for the next runs, as
+ * {@link QuickModel#findOrTrain} keeps it); its serving copy is then added to the folder and the job swaps it in live.
+ * Closing stops the training process.
  */
 final class QuickstartModel implements AutoCloseable {
-    /** Longest wait for the training thread to stop: it stops between steps, but text encoding comes first. */
-    private static final Duration STOP_WAIT = Duration.ofMinutes(1);
+    /** Longest wait for the training process to end once asked to, before it is killed. */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(10);
+    /** The training yields the cores to the job's scoring and the replay where the system can say so. */
+    private static final Path NICE = Path.of("/usr/bin/nice");
     private static final String VERSION_NAME = "quick-setrec";
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     private final Path jobModel;
     private final Map<String, String> modelNames = new ConcurrentHashMap<>();
-    private Thread training;
+    private Process training;
+    private Thread watcher;
     private volatile TrainingProgress progress;
     private volatile boolean added;
     private volatile boolean stopping;
@@ -51,9 +56,10 @@ final class QuickstartModel implements AutoCloseable {
 
     /**
      * @param given the --model dir, or null
+     * @param dataDir the data set's dir, null for the generated shop
      * @param work the run's work dir: the serving copy or the models folder goes there
      */
-    static QuickstartModel start(Path given, Path home, Dataset dataset, Training.Options options,
+    static QuickstartModel start(Path given, Path home, Dataset dataset, Path dataDir, QuickModel.Budget budget,
                                  Set<String> heldBack, Path work) throws IOException {
         Path ready = given != null ? given : QuickModel.existing(home, dataset).orElse(null);
         if (ready != null) {
@@ -69,12 +75,26 @@ final class QuickstartModel implements AutoCloseable {
         QuickstartModel model = new QuickstartModel(folder);
         System.out.println("popularity fallback serving since " + now() + ": no quick SETRec yet; it trains in the "
                 + "background (a few minutes; its log: " + log + ") and takes over live when ready");
-        model.training = new Thread(() -> model.trainAndAdd(home, dataset, options, heldBack, log),
-                "quick-setrec-training");
-        model.training.setPriority(Thread.MIN_PRIORITY); // scoring and the replay come first
-        model.training.setDaemon(true);
-        model.training.start();
+        model.training = new ProcessBuilder(trainingCommand(home, dataDir, budget)).directory(work.toFile())
+                .redirectErrorStream(true).start();
+        model.watcher = new Thread(() -> model.awaitAndAdd(home, dataset, heldBack, log), "quick-setrec-training");
+        model.watcher.setDaemon(true);
+        model.watcher.start();
         return model;
+    }
+
+    /** This JVM's java, flags and class path running {@link QuickModelCommand}, at low priority where it can. */
+    private static List<String> trainingCommand(Path home, Path dataDir, QuickModel.Budget budget) {
+        List<String> command = new ArrayList<>();
+        if (Files.isExecutable(NICE)) {
+            command.addAll(List.of(NICE.toString(), "-n", "10"));
+        }
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), SetrecCli.class.getName()));
+        command.addAll(QuickModelCommand.arguments(home.toAbsolutePath(), dataDir == null ? null
+                : dataDir.toAbsolutePath(), budget));
+        return command;
     }
 
     /** What the job loads: a model dir, or the models folder the quick model joins when trained. */
@@ -89,7 +109,7 @@ final class QuickstartModel implements AutoCloseable {
 
     /** Whether the quick model is on its way: training, or added to the models folder. */
     boolean underWay() {
-        return added || training != null && training.isAlive();
+        return added || watcher != null && watcher.isAlive();
     }
 
     /** How far the training is, while it runs. */
@@ -103,21 +123,31 @@ final class QuickstartModel implements AutoCloseable {
         return Map.copyOf(modelNames);
     }
 
-    private void trainAndAdd(Path home, Dataset dataset, Training.Options options, Set<String> heldBack, Path log) {
-        try (TrainingProgress watched = new TrainingProgress(Files.newOutputStream(log));
-             PrintStream logStream = new PrintStream(watched, true, StandardCharsets.UTF_8)) {
+    /** Copies the training's output into its log, and adds the serving copy once the training has ended well. */
+    private void awaitAndAdd(Path home, Dataset dataset, Set<String> heldBack, Path log) {
+        try (TrainingProgress watched = new TrainingProgress(Files.newOutputStream(log))) {
             progress = watched;
-            Path trained = QuickModel.train(home, dataset, options, logStream);
+            training.getInputStream().transferTo(watched);
+            int exit = training.waitFor();
+            if (stopping) {
+                return;
+            }
+            Path trained = QuickModel.dir(home, dataset);
+            if (exit != 0 || !Files.exists(trained.resolve(ModelManifest.FILE))) {
+                throw new IOException("the training ended with exit code " + exit);
+            }
+            Engines.trainOnThisThread(); // the serving copy computes on this thread: autograd recording off
             Path version = ModelFolderSetRec.addVersion(jobModel, VERSION_NAME,
                     dir -> servingCopyWithout(trained, heldBack, dir));
             name(version, trained);
             added = true;
         } catch (IOException | RuntimeException e) {
-            if (stopping) {
-                return; // stopped by close(), which may surface as any error of the step it cut short
+            if (!stopping) {
+                System.out.println("the quick SETRec could not be trained (" + e + "; see " + log + "): the "
+                        + "popularity fallback goes on serving");
             }
-            System.out.println("the quick SETRec could not be trained (" + e + "; see " + log + "): the popularity "
-                    + "fallback goes on serving");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -144,14 +174,16 @@ final class QuickstartModel implements AutoCloseable {
         return out;
     }
 
-    /** Stops a training in progress (between two steps) and waits for its thread. */
+    /** Stops a training in progress (its process ends; a model half trained is never marked complete). */
     @Override
     public void close() throws InterruptedException {
-        Thread thread = training;
-        if (thread != null) {
+        if (training != null) {
             stopping = true;
-            thread.interrupt();
-            thread.join(STOP_WAIT.toMillis());
+            training.destroy();
+            if (!training.waitFor(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                training.destroyForcibly().waitFor();
+            }
+            watcher.join(STOP_WAIT.toMillis());
         }
     }
 }

@@ -29,7 +29,7 @@ class QuickstartModelTest {
     void theJobStartsOnAnEmptyModelsFolderThatTheQuickModelJoinsOnceTrainedAndKeptForTheNextRun()
             throws Exception {
         Set<String> heldBack = ReplayPlan.of(SHOP, 42, 1).heldBackItemIds();
-        try (QuickstartModel model = QuickstartModel.start(null, home, SHOP, QuickModel.quick(1, 1, 0.1),
+        try (QuickstartModel model = QuickstartModel.start(null, home, SHOP, null, new QuickModel.Budget(1, 1, 0.1),
                 heldBack, work)) {
             Path folder = model.jobModel();
             assertTrue(ModelFolderSetRec.isModelsFolder(folder), "the job gets a models folder at once");
@@ -50,7 +50,8 @@ class QuickstartModelTest {
 
     @Test
     void closingStopsATrainingInProgressAndLeavesNoModelThatLooksComplete() throws Exception {
-        QuickstartModel model = QuickstartModel.start(null, home, SHOP, QuickModel.GENERATED_SHOP, Set.of(), work);
+        QuickstartModel model = QuickstartModel.start(null, home, SHOP, null, QuickModel.Budget.GENERATED_SHOP, Set.of(),
+                work);
         Thread.sleep(3_000); // under way
         long started = System.nanoTime();
         model.close();
