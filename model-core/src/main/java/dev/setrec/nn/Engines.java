@@ -66,6 +66,17 @@ public final class Engines {
     }
 
     /**
+     * Turns PyTorch's autograd recording off on the calling thread, as DJL does on the thread that starts the
+     * engine: the mode is per thread and on in a new one, and with it on, the optimiser's in-place updates of the
+     * weights fail ("a leaf Variable that requires grad is being used in an in-place operation"). Gradient
+     * collectors turn it on for their own forward and backward pass. For a training on a thread of its own.
+     */
+    public static void trainOnThisThread() {
+        pytorch();
+        JniUtils.setGradMode(false);
+    }
+
+    /**
      * Chooses where models live from now on: {@code cpu}, {@code gpu} (an error when PyTorch sees none) or
      * {@code auto} (the first GPU where the CUDA build of libtorch sees one, else the CPU). The Maven build ships
      * the CPU build, so {@code auto} means the CPU unless a CUDA libtorch is installed (see docs/model.md, "GPU").

@@ -6,12 +6,14 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
+import dev.setrec.util.Machine;
 
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -42,6 +44,22 @@ public final class BenchmarkResults {
             }
         }
         return r;
+    }
+
+    /** A result: its key, its metrics and the command that measured them, on this machine, today. */
+    public static JsonObject row(String benchmark, String dataset, String model, String variant, String split,
+                                 JsonObject metrics, String command) {
+        JsonObject row = new JsonObject();
+        row.addProperty("benchmark", benchmark);
+        row.addProperty("dataset", dataset);
+        row.addProperty("model", model);
+        row.addProperty("variant", variant);
+        row.addProperty("split", split);
+        row.add("metrics", metrics);
+        row.addProperty("command", command);
+        row.addProperty("machine", Machine.describe());
+        row.addProperty("date", LocalDate.now().toString());
+        return row;
     }
 
     public void put(JsonObject result) {

@@ -73,6 +73,7 @@ final class BenchmarksMarkdown {
         appendStreaming(md, results.rows("streaming"));
         appendServer(md, results.rows("server"));
         appendReliability(md, results.rows("reliability"));
+        appendQuickstart(md, results.rows("quickstart"));
     }
 
     /** One table per data set, a row per delivery mode. */
@@ -188,6 +189,27 @@ final class BenchmarksMarkdown {
             }
             rows.stream().filter(r -> r.has("details") && r.get("details").isJsonArray())
                     .forEach(r -> appendScenarios(md, dataset, r));
+        }
+    }
+
+    /** A new user's first quickstart: how soon something is recommended, and how soon SETRec serves. */
+    private static void appendQuickstart(StringBuilder md, List<JsonObject> quickstart) {
+        if (quickstart.isEmpty()) {
+            return;
+        }
+        md.append("\n### First quickstart\n\n")
+                .append(paragraph("`./setrec bench quickstart` runs `./setrec quickstart` in a fresh clone (the build "
+                        + "included, Maven's cache as it is): seconds from its launch to the first recommendation "
+                        + "(the popularity fallback, while the quick SETRec trains in the background) and to the "
+                        + "first recommendation of SETRec.")).append('\n')
+                .append("| data set | first recommendation s | SETRec serving s | command | date |\n")
+                .append("|---|---:|---:|---|---|\n");
+        for (JsonObject r : quickstart) {
+            JsonObject m = r.getAsJsonObject("metrics");
+            md.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | `%s` | %s |\n",
+                    BenchmarkResults.text(r, "dataset"), m.get("first_rec_s").getAsDouble(),
+                    m.get("setrec_serving_s").getAsDouble(), BenchmarkResults.text(r, "command"),
+                    BenchmarkResults.text(r, "date")));
         }
     }
 

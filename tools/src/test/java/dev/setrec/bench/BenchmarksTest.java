@@ -164,6 +164,26 @@ class BenchmarksTest {
                 + "| 2026-12-07 |\n| synthetic | cluster-remote | 7.25 |"), markdown);
     }
 
+    @Test
+    void aFirstQuickstartRowGetsItsOwnTable() {
+        JsonObject r = rowOf("quickstart", "generated-e673473f", "setrec", "fresh-clone");
+        JsonObject metrics = new JsonObject();
+        metrics.addProperty("first_rec_s", 113.9);
+        metrics.addProperty("setrec_serving_s", 226.7);
+        r.add("metrics", metrics);
+        stamp(r, "./setrec bench quickstart", MACHINE, "2026-12-07");
+        BenchmarkResults results = new BenchmarkResults();
+        results.put(r);
+        StringBuilder md = new StringBuilder();
+        BenchmarksMarkdown.append(md, results);
+        String markdown = md.toString();
+        assertTrue(markdown.contains("### First quickstart"), markdown);
+        assertTrue(markdown.contains("| data set | first recommendation s | SETRec serving s | command | date |\n"
+                + "|---|---:|---:|---|---|\n| generated-e673473f | 113.9 | 226.7 | `./setrec bench quickstart` | "
+                + "2026-12-07 |\n"), markdown);
+        assertEveryFigureIsIn(markdown, new Gson().toJson(results.all()));
+    }
+
     private static JsonObject scenario(String name, String delivery, List<String> faults, List<String> problems,
                                        Double recovery) {
         JsonObject s = new JsonObject();

@@ -95,7 +95,7 @@ public final class ModelFolderSetRec implements SetRecOperator {
     }
 
     /** The complete versions of {@code folder}, newest first. */
-    static List<Path> completeVersions(Path folder) throws IOException {
+    public static List<Path> completeVersions(Path folder) throws IOException {
         try (Stream<Path> list = Files.list(folder)) {
             return list.filter(dir -> !dir.getFileName().toString().startsWith("."))
                     .filter(dir -> Files.isRegularFile(dir.resolve(ModelManifest.FILE)))

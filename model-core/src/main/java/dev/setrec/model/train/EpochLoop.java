@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CancellationException;
 
 /**
  * The epoch loop shared by the sequence models: one pass over shuffled length-packed batches with a progress bar,
@@ -159,6 +160,9 @@ public final class EpochLoop {
         try (Progress progress = new Progress(log, label, targets, "targets", System.console() != null)) {
             progress.status(() -> String.format(Locale.ROOT, "loss %.4f", running[0]));
             for (List<Windows.Window> batch : batches) {
+                if (Thread.currentThread().isInterrupted()) { // a training in the background is being stopped
+                    throw new CancellationException(label + ": training stopped (interrupted)");
+                }
                 int n = batch.stream().mapToInt(Windows.Window::len).sum();
                 double loss = step.run(batch);
                 if (!Double.isFinite(loss)) {

@@ -1,15 +1,14 @@
 package dev.setrec.jobs.bench;
 
 import com.google.gson.JsonObject;
+import dev.setrec.bench.BenchmarkResults;
 import dev.setrec.model.setrec.SetRec;
-import dev.setrec.util.Machine;
 
 import javax.xml.parsers.DocumentBuilderFactory;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDate;
 import java.util.Properties;
 import java.util.TreeSet;
 
@@ -51,17 +50,7 @@ public final class ClusterScenarioRow {
             }
         }
         addScenarioCounts(metrics, report);
-        JsonObject row = new JsonObject();
-        row.addProperty("benchmark", "reliability");
-        row.addProperty("dataset", DATASET);
-        row.addProperty("model", SetRec.TYPE);
-        row.addProperty("variant", "cluster-" + mode);
-        row.addProperty("split", "none");
-        row.add("metrics", metrics);
-        row.addProperty("command", command);
-        row.addProperty("machine", Machine.describe());
-        row.addProperty("date", LocalDate.now().toString());
-        return row;
+        return BenchmarkResults.row("reliability", DATASET, SetRec.TYPE, "cluster-" + mode, "none", metrics, command);
     }
 
     /** scenarios_run and scenarios_failed from a failsafe (JUnit XML) report; skipped scenarios do not count. */

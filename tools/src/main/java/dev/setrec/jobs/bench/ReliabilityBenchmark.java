@@ -2,6 +2,7 @@ package dev.setrec.jobs.bench;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import dev.setrec.bench.BenchmarkResults;
 import dev.setrec.jobs.bench.faults.BadInputScenario;
 import dev.setrec.jobs.bench.faults.BrokenModelScenario;
 import dev.setrec.jobs.bench.faults.ModelServerOutageScenario;
@@ -10,14 +11,12 @@ import dev.setrec.jobs.bench.faults.ScenarioResult;
 import dev.setrec.jobs.bench.faults.ServedModel;
 import dev.setrec.jobs.bench.faults.TaskManagerLossScenario;
 import dev.setrec.model.setrec.SetRec;
-import dev.setrec.util.Machine;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.util.FileUtils;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -163,17 +162,8 @@ public final class ReliabilityBenchmark {
         JsonArray details = new JsonArray();
         faults.forEach(t -> details.add(detail(t)));
         badInput.forEach(t -> details.add(detail(t)));
-        JsonObject row = new JsonObject();
-        row.addProperty("benchmark", "reliability");
-        row.addProperty("dataset", dataset);
-        row.addProperty("model", SetRec.TYPE);
-        row.addProperty("variant", "faults");
-        row.addProperty("split", "none");
-        row.add("metrics", metrics);
+        JsonObject row = BenchmarkResults.row("reliability", dataset, SetRec.TYPE, "faults", "none", metrics, command);
         row.add("details", details);
-        row.addProperty("command", command);
-        row.addProperty("machine", Machine.describe());
-        row.addProperty("date", LocalDate.now().toString());
         return row;
     }
 

@@ -8,19 +8,28 @@ import dev.setrec.model.setrec.SetRec;
 import dev.setrec.nn.Engines;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /** The quick model the streaming commands serve when none is given: trained once, reused afterwards. */
 final class QuickModel {
     /** For a real data set: minutes on two cores, SASRec stopping early on valid. */
-    static final Training.Options REAL_DATA = quick(20, 6, 4);
-    /**
-     * For the generated shop, whose patterns are plain: few epochs and a short budget, so that a first quickstart
-     * without data serves within minutes on two cores. Its epochs are short, so SETRec takes smaller
-     * batches and a shorter warm-up than on real data: the default's would leave it a few steps at a low rate.
-     */
-    static final Training.Options GENERATED_SHOP = withSetRecSteps(quick(4, 4, 1.5), 512, 10);
+    static final Training.Options REAL_DATA = options(false, Budget.REAL_DATA);
+    /** For the generated shop: see {@link #options}. */
+    static final Training.Options GENERATED_SHOP = options(true, Budget.GENERATED_SHOP);
+
+    /** How long the quick model trains: SASRec's epochs (it stops early on valid), SETRec's epochs and minutes. */
+    record Budget(int sasrecEpochs, int setrecEpochs, double setrecMinutes) {
+        static final Budget REAL_DATA = new Budget(20, 6, 4);
+        /** The generated shop's patterns are plain: a few epochs, so that a first quickstart serves SETRec soon. */
+        static final Budget GENERATED_SHOP = new Budget(4, 4, 1.5);
+
+        static Budget defaultFor(boolean generatedShop) {
+            return generatedShop ? GENERATED_SHOP : REAL_DATA;
+        }
+    }
 
     private QuickModel() {
     }
@@ -32,25 +41,55 @@ final class QuickModel {
 
     /** As above, trained with {@code options} where missing. */
     static Path findOrTrain(Path home, Dataset dataset, Training.Options options) throws IOException {
-        Path dir = home.resolve("models").resolve(dataset.name() + "-setrec-quick");
-        if (Files.exists(dir.resolve(ModelManifest.FILE))) {
-            System.out.println("model: " + dir + " (delete it to retrain; ./setrec train makes a better one)");
-            return dir;
+        Optional<Path> trained = existing(home, dataset);
+        if (trained.isPresent()) {
+            return trained.get();
         }
-        System.out.println("no model at " + dir + ": training a quick SETRec (SASRec CF tokens first; a few minutes)");
-        Engines.pytorch();
-        Training.Trained trained = Training.fit(SetRec.TYPE, dataset, Training.Fit.TRAIN, options, System.out);
+        System.out.println("no model at " + dir(home, dataset) + ": training a quick SETRec (SASRec CF tokens first; "
+                + "a few minutes)");
+        return train(home, dataset, options, System.out);
+    }
+
+    /** The data set's quick SETRec, where an earlier run trained it (said on the console). */
+    static Optional<Path> existing(Path home, Dataset dataset) {
+        Path dir = dir(home, dataset);
+        if (!Files.exists(dir.resolve(ModelManifest.FILE))) {
+            return Optional.empty();
+        }
+        System.out.println("model: " + dir + " (delete it to retrain; ./setrec train makes a better one)");
+        return Optional.of(dir);
+    }
+
+    /**
+     * Trains the quick SETRec and keeps it under models/ for the next runs (model.json is written last, so a
+     * training stopped half way leaves no model that looks complete); {@code progress} gets the training's log.
+     */
+    static Path train(Path home, Dataset dataset, Training.Options options, PrintStream progress)
+            throws IOException {
+        Path dir = dir(home, dataset);
+        Engines.trainOnThisThread(); // maybe not the thread that started the engine
+        Training.Trained trained = Training.fit(SetRec.TYPE, dataset, Training.Fit.TRAIN, options, progress);
         try (var m = trained.model()) {
             ModelIO.save(m, dir, trained.record());
         }
         return dir;
     }
 
-    /** The default options with SASRec's epochs and SETRec's epochs and time budget (minutes) capped. */
-    private static Training.Options quick(int sasrecEpochs, int setrecEpochs, double setrecMinutes) {
+    /** Where the data set's quick SETRec is kept. */
+    static Path dir(Path home, Dataset dataset) {
+        return home.resolve("models").resolve(dataset.name() + "-setrec-quick");
+    }
+
+    /**
+     * The default options within {@code budget}. The generated shop's epochs are short, so SETRec takes smaller
+     * batches and a shorter warm-up there than on real data: the default's would leave it a few steps at a low rate.
+     */
+    static Training.Options options(boolean generatedShop, Budget budget) {
         Training.Options defaults = Training.Options.defaults();
-        return defaults.withSasrec(defaults.sasrec().withEpochs(sasrecEpochs, 0))
-                .withSetrecTraining(defaults.setrecTraining().withBudget(setrecEpochs, setrecMinutes));
+        Training.Options quick = defaults.withSasrec(defaults.sasrec().withEpochs(budget.sasrecEpochs(), 0))
+                .withSetrecTraining(defaults.setrecTraining().withBudget(budget.setrecEpochs(),
+                        budget.setrecMinutes()));
+        return generatedShop ? withSetRecSteps(quick, 512, 10) : quick;
     }
 
     private static Training.Options withSetRecSteps(Training.Options options, int batchTokens, int warmupSteps) {

@@ -12,18 +12,17 @@ import dev.setrec.jobs.quickstart.JobHealth;
 import dev.setrec.jobs.quickstart.LibraryLog;
 import dev.setrec.jobs.quickstart.LiveFigures;
 import dev.setrec.jobs.quickstart.LiveView;
+import dev.setrec.jobs.quickstart.Milestones;
+import dev.setrec.jobs.quickstart.ReplayLedger;
 import dev.setrec.jobs.quickstart.ReplayPlan;
+import dev.setrec.jobs.quickstart.ReplayRounds;
 import dev.setrec.jobs.quickstart.Replayer;
 import dev.setrec.jobs.quickstart.RunDirectory;
 import dev.setrec.jobs.quickstart.RunReport;
 import dev.setrec.jobs.quickstart.RunTimeline;
 import dev.setrec.jobs.quickstart.StatusBoard;
 import dev.setrec.jobs.quickstart.StopSignals;
-import dev.setrec.model.ModelIO;
-import dev.setrec.model.ModelManifest;
 import dev.setrec.models.Training;
-import dev.setrec.model.setrec.SetRec;
-import dev.setrec.models.ModelDirs;
 import dev.setrec.util.Directories;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -38,7 +37,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -82,7 +80,8 @@ final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--exactly-once", description = "Kafka transactions (recommendations then appear per checkpoint)")
     boolean exactlyOnce;
     @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "0",
-            description = "stop the replay after this many seconds, 0 = when it is done (default ${DEFAULT-VALUE})")
+            description = "stop the replay after this many seconds, 0 = when it is done (on first use: after a "
+                    + "round served by the quick SETRec trained meanwhile) (default ${DEFAULT-VALUE})")
     long durationSeconds;
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "a job or Flink option (repeatable)")
     Map<String, String> overrides = new LinkedHashMap<>();
@@ -110,7 +109,8 @@ final class QuickstartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path run = RunDirectory.of(home, Instant.now());
+        Instant runStarted = Instant.now();
+        Path run = RunDirectory.of(home, runStarted);
         if (ownsTheProcess) {
             Path libraryLog = run.resolve("libraries.log");
             LibraryLog.routeTo(libraryLog);
@@ -119,16 +119,15 @@ final class QuickstartCommand implements Callable<Integer> {
         Optional<Path> dataDir = DataRoot.findDataSet(data, DataRoot.TOYS, environment);
         Dataset dataset = dataDir.isPresent() ? DatasetReader.read(dataDir.get()) : generatedShop();
         System.out.println("data: " + Training.describe(dataset));
-        Path modelDir = model != null ? model : QuickModel.findOrTrain(home, dataset,
-                dataDir.isPresent() ? QuickModel.REAL_DATA : QuickModel.GENERATED_SHOP);
-        JobCommand.requireSetRecModel(modelDir);
         ReplayPlan live = ReplayPlan.of(dataset, 42, coldItems);
         ReplayPlan plan = seedHistories > 0 ? live.withSeedHistories(dataset, seedHistories) : live;
 
         Path work = Files.createTempDirectory("setrec-quickstart");
         CountDownLatch stopped = new CountDownLatch(1);
-        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            Path serving = servingCopyWithout(modelDir, plan.heldBackItemIds(), work.resolve("model"));
+        try (QuickstartModel served = QuickstartModel.start(model, home, dataset,
+                dataDir.orElse(null), QuickModel.Budget.defaultFor(dataDir.isEmpty()), plan.heldBackItemIds(), work);
+             EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            Path serving = served.jobModel();
             Map<String, String> withSlots = new LinkedHashMap<>();
             withSlots.put(JobOptions.NEW_ITEM_SLOTS.key(), Integer.toString(newItemSlots));
             withSlots.putAll(overrides); // --set wins
@@ -145,14 +144,17 @@ final class QuickstartCommand implements Callable<Integer> {
                     + "in each top "
                     + options.get(JobOptions.TOP_K) + (plan.seedEvents().isEmpty() ? "" : ", histories seeded with "
                     + plan.seedEvents().size() + " train interactions before") + ". Ctrl-C stops.");
+            ReplayLedger ledger = new ReplayLedger(plan.events().size());
+            LiveFigures figures = new LiveFigures(ledger, plan.heldBackItemIds(), LiveFigures.DEFAULT_LATENCY_WINDOW);
+            StatusBoard board = StatusBoard.forConsole(System.out, ItemTitles.of(dataset));
+            board.showTraining(served::progress);
+            board.sayMilestones(Milestones.of(runStarted.toEpochMilli(), environment));
             Replayer replayer = Replayer.start(Replayer.producer(kafka.bootstrapServers()), plan,
-                    Replayer.Settings.defaults().withEventsPerSecond(rate).withBadEvery(badEvery));
-            LiveFigures figures = new LiveFigures(replayer.ledger(), plan.heldBackItemIds(),
-                    LiveFigures.DEFAULT_LATENCY_WINDOW);
+                    Replayer.Settings.defaults().withEventsPerSecond(rate).withBadEvery(badEvery), ledger,
+                    rounds(served, figures, plan, board));
             RunTimeline timeline = RunTimeline.start(figures);
             LiveView view = LiveView.start(kafka.bootstrapServers(), options.get(JobOptions.RECOMMENDATIONS_TOPIC),
-                    options.get(JobOptions.DEAD_LETTERS_TOPIC), figures, StatusBoard.forConsole(System.out,
-                            ItemTitles.of(dataset)), job::health);
+                    options.get(JobOptions.DEAD_LETTERS_TOPIC), figures, board, job::health);
             Thread onShutdown = new Thread(() -> {
                 replayer.close();
                 awaitQuietly(stopped);
@@ -174,10 +176,11 @@ final class QuickstartCommand implements Callable<Integer> {
             } finally {
                 view.close();
                 summary = view.summary(); // the figures the console printed
-                writeReport(run, timeline, dataset, serving, modelDir);
+                writeReport(run, timeline, dataset, served.modelNames());
                 replayer.close();
                 end = job.health(); // before closing cancels it
                 job.close();
+                served.close(); // before Ctrl-C's hook lets the JVM exit: no native training step cut off
                 stopped.countDown();
             }
             if (end.state().ended()) {
@@ -188,6 +191,19 @@ final class QuickstartCommand implements Callable<Integer> {
             Directories.deleteTree(work);
         }
         return 0;
+    }
+
+    /**
+     * One pass where SETRec serves from the start; while the quick model trains, rounds until it took over and one
+     * more, so that the run shows SETRec serving and both models' online Recall@10.
+     */
+    private ReplayRounds rounds(QuickstartModel served, LiveFigures figures, ReplayPlan plan, StatusBoard board) {
+        if (!served.trainsInTheBackground()) {
+            return ReplayRounds.once();
+        }
+        ReplayRounds.Takeover takeover = new ReplayRounds.Takeover(figures::aModelServes, served::underWay,
+                () -> served.progress().orElse("trained, being swapped in"));
+        return ReplayRounds.untilTakeover(takeover, rate, plan.events().size(), board::announce);
     }
 
     private boolean durationOver(long startedNanos) {
@@ -204,12 +220,10 @@ final class QuickstartCommand implements Callable<Integer> {
      * closed, so that a stop by Ctrl-C has it too; a report that cannot be written is said, and the run goes on
      * ending as it would.
      */
-    private void writeReport(Path run, RunTimeline timeline, Dataset dataset, Path servingModel, Path modelDir) {
+    private void writeReport(Path run, RunTimeline timeline, Dataset dataset, Map<String, String> modelNames) {
         Path file = run.resolve("report.html");
         try {
-            String version = ModelIO.readManifest(servingModel).version();
-            String name = String.valueOf(modelDir.toAbsolutePath().normalize().getFileName());
-            RunReport.write(file, new RunReport.Run(Training.describe(dataset), Map.of(version, name)), timeline,
+            RunReport.write(file, new RunReport.Run(Training.describe(dataset), modelNames), timeline,
                     summary, System.currentTimeMillis());
             System.out.println("report: " + file);
         } catch (IOException | RuntimeException e) {
@@ -222,18 +236,6 @@ final class QuickstartCommand implements Callable<Integer> {
         System.out.println("no data set given or found: running on a generated toy shop. For real data give --data "
                 + "DIR, or set " + DataRoot.ENV + " to the folder holding " + DataRoot.TOYS + " (docs/data.md).");
         return GeneratedShop.generate();
-    }
-
-    /** A copy of the model that does not know the held-back cold items: they arrive as item events instead. */
-    private static Path servingCopyWithout(Path modelDir, Set<String> heldBack, Path out) throws IOException {
-        ModelManifest manifest = ModelIO.readManifest(modelDir);
-        try (SetRec full = (SetRec) ModelDirs.load(modelDir);
-             SetRec serving = full.withCatalogue(full.items().without(heldBack))) {
-            var training = manifest.training().deepCopy();
-            training.addProperty("quickstart_held_back_items", heldBack.size());
-            ModelIO.save(serving, out, training);
-        }
-        return out;
     }
 
     /**

@@ -21,11 +21,13 @@ public final class SetrecCli {
         CommandLine cli = Main.commandLine()
                 .addSubcommand("quickstart", new QuickstartCommand())
                 .addSubcommand("job", new JobCommand())
-                .addSubcommand("docs", new DocsCommand());
+                .addSubcommand("docs", new DocsCommand())
+                .addSubcommand(QuickModelCommand.NAME, new QuickModelCommand());
         cli.getSubcommands().get("bench").addSubcommand("streaming", new StreamingBenchCommand())
                 .addSubcommand("state", new StateBenchCommand())
                 .addSubcommand("reliability", new ReliabilityBenchCommand())
-                .addSubcommand("cluster", new ClusterBenchCommand());
+                .addSubcommand("cluster", new ClusterBenchCommand())
+                .addSubcommand("quickstart", new QuickstartBenchCommand());
         return cli;
     }
 }

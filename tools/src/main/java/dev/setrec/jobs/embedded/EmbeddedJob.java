@@ -42,7 +42,7 @@ public final class EmbeddedJob implements AutoCloseable {
     /**
      * @param flags job and Flink options as {@code key=value} (see {@link JobOptions}); the bootstrap servers are
      *              set here
-     * @param model the model dir of in-process scoring (unused with remote scoring)
+     * @param model the model dir or models folder of in-process scoring (unused with remote scoring)
      */
     public static EmbeddedJob start(String jobName, String bootstrapServers, Map<String, String> flags, Path model,
                                     Path checkpoints) throws Exception {

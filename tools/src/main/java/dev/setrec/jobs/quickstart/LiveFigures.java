@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
 public final class LiveFigures {
     public static final int DEFAULT_LATENCY_WINDOW = 10_000;
     public static final int RECALL_AT = 10;
+    /** The {@code byModel} key of the popularity fallback's recommendations. */
+    public static final String FALLBACK = "popularity fallback";
     private static final int RATE_SECONDS = 5;
     private static final int MAX_REASON_LENGTH = 48;
     private static final Pattern QUOTED = Pattern.compile("'[^']*'|\"[^\"]*\"");
@@ -31,7 +33,8 @@ public final class LiveFigures {
     /**
      * Everything the view shows, at one moment. Latency percentiles are -1 while there is no sample; cold items are
      * the held-back ones, "recommended" counting the distinct ones that appeared in some top 10. {@code byModel}
-     * splits the recommendations by the model version they carry (one entry while one model serves).
+     * splits the recommendations by the model version they carry (one entry while one model serves), the popularity
+     * fallback's under {@link #FALLBACK} whatever version they carry.
      */
     public record Snapshot(int plannedEvents, long eventsSent, long badMessagesSent,
                            long recommendations, double recommendationsPerSecond,
@@ -116,7 +119,7 @@ public final class LiveFigures {
         ReplayLedger.SentEvent trigger = ledger.sentEvent(r.getUserId(), r.getTriggerEventTime().toEpochMilli());
         String next = trigger == null ? null : trigger.nextItemId();
         boolean hit = next != null && containsItem(items, top, next);
-        countForModel(r.getModelVersion(), arrivalMillis, next != null, hit);
+        countForModel(r.getFallback() ? FALLBACK : r.getModelVersion(), arrivalMillis, next != null, hit);
         if (trigger == null) {
             return; // not triggered by a replayed event: no ground truth
         }
@@ -149,6 +152,11 @@ public final class LiveFigures {
                 withNextItem, hitsAt10, fallbacks,
                 heldBackItemIds.size(), ledger.itemsOnboarded(), coldItemsRecommended.size(), coldTargets, coldHits,
                 deadLettersByReason, unreadable, ledger.seedEventsSent(), ledger.seedsRecommended(), byModel);
+    }
+
+    /** Whether a model, not the popularity fallback, has ranked a recommendation. */
+    public synchronized boolean aModelServes() {
+        return byModel.keySet().stream().anyMatch(model -> !FALLBACK.equals(model));
     }
 
     /** The latest recommendation triggered by a replayed event, if any yet. */

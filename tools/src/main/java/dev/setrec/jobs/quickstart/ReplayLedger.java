@@ -20,7 +20,7 @@ public final class ReplayLedger {
     private record EventKey(String userId, long eventTimeMillis) {
     }
 
-    private final int plannedEvents;
+    private final AtomicInteger plannedEvents = new AtomicInteger();
     private final Map<EventKey, SentEvent> sent = new ConcurrentHashMap<>();
     private final AtomicLong eventsSent = new AtomicLong();
     private final AtomicLong badMessagesSent = new AtomicLong();
@@ -28,8 +28,19 @@ public final class ReplayLedger {
     private final Set<EventKey> seeds = ConcurrentHashMap.newKeySet();
     private final AtomicLong seedsRecommended = new AtomicLong();
 
-    ReplayLedger(int plannedEvents) {
-        this.plannedEvents = plannedEvents;
+    /** @param plannedEvents the live events of the first replay round */
+    public ReplayLedger(int plannedEvents) {
+        this.plannedEvents.set(plannedEvents);
+    }
+
+    /** Another round of {@code events} live events is planned. */
+    void roundPlanned(int events) {
+        plannedEvents.addAndGet(events);
+    }
+
+    /** A round ended early: {@code unsent} of its planned events are not sent. */
+    void roundEndedEarly(int unsent) {
+        plannedEvents.addAndGet(-unsent);
     }
 
     void eventSent(String userId, long eventTimeMillis, String itemId, String nextItemId) {
@@ -71,8 +82,9 @@ public final class ReplayLedger {
         return sent.get(new EventKey(userId, eventTimeMillis));
     }
 
+    /** The live events of every replay round started so far (less those a round ended early left out). */
     public int plannedEvents() {
-        return plannedEvents;
+        return plannedEvents.get();
     }
 
     public long eventsSent() {

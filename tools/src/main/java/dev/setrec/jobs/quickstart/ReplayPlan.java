@@ -28,6 +28,8 @@ import java.util.Set;
  */
 public final class ReplayPlan {
     public static final int DEFAULT_HELD_BACK_COLD_ITEMS = 20;
+    /** Between a user id and its round number, in the rounds after the first. */
+    public static final String ROUND_SEPARATOR = "~";
     private static final List<Split> REPLAYED = List.of(Split.VALID, Split.TEST);
 
     /** One interaction to replay; {@code nextItemId} is the same user's next item in the plan, null for the last. */
@@ -110,6 +112,27 @@ public final class ReplayPlan {
             part.add(events.get(n % events.size()));
         }
         return new ReplayPlan(List.copyOf(part), List.of());
+    }
+
+    /**
+     * Round {@code number} of this plan, to replay the live window again: the same events and seed events with each
+     * user id suffixed {@code ~number}, so that every round's users start from empty histories and their online
+     * Recall@10 is comparable across rounds; no held-back items (their item events were sent in round 1). Round 1 is
+     * this plan.
+     */
+    public ReplayPlan round(int number) {
+        if (number < 1) {
+            throw new IllegalArgumentException("rounds count from 1, got " + number);
+        }
+        if (number == 1) {
+            return this;
+        }
+        String suffix = ROUND_SEPARATOR + number;
+        return new ReplayPlan(renamed(events, suffix), List.of(), renamed(seedEvents, suffix));
+    }
+
+    private static List<Event> renamed(List<Event> events, String userSuffix) {
+        return events.stream().map(e -> new Event(e.userId() + userSuffix, e.itemId(), e.nextItemId())).toList();
     }
 
     public List<Event> events() {

@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * flat out (waiting until they are scored), then the interactions, keyed by user, paced by the wall clock. Every {@code
  * badEvery}-th interaction is preceded by a broken message;
  * the real one is still sent, so nothing real is lost. Each real event is entered in the {@link #ledger()} before
- * it is sent.
+ * it is sent. {@link ReplayRounds} may have the seeds and interactions replayed again, in rounds of fresh users.
  *
  * <p>Record timestamps are the send time. Event times are the send time too, but strictly increasing (at least
  * 1 ms apart), so that (user, event time) names one event; at a rate above 1000/s they run ahead of the clock.
@@ -75,6 +75,7 @@ public final class Replayer implements AutoCloseable {
     private final ReplayPlan plan;
     private final Settings settings;
     private final ReplayLedger ledger;
+    private final ReplayRounds rounds;
     private final InteractionMessages messages;
     private final AvroCodec<ItemEvent> itemCodec = AvroCodec.of(ItemEvent.class);
     private final AtomicReference<Exception> failure = new AtomicReference<>();
@@ -84,11 +85,13 @@ public final class Replayer implements AutoCloseable {
     private boolean closed;
     private long lastEventTime;
 
-    private Replayer(Producer<byte[], byte[]> producer, ReplayPlan plan, Settings settings) {
+    private Replayer(Producer<byte[], byte[]> producer, ReplayPlan plan, Settings settings, ReplayLedger ledger,
+                     ReplayRounds rounds) {
         this.producer = producer;
         this.plan = plan;
         this.settings = settings;
-        this.ledger = new ReplayLedger(plan.events().size());
+        this.ledger = ledger;
+        this.rounds = rounds;
         this.messages = new InteractionMessages(settings.interactionsTopic());
         this.thread = new Thread(this::run, "setrec-replayer");
         thread.setDaemon(true);
@@ -96,7 +99,16 @@ public final class Replayer implements AutoCloseable {
 
     /** Starts replaying; the replayer owns {@code producer} from now on and closes it in {@link #close()}. */
     public static Replayer start(Producer<byte[], byte[]> producer, ReplayPlan plan, Settings settings) {
-        Replayer replayer = new Replayer(producer, plan, settings);
+        return start(producer, plan, settings, new ReplayLedger(plan.events().size()), ReplayRounds.once());
+    }
+
+    /**
+     * As above, in {@code rounds}, the first at the settings' rate; {@code ledger} (of the plan's events) is given
+     * by the caller, who may need it before the replay starts.
+     */
+    public static Replayer start(Producer<byte[], byte[]> producer, ReplayPlan plan, Settings settings,
+                                 ReplayLedger ledger, ReplayRounds rounds) {
+        Replayer replayer = new Replayer(producer, plan, settings, ledger, rounds);
         replayer.thread.start();
         return replayer;
     }
@@ -144,8 +156,19 @@ public final class Replayer implements AutoCloseable {
     private void run() {
         try {
             publishHeldBackItems();
-            seedHistories();
-            replayInteractions();
+            ReplayRounds.Round round = ReplayRounds.Round.first(settings.eventsPerSecond());
+            ReplayPlan replayed = plan;
+            while (true) {
+                seedHistories(replayed);
+                replayInteractions(replayed, round);
+                Optional<ReplayRounds.Round> next = stopping ? Optional.empty() : rounds.after(round);
+                if (next.isEmpty()) {
+                    break;
+                }
+                round = next.get();
+                replayed = plan.round(round.number());
+                ledger.roundPlanned(replayed.events().size());
+            }
             producer.flush();
             throwIfSendFailed();
         } catch (Exception e) {
@@ -175,8 +198,8 @@ public final class Replayer implements AutoCloseable {
      * The plan's seed events, as fast as the producer takes them, then a wait until the live view has seen the job
      * score them all (or {@link #SEED_WAIT}): live events then meet filled histories and an idle job.
      */
-    private void seedHistories() throws Exception {
-        List<ReplayPlan.Event> seeds = plan.seedEvents();
+    private void seedHistories(ReplayPlan replayed) throws Exception {
+        List<ReplayPlan.Event> seeds = replayed.seedEvents();
         for (int n = 0; n < seeds.size() && !stopping; n++) {
             long now = System.currentTimeMillis();
             long eventTime = nextEventTime(now);
@@ -186,16 +209,20 @@ public final class Replayer implements AutoCloseable {
         }
         producer.flush();
         long deadline = System.nanoTime() + SEED_WAIT.toNanos();
-        while (!stopping && ledger.seedsRecommended() < seeds.size() && System.nanoTime() < deadline) {
+        while (!stopping && ledger.seedsRecommended() < ledger.seedEventsSent() && System.nanoTime() < deadline) {
             TimeUnit.MILLISECONDS.sleep(100);
         }
     }
 
-    private void replayInteractions() throws Exception {
-        List<ReplayPlan.Event> events = plan.events();
-        double nanosPerEvent = settings.eventsPerSecond() > 0 ? 1e9 / settings.eventsPerSecond() : 0;
+    private void replayInteractions(ReplayPlan replayed, ReplayRounds.Round round) throws Exception {
+        List<ReplayPlan.Event> events = replayed.events();
+        double nanosPerEvent = round.eventsPerSecond() > 0 ? 1e9 / round.eventsPerSecond() : 0;
         long start = System.nanoTime();
         for (int n = 0; n < events.size() && !stopping; n++) {
+            if (rounds.endsEarly(round)) {
+                ledger.roundEndedEarly(events.size() - n);
+                return;
+            }
             sleepUntil(start + (long) (n * nanosPerEvent)); // due time from the start: no drift
             ReplayPlan.Event event = events.get(n);
             if (settings.badEvery() > 0 && (n + 1) % settings.badEvery() == 0) {

@@ -1,10 +1,18 @@
 package dev.setrec.jobs.quickstart;
 
 import java.io.PrintStream;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -18,6 +26,8 @@ public final class StatusBoard {
     private static final long PLAIN_EVERY_MILLIS = 10_000;
     private static final int SAMPLE_ITEMS = 3;
     private static final String CLEAR_TO_END_OF_LINE = "\u001b[K";
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss")
+            .withZone(ZoneId.systemDefault());
 
     private final PrintStream out;
     private final ItemTitles titles;
@@ -26,6 +36,10 @@ public final class StatusBoard {
     private long nextPlainPrint;
     private long nextSample;
     private JobHealth lastJobDrawn;
+    private int announced; // models whose takeover was said (the first serves from the start: nothing to say)
+    private final Queue<String> announcements = new ConcurrentLinkedQueue<>();
+    private volatile Supplier<Optional<String>> training = Optional::empty;
+    private volatile Milestones milestones;
 
     public StatusBoard(PrintStream out, ItemTitles titles, boolean interactive) {
         this.out = out;
@@ -43,17 +57,88 @@ public final class StatusBoard {
         return new StatusBoard(out, ItemTitles.none(), System.console() != null);
     }
 
+    /** Shows how far a training in the background is, on the models line, while it says so (any thread). */
+    public void showTraining(Supplier<Optional<String>> progress) {
+        training = progress;
+    }
+
+    /** Says the run's milestones, each once, above the block. */
+    public void sayMilestones(Milestones said) {
+        milestones = said;
+    }
+
+    /** A line to scroll above the block at the next drawing (any thread; printing it at once would tear the block). */
+    public void announce(String line) {
+        announcements.add(line);
+    }
+
     /** Called about once a second: draws the job and the figures when it is time to. */
     public void render(LiveFigures figures, JobHealth job, long nowMillis) {
         if (!due(job, nowMillis)) {
             return;
         }
-        List<String> scrolled = new ArrayList<>();
+        LiveFigures.Snapshot snapshot = figures.snapshot(nowMillis);
+        List<String> scrolled = takeovers(snapshot); // before what the replay says about it
+        scrolled.addAll(announced(snapshot));
         if (nowMillis >= nextSample) {
             figures.latestSample().ifPresent(sample -> scrolled.add(sampleLine(sample)));
             nextSample = nowMillis + (interactive ? INTERACTIVE_SAMPLE_EVERY_MILLIS : PLAIN_EVERY_MILLIS);
         }
-        draw(scrolled, lines(figures.snapshot(nowMillis), job, nowMillis));
+        draw(scrolled, lines(snapshot, job, nowMillis, training.get()));
+    }
+
+    /** The milestones not said yet, then the announcements. */
+    private List<String> announced(LiveFigures.Snapshot snapshot) {
+        Milestones said = milestones;
+        List<String> lines = said == null ? new ArrayList<>() : said.newLines(snapshot);
+        for (String line = announcements.poll(); line != null; line = announcements.poll()) {
+            lines.add(line);
+        }
+        return lines;
+    }
+
+    /**
+     * A line for each SETRec model that took over since the last call: when its first recommendation came, how long
+     * after the run's first one, and which served before it. The fallback is not said to take over: it also answers
+     * now and then while a model serves (a timeout, a history the model cannot rank).
+     */
+    private List<String> takeovers(LiveFigures.Snapshot s) {
+        List<Map.Entry<String, LiveFigures.ModelFigures>> models = inServingOrder(s);
+        List<String> lines = new ArrayList<>();
+        for (int i = announced; i < models.size(); i++) {
+            if (i > 0 && !LiveFigures.FALLBACK.equals(models.get(i).getKey())) {
+                long first = models.get(0).getValue().firstArrivalMillis();
+                long since = models.get(i).getValue().firstArrivalMillis();
+                lines.add(format("%s serving since %s, after %d s; before it: %s", modelName(models.get(i).getKey()),
+                        clock(since), (since - first) / 1000, models.subList(0, i).stream()
+                                .map(e -> modelName(e.getKey())).collect(Collectors.joining(", "))));
+            }
+        }
+        announced = models.size();
+        return lines;
+    }
+
+    private static List<Map.Entry<String, LiveFigures.ModelFigures>> inServingOrder(LiveFigures.Snapshot s) {
+        return s.byModel().entrySet().stream()
+                .sorted(Comparator.comparingLong(e -> e.getValue().firstArrivalMillis())).toList();
+    }
+
+    /** The popularity fallback by that name, a SETRec model by its version. */
+    private static String modelName(String key) {
+        return LiveFigures.FALLBACK.equals(key) ? key : "SETRec " + key;
+    }
+
+    private static String clock(long millis) {
+        return CLOCK.format(Instant.ofEpochMilli(millis));
+    }
+
+    /** Each model's Recall@10 since it began serving, in serving order, then a training under way. */
+    private static String modelsLine(LiveFigures.Snapshot s, Optional<String> training) {
+        return "models   " + (s.byModel().isEmpty() ? "-" : inServingOrder(s).stream()
+                .map(e -> format("%s since %s: Recall@10 %s (%,d recs)", modelName(e.getKey()),
+                        clock(e.getValue().firstArrivalMillis()), Double.isNaN(e.getValue().recallAt10()) ? "-"
+                                : format("%.4f", e.getValue().recallAt10()), e.getValue().recommendations()))
+                .collect(Collectors.joining(" | "))) + training.map(t -> " | training: " + t).orElse("");
     }
 
     /** Called about once a second: draws the job's line when it is time to. */
@@ -67,8 +152,8 @@ public final class StatusBoard {
     public void summary(LiveFigures.Snapshot snapshot, JobHealth job, long nowMillis) {
         List<String> block = new ArrayList<>();
         block.add("summary:");
-        block.addAll(lines(snapshot, job, nowMillis));
-        draw(List.of(), block);
+        block.addAll(lines(snapshot, job, nowMillis, training.get()));
+        draw(announced(snapshot), block);
         linesOnScreen = 0;
     }
 
@@ -93,7 +178,8 @@ public final class StatusBoard {
         return "job      " + job.describe(nowMillis);
     }
 
-    private static List<String> lines(LiveFigures.Snapshot s, JobHealth job, long nowMillis) {
+    private static List<String> lines(LiveFigures.Snapshot s, JobHealth job, long nowMillis,
+                                      Optional<String> training) {
         String latency = s.latencySamples() == 0 ? "latency -"
                 : format("latency p50 %,d ms, p99 %,d ms (last %,d)", s.latencyP50Millis(), s.latencyP99Millis(),
                         s.latencySamples());
@@ -113,6 +199,7 @@ public final class StatusBoard {
                         s.recommendationsPerSecond(), notRunning, latency, s.fallbacks()),
                 format("quality  %s | cold: %d/%d items in a top 10, %,d/%,d next-item hits", recall,
                         s.coldItemsRecommended(), s.coldItemsHeldBack(), s.coldHits(), s.coldTargets()),
+                modelsLine(s, training),
                 format("dead     %,d letters%s%s", s.deadLetters(), byReason(s.deadLettersByReason()),
                         s.unreadable() == 0 ? "" : format(" | %,d unreadable", s.unreadable())));
     }

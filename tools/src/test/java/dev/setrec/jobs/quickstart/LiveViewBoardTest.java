@@ -6,10 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.setrec.data.Dataset;
 import dev.setrec.data.ItemText;
+import dev.setrec.schemas.Recommendation;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -41,12 +45,12 @@ class LiveViewBoardTest {
                 + "job      running | no restarts\n"), first);
         assertTrue(first.contains("recs     1 (0.0/s) | latency p50 40 ms, p99 40 ms (last 1) | 0 fallbacks"), first);
         assertTrue(first.contains("Recall@10 1.0000 (1 of 1 with a next item)"), first);
-        assertEquals(6, first.lines().count());
+        assertEquals(7, first.lines().count());
         board.render(figures, RUNNING, NOW + 5_000);
         assertEquals("", drawn(), "nothing before 10 s");
         board.render(figures, RUNNING, NOW + 10_000);
         String again = drawn();
-        assertEquals(6, again.lines().count());
+        assertEquals(7, again.lines().count());
         assertFalse((first + again).contains("\u001b"), "no escape codes in a log");
     }
 
@@ -55,12 +59,76 @@ class LiveViewBoardTest {
         StatusBoard board = new StatusBoard(out, titles, true);
         board.render(figures, RUNNING, NOW);
         String first = drawn();
-        assertEquals(5, first.lines().count(), "no sample before the first recommendation");
+        assertEquals(6, first.lines().count(), "no sample before the first recommendation");
         board.render(figures, RUNNING, NOW + 1_000);
-        assertTrue(drawn().startsWith("\r\u001b[5A"), "back up over the 5 lines of the block");
+        assertTrue(drawn().startsWith("\r\u001b[6A"), "back up over the 6 lines of the block");
         board.summary(figures.snapshot(NOW + 2_000), RUNNING, NOW + 2_000);
         String summary = drawn();
-        assertTrue(summary.startsWith("\r\u001b[5Asummary:"), summary);
+        assertTrue(summary.startsWith("\r\u001b[6Asummary:"), summary);
+    }
+
+    @Test
+    void aModelThatTakesOverIsSaidOnceWithItsTimeAndEachModelHasItsOwnRecall() {
+        ledger.eventSent("R-TWO", 1, "5", "3");
+        ledger.eventSent("R-TWO", 2, "3", "4");
+        Recommendation early = LiveViewFiguresTest.recommendation("R-TWO", 1, NOW, 0, "9");
+        early.setFallback(true);
+        figures.recommendation(early, NOW);
+        StatusBoard board = new StatusBoard(out, titles, false);
+        board.render(figures, RUNNING, NOW);
+        String before = drawn();
+        assertTrue(before.contains("models   popularity fallback since " + clock(NOW) + ": Recall@10 0.0000 (1 recs)"),
+                before);
+        assertFalse(before.contains("serving since"), "the first model serves from the start: nothing to announce");
+
+        Recommendation ranked = LiveViewFiguresTest.recommendation("R-TWO", 2, NOW, 0, "4");
+        ranked.setModelVersion("v2");
+        figures.recommendation(ranked, NOW + 42_000);
+        board.render(figures, RUNNING, NOW + 43_000);
+        String after = drawn();
+        assertTrue(after.startsWith("SETRec v2 serving since " + clock(NOW + 42_000) + ", after 42 s; before it: "
+                + "popularity fallback\n"), after);
+        assertTrue(after.contains(" | SETRec v2 since " + clock(NOW + 42_000) + ": Recall@10 1.0000 (1 recs)"), after);
+        board.render(figures, RUNNING, NOW + 53_000);
+        assertFalse(drawn().contains("serving since"), "said once");
+    }
+
+    @Test
+    void aTrainingUnderWayShowsOnTheModelsLineAndAnnouncementsScrollAboveTheBlockOnce() {
+        StatusBoard board = new StatusBoard(out, titles, false);
+        String[] training = {"SETRec epoch 2/6, about 3 min left"};
+        board.showTraining(() -> Optional.ofNullable(training[0]));
+        board.announce("replaying it again");
+        board.render(figures, RUNNING, NOW);
+        String first = drawn();
+        assertTrue(first.startsWith("replaying it again\njob      running"), first);
+        assertTrue(first.contains("models   - | training: SETRec epoch 2/6, about 3 min left\n"), first);
+        training[0] = null;
+        board.render(figures, RUNNING, NOW + 10_000);
+        String next = drawn();
+        assertFalse(next.contains("replaying it again"), "said once");
+        assertTrue(next.contains("models   -\n"), "no training: " + next);
+    }
+
+    @Test
+    void theFallbackAnsweringNowAndThenWhileAModelServesIsNoTakeover() {
+        ledger.eventSent("R-TWO", 1, "5", "3");
+        ledger.eventSent("R-TWO", 2, "3", "4");
+        figures.recommendation(LiveViewFiguresTest.recommendation("R-TWO", 1, NOW, 0, "3"), NOW);
+        StatusBoard board = new StatusBoard(out, titles, false);
+        board.render(figures, RUNNING, NOW);
+        Recommendation timedOut = LiveViewFiguresTest.recommendation("R-TWO", 2, NOW, 0, "9");
+        timedOut.setFallback(true);
+        figures.recommendation(timedOut, NOW + 1_000);
+        board.render(figures, RUNNING, NOW + 11_000);
+        String drawn = drawn();
+        assertFalse(drawn.contains("serving since"), drawn);
+        assertTrue(drawn.contains(" | popularity fallback since " + clock(NOW + 1_000)), drawn);
+    }
+
+    private static String clock(long millis) {
+        return DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault())
+                .format(Instant.ofEpochMilli(millis));
     }
 
     @Test

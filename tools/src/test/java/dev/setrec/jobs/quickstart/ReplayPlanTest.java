@@ -33,6 +33,19 @@ class ReplayPlanTest {
     }
 
     @Test
+    void aLaterRoundReplaysTheSameEventsAndSeedsForFreshUsersWithoutTheColdItems() {
+        ReplayPlan plan = ReplayPlan.of(data, 5).withSeedHistories(data, 2);
+        assertEquals(plan, plan.round(1), "round 1 is the plan");
+        ReplayPlan third = plan.round(3);
+        assertEquals(plan.events().stream().map(e -> new ReplayPlan.Event(e.userId() + "~3", e.itemId(),
+                e.nextItemId())).toList(), third.events());
+        assertEquals(plan.seedEvents().stream().map(e -> new ReplayPlan.Event(e.userId() + "~3", e.itemId(), null))
+                .toList(), third.seedEvents());
+        assertTrue(!plan.heldBackItems().isEmpty() && third.heldBackItems().isEmpty(),
+                "the cold items' events were sent in round 1");
+    }
+
+    @Test
     void interleavesUsersDifferentlyForDifferentSeeds() {
         Set<List<ReplayPlan.Event>> orders = new HashSet<>();
         LongStream.range(0, 20).forEach(seed -> orders.add(ReplayPlan.of(data, seed).events()));

@@ -147,6 +147,50 @@ class ReplayerTest {
     }
 
     @Test
+    void roundsReplayThePlanAgainForFreshUsersUntilAModelServesThenOnceMoreAtTheSettingsRate() throws Exception {
+        ReplayLedger ledger = new ReplayLedger(plan.events().size());
+        int secondRoundBeforeTakeover = 3;
+        ReplayRounds rounds = ReplayRounds.untilTakeover(new ReplayRounds.Takeover(
+                () -> ledger.eventsSent() >= plan.events().size() + secondRoundBeforeTakeover, () -> true,
+                () -> "epoch 1/2"), 0, plan.events().size(), line -> { });
+        try (Replayer replayer = Replayer.start(producer, plan, asFastAsPossible.withBadEvery(0), ledger, rounds)) {
+            assertTrue(replayer.awaitDone(DONE_WITHIN));
+            assertTrue(replayer.failure().isEmpty(), () -> replayer.failure().orElseThrow().toString());
+        }
+        int items = plan.heldBackItems().size();
+        List<String> users = new ArrayList<>();
+        for (ProducerRecord<byte[], byte[]> sent : producer.history().subList(items, producer.history().size())) {
+            users.add(AvroCodec.of(InteractionEvent.class).decode(sent.value()).getUserId());
+        }
+        List<String> expected = new ArrayList<>();
+        plan.events().forEach(e -> expected.add(e.userId()));
+        plan.events().subList(0, secondRoundBeforeTakeover).forEach(e -> expected.add(e.userId() + "~2"));
+        plan.events().forEach(e -> expected.add(e.userId() + "~3"));
+        assertEquals(expected, users, "round 1, round 2 until the takeover, round 3 whole; the items once, before");
+        assertTrue(producer.history().subList(0, items).stream().allMatch(r -> r.topic().equals("items")));
+        assertEquals(expected.size(), ledger.eventsSent());
+        assertEquals(ledger.eventsSent(), ledger.plannedEvents(), "what round 2 left out is no longer planned");
+    }
+
+    @Test
+    void closeStopsRoundsThatWaitForATrainingPromptly() throws Exception {
+        ReplayLedger ledger = new ReplayLedger(plan.events().size());
+        ReplayRounds rounds = ReplayRounds.untilTakeover(new ReplayRounds.Takeover(() -> false, () -> true,
+                () -> "epoch 1/2"), 0, plan.events().size(), line -> { });
+        Replayer replayer = Replayer.start(producer, plan, asFastAsPossible.withBadEvery(0), ledger, rounds);
+        long deadline = System.nanoTime() + DONE_WITHIN.toNanos();
+        while (ledger.eventsSent() <= plan.events().size() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertTrue(ledger.eventsSent() > plan.events().size(), "a round while training is under way");
+        long start = System.nanoTime();
+        replayer.close(); // as --duration, Ctrl-C or SIGTERM do
+        assertTrue(System.nanoTime() - start < 1_000_000_000L, "closed within a second");
+        assertTrue(replayer.awaitDone(Duration.ZERO));
+        assertTrue(replayer.failure().isEmpty(), "stopping is no failure");
+    }
+
+    @Test
     void aFailedSendStopsTheReplayAndIsReported() throws Exception {
         producer.sendException = new KafkaException("broker gone");
         try (Replayer replayer = Replayer.start(producer, plan, asFastAsPossible)) {

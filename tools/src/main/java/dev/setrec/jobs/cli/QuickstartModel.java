@@ -1,0 +1,189 @@
+package dev.setrec.jobs.cli;
+
+import dev.setrec.data.Dataset;
+import dev.setrec.jobs.quickstart.LiveFigures;
+import dev.setrec.jobs.quickstart.TrainingProgress;
+import dev.setrec.jobs.scoring.ModelFolderSetRec;
+import dev.setrec.model.ModelIO;
+import dev.setrec.model.ModelManifest;
+import dev.setrec.model.setrec.SetRec;
+import dev.setrec.models.ModelDirs;
+import dev.setrec.nn.Engines;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The model the quickstart's job serves. A model given with --model, or the quick model an earlier run trained,
+ * serves from the start (as a serving copy without the held-back items). Without either, the job starts at once on
+ * an empty models folder, where the popularity fallback answers, while the quick SETRec trains in a process of its
+ * own at low priority ({@link QuickModelCommand}; kept under models/ for the next runs, as
+ * {@link QuickModel#findOrTrain} keeps it); its serving copy is then added to the folder and the job swaps it in live.
+ * Closing stops the training process.
+ */
+final class QuickstartModel implements AutoCloseable {
+    /** Longest wait for the training process to end once asked to, before it is killed. */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(10);
+    /** The training yields the cores to the job's scoring and the replay where the system can say so. */
+    private static final Path NICE = Path.of("/usr/bin/nice");
+    private static final String VERSION_NAME = "quick-setrec";
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+    private final Path jobModel;
+    private final Map<String, String> modelNames = new ConcurrentHashMap<>();
+    private Process training;
+    private Thread watcher;
+    private volatile TrainingProgress progress;
+    private volatile boolean added;
+    private volatile boolean stopping;
+
+    private QuickstartModel(Path jobModel) {
+        this.jobModel = jobModel;
+        modelNames.put(LiveFigures.FALLBACK, LiveFigures.FALLBACK);
+    }
+
+    /**
+     * @param given the --model dir, or null
+     * @param dataDir the data set's dir, null for the generated shop
+     * @param work the run's work dir: the serving copy or the models folder goes there
+     */
+    static QuickstartModel start(Path given, Path home, Dataset dataset, Path dataDir, QuickModel.Budget budget,
+                                 Set<String> heldBack, Path work) throws IOException {
+        Path ready = given != null ? given : QuickModel.existing(home, dataset).orElse(null);
+        if (ready != null) {
+            JobCommand.requireSetRecModel(ready);
+            QuickstartModel model = new QuickstartModel(servingCopyWithout(ready, heldBack, work.resolve("model")));
+            String version = model.name(model.jobModel, ready);
+            System.out.println("SETRec " + version + " serving since " + now() + " (" + ready + ")");
+            return model;
+        }
+        Path folder = Files.createDirectories(work.resolve("models"));
+        Path log = home.resolve("models").resolve(dataset.name() + "-setrec-quick-training.log");
+        Files.createDirectories(log.getParent());
+        QuickstartModel model = new QuickstartModel(folder);
+        System.out.println("popularity fallback serving since " + now() + ": no quick SETRec yet; it trains in the "
+                + "background (a few minutes; its log: " + log + ") and takes over live when ready");
+        model.training = new ProcessBuilder(trainingCommand(home, dataDir, budget)).directory(work.toFile())
+                .redirectErrorStream(true).start();
+        model.watcher = new Thread(() -> model.awaitAndAdd(home, dataset, heldBack, log), "quick-setrec-training");
+        model.watcher.setDaemon(true);
+        model.watcher.start();
+        return model;
+    }
+
+    /** This JVM's java, flags and class path running {@link QuickModelCommand}, at low priority where it can. */
+    private static List<String> trainingCommand(Path home, Path dataDir, QuickModel.Budget budget) {
+        List<String> command = new ArrayList<>();
+        if (Files.isExecutable(NICE)) {
+            command.addAll(List.of(NICE.toString(), "-n", "10"));
+        }
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), SetrecCli.class.getName()));
+        command.addAll(QuickModelCommand.arguments(home.toAbsolutePath(), dataDir == null ? null
+                : dataDir.toAbsolutePath(), budget));
+        return command;
+    }
+
+    /** What the job loads: a model dir, or the models folder the quick model joins when trained. */
+    Path jobModel() {
+        return jobModel;
+    }
+
+    /** Whether the quick model trains in the background, the fallback serving until it is added. */
+    boolean trainsInTheBackground() {
+        return training != null;
+    }
+
+    /** Whether the quick model is on its way: training, or added to the models folder. */
+    boolean underWay() {
+        return added || watcher != null && watcher.isAlive();
+    }
+
+    /** How far the training is, while it runs. */
+    Optional<String> progress() {
+        TrainingProgress now = progress;
+        return now != null && training.isAlive() ? Optional.of(now.describe()) : Optional.empty();
+    }
+
+    /** The served models' names by the version their recommendations carry, the fallback's included. */
+    Map<String, String> modelNames() {
+        return Map.copyOf(modelNames);
+    }
+
+    /** Copies the training's output into its log, and adds the serving copy once the training has ended well. */
+    private void awaitAndAdd(Path home, Dataset dataset, Set<String> heldBack, Path log) {
+        try (TrainingProgress watched = new TrainingProgress(Files.newOutputStream(log))) {
+            progress = watched;
+            training.getInputStream().transferTo(watched);
+            int exit = training.waitFor();
+            if (stopping) {
+                return;
+            }
+            Path trained = QuickModel.dir(home, dataset);
+            if (exit != 0 || !Files.exists(trained.resolve(ModelManifest.FILE))) {
+                throw new IOException("the training ended with exit code " + exit);
+            }
+            Engines.trainOnThisThread(); // the serving copy computes on this thread: autograd recording off
+            Path version = ModelFolderSetRec.addVersion(jobModel, VERSION_NAME,
+                    dir -> servingCopyWithout(trained, heldBack, dir));
+            name(version, trained);
+            added = true;
+        } catch (IOException | RuntimeException e) {
+            if (!stopping) {
+                System.out.println("the quick SETRec could not be trained (" + e + "; see " + log + "): the "
+                        + "popularity fallback goes on serving");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Names the serving copy's version after the model dir it was made from; returns the version. */
+    private String name(Path servingCopy, Path modelDir) throws IOException {
+        String version = ModelIO.readManifest(servingCopy).version();
+        modelNames.put(version, String.valueOf(modelDir.toAbsolutePath().normalize().getFileName()));
+        return version;
+    }
+
+    private static String now() {
+        return LocalTime.now().format(CLOCK);
+    }
+
+    /** A copy of the model that does not know the held-back cold items: they arrive as item events instead. */
+    private static Path servingCopyWithout(Path modelDir, Set<String> heldBack, Path out) throws IOException {
+        ModelManifest manifest = ModelIO.readManifest(modelDir);
+        try (SetRec full = (SetRec) ModelDirs.load(modelDir);
+             SetRec serving = full.withCatalogue(full.items().without(heldBack))) {
+            var trainingRecord = manifest.training().deepCopy();
+            trainingRecord.addProperty("quickstart_held_back_items", heldBack.size());
+            ModelIO.save(serving, out, trainingRecord);
+        }
+        return out;
+    }
+
+    /** Stops a training in progress (its process ends; a model half trained is never marked complete). */
+    @Override
+    public void close() throws InterruptedException {
+        if (training != null) {
+            stopping = true;
+            training.destroy();
+            if (!training.waitFor(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                training.destroyForcibly().waitFor();
+            }
+            watcher.join(STOP_WAIT.toMillis());
+        }
+    }
+}
