@@ -174,13 +174,15 @@ final class QuickstartCommand implements Callable<Integer> {
                     awaitLastRecommendations(figures, job);
                 }
             } finally {
+                // the run ends, its training too, asked first: a training niced on a busy machine is slow to end
+                served.stopTraining();
                 view.close();
                 summary = view.summary(); // the figures the console printed
                 writeReport(run, timeline, dataset, served.modelNames());
                 replayer.close();
                 end = job.health(); // before closing cancels it
                 job.close();
-                served.close(); // before Ctrl-C's hook lets the JVM exit: no native training step cut off
+                served.close(); // its training's process ended before Ctrl-C's hook lets the JVM exit
                 stopped.countDown();
             }
             if (end.state().ended()) {

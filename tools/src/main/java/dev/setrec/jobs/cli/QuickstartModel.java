@@ -174,12 +174,19 @@ final class QuickstartModel implements AutoCloseable {
         return out;
     }
 
-    /** Stops a training in progress (its process ends; a model half trained is never marked complete). */
-    @Override
-    public void close() throws InterruptedException {
+    /** Asks a training in progress to end, without waiting for it (a model half trained is never complete). */
+    void stopTraining() {
         if (training != null) {
             stopping = true;
             training.destroy();
+        }
+    }
+
+    /** Stops a training in progress and waits for its process to end (killed after a while). */
+    @Override
+    public void close() throws InterruptedException {
+        if (training != null) {
+            stopTraining();
             if (!training.waitFor(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
                 training.destroyForcibly().waitFor();
             }

@@ -31,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -121,26 +122,9 @@ class QuickstartWithoutDataTest {
      */
     @Test
     void aSignalStopsTheRunCleanlyAndTheConsoleShowsOnlyItsOwnOutput() throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString()));
-        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-        command.addAll(List.of("-Dsetrec.home=" + home, "-cp", System.getProperty("java.class.path"),
-                SetrecCli.class.getName(), "quickstart", "--seed-histories", "3"));
         Path consoleFile = home.resolve("console.txt");
-        ProcessBuilder launcher = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(consoleFile.toFile());
-        launcher.environment().remove(DataRoot.ENV);
-        Process quickstart = launcher.start();
-        try {
-            // a recommendation shown: every part has started and scored
-            assertTrue(awaitLineStarting("user ", consoleFile, quickstart, Duration.ofMinutes(3)),
-                    "recommendations within 3 minutes:\n" + Files.readString(consoleFile));
-            quickstart.destroy(); // SIGTERM
-            assertTrue(quickstart.waitFor(STOP_WITHIN.toSeconds(), TimeUnit.SECONDS), "stopped within " + STOP_WITHIN
-                    + ":\n" + Files.readString(consoleFile));
-        } finally {
-            quickstart.destroyForcibly();
-        }
+        Process quickstart = quickstartProcess(home, consoleFile);
+        stopBySignalOnceRecommending(quickstart, consoleFile);
         String printed = Files.readString(consoleFile);
         System.out.print(printed);
         assertEquals(0, quickstart.exitValue());
@@ -151,6 +135,54 @@ class QuickstartWithoutDataTest {
         assertEquals(fileNamedIn(printed, "report: ").getParent(), libraryLog.getParent(),
                 "beside the report, in the run's folder");
         assertTrue(Files.readString(libraryLog).contains(" WARN "), "the libraries' warnings went there");
+    }
+
+    /**
+     * Without a quick model trained before, the run serves at once while the quick model trains in a process of its
+     * own: a signal then ends the run and that training within 10 seconds (no training left running).
+     */
+    @Test
+    void aSignalDuringTheQuickModelsTrainingStopsTheRunAndTheTraining(@TempDir Path freshHome) throws Exception {
+        Path consoleFile = freshHome.resolve("console.txt");
+        Process quickstart = quickstartProcess(freshHome, consoleFile);
+        List<ProcessHandle> started = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (started.isEmpty() && System.nanoTime() < deadline && quickstart.isAlive()) {
+            quickstart.descendants().forEach(started::add); // the training's process
+            Thread.sleep(100);
+        }
+        assertFalse(started.isEmpty(), "the quick model trains in a process of its own");
+        stopBySignalOnceRecommending(quickstart, consoleFile);
+        assertEquals(0, quickstart.exitValue());
+        assertTrue(started.stream().noneMatch(ProcessHandle::isAlive), "the training ended with the run");
+        assertTrue(Files.readString(consoleFile).contains("popularity fallback serving since"),
+                "the fallback served while the model trained");
+    }
+
+    /** A quickstart in a JVM of its own with {@code home} and no data, its console into {@code consoleFile}. */
+    private static Process quickstartProcess(Path home, Path consoleFile) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString()));
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.addAll(List.of("-Dsetrec.home=" + home, "-cp", System.getProperty("java.class.path"),
+                SetrecCli.class.getName(), "quickstart", "--seed-histories", "3"));
+        ProcessBuilder launcher = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(consoleFile.toFile());
+        launcher.environment().remove(DataRoot.ENV);
+        return launcher.start();
+    }
+
+    /** Once a recommendation shows (every part started and scored), SIGTERM, as Ctrl-C would: ended within 10 s. */
+    private static void stopBySignalOnceRecommending(Process quickstart, Path consoleFile) throws Exception {
+        try {
+            assertTrue(awaitLineStarting("user ", consoleFile, quickstart, Duration.ofMinutes(3)),
+                    "recommendations within 3 minutes:\n" + Files.readString(consoleFile));
+            quickstart.destroy(); // SIGTERM
+            assertTrue(quickstart.waitFor(STOP_WITHIN.toSeconds(), TimeUnit.SECONDS), "stopped within " + STOP_WITHIN
+                    + ":\n" + Files.readString(consoleFile));
+        } finally {
+            quickstart.destroyForcibly();
+        }
     }
 
     /** Lines the run itself never prints: a library's log line, a native warning, an exception or its stack. */
