@@ -7,6 +7,7 @@ import dev.setrec.data.Split;
 import dev.setrec.eval.EvalOptions;
 import dev.setrec.eval.Evaluator;
 import dev.setrec.eval.Setting;
+import dev.setrec.model.ModelIO;
 import dev.setrec.model.MostPop;
 import dev.setrec.model.Recommender;
 import dev.setrec.model.Transitions;
@@ -17,11 +18,14 @@ import dev.setrec.model.setrec.ItemInputs;
 import dev.setrec.model.setrec.SetRec;
 import dev.setrec.model.setrec.SetRecArchitecture;
 import dev.setrec.model.setrec.SetRecTraining;
+import dev.setrec.model.setrec.ScoreMix;
 import dev.setrec.model.setrec.SetRecTrainer;
+import dev.setrec.util.Directories;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -111,6 +115,98 @@ public final class Training {
         };
         record.addProperty("train_minutes", (System.nanoTime() - start) / 6e10);
         return new Trained(model, record);
+    }
+
+    /**
+     * The model to serve: {@code type} refitted on train + valid with the choices a train-only fit of it made on
+     * valid ({@code trainOnly}, its record): its best epoch, for SETRec also its score mix and CF tokens from SASRec
+     * refitted for the epochs SASRec's own train-only fit chose. The record keeps those choices as "chosen_on_valid".
+     * MostPop and Transitions choose nothing: their refit is their fit on train + valid.
+     */
+    public static Trained refit(String type, Dataset data, Options options, JsonObject trainOnly, PrintStream log) {
+        if (!trainOnly.has("best_epoch")) {
+            return fit(type, data, Fit.TRAIN_VALID, options, log);
+        }
+        Trained refitted = SetRec.TYPE.equals(type) ? refitSetRec(data, options, trainOnly, log)
+                : fit(type, data, Fit.TRAIN_VALID, options.withSasrec(options.sasrec().forRefit(bestEpoch(trainOnly))),
+                        log);
+        refitted.record().add("chosen_on_valid", choices(trainOnly));
+        return refitted;
+    }
+
+    /** SETRec's refit; CF tokens it trains itself come from SASRec refitted the same way (kept in a temp dir). */
+    private static Trained refitSetRec(Dataset data, Options options, JsonObject trainOnly, PrintStream log) {
+        Options fixed = options.withSetrecTraining(options.setrecTraining().forRefit(bestEpoch(trainOnly),
+                SetRecTrainer.chosenMix(trainOnly, "best_")));
+        if (options.cfSource() != CfSource.TRAIN_SASREC) {
+            return fit(SetRec.TYPE, data, Fit.TRAIN_VALID, fixed, log);
+        }
+        try {
+            Path cfDir = Files.createTempDirectory("setrec-refit-cf");
+            try {
+                log.println("refitting SASRec on train+valid for the CF tokens");
+                Trained sasrec = refit(SasRec.TYPE, data, options, trainOnly.getAsJsonObject("cf_sasrec"), log);
+                try (Recommender model = sasrec.model()) {
+                    ModelIO.save(model, cfDir, sasrec.record());
+                }
+                Trained refitted = fit(SetRec.TYPE, data, Fit.TRAIN_VALID,
+                        fixed.withCfTokens(CfSource.MODEL_DIR, cfDir), log);
+                refitted.record().add("cf_sasrec", sasrec.record());
+                refitted.record().addProperty("cf_tokens", "SASRec refitted on " + Fit.TRAIN_VALID.label());
+                return refitted;
+            } finally {
+                Directories.deleteTree(cfDir);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** What a train-only fit chose on valid, and its valid Recall@10 there; SASRec's for SETRec's CF tokens too. */
+    private static JsonObject choices(JsonObject trainOnly) {
+        JsonObject chosen = new JsonObject();
+        chosen.addProperty("fit", trainOnly.get("fit").getAsString());
+        chosen.addProperty("epochs", bestEpoch(trainOnly));
+        if (trainOnly.has("best_valid_recall@10")) {
+            chosen.add("valid_recall@10", trainOnly.get("best_valid_recall@10"));
+        }
+        if (trainOnly.has("best_beta")) {
+            ScoreMix mix = SetRecTrainer.chosenMix(trainOnly, "best_");
+            chosen.addProperty("beta", mix.beta());
+            chosen.addProperty("beta_cold", mix.betaCold());
+            chosen.addProperty("cold_shift", mix.coldShift());
+        }
+        if (trainOnly.has("cf_sasrec")) {
+            chosen.add("cf_sasrec", choices(trainOnly.getAsJsonObject("cf_sasrec")));
+        }
+        return chosen;
+    }
+
+    /** The epochs a train-only fit kept (at least one: a refit must train). */
+    private static int bestEpoch(JsonObject trainOnly) {
+        return Math.max(1, trainOnly.get("best_epoch").getAsInt());
+    }
+
+    /**
+     * One line on a training record: epochs run and kept, the valid Recall@10 and score mix chosen where valid
+     * chose them.
+     */
+    public static String summary(JsonObject record) {
+        if (!record.has("epochs_run")) {
+            return "no training loop";
+        }
+        StringBuilder s = new StringBuilder("epochs run " + record.get("epochs_run").getAsInt() + ", kept "
+                + record.get("best_epoch").getAsInt());
+        if (record.has("best_valid_recall@10")) {
+            s.append(String.format(Locale.ROOT, " (valid R@10 %.4f)",
+                    record.get("best_valid_recall@10").getAsDouble()));
+        }
+        if (record.has("best_beta")) {
+            ScoreMix m = SetRecTrainer.chosenMix(record, "best_");
+            s.append(String.format(Locale.ROOT, ", beta %.1f, cold items' beta %.1f and shift %.2f", m.beta(),
+                    m.betaCold(), m.coldShift()));
+        }
+        return s.toString();
     }
 
     private static SasRec fitSasRec(Dataset data, Fit fit, SasRecConfig config, List<int[]> sequences,

@@ -11,17 +11,10 @@ import dev.setrec.eval.Evaluator;
 import dev.setrec.model.Recommender;
 import dev.setrec.models.Training;
 import dev.setrec.model.ModelIO;
-import dev.setrec.model.sasrec.SasRec;
-import dev.setrec.model.sasrec.SasRecConfig;
-import dev.setrec.model.setrec.ScoreMix;
-import dev.setrec.model.setrec.SetRec;
-import dev.setrec.model.setrec.SetRecTrainer;
-import dev.setrec.util.Directories;
 import dev.setrec.util.Machine;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 
@@ -56,14 +49,8 @@ public final class QualityBenchmark {
         if (refit) {
             log.println("== " + modelType + " (" + variant + ") on " + data.name()
                     + " (refit on train+valid with the choices made on valid)");
-            Path cfDir = Files.createTempDirectory("setrec-refit-cf");
-            try {
-                Training.Options refitOptions = refitOptions(data, modelType, options, chosen, cfDir);
-                Training.Trained refitted = Training.fit(modelType, data, Training.Fit.TRAIN_VALID, refitOptions, log);
-                results.put(row(data, refitted, variant + "-refit", Training.Fit.TRAIN_VALID));
-            } finally {
-                Directories.deleteTree(cfDir);
-            }
+            Training.Trained refitted = Training.refit(modelType, data, options, chosen, log);
+            results.put(row(data, refitted, variant + "-refit", Training.Fit.TRAIN_VALID));
         }
     }
 
@@ -77,34 +64,6 @@ public final class QualityBenchmark {
                 + " (refit on train+valid with the choices given, made on valid by a train-only run)");
         Training.Trained refitted = Training.fit(modelType, data, Training.Fit.TRAIN_VALID, options, log);
         results.put(row(data, refitted, variant + "-refit", Training.Fit.TRAIN_VALID));
-    }
-
-    /** The settings a train-only run chose on valid (epochs, betas), fixed for a refit on train + valid. */
-    private Training.Options refitOptions(Dataset data, String modelType, Training.Options options, JsonObject chosen,
-                                          Path cfDir) throws IOException {
-        if (SasRec.TYPE.equals(modelType)) {
-            return options.withSasrec(options.sasrec().withEpochs(options.sasrec().maxEpochs(), bestEpoch(chosen)));
-        }
-        if (!SetRec.TYPE.equals(modelType)) {
-            return options;
-        }
-        Training.Options cfOptions = options;
-        if (options.cfSource() == Training.CfSource.TRAIN_SASREC) {
-            SasRecConfig cf = options.sasrec().withEpochs(options.sasrec().maxEpochs(),
-                    bestEpoch(chosen.getAsJsonObject("cf_sasrec")));
-            Training.Trained sasrec = Training.fit(SasRec.TYPE, data, Training.Fit.TRAIN_VALID,
-                    options.withSasrec(cf).withCfTokens(options.cfSource(), null), log);
-            try (Recommender m = sasrec.model()) {
-                ModelIO.save(m, cfDir, sasrec.record());
-            }
-            cfOptions = options.withCfTokens(Training.CfSource.MODEL_DIR, cfDir);
-        }
-        return cfOptions.withSetrecTraining(options.setrecTraining().forRefit(bestEpoch(chosen),
-                SetRecTrainer.chosenMix(chosen, "best_")));
-    }
-
-    private static int bestEpoch(JsonObject record) {
-        return Math.max(1, record.get("best_epoch").getAsInt());
     }
 
     private JsonObject row(Dataset data, Training.Trained trained, String variant,
@@ -134,30 +93,12 @@ public final class QualityBenchmark {
             row.addProperty("command", command);
             row.addProperty("machine", Machine.describe());
             row.addProperty("date", LocalDate.now().toString());
-            row.addProperty("details", details(trained.record()));
+            row.addProperty("details", Training.summary(trained.record()));
             JsonArray goals = Goals.check(data.name(), model.type(), variant, fit, metrics);
             if (!goals.isEmpty()) {
                 row.add("goals", goals);
             }
             return row;
         }
-    }
-
-    private static String details(JsonObject record) {
-        if (!record.has("epochs_run")) {
-            return "no training loop";
-        }
-        StringBuilder s = new StringBuilder("epochs run " + record.get("epochs_run").getAsInt() + ", kept "
-                + record.get("best_epoch").getAsInt());
-        if (record.has("best_valid_recall@10")) {
-            s.append(String.format(java.util.Locale.ROOT, " (valid R@10 %.4f)",
-                    record.get("best_valid_recall@10").getAsDouble()));
-        }
-        if (record.has("best_cold_shift")) {
-            ScoreMix m = SetRecTrainer.chosenMix(record, "best_");
-            s.append(String.format(java.util.Locale.ROOT, ", beta %.1f, cold items' beta %.1f and shift %.2f",
-                    m.beta(), m.betaCold(), m.coldShift()));
-        }
-        return s.toString();
     }
 }

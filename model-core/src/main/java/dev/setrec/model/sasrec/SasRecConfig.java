@@ -33,4 +33,10 @@ public record SasRecConfig(int dim, int heads, int blocks, int ffnDim, float dro
         return new SasRecConfig(dim, heads, blocks, ffnDim, dropout, maxLen, learningRate, weightDecay, batchTokens,
                 maxEpochs, patience, fixedEpochs, timeBudgetMinutes, seed);
     }
+
+    /** The same settings for exactly {@code epochs} epochs (a refit): no time budget cuts the count short. */
+    public SasRecConfig forRefit(int epochs) {
+        return new SasRecConfig(dim, heads, blocks, ffnDim, dropout, maxLen, learningRate, weightDecay, batchTokens,
+                maxEpochs, patience, epochs, 0, seed);
+    }
 }

@@ -63,9 +63,12 @@ public record SetRecTraining(float dropout, float alpha, float learningRate, flo
                 .cfDropout(cfDropout).weightAverage(weightAverage).seed(seed);
     }
 
-    /** The same training for exactly {@code epochs} epochs at a fixed score mix (a refit). */
+    /**
+     * The same training for exactly {@code epochs} epochs at a fixed score mix (a refit): no time budget cuts the
+     * count short.
+     */
     public SetRecTraining forRefit(int epochs, ScoreMix mix) {
-        return toBuilder().fixedEpochs(epochs).fixedMix(ScoreMix.Fixed.all(mix)).build();
+        return toBuilder().fixedEpochs(epochs).timeBudgetMinutes(0).fixedMix(ScoreMix.Fixed.all(mix)).build();
     }
 
     /** The same training with another epoch limit and time budget (early stopping stays on). */

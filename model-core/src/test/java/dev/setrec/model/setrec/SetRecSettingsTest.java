@@ -27,9 +27,10 @@ class SetRecSettingsTest {
 
     @Test
     void changingSomeSettingsKeepsTheOthers() {
-        SetRecTraining refit = SetRecTraining.DEFAULT.forRefit(7, ScoreMix.uniform(0.3f));
-        assertEquals(SetRecTraining.DEFAULT.toBuilder().fixedEpochs(7)
-                .fixedMix(new ScoreMix.Fixed(0.3f, 0.3f, 0f)).build(), refit);
+        SetRecTraining budgeted = SetRecTraining.DEFAULT.withBudget(30, 2);
+        SetRecTraining refit = budgeted.forRefit(7, ScoreMix.uniform(0.3f));
+        assertEquals(budgeted.toBuilder().fixedEpochs(7).timeBudgetMinutes(0)
+                .fixedMix(new ScoreMix.Fixed(0.3f, 0.3f, 0f)).build(), refit, "a refit runs all its epochs");
     }
 
     private static void assertMessage(String message, Runnable build) {
