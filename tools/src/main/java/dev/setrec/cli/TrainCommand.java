@@ -21,10 +21,16 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--model", defaultValue = "setrec",
             description = "setrec, sasrec, transitions or mostpop (default ${DEFAULT-VALUE})")
     String model;
-    @Option(names = "--fit", defaultValue = "train",
-            description = "train (paper protocol) or train+valid (refit; SASRec and SETRec need --epochs) (default "
-                    + "${DEFAULT-VALUE})")
+    @Option(names = "--fit", paramLabel = "train|train+valid",
+            description = "train (paper protocol; the default) or train+valid (a refit with choices given: SASRec and "
+                    + "SETRec need --epochs)")
     String fit;
+    @Option(names = "--refit", description = "the model to serve: fit on train (valid chooses epochs and settings, "
+            + "printed), then refit on train+valid with those choices and save the refit")
+    boolean refit;
+    @Option(names = "--keep-train-only", paramLabel = "DIR", description = "with --refit: also save the train-only "
+            + "model to this dir")
+    Path keepTrainOnly;
     @Mixin
     ModelOptions options;
 
@@ -33,14 +39,34 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Training.Fit protocol = Training.Fit.parse(fit);
+        if (refit && fit != null) {
+            throw new IllegalArgumentException("--refit fits on train, then on train+valid: leave out --fit " + fit);
+        }
+        if (keepTrainOnly != null && !refit) {
+            throw new IllegalArgumentException("--keep-train-only needs --refit");
+        }
+        Training.Fit protocol = refit || fit == null ? Training.Fit.TRAIN : Training.Fit.parse(fit);
         Dataset dataset = DatasetReader.read(data);
         System.out.println(Training.describe(dataset));
         dataset.warnings().forEach(w -> System.out.println("warning: " + w));
         System.out.println("device: " + engine.start());
-        Training.Trained trained = Training.fit(model, dataset, protocol, options.toOptions(), System.out);
+        Training.Options settings = options.toOptions();
+        Training.Trained trained = Training.fit(model, dataset, protocol, settings, System.out);
         try (var m = trained.model()) {
-            ModelIO.save(m, out, trained.record());
+            if (!refit) {
+                ModelIO.save(m, out, trained.record());
+            } else if (keepTrainOnly != null) {
+                ModelIO.save(m, keepTrainOnly, trained.record());
+                System.out.println("saved the train-only " + model + " model to " + keepTrainOnly);
+            }
+        }
+        if (refit) {
+            System.out.println("chosen on valid: " + Training.summary(trained.record()) + "; refitting on "
+                    + Training.Fit.TRAIN_VALID.label() + " with these choices");
+            Training.Trained refitted = Training.refit(model, dataset, settings, trained.record(), System.out);
+            try (var m = refitted.model()) {
+                ModelIO.save(m, out, refitted.record());
+            }
         }
         System.out.println("saved " + model + " model to " + out);
         return 0;

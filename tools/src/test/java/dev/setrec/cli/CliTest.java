@@ -4,6 +4,7 @@ import com.google.gson.Gson;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.setrec.data.Dataset;
+import dev.setrec.model.ModelIO;
 import dev.setrec.testing.PlantedSequences;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -86,6 +87,35 @@ class CliTest {
         assertEquals(Main.BAD_INPUT, run("train", "--model", "sasrec", "--fit", "train+valid", "--data",
                 data.toString(), "--out", tmp.resolve("refit").toString()));
         assertTrue(lastError.contains("--epochs"), lastError);
+    }
+
+    @Test
+    void refitSavesTheRefitOnTrainAndValidWithTheEpochsChosenOnValid() throws IOException {
+        Path trainOnly = tmp.resolve("train-only");
+        Path refit = tmp.resolve("served");
+        assertEquals(0, run("train", "--model", "sasrec", "--refit", "--keep-train-only", trainOnly.toString(),
+                "--data", data.toString(), "--out", refit.toString(), "--dim", "32", "--blocks", "1", "--ffn", "64",
+                "--history", "10", "--lr", "0.005", "--max-epochs", "4", "--patience", "2"), lastError);
+        JsonObject chosen = trainingRecord(trainOnly);
+        JsonObject record = trainingRecord(refit);
+        assertEquals("train", chosen.get("fit").getAsString());
+        assertEquals("train+valid", record.get("fit").getAsString());
+        assertEquals(chosen.get("best_epoch").getAsInt(), record.get("epochs_run").getAsInt());
+        JsonObject onValid = record.getAsJsonObject("chosen_on_valid");
+        assertEquals(chosen.get("best_epoch").getAsInt(), onValid.get("epochs").getAsInt());
+        assertEquals(chosen.get("best_valid_recall@10"), onValid.get("valid_recall@10"));
+    }
+
+    @Test
+    void refitWithFitIsRefused() {
+        assertEquals(Main.BAD_INPUT, run("train", "--model", "sasrec", "--refit", "--fit", "train+valid", "--data",
+                data.toString(), "--out", tmp.resolve("refused").toString()));
+        assertTrue(lastError.contains("--refit") && lastError.contains("--fit"), lastError);
+        assertTrue(Files.notExists(tmp.resolve("refused")));
+    }
+
+    private static JsonObject trainingRecord(Path modelDir) throws IOException {
+        return ModelIO.readManifest(modelDir).training();
     }
 
     @Test
