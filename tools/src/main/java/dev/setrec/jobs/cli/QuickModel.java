@@ -1,5 +1,6 @@
 package dev.setrec.jobs.cli;
 
+import com.google.gson.JsonObject;
 import dev.setrec.data.Dataset;
 import dev.setrec.model.ModelIO;
 import dev.setrec.model.ModelManifest;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /** The quick model the streaming commands serve when none is given: trained once, reused afterwards. */
@@ -50,14 +52,19 @@ final class QuickModel {
         return train(home, dataset, options, System.out);
     }
 
-    /** The data set's quick SETRec, where an earlier run trained it (said on the console). */
+    /**
+     * The data set's quick SETRec, where an earlier run trained it (said on the console): its refit on train + valid,
+     * else the train-only one (a run that ended before the refit was saved).
+     */
     static Optional<Path> existing(Path home, Dataset dataset) {
-        Path dir = dir(home, dataset);
-        if (!Files.exists(dir.resolve(ModelManifest.FILE))) {
-            return Optional.empty();
+        for (Path dir : List.of(refitDir(home, dataset), dir(home, dataset))) {
+            if (Files.exists(dir.resolve(ModelManifest.FILE))) {
+                System.out.println("model: " + dir + " (delete it to retrain; ./setrec train --refit makes a "
+                        + "better one)");
+                return Optional.of(dir);
+            }
         }
-        System.out.println("model: " + dir + " (delete it to retrain; ./setrec train makes a better one)");
-        return Optional.of(dir);
+        return Optional.empty();
     }
 
     /**
@@ -66,18 +73,38 @@ final class QuickModel {
      */
     static Path train(Path home, Dataset dataset, Training.Options options, PrintStream progress)
             throws IOException {
-        Path dir = dir(home, dataset);
         Engines.trainOnThisThread(); // maybe not the thread that started the engine
         Training.Trained trained = Training.fit(SetRec.TYPE, dataset, Training.Fit.TRAIN, options, progress);
+        return save(trained, dir(home, dataset));
+    }
+
+    /**
+     * Refits the quick SETRec that {@link #train} kept on train + valid with the choices it made on valid (the model
+     * to serve: it learnt from the valid window's interactions too) and keeps the refit beside it.
+     */
+    static Path refit(Path home, Dataset dataset, Training.Options options, PrintStream progress) throws IOException {
+        JsonObject trainOnly = ModelIO.readManifest(dir(home, dataset)).training();
+        Engines.trainOnThisThread();
+        progress.println("refitting the quick SETRec on " + Training.Fit.TRAIN_VALID.label() + " with the choices "
+                + "made on valid: " + Training.summary(trainOnly));
+        return save(Training.refit(SetRec.TYPE, dataset, options, trainOnly, progress), refitDir(home, dataset));
+    }
+
+    private static Path save(Training.Trained trained, Path dir) throws IOException {
         try (var m = trained.model()) {
             ModelIO.save(m, dir, trained.record());
         }
         return dir;
     }
 
-    /** Where the data set's quick SETRec is kept. */
+    /** Where the data set's train-only quick SETRec is kept. */
     static Path dir(Path home, Dataset dataset) {
         return home.resolve("models").resolve(dataset.name() + "-setrec-quick");
+    }
+
+    /** Where the data set's quick SETRec refitted on train + valid is kept. */
+    static Path refitDir(Path home, Dataset dataset) {
+        return home.resolve("models").resolve(dataset.name() + "-setrec-quick-refit");
     }
 
     /**

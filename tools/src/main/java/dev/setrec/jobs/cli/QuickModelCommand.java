@@ -3,6 +3,7 @@ package dev.setrec.jobs.cli;
 import dev.setrec.data.Dataset;
 import dev.setrec.data.DatasetReader;
 import dev.setrec.data.GeneratedShop;
+import dev.setrec.models.Training;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -12,8 +13,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * Trains the quick SETRec and keeps it under the home's models/: what the quickstart runs in a process of its own
- * while its job already serves (not for users: hidden). A process of its own because PyTorch keeps state per
+ * Trains the quick SETRec on train, then refits it on train + valid with the choices made on valid, keeping both
+ * under the home's models/ and saying on stdout when each is saved ({@link #SAVED}): what the quickstart runs in a
+ * process of its own while its job already serves, serving each model as it comes (not for users: hidden). A process of its own because PyTorch keeps state per
  * thread and per process (autograd recording, its thread pools) that a training beside a running job must not
  * share, and because a process can be stopped at any point without cutting a native step short in the job's JVM.
  */
@@ -21,6 +23,8 @@ import java.util.concurrent.Callable;
         + "runs it in a process of its own)")
 final class QuickModelCommand implements Callable<Integer> {
     static final String NAME = "quick-model";
+    /** Starts the stdout line that gives a saved model's dir. */
+    static final String SAVED = "quick model saved: ";
 
     @Option(names = "--home", required = true, description = "where models/ is")
     Path home;
@@ -51,7 +55,9 @@ final class QuickModelCommand implements Callable<Integer> {
         }
         QuickModel.Budget chosen = budget == null ? QuickModel.Budget.defaultFor(data == null)
                 : new QuickModel.Budget(budget.get(0).intValue(), budget.get(1).intValue(), budget.get(2));
-        QuickModel.train(home, dataset, QuickModel.options(data == null, chosen), System.out);
+        Training.Options options = QuickModel.options(data == null, chosen);
+        System.out.println(SAVED + QuickModel.train(home, dataset, options, System.out));
+        System.out.println(SAVED + QuickModel.refit(home, dataset, options, System.out));
         return 0;
     }
 }

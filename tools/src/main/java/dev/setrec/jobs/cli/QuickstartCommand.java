@@ -196,14 +196,16 @@ final class QuickstartCommand implements Callable<Integer> {
     }
 
     /**
-     * One pass where SETRec serves from the start; while the quick model trains, rounds until it took over and one
-     * more, so that the run shows SETRec serving and both models' online Recall@10.
+     * One pass where SETRec serves from the start; while the quick model trains, rounds until it took over and its
+     * refit on train + valid was added too, and one more, so that the run shows SETRec serving (the refit swapped in)
+     * and the models' online Recall@10.
      */
     private ReplayRounds rounds(QuickstartModel served, LiveFigures figures, ReplayPlan plan, StatusBoard board) {
         if (!served.trainsInTheBackground()) {
             return ReplayRounds.once();
         }
-        ReplayRounds.Takeover takeover = new ReplayRounds.Takeover(figures::aModelServes, served::underWay,
+        ReplayRounds.Takeover takeover = new ReplayRounds.Takeover(
+                () -> figures.aModelServes() && !served.stillTraining(), served::underWay,
                 () -> served.progress().orElse("trained, being swapped in"));
         return ReplayRounds.untilTakeover(takeover, rate, plan.events().size(), board::announce);
     }

@@ -8,6 +8,7 @@ import dev.setrec.model.ModelIO;
 import dev.setrec.model.ModelManifest;
 import dev.setrec.model.setrec.SetRec;
 import dev.setrec.models.ModelDirs;
+import dev.setrec.models.Training;
 import dev.setrec.nn.Engines;
 
 import java.io.IOException;
@@ -29,9 +30,9 @@ import java.util.concurrent.TimeUnit;
  * The model the quickstart's job serves. A model given with --model, or the quick model an earlier run trained,
  * serves from the start (as a serving copy without the held-back items). Without either, the job starts at once on
  * an empty models folder, where the popularity fallback answers, while the quick SETRec trains in a process of its
- * own at low priority ({@link QuickModelCommand}; kept under models/ for the next runs, as
- * {@link QuickModel#findOrTrain} keeps it); its serving copy is then added to the folder and the job swaps it in live.
- * Closing stops the training process.
+ * own at low priority ({@link QuickModelCommand}; kept under models/ for the next runs): first on train, then refitted
+ * on train + valid with the choices made on valid. As the process says each is saved, its serving copy is added to the
+ * folder and the job swaps it in live. Closing stops the training process.
  */
 final class QuickstartModel implements AutoCloseable {
     /** Longest wait for the training process to end once asked to, before it is killed. */
@@ -77,7 +78,7 @@ final class QuickstartModel implements AutoCloseable {
                 + "background (a few minutes; its log: " + log + ") and takes over live when ready");
         model.training = new ProcessBuilder(trainingCommand(home, dataDir, budget)).directory(work.toFile())
                 .redirectErrorStream(true).start();
-        model.watcher = new Thread(() -> model.awaitAndAdd(home, dataset, heldBack, log), "quick-setrec-training");
+        model.watcher = new Thread(() -> model.awaitAndAdd(heldBack, log), "quick-setrec-training");
         model.watcher.setDaemon(true);
         model.watcher.start();
         return model;
@@ -109,13 +110,19 @@ final class QuickstartModel implements AutoCloseable {
 
     /** Whether the quick model is on its way: training, or added to the models folder. */
     boolean underWay() {
-        return added || watcher != null && watcher.isAlive();
+        return added || stillTraining();
+    }
+
+    /** Whether the training process goes on: for the first quick model, or for its refit on train + valid. */
+    boolean stillTraining() {
+        return watcher != null && watcher.isAlive();
     }
 
     /** How far the training is, while it runs. */
     Optional<String> progress() {
         TrainingProgress now = progress;
-        return now != null && training.isAlive() ? Optional.of(now.describe()) : Optional.empty();
+        return now != null && training.isAlive()
+                ? Optional.of((added ? "refit on train+valid: " : "") + now.describe()) : Optional.empty();
     }
 
     /** The served models' names by the version their recommendations carry, the fallback's included. */
@@ -123,31 +130,50 @@ final class QuickstartModel implements AutoCloseable {
         return Map.copyOf(modelNames);
     }
 
-    /** Copies the training's output into its log, and adds the serving copy once the training has ended well. */
-    private void awaitAndAdd(Path home, Dataset dataset, Set<String> heldBack, Path log) {
-        try (TrainingProgress watched = new TrainingProgress(Files.newOutputStream(log))) {
+    /** Copies the training's output into its log, adding each model as the training says it is saved. */
+    private void awaitAndAdd(Set<String> heldBack, Path log) {
+        try (TrainingProgress watched = new TrainingProgress(Files.newOutputStream(log),
+                line -> addIfSaved(line, heldBack, log))) {
             progress = watched;
             training.getInputStream().transferTo(watched);
             int exit = training.waitFor();
-            if (stopping) {
-                return;
+            if (exit != 0 && !stopping) {
+                failed("the training ended with exit code " + exit, log);
             }
-            Path trained = QuickModel.dir(home, dataset);
-            if (exit != 0 || !Files.exists(trained.resolve(ModelManifest.FILE))) {
-                throw new IOException("the training ended with exit code " + exit);
-            }
-            Engines.trainOnThisThread(); // the serving copy computes on this thread: autograd recording off
-            Path version = ModelFolderSetRec.addVersion(jobModel, VERSION_NAME,
-                    dir -> servingCopyWithout(trained, heldBack, dir));
-            name(version, trained);
-            added = true;
-        } catch (IOException | RuntimeException e) {
-            if (!stopping) {
-                System.out.println("the quick SETRec could not be trained (" + e + "; see " + log + "): the "
-                        + "popularity fallback goes on serving");
-            }
+        } catch (IOException e) {
+            failed(e.toString(), log);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Adds the serving copy of the model dir that a line of the training's output says is saved, as a version named
+     * after its fit: the refit on train + valid comes after the train-only model, so the job swaps it in last.
+     */
+    private void addIfSaved(String line, Set<String> heldBack, Path log) {
+        if (!line.startsWith(QuickModelCommand.SAVED) || stopping) {
+            return;
+        }
+        try {
+            Path saved = Path.of(line.substring(QuickModelCommand.SAVED.length()));
+            boolean refit = Training.Fit.TRAIN_VALID.label()
+                    .equals(ModelIO.readManifest(saved).training().get("fit").getAsString());
+            Engines.trainOnThisThread(); // the serving copy computes on this thread: autograd recording off
+            Path version = ModelFolderSetRec.addVersion(jobModel, refit ? VERSION_NAME + "-refit" : VERSION_NAME,
+                    dir -> servingCopyWithout(saved, heldBack, dir));
+            name(version, saved);
+            added = true;
+        } catch (IOException | RuntimeException e) {
+            failed(e.toString(), log);
+        }
+    }
+
+    private void failed(String why, Path log) {
+        if (!stopping) {
+            System.out.println(added ? "the quick SETRec's refit on train+valid failed (" + why + "; see " + log
+                    + "): the quick SETRec trained on train goes on serving" : "the quick SETRec could not be trained ("
+                    + why + "; see " + log + "): the popularity fallback goes on serving");
         }
     }
 

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,6 +21,7 @@ public final class TrainingProgress extends OutputStream {
     private static final String CLEAR_TO_END_OF_LINE = "\u001b[K";
 
     private final OutputStream log;
+    private final Consumer<String> lines;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
     private String model;
     private int epoch;
@@ -28,17 +30,30 @@ public final class TrainingProgress extends OutputStream {
     private double epochSeconds = Double.NaN; // of the last finished epoch, or estimated from the running one
 
     public TrainingProgress(OutputStream log) {
+        this(log, text -> { });
+    }
+
+    /** As above, each line of the log also given to {@code lines} (outside the lock that {@link #describe} takes). */
+    public TrainingProgress(OutputStream log, Consumer<String> lines) {
         this.log = log;
+        this.lines = lines;
     }
 
     @Override
-    public synchronized void write(int b) throws IOException {
-        log.write(b);
-        if (b == '\n' || b == '\r') {
-            read(line.toString(StandardCharsets.UTF_8).replace(CLEAR_TO_END_OF_LINE, ""));
-            line.reset();
-        } else {
-            line.write(b);
+    public void write(int b) throws IOException {
+        String finished = null;
+        synchronized (this) {
+            log.write(b);
+            if (b == '\n' || b == '\r') {
+                finished = line.toString(StandardCharsets.UTF_8).replace(CLEAR_TO_END_OF_LINE, "");
+                read(finished);
+                line.reset();
+            } else {
+                line.write(b);
+            }
+        }
+        if (finished != null) {
+            lines.accept(finished);
         }
     }
 

@@ -6,11 +6,13 @@ import dev.setrec.jobs.quickstart.LiveFigures;
 import dev.setrec.jobs.quickstart.ReplayPlan;
 import dev.setrec.jobs.scoring.ModelFolderSetRec;
 import dev.setrec.model.ModelIO;
+import dev.setrec.model.ModelManifest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,26 +28,42 @@ class QuickstartModelTest {
     Path work;
 
     @Test
-    void theJobStartsOnAnEmptyModelsFolderThatTheQuickModelJoinsOnceTrainedAndKeptForTheNextRun()
+    void theJobStartsOnAnEmptyModelsFolderThatTheQuickModelAndThenItsRefitJoinKeptForTheNextRun()
             throws Exception {
         Set<String> heldBack = ReplayPlan.of(SHOP, 42, 1).heldBackItemIds();
         try (QuickstartModel model = QuickstartModel.start(null, home, SHOP, null, new QuickModel.Budget(1, 1, 0.1),
                 heldBack, work)) {
             Path folder = model.jobModel();
             assertTrue(ModelFolderSetRec.isModelsFolder(folder), "the job gets a models folder at once");
-            long deadline = System.nanoTime() + 600_000_000_000L;
-            while (ModelFolderSetRec.completeVersions(folder).isEmpty()) {
-                assertTrue(System.nanoTime() < deadline, "no model added within 10 min");
-                Thread.sleep(200);
-            }
-            Path added = ModelFolderSetRec.completeVersions(folder).get(0);
+            Path added = awaitVersions(folder, 1).get(0);
             String version = ModelIO.readManifest(added).version();
             assertEquals(Set.of(LiveFigures.FALLBACK, version), model.modelNames().keySet());
             assertEquals(SHOP.name() + "-setrec-quick", model.modelNames().get(version));
             assertEquals(SHOP.numItems() - heldBack.size(), ModelIO.readManifest(added).numItems(),
                     "the held-back item is left out");
-            assertTrue(QuickModel.existing(home, SHOP).isPresent(), "the quick model is kept for the next run");
+            assertEquals("train", ModelIO.readManifest(added).training().get("fit").getAsString());
+
+            Path refit = awaitVersions(folder, 2).get(0);
+            assertTrue(refit.getFileName().toString().compareTo(added.getFileName().toString()) > 0,
+                    "the refit is the newest version: the one the job swaps in and serves");
+            ModelManifest refitManifest = ModelIO.readManifest(refit);
+            assertEquals("train+valid", refitManifest.training().get("fit").getAsString());
+            assertEquals(ModelIO.readManifest(added).training().get("best_epoch"),
+                    refitManifest.training().getAsJsonObject("chosen_on_valid").get("epochs"));
+            assertEquals(SHOP.name() + "-setrec-quick-refit", model.modelNames().get(refitManifest.version()));
+            assertEquals(Optional.of(QuickModel.refitDir(home, SHOP)), QuickModel.existing(home, SHOP),
+                    "the refit is kept for the next run");
         }
+    }
+
+    /** The folder's complete versions, newest first, once there are {@code count}. */
+    private static List<Path> awaitVersions(Path folder, int count) throws Exception {
+        long deadline = System.nanoTime() + 600_000_000_000L;
+        while (ModelFolderSetRec.completeVersions(folder).size() < count) {
+            assertTrue(System.nanoTime() < deadline, "no " + count + " models added within 10 min");
+            Thread.sleep(200);
+        }
+        return ModelFolderSetRec.completeVersions(folder);
     }
 
     @Test
