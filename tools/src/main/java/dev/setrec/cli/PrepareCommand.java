@@ -69,7 +69,7 @@ final class PrepareCommand implements Callable<Integer> {
                     + " them; nothing was written)");
         }
         summary.lines().forEach(System.out::println);
-        System.out.println("wrote " + out + "; next: ./setrec train --data " + out + " --out MODEL");
+        System.out.println("wrote " + out + "; next: ./setrec train --refit --data " + out + " --out MODEL");
         return 0;
     }
 

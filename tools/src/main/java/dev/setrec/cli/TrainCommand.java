@@ -21,8 +21,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--model", defaultValue = "setrec",
             description = "setrec, sasrec, transitions or mostpop (default ${DEFAULT-VALUE})")
     String model;
-    @Option(names = "--fit", description = "train (paper protocol; the default) or train+valid (a refit with choices given: SASRec and "
-                    + "SETRec need --epochs)")
+    @Option(names = "--fit", description = "train (paper protocol; the default) or train+valid (a refit with "
+            + "choices given: SASRec and SETRec need --epochs)")
     String fit;
     @Option(names = "--refit", description = "the model to serve: fit on train (valid chooses epochs and settings, "
             + "printed), then refit on train+valid with those choices and save the refit")

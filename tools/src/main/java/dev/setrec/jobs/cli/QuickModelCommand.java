@@ -15,9 +15,10 @@ import java.util.concurrent.Callable;
 /**
  * Trains the quick SETRec on train, then refits it on train + valid with the choices made on valid, keeping both
  * under the home's models/ and saying on stdout when each is saved ({@link #SAVED}): what the quickstart runs in a
- * process of its own while its job already serves, serving each model as it comes (not for users: hidden). A process of its own because PyTorch keeps state per
- * thread and per process (autograd recording, its thread pools) that a training beside a running job must not
- * share, and because a process can be stopped at any point without cutting a native step short in the job's JVM.
+ * process of its own while its job already serves, serving each model as it comes (not for users: hidden). A
+ * process of its own because PyTorch keeps state per thread and per process (autograd recording, its thread pools)
+ * that a training beside a running job must not share, and because a process can be stopped at any point without
+ * cutting a native step short in the job's JVM.
  */
 @Command(name = "quick-model", hidden = true, description = "trains the quickstart's quick SETRec (the quickstart "
         + "runs it in a process of its own)")
