@@ -41,6 +41,9 @@ final class TrainCommand implements Callable<Integer> {
         if (refit && fit != null) {
             throw new IllegalArgumentException("--refit fits on train, then on train+valid: leave out --fit " + fit);
         }
+        if (refit && options.epochs > 0) {
+            throw new IllegalArgumentException("--refit chooses the epochs on valid: leave out --epochs");
+        }
         if (keepTrainOnly != null && !refit) {
             throw new IllegalArgumentException("--keep-train-only needs --refit");
         }

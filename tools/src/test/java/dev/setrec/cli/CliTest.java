@@ -107,10 +107,13 @@ class CliTest {
     }
 
     @Test
-    void refitWithFitIsRefused() {
+    void refitWithFitOrEpochsIsRefused() {
         assertEquals(Main.BAD_INPUT, run("train", "--model", "sasrec", "--refit", "--fit", "train+valid", "--data",
                 data.toString(), "--out", tmp.resolve("refused").toString()));
         assertTrue(lastError.contains("--refit") && lastError.contains("--fit"), lastError);
+        assertEquals(Main.BAD_INPUT, run("train", "--model", "sasrec", "--refit", "--epochs", "3", "--data",
+                data.toString(), "--out", tmp.resolve("refused").toString()));
+        assertTrue(lastError.contains("--refit") && lastError.contains("--epochs"), lastError);
         assertTrue(Files.notExists(tmp.resolve("refused")));
     }
 
