@@ -27,8 +27,8 @@ import java.util.concurrent.Callable;
                 + "launch of ./setrec quickstart) with the machine to results.json and BENCHMARKS.md.",
                 "The data is what the user would have: --data, else the default lookup (docs/data.md). Maven "
                         + "options pass through MAVEN_ARGS, e.g. MAVEN_ARGS=-o for an offline build from the local "
-                        + "repository. It lasts as long as the clone's build and its first quickstart, which ends "
-                        + "once SETRec has served a round."})
+                        + "repository. It lasts as long as the clone's build and its first quickstart, which it stops "
+                        + "(as Ctrl-C does) once both milestones showed."})
 final class QuickstartBenchCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR", description = "data dir, passed on to the quickstart (default: "
             + "its own lookup)")
@@ -53,9 +53,14 @@ final class QuickstartBenchCommand implements Callable<Integer> {
                     .start();
             try (BufferedReader console = new BufferedReader(new InputStreamReader(process.getInputStream(),
                     StandardCharsets.UTF_8))) {
+                boolean stopped = false;
                 for (String line = console.readLine(); line != null; line = console.readLine()) {
                     System.out.println(line);
                     firstRun.read(line);
+                    if (firstRun.complete() && !stopped) {
+                        process.destroy(); // as Ctrl-C: the run ends with its summary, status 0
+                        stopped = true;
+                    }
                 }
             } finally {
                 process.destroy(); // where this command was stopped first
