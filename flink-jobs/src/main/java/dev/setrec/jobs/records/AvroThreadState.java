@@ -20,10 +20,10 @@ import java.util.Set;
  * resolver caches). Flink's job manager deserializes a job's serializers (Avro's among them) on its own pool threads,
  * which live as long as the job manager: once Avro has parsed a schema there, the thread's ThreadLocal map holds an
  * object of the job's Avro classes, and through it the job's class loader, for good (measured: every job's classes
- * kept, the job manager out of metaspace after about a dozen submissions). As the job starts and as it ends,
- * {@link #release()} empties those entries on every thread. It does so only where Avro is the job's own (loaded by
- * the job's class loader): where Avro is shared (a local cluster, Avro in Flink's lib/), its ThreadLocals are shared
- * too and are left alone. Reading another thread's ThreadLocal map needs {@code --add-opens java.base/java.lang=ALL-UNNAMED}, which
+ * kept, the job manager out of metaspace after about a dozen submissions). As the job starts and as it ends, {@link
+ * #release()} empties those entries on every thread. It does so only where Avro is the job's own (loaded by the job's
+ * class loader): where Avro is shared (a local cluster, Avro in Flink's lib/), its ThreadLocals are shared too and are
+ * left alone. Reading another thread's ThreadLocal map needs {@code --add-opens java.base/java.lang=ALL-UNNAMED}, which
  * Flink's own JVM options give; without it nothing is released and a warning says so.
  */
 public final class AvroThreadState {
