@@ -6,6 +6,7 @@ import dev.setrec.cluster.RecommendationLog.Answers;
 import dev.setrec.cluster.harness.Await;
 import dev.setrec.cluster.harness.ChildProcesses;
 import dev.setrec.cluster.harness.FlinkCluster;
+import dev.setrec.cluster.harness.Jcmd;
 import dev.setrec.cluster.harness.KafkaBroker;
 import dev.setrec.cluster.harness.Log4jConfig;
 import dev.setrec.cluster.harness.Progress;
@@ -19,16 +20,19 @@ import dev.setrec.schemas.ScoredItem;
 import dev.setrec.util.Directories;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.Timeout;
 
+import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -172,6 +176,24 @@ abstract class ClusterScenarios {
             }
         } finally {
             ChildProcesses.killAll();
+        }
+    }
+
+    /**
+     * After every scenario whose jobs all ended: the job manager and every task manager let go of the jobs' class
+     * loaders (task managers outlive many jobs, so a job kept is kept for good). Checked after each scenario, so
+     * that a failure names the scenario whose jobs are kept.
+     */
+    @AfterEach
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void everyProcessLetsGoOfTheEndedJobs(TestInfo scenario) {
+        if (flink == null || !flink.jobManager().isAlive() || !flink.rest().unendedJobs().isEmpty()) {
+            return; // a scenario that failed may leave its job running: its own failure says so
+        }
+        String after = scenario.getTestMethod().map(Method::getName).orElse(scenario.getDisplayName());
+        LoaderRelease.await(new Jcmd(flink.jobManager().pid()), "the job manager", after, dir);
+        for (String tm : flink.liveTaskManagers()) {
+            LoaderRelease.await(new Jcmd(flink.taskManager(tm).pid()), tm, after, dir);
         }
     }
 

@@ -36,9 +36,12 @@ import java.util.concurrent.TimeoutException;
  * short-lived admin client of the same settings connects and closes once, which loads every class a close needs while
  * the class loader is open; the real close then needs no class loading.
  *
- * <p>The enumerator's close is also the one place where the job's code runs on the job manager when the job ends: it
- * lets go of the job's Avro per-thread state there ({@link AvroThreadState}), which the job manager's threads would
- * otherwise keep, and with it every class of the job.
+ * <p>The enumerator's start and close are also where the job's code runs on the job manager: both let go of the job's
+ * Avro per-thread state there ({@link AvroThreadState}), which the job manager's shared threads would otherwise keep,
+ * and with it every class of the job. The start releases what deserializing the job left (Flink 2 deserializes a
+ * job's stream graph on the job manager's {@code jobmanager-future-thread} pool, and the class initialization of the
+ * generated Avro records parses their schemas there); the close releases what the job did later. A release at the
+ * close alone once missed a job (the job's end left no trace of it in the log), and its classes stayed.
  */
 public final class CloseReadyKafkaSource<T>
         implements Source<T, KafkaPartitionSplit, KafkaSourceEnumState>, ResultTypeQueryable<T> {
@@ -119,6 +122,9 @@ public final class CloseReadyKafkaSource<T>
 
         @Override
         public void start() {
+            if (releaseAvro) {
+                AvroThreadState.release(); // what deserializing the job left on the job manager's shared threads
+            }
             rehearseClose(adminSettings);
             enumerator.start();
         }

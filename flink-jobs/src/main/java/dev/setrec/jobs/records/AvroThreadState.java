@@ -14,16 +14,16 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Avro's per-thread state of a job, let go of when the job ends.
+ * Avro's per-thread state of a job, let go of as the job starts and ends.
  *
  * <p>Avro keeps per-thread state in static ThreadLocals (the name validator of {@code Schema.Parser}, decoders,
  * resolver caches). Flink's job manager deserializes a job's serializers (Avro's among them) on its own pool threads,
  * which live as long as the job manager: once Avro has parsed a schema there, the thread's ThreadLocal map holds an
  * object of the job's Avro classes, and through it the job's class loader, for good (measured: every job's classes
- * kept, the job manager out of metaspace after about a dozen submissions). When the job ends, {@link #release()}
- * empties those entries on every thread. It does so only where Avro is the job's own (loaded by the job's class
- * loader): where Avro is shared (a local cluster, Avro in Flink's lib/), its ThreadLocals are shared too and are left
- * alone. Reading another thread's ThreadLocal map needs {@code --add-opens java.base/java.lang=ALL-UNNAMED}, which
+ * kept, the job manager out of metaspace after about a dozen submissions). As the job starts and as it ends, {@link
+ * #release()} empties those entries on every thread. It does so only where Avro is the job's own (loaded by the job's
+ * class loader): where Avro is shared (a local cluster, Avro in Flink's lib/), its ThreadLocals are shared too and are
+ * left alone. Reading another thread's ThreadLocal map needs {@code --add-opens java.base/java.lang=ALL-UNNAMED}, which
  * Flink's own JVM options give; without it nothing is released and a warning says so.
  */
 public final class AvroThreadState {
@@ -55,8 +55,10 @@ public final class AvroThreadState {
             return 0;
         }
         try {
-            return clear(avroThreadLocals());
-        } catch (ReflectiveOperationException | RuntimeException e) { // InaccessibleObjectException without opens
+            int released = clear(avroThreadLocals());
+            LOG.info("released {} per-thread entries of this job's Avro on threads that outlive the job", released);
+            return released;
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) { // no opens, a closed loader
             LOG.warn("Avro's per-thread state of this job cannot be released ({}): its classes stay in memory on "
                     + "threads that outlive the job", e.toString());
             return 0;
