@@ -58,7 +58,9 @@ final class QuickstartBenchCommand implements Callable<Integer> {
                     System.out.println(line);
                     firstRun.read(line);
                     if (firstRun.complete() && !stopped) {
-                        process.destroy(); // as Ctrl-C: the run ends with its summary, status 0
+                        // SIGTERM, as Ctrl-C: the run ends with its summary, status 0 (Process#destroy would also
+                        // close the console this loop still reads)
+                        process.toHandle().destroy();
                         stopped = true;
                     }
                 }
