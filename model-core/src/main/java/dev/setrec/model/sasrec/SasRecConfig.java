@@ -29,9 +29,10 @@ public record SasRecConfig(int dim, int heads, int blocks, int ffnDim, float dro
         OptionChecks.share("--dropout", dropout);
     }
 
-    public SasRecConfig withEpochs(int maxEpochs, int fixedEpochs) {
+    /** The same settings stopping early on valid within {@code maxEpochs} and {@code minutes} (0: no time limit). */
+    public SasRecConfig withBudget(int maxEpochs, double minutes) {
         return new SasRecConfig(dim, heads, blocks, ffnDim, dropout, maxLen, learningRate, weightDecay, batchTokens,
-                maxEpochs, patience, fixedEpochs, timeBudgetMinutes, seed);
+                maxEpochs, patience, 0, minutes, seed);
     }
 
     /** The same settings for exactly {@code epochs} epochs (a refit): no time budget cuts the count short. */

@@ -34,13 +34,15 @@ final class QuickModelCommand implements Callable<Integer> {
     Path data;
 
     @Option(names = "--budget", split = ",", paramLabel = "N",
-            description = "SASRec's epochs, SETRec's epochs and SETRec's minutes; the data's default without it")
+            description = "SASRec's epochs and minutes, SETRec's epochs and minutes (0 minutes: no limit); the data's "
+                    + "default without it")
     List<Double> budget;
 
     /** The arguments that train the quick model of {@code data} (null: the generated shop) within {@code budget}. */
     static List<String> arguments(Path home, Path data, QuickModel.Budget budget) {
         List<String> args = new ArrayList<>(List.of(NAME, "--home", home.toString(), "--budget",
-                budget.sasrecEpochs() + "," + budget.setrecEpochs() + "," + budget.setrecMinutes()));
+                budget.sasrecEpochs() + "," + budget.sasrecMinutes() + "," + budget.setrecEpochs() + ","
+                        + budget.setrecMinutes()));
         if (data != null) {
             args.addAll(List.of("--data", data.toString()));
         }
@@ -50,12 +52,13 @@ final class QuickModelCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Dataset dataset = data != null ? DatasetReader.read(data) : GeneratedShop.generate();
-        if (budget != null && budget.size() != 3) {
-            throw new IllegalArgumentException("--budget takes three numbers: SASRec's epochs, SETRec's epochs and "
-                    + "minutes, not " + budget);
+        if (budget != null && budget.size() != 4) {
+            throw new IllegalArgumentException("--budget takes four numbers: SASRec's epochs and minutes, SETRec's "
+                    + "epochs and minutes, not " + budget);
         }
         QuickModel.Budget chosen = budget == null ? QuickModel.Budget.defaultFor(data == null)
-                : new QuickModel.Budget(budget.get(0).intValue(), budget.get(1).intValue(), budget.get(2));
+                : new QuickModel.Budget(budget.get(0).intValue(), budget.get(1), budget.get(2).intValue(),
+                        budget.get(3));
         Training.Options options = QuickModel.options(data == null, chosen);
         System.out.println(SAVED + QuickModel.train(home, dataset, options, System.out));
         System.out.println(SAVED + QuickModel.refit(home, dataset, options, System.out));

@@ -37,6 +37,12 @@ import java.util.concurrent.TimeUnit;
 final class QuickstartModel implements AutoCloseable {
     /** Longest wait for the training process to end once asked to, before it is killed. */
     private static final Duration STOP_WAIT = Duration.ofSeconds(10);
+    /**
+     * Longest wait for the job to serve a model added to its folder once the training ended: the job polls the folder
+     * every few seconds and loads a version in seconds, so a model still not serving after this will not (its load
+     * failed, as the job's log says), and the replay rounds waiting for it end.
+     */
+    static final Duration TAKEOVER_WAIT = Duration.ofMinutes(3);
     /** The training yields the cores to the job's scoring and the replay where the system can say so. */
     private static final Path NICE = Path.of("/usr/bin/nice");
     private static final String VERSION_NAME = "quick-setrec";
@@ -48,6 +54,7 @@ final class QuickstartModel implements AutoCloseable {
     private Thread watcher;
     private volatile TrainingProgress progress;
     private volatile boolean added;
+    private volatile long addedAtNanos;
     private volatile boolean stopping;
 
     private QuickstartModel(Path jobModel) {
@@ -108,9 +115,9 @@ final class QuickstartModel implements AutoCloseable {
         return training != null;
     }
 
-    /** Whether the quick model is on its way: training, or added to the models folder. */
+    /** Whether the quick model is on its way: training, or added to the models folder within the takeover wait. */
     boolean underWay() {
-        return added || stillTraining();
+        return stillTraining() || added && System.nanoTime() - addedAtNanos < TAKEOVER_WAIT.toNanos();
     }
 
     /** Whether the training process goes on: for the first quick model, or for its refit on train + valid. */
@@ -163,6 +170,7 @@ final class QuickstartModel implements AutoCloseable {
             Path version = ModelFolderSetRec.addVersion(jobModel, refit ? VERSION_NAME + "-refit" : VERSION_NAME,
                     dir -> servingCopyWithout(saved, heldBack, dir));
             name(version, saved);
+            addedAtNanos = System.nanoTime();
             added = true;
         } catch (IOException | RuntimeException e) {
             failed(e.toString(), log);

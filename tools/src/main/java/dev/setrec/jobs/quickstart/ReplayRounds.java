@@ -12,7 +12,7 @@ import java.util.function.Supplier;
  * does, so the live window is replayed again in rounds ({@link ReplayPlan#round}: fresh users, comparable Recall@10)
  * at {@link #WHILE_TRAINING_EVENTS_PER_SECOND} until a model serves; then one last round at the normal rate shows
  * its online Recall@10 beside the fallback's, and the replay ends. A round while training is cut short once a model
- * serves, or once nothing is on its way any more (the training failed).
+ * serves, or once nothing is on its way any more (the training failed, or a trained model never served).
  */
 public final class ReplayRounds {
     /**
@@ -89,7 +89,8 @@ public final class ReplayRounds {
                     rate(WHILE_TRAINING_EVENTS_PER_SECOND)));
             return Optional.of(new Round(number, WHILE_TRAINING_EVENTS_PER_SECOND, Kind.WHILE_TRAINING));
         }
-        return Optional.empty(); // nothing comes: the training failed, as said when it did
+        say.accept("no SETRec took over (why is said above, or in the job's log): the replay ends");
+        return Optional.empty();
     }
 
     /** Whether {@code current} ends before its next event: a round while training, once its wait is over. */

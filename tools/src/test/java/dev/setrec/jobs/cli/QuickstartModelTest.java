@@ -31,7 +31,7 @@ class QuickstartModelTest {
     void theJobStartsOnAnEmptyModelsFolderThatTheQuickModelAndThenItsRefitJoinKeptForTheNextRun()
             throws Exception {
         Set<String> heldBack = ReplayPlan.of(SHOP, 42, 1).heldBackItemIds();
-        try (QuickstartModel model = QuickstartModel.start(null, home, SHOP, null, new QuickModel.Budget(1, 1, 0.1),
+        try (QuickstartModel model = QuickstartModel.start(null, home, SHOP, null, new QuickModel.Budget(1, 0, 1, 0.1),
                 heldBack, work)) {
             Path folder = model.jobModel();
             assertTrue(ModelFolderSetRec.isModelsFolder(folder), "the job gets a models folder at once");
@@ -53,6 +53,10 @@ class QuickstartModelTest {
             assertEquals(SHOP.name() + "-setrec-quick-refit", model.modelNames().get(refitManifest.version()));
             assertEquals(Optional.of(QuickModel.refitDir(home, SHOP)), QuickModel.existing(home, SHOP),
                     "the refit is kept for the next run");
+            while (model.stillTraining()) {
+                Thread.sleep(200);
+            }
+            assertTrue(model.underWay(), "a model just added is on its way until it serves or the takeover wait ends");
         }
     }
 

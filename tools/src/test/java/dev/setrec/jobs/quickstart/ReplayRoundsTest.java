@@ -56,6 +56,7 @@ class ReplayRoundsTest {
         underWay = false;
         assertTrue(rounds.endsEarly(second), "nothing to wait for");
         assertEquals(Optional.empty(), rounds.after(second));
+        assertTrue(said.get(said.size() - 1).startsWith("no SETRec took over"), said.toString());
     }
 
     @Test
