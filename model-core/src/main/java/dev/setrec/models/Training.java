@@ -96,6 +96,9 @@ public final class Training {
         }
     }
 
+    /** What a SETRec fit's own epochs are given where its CF tokens took the whole budget: one epoch runs. */
+    private static final double MIN_BUDGET_LEFT_MINUTES = 1e-3;
+
     private Training() {
     }
 
@@ -237,12 +240,13 @@ public final class Training {
             throw new IllegalArgumentException("a refit on train+valid has no valid split to choose on: give --epochs, "
                     + "--beta, --cold-shift (as chosen by a train-only run) and --cf-model (a SASRec refit)");
         }
+        long start = System.nanoTime();
         float[][] cf = cfTokens(data, fit, options, record, log);
         float[][] text = ItemEmbeddings.of(data, options.textCache(), record, log);
         boolean[] cold = Dataset.deriveCold(data.numItems(), sequences.toArray(new int[0][]));
         SetRec model = new SetRec(options.setrec(), ItemInputs.numbered(cf, text, cold), config);
         try {
-            JsonObject run = new SetRecTrainer(config, log).train(model, sequences, data);
+            JsonObject run = new SetRecTrainer(leftOfTheBudget(config, start, record, log), log).train(model, sequences, data);
             run.entrySet().forEach(e -> record.add(e.getKey(), e.getValue()));
             record.add("setrec_training", new Gson().toJsonTree(config));
             return model;
@@ -250,6 +254,23 @@ public final class Training {
             model.close();
             throw e;
         }
+    }
+
+    /**
+     * SETRec's time budget counts from the start of its fit, its CF tokens' SASRec and the text embeddings included:
+     * its own epochs get what those left (at least one epoch runs).
+     */
+    private static SetRecTraining leftOfTheBudget(SetRecTraining config, long start, JsonObject record,
+                                                  PrintStream log) {
+        if (config.timeBudgetMinutes() <= 0) {
+            return config;
+        }
+        double spent = (System.nanoTime() - start) / 6e10;
+        double left = Math.max(config.timeBudgetMinutes() - spent, MIN_BUDGET_LEFT_MINUTES);
+        record.addProperty("epochs_time_budget_minutes", left);
+        log.printf(Locale.ROOT, "SETRec's epochs until %.1f of its %.1f minutes have passed (%.1f spent before them)%n",
+                spent + left, config.timeBudgetMinutes(), spent);
+        return config.toBuilder().timeBudgetMinutes(left).build();
     }
 
     /** SETRec's frozen CF inputs: SASRec item embeddings (SETRec predicts its cold rows' from their text). */

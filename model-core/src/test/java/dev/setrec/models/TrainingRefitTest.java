@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The refit that serves: a train-only fit's choices on valid, applied to a fit on train + valid. */
 class TrainingRefitTest {
@@ -34,12 +35,7 @@ class TrainingRefitTest {
     @Test
     void setRecIsRefittedWithTheEpochsMixAndCfEpochsChosenOnValid() throws IOException {
         Dataset data = PlantedSequences.generate(200, 40, 8, 0.9, SEED);
-        Training.Options options = new Training.Options(
-                new SasRecConfig(16, 1, 1, 32, 0.1f, 8, 5e-3f, 0f, 256, 4, 2, 0, 0, SEED),
-                SetRecArchitecture.builder().dim(16).ffnDim(32).blocks(1).maxLen(8).semTokens(2).build(),
-                SetRecTraining.builder().dropout(0.1f).learningRate(5e-3f).weightDecay(0f).warmupSteps(5)
-                        .batchTokens(256).reconSample(256).maxEpochs(3).patience(2).seed(SEED).build(),
-                Training.CfSource.TRAIN_SASREC, null, textCache);
+        Training.Options options = smallSetRec(SetRecTraining.builder().maxEpochs(3).timeBudgetMinutes(0));
         Training.Trained trainOnly = Training.fit(SetRec.TYPE, data, Training.Fit.TRAIN, options, QUIET);
         trainOnly.model().close();
         JsonObject chosen = trainOnly.record();
@@ -67,6 +63,22 @@ class TrainingRefitTest {
     }
 
     @Test
+    void setRecsTimeBudgetCountsFromTheStartOfItsFitItsCfTokensIncluded() {
+        Dataset data = PlantedSequences.generate(200, 40, 8, 0.9, SEED);
+        double budget = 30;
+        Training.Options options = smallSetRec(SetRecTraining.builder().maxEpochs(1).timeBudgetMinutes(budget));
+        Training.Trained trained = Training.fit(SetRec.TYPE, data, Training.Fit.TRAIN, options, QUIET);
+        trained.model().close();
+        JsonObject record = trained.record();
+        double left = record.get("epochs_time_budget_minutes").getAsDouble();
+        double cfMinutes = record.getAsJsonObject("cf_sasrec").get("train_minutes").getAsDouble();
+        assertTrue(cfMinutes > 0 && left <= budget - cfMinutes, "SETRec's epochs get " + left + " of " + budget
+                + " minutes after " + cfMinutes + " for its CF tokens");
+        assertEquals(budget, record.getAsJsonObject("setrec_training").get("timeBudgetMinutes").getAsDouble(),
+                "the record keeps the budget given");
+    }
+
+    @Test
     void aModelWithoutChoicesIsRefittedAsItsFitOnTrainAndValid() {
         Dataset data = PlantedSequences.generate(50, 20, 6, 0.9, SEED);
         Training.Trained trainOnly = Training.fit(Transitions.TYPE, data, Training.Fit.TRAIN,
@@ -77,6 +89,15 @@ class TrainingRefitTest {
         refit.model().close();
         assertEquals("train+valid", refit.record().get("fit").getAsString());
         assertFalse(refit.record().has("chosen_on_valid"), refit.record().toString());
+    }
+
+    /** A small SETRec with its CF tokens from a small SASRec trained first; {@code training} sets epochs, budget. */
+    private Training.Options smallSetRec(SetRecTraining.Builder training) {
+        return new Training.Options(new SasRecConfig(16, 1, 1, 32, 0.1f, 8, 5e-3f, 0f, 256, 4, 2, 0, 0, SEED),
+                SetRecArchitecture.builder().dim(16).ffnDim(32).blocks(1).maxLen(8).semTokens(2).build(),
+                training.dropout(0.1f).learningRate(5e-3f).weightDecay(0f).warmupSteps(5).batchTokens(256)
+                        .reconSample(256).patience(2).seed(SEED).build(),
+                Training.CfSource.TRAIN_SASREC, null, textCache);
     }
 
     private static List<Path> refitCfDirs() throws IOException {

@@ -43,8 +43,9 @@ public final class ModelOptions {
             + "train+valid)")
     int epochs = 0;
     @Option(names = "--time-budget", paramLabel = "MINUTES", description = "stop after the epoch that crosses this "
-            + "budget, keeping the best epoch")
-    double timeBudget = 0;
+            + "budget, keeping the best epoch; SETRec's counts from the start of its fit, its CF tokens' SASRec "
+            + "included; 0 = none (default: SASRec none, SETRec 55)")
+    Double timeBudget;
     @Option(names = "--seed", description = "random seed (default 42)")
     Long seed;
 
@@ -87,7 +88,7 @@ public final class ModelOptions {
         return new SasRecConfig(or(dim, d.dim()), or(heads, d.heads()), or(blocks, d.blocks()), or(ffn, d.ffnDim()),
                 or(dropout, d.dropout()), or(history, d.maxLen()), or(lr, d.learningRate()),
                 or(weightDecay, d.weightDecay()), or(batchTokens, d.batchTokens()), or(maxEpochs, d.maxEpochs()),
-                or(patience, d.patience()), epochs, timeBudget, or(seed, d.seed()));
+                or(patience, d.patience()), epochs, timeBudget(d.timeBudgetMinutes()), or(seed, d.seed()));
     }
 
     SetRecArchitecture setrec() {
@@ -103,8 +104,14 @@ public final class ModelOptions {
                 .learningRate(or(lr, d.learningRate())).weightDecay(or(weightDecay, d.weightDecay()))
                 .warmupSteps(or(warmup, d.warmupSteps())).batchTokens(or(batchTokens, d.batchTokens()))
                 .maxEpochs(or(maxEpochs, d.maxEpochs())).patience(or(patience, d.patience())).fixedEpochs(epochs)
-                .timeBudgetMinutes(timeBudget).fixedMix(fixedMix()).cfDropout(or(cfDropout, d.cfDropout()))
+                .timeBudgetMinutes(timeBudget(d.timeBudgetMinutes())).fixedMix(fixedMix())
+                .cfDropout(or(cfDropout, d.cfDropout()))
                 .weightAverage(or(weightAverage, d.weightAverage())).seed(or(seed, d.seed())).build();
+    }
+
+    /** The budget given, else the model's default; a fixed --epochs count is never cut short by a default. */
+    private double timeBudget(double modelDefault) {
+        return timeBudget != null ? timeBudget : epochs > 0 ? 0 : modelDefault;
     }
 
     private ScoreMix.Fixed fixedMix() {

@@ -16,7 +16,9 @@ import dev.setrec.util.OptionChecks;
  * @param maxEpochs upper bound on epochs with early stopping (--max-epochs)
  * @param patience epochs without a better valid Recall@10 before stopping (--patience)
  * @param fixedEpochs when > 0: exactly this many epochs, no validation (--epochs; a refit)
- * @param timeBudgetMinutes when > 0: stop after the epoch that crosses it, keeping the best epoch (--time-budget)
+ * @param timeBudgetMinutes when > 0: stop after the epoch that crosses it, counted from the start of the fit (the CF
+ *                          tokens' SASRec and the text embeddings included), keeping the best epoch (--time-budget;
+ *                          default 55: a SETRec training within an hour on 2 cores, see docs/model.md)
  * @param fixedMix the parts of the score mix fixed instead of chosen on valid (--beta, --beta-cold, --cold-shift;
  *                 e.g. beta 1 = semantic-only; a refit fixes all)
  * @param cfDropout per training step, the share of items whose CF input is replaced by its prediction from text
@@ -88,7 +90,7 @@ public record SetRecTraining(float dropout, float alpha, float learningRate, flo
         private int maxEpochs = 40;
         private int patience = 10;
         private int fixedEpochs;
-        private double timeBudgetMinutes;
+        private double timeBudgetMinutes = 55;
         private ScoreMix.Fixed fixedMix = ScoreMix.Fixed.NONE;
         private float cfDropout;
         private float weightAverage = 0.995f;
