@@ -90,6 +90,11 @@ public final class Training {
             return new Options(sasrec, setrec, training, cfSource, cfModel, textCache);
         }
 
+        /** These options with {@code seed} for SASRec and SETRec (initial weights, batches, dropout). */
+        public Options withSeed(long seed) {
+            return withSasrec(sasrec.withSeed(seed)).withSetrecTraining(setrecTraining.toBuilder().seed(seed).build());
+        }
+
         /** These options with SETRec's CF tokens from {@code source} ({@code model}: the dir of MODEL_DIR). */
         public Options withCfTokens(CfSource source, Path model) {
             return new Options(sasrec, setrec, setrecTraining, source, model, textCache);

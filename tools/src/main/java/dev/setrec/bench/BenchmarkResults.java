@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * benchmarks/results.json (contract, DESIGN section 6): a JSON list of result objects. A new result replaces the
@@ -65,6 +66,11 @@ public final class BenchmarkResults {
     public void put(JsonObject result) {
         results.removeIf(old -> sameKey(old, result));
         results.add(result);
+    }
+
+    /** The result with the key of {@code row}, if any. */
+    public Optional<JsonObject> find(JsonObject row) {
+        return results.stream().filter(old -> sameKey(old, row)).findFirst();
     }
 
     public List<JsonObject> all() {

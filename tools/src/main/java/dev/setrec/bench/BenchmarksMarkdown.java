@@ -1,5 +1,6 @@
 package dev.setrec.bench;
 
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 
 import java.util.ArrayList;
@@ -51,9 +52,8 @@ final class BenchmarksMarkdown {
                         .append(BenchmarkResults.text(r, "variant")).append(" | ")
                         .append(orDash(BenchmarkResults.text(r, "fit"))).append(" |");
                 for (String s : SETTINGS) {
-                    JsonObject setting = metrics.getAsJsonObject(s);
                     for (String m : METRICS) {
-                        md.append(String.format(Locale.ROOT, " %.4f |", setting.get(m).getAsDouble()));
+                        md.append(' ').append(SeedSpread.format(metrics, s, m)).append(" |");
                     }
                 }
                 md.append(String.format(Locale.ROOT, " %.1f | %s |\n", metrics.get("train_minutes").getAsDouble(),
@@ -66,6 +66,7 @@ final class BenchmarksMarkdown {
                             .append(BenchmarkResults.text(r, "variant")).append(": `")
                             .append(BenchmarkResults.text(r, "command")).append("`, ")
                             .append(BenchmarkResults.text(r, "date"))
+                            .append(r.has(SeedSpread.SEEDS) ? "; seeds " + seeds(r) : "")
                             .append(r.has("details") ? "; " + BenchmarkResults.text(r, "details") : "").append('\n');
                 }
             }
@@ -74,6 +75,11 @@ final class BenchmarksMarkdown {
         appendServer(md, results.rows("server"));
         appendReliability(md, results.rows("reliability"));
         appendQuickstart(md, results.rows("quickstart"));
+    }
+
+    private static String seeds(JsonObject row) {
+        return row.getAsJsonArray(SeedSpread.SEEDS).asList().stream().map(JsonElement::getAsString)
+                .collect(Collectors.joining(", "));
     }
 
     /** One table per data set, a row per delivery mode. */

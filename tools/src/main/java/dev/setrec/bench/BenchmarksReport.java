@@ -137,7 +137,9 @@ public final class BenchmarksReport {
                 + "train, every choice (epochs, the score mix) made on valid. Warm ranks only the warm items against "
                 + "the users' warm test items, Cold only the cold ones. Two floors learn nothing and only count: "
                 + "mostpop (popularity) and transitions (the items that followed the history's last item, popularity "
-                + "below them). The ablations, the refits on train + valid and Recall@5 / NDCG@5: the appendix."))
+                + "below them). Where a model was run with several seeds, its figures are the mean ± the standard "
+                + "deviation over them (the seeds: the appendix). The ablations, the refits on train + valid and "
+                + "Recall@5 / NDCG@5: the appendix."))
                 .append('\n');
         appendTable(md, rows, List.of(text("data set", "dataset"), text("model", "model"),
                 quality("All R@10", "all", "recall@10"), quality("Warm R@10", "warm", "recall@10"),
@@ -234,8 +236,7 @@ public final class BenchmarksReport {
     }
 
     private static Column quality(String header, String setting, String key) {
-        return new Column(header, r -> String.format(Locale.ROOT, "%.4f",
-                metrics(r).getAsJsonObject(setting).get(key).getAsDouble()), true);
+        return new Column(header, r -> SeedSpread.format(metrics(r), setting, key), true);
     }
 
     private static JsonObject metrics(JsonObject row) {

@@ -9,6 +9,8 @@ import dev.setrec.eval.EvalOptions;
 import dev.setrec.eval.EvalReport;
 import dev.setrec.eval.Evaluator;
 import dev.setrec.model.Recommender;
+import dev.setrec.model.sasrec.SasRec;
+import dev.setrec.model.setrec.SetRec;
 import dev.setrec.models.Training;
 import dev.setrec.model.ModelIO;
 import dev.setrec.util.Machine;
@@ -17,10 +19,12 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.OptionalLong;
 
 /**
  * Quality rows of BENCHMARKS.md: a model fitted on train (every choice on valid) and scored on test, then, as its
- * own row, the same configuration refitted on train + valid for the epoch count that valid chose.
+ * own row, the same configuration refitted on train + valid for the epoch count that valid chose. Run with several
+ * seeds, a seeded model's rows hold the mean and spread over them ({@link SeedSpread}).
  */
 public final class QualityBenchmark {
     private final String command;
@@ -45,13 +49,35 @@ public final class QualityBenchmark {
             ModelIO.save(trained.model(), dir, chosen);
             log.println("model kept in " + dir);
         }
-        results.put(row(data, trained, variant, Training.Fit.TRAIN));
+        put(results, row(data, trained, variant, Training.Fit.TRAIN), modelType, options);
         if (refit) {
             log.println("== " + modelType + " (" + variant + ") on " + data.name()
                     + " (refit on train+valid with the choices made on valid)");
             Training.Trained refitted = Training.refit(modelType, data, options, chosen, log);
-            results.put(row(data, refitted, variant + "-refit", Training.Fit.TRAIN_VALID));
+            put(results, row(data, refitted, variant + "-refit", Training.Fit.TRAIN_VALID), modelType, options);
         }
+    }
+
+    /** A seeded model's row joins the row's earlier seeds ({@link SeedSpread}); the others replace theirs. */
+    private static void put(BenchmarkResults results, JsonObject row, String modelType, Training.Options options) {
+        OptionalLong seed = switch (modelType) {
+            case SetRec.TYPE -> OptionalLong.of(options.setrecTraining().seed());
+            case SasRec.TYPE -> OptionalLong.of(options.sasrec().seed());
+            default -> OptionalLong.empty();
+        };
+        if (seed.isEmpty()) {
+            results.put(row);
+            return;
+        }
+        JsonObject joined = SeedSpread.join(row, seed.getAsLong(), results.find(row).orElse(null));
+        JsonArray goals = Goals.check(BenchmarkResults.text(row, "dataset"), modelType,
+                BenchmarkResults.text(row, "variant"), Training.Fit.parse(BenchmarkResults.text(row, "fit")),
+                joined.getAsJsonObject("metrics"));
+        joined.remove("goals");
+        if (!goals.isEmpty()) {
+            joined.add("goals", goals);
+        }
+        results.put(joined);
     }
 
     /**
@@ -63,7 +89,7 @@ public final class QualityBenchmark {
         log.println("== " + modelType + " (" + variant + ") on " + data.name()
                 + " (refit on train+valid with the choices given, made on valid by a train-only run)");
         Training.Trained refitted = Training.fit(modelType, data, Training.Fit.TRAIN_VALID, options, log);
-        results.put(row(data, refitted, variant + "-refit", Training.Fit.TRAIN_VALID));
+        put(results, row(data, refitted, variant + "-refit", Training.Fit.TRAIN_VALID), modelType, options);
     }
 
     private JsonObject row(Dataset data, Training.Trained trained, String variant,

@@ -9,6 +9,9 @@ import dev.setrec.bench.ServerBenchmark;
 import dev.setrec.data.DataRoot;
 import dev.setrec.data.Dataset;
 import dev.setrec.data.DatasetReader;
+import dev.setrec.model.sasrec.SasRec;
+import dev.setrec.model.setrec.SetRec;
+import dev.setrec.models.Training;
 import dev.setrec.nn.Engines;
 import dev.setrec.text.MiniLmEncoder;
 import picocli.CommandLine.Command;
@@ -51,11 +54,18 @@ final class BenchCommand {
         @Option(names = "--keep-models", paramLabel = "DIR", description = "save each train-only model under DIR "
                 + "(one dir per data set, model and variant) for evaluate or serve")
         Path keepModels;
+        @Option(names = "--seeds", split = ",", paramLabel = "S", description = "run SASRec and SETRec once per "
+                + "seed: their rows hold the mean and the standard deviation over the seeds (seeds of an earlier run "
+                + "of the same command but for the seeds join them); default: one run, with --seed")
+        List<Long> seeds;
         @Mixin
         ModelOptions options;
 
         @Override
         public Integer call() throws Exception {
+            if (seeds != null && options.seed != null) {
+                throw new IllegalArgumentException("give --seed or --seeds, not both");
+            }
             Path root = DataRoot.require(dataRoot, System.getenv());
             BenchmarkResults results = output.read();
             Engines.pytorch();
@@ -63,16 +73,25 @@ final class BenchCommand {
             for (String name : datasets) {
                 Dataset data = DatasetReader.read(root.resolve(name));
                 for (String model : models) {
-                    if (refitOnly) {
-                        bench.refitOnly(data, model, variant, options.toOptions(), results);
-                    } else {
-                        bench.run(data, model, variant, options.toOptions(), !noRefit, results);
+                    for (Training.Options seeded : seeded(model)) {
+                        if (refitOnly) {
+                            bench.refitOnly(data, model, variant, seeded, results);
+                        } else {
+                            bench.run(data, model, variant, seeded, !noRefit, results);
+                        }
+                        output.write(results);
                     }
-                    output.write(results);
                 }
             }
             output.printWritten();
             return 0;
+        }
+
+        /** The options of each run of {@code model}: one per seed where it has a seed and seeds were given. */
+        private List<Training.Options> seeded(String model) {
+            Training.Options given = options.toOptions();
+            boolean hasSeed = SasRec.TYPE.equals(model) || SetRec.TYPE.equals(model);
+            return seeds == null || !hasSeed ? List.of(given) : seeds.stream().map(given::withSeed).toList();
         }
     }
 

@@ -17,6 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BenchmarksTest {
@@ -233,6 +234,51 @@ class BenchmarksTest {
         assertEquals(results.all(), read.all());
         assertEquals(0.02, read.all().get(1).getAsJsonObject("metrics").getAsJsonObject("all").get("recall@10")
                 .getAsDouble());
+    }
+
+    @Test
+    void seedsRunApartJoinOneRowWithTheirMeanAndSpreadAndAnotherCommandStartsAgain() {
+        JsonObject first = SeedSpread.join(row("setrec", "full", 0.0200), 42, null);
+        assertEquals(List.of(42L), seedsOf(first));
+        assertFalse(first.getAsJsonObject("metrics").getAsJsonObject("all").has("recall@10_std"), "one seed");
+
+        JsonObject second = SeedSpread.join(row("setrec", "full", 0.0220), 43, first);
+        JsonObject third = SeedSpread.join(row("setrec", "full", 0.0240), 44, second);
+        assertEquals(List.of(42L, 43L, 44L), seedsOf(third));
+        JsonObject all = third.getAsJsonObject("metrics").getAsJsonObject("all");
+        assertEquals(0.0220, all.get("recall@10").getAsDouble(), 1e-12);
+        assertEquals(0.0020, all.get("recall@10_std").getAsDouble(), 1e-12, "the sample standard deviation");
+
+        JsonObject rerun = SeedSpread.join(row("setrec", "full", 0.0260), 42, third);
+        assertEquals(List.of(42L, 43L, 44L), seedsOf(rerun), "a seed run again replaces its own result");
+        assertEquals(0.0240, rerun.getAsJsonObject("metrics").getAsJsonObject("all").get("recall@10").getAsDouble(),
+                1e-12);
+
+        JsonObject otherCommand = row("setrec", "full", 0.0300);
+        otherCommand.addProperty("command", "./setrec bench quality --lr 0.002 --seeds 43");
+        assertEquals(List.of(43L), seedsOf(SeedSpread.join(otherCommand, 43, rerun)),
+                "seeds of another configuration do not join");
+    }
+
+    private static List<Long> seedsOf(JsonObject row) {
+        return row.getAsJsonArray(SeedSpread.SEEDS).asList().stream().map(e -> e.getAsLong()).toList();
+    }
+
+    @Test
+    void aRowOverSeedsShowsItsMeanAndSpreadAndEveryFigureIsInTheJson(@TempDir Path dir) throws IOException {
+        JsonObject spread = SeedSpread.join(row("setrec", "full", 0.0175), 42, null);
+        JsonObject seed43 = row("setrec", "full", 0.0195);
+        seed43.addProperty("command", "./setrec bench quality --seeds 43");
+        spread = SeedSpread.join(seed43, 43, spread);
+        BenchmarkResults results = new BenchmarkResults();
+        results.put(row("sasrec", "full", 0.0142));
+        results.put(spread);
+        BenchmarksReport.write(results, dir);
+        String markdown = Files.readString(dir.resolve("BENCHMARKS.md"));
+        assertTrue(markdown.contains("| toys | setrec | 0.0185 ± 0.0014 | 0.0185 ± 0.0014 | 0.0185 ± 0.0014 |"),
+                markdown);
+        assertTrue(markdown.contains("; seeds 42, 43; seed 42 (2026-11-25); seed 43 (2026-11-25)"), markdown);
+        assertEveryFigureIsIn(markdown, new Gson().toJson(results.all()));
     }
 
     @Test

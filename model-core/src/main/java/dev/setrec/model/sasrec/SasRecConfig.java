@@ -35,6 +35,12 @@ public record SasRecConfig(int dim, int heads, int blocks, int ffnDim, float dro
                 maxEpochs, patience, 0, minutes, seed);
     }
 
+    /** The same settings with another seed. */
+    public SasRecConfig withSeed(long otherSeed) {
+        return new SasRecConfig(dim, heads, blocks, ffnDim, dropout, maxLen, learningRate, weightDecay, batchTokens,
+                maxEpochs, patience, fixedEpochs, timeBudgetMinutes, otherSeed);
+    }
+
     /** The same settings for exactly {@code epochs} epochs (a refit): no time budget cuts the count short. */
     public SasRecConfig forRefit(int epochs) {
         return new SasRecConfig(dim, heads, blocks, ffnDim, dropout, maxLen, learningRate, weightDecay, batchTokens,
