@@ -20,6 +20,7 @@ import dev.setrec.model.setrec.SetRecArchitecture;
 import dev.setrec.model.setrec.SetRecTraining;
 import dev.setrec.model.setrec.ScoreMix;
 import dev.setrec.model.setrec.SetRecTrainer;
+import dev.setrec.nn.Engines;
 import dev.setrec.util.Directories;
 
 import java.io.IOException;
@@ -223,6 +224,7 @@ public final class Training {
             throw new IllegalArgumentException("a refit on train+valid has no valid split to stop on: give --epochs "
                     + "(the best epoch of a train-only run)");
         }
+        Engines.trainOnThisThread(); // whichever thread started the engine
         SasRec model = new SasRec(config, data.numItems());
         try {
             SasRecTrainer trainer = new SasRecTrainer(config, log);
@@ -245,13 +247,15 @@ public final class Training {
             throw new IllegalArgumentException("a refit on train+valid has no valid split to choose on: give --epochs, "
                     + "--beta, --cold-shift (as chosen by a train-only run) and --cf-model (a SASRec refit)");
         }
+        Engines.trainOnThisThread(); // whichever thread started the engine
         long start = System.nanoTime();
         float[][] cf = cfTokens(data, fit, options, record, log);
         float[][] text = ItemEmbeddings.of(data, options.textCache(), record, log);
         boolean[] cold = Dataset.deriveCold(data.numItems(), sequences.toArray(new int[0][]));
         SetRec model = new SetRec(options.setrec(), ItemInputs.numbered(cf, text, cold), config);
         try {
-            JsonObject run = new SetRecTrainer(leftOfTheBudget(config, start, record, log), log).train(model, sequences, data);
+            JsonObject run = new SetRecTrainer(leftOfTheBudget(config, start, record, log), log)
+                    .train(model, sequences, data);
             run.entrySet().forEach(e -> record.add(e.getKey(), e.getValue()));
             record.add("setrec_training", new Gson().toJsonTree(config));
             return model;

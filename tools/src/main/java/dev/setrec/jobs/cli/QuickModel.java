@@ -6,7 +6,6 @@ import dev.setrec.model.ModelIO;
 import dev.setrec.model.ModelManifest;
 import dev.setrec.models.Training;
 import dev.setrec.model.setrec.SetRec;
-import dev.setrec.nn.Engines;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -79,7 +78,6 @@ final class QuickModel {
      */
     static Path train(Path home, Dataset dataset, Training.Options options, PrintStream progress)
             throws IOException {
-        Engines.trainOnThisThread(); // maybe not the thread that started the engine
         Training.Trained trained = Training.fit(SetRec.TYPE, dataset, Training.Fit.TRAIN, options, progress);
         return save(trained, dir(home, dataset));
     }
@@ -90,7 +88,6 @@ final class QuickModel {
      */
     static Path refit(Path home, Dataset dataset, Training.Options options, PrintStream progress) throws IOException {
         JsonObject trainOnly = ModelIO.readManifest(dir(home, dataset)).training();
-        Engines.trainOnThisThread();
         progress.println("refitting the quick SETRec on " + Training.Fit.TRAIN_VALID.label() + " with the choices "
                 + "made on valid: " + Training.summary(trainOnly));
         return save(Training.refit(SetRec.TYPE, dataset, options, trainOnly, progress), refitDir(home, dataset));
