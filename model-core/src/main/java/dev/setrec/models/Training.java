@@ -31,6 +31,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalLong;
 
 /** Fits any model type on a data set under one of the two protocols; shared by the CLI and the benchmarks. */
 public final class Training {
@@ -100,6 +101,15 @@ public final class Training {
         public Options withCfTokens(CfSource source, Path model) {
             return new Options(sasrec, setrec, setrecTraining, source, model, textCache);
         }
+    }
+
+    /** The seed {@code type} trains with under {@code options}; empty for the models that draw nothing. */
+    public static OptionalLong seed(String type, Options options) {
+        return switch (type) {
+            case SetRec.TYPE -> OptionalLong.of(options.setrecTraining().seed());
+            case SasRec.TYPE -> OptionalLong.of(options.sasrec().seed());
+            default -> OptionalLong.empty();
+        };
     }
 
     /** What a SETRec fit's own epochs are given where its CF tokens took the whole budget: one epoch runs. */

@@ -17,8 +17,8 @@ import java.util.stream.Collectors;
  * each row was made. The machine is left out: {@link BenchmarksReport} states it once.
  */
 final class BenchmarksMarkdown {
-    private static final String[] SETTINGS = {"all", "warm", "cold"};
-    private static final String[] METRICS = {"recall@5", "recall@10", "ndcg@5", "ndcg@10"};
+    static final String[] SETTINGS = {"all", "warm", "cold"};
+    static final String[] METRICS = {"recall@5", "recall@10", "ndcg@5", "ndcg@10"};
     private static final int LINE = 120;
 
     private BenchmarksMarkdown() {

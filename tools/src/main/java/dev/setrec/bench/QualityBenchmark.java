@@ -9,8 +9,6 @@ import dev.setrec.eval.EvalOptions;
 import dev.setrec.eval.EvalReport;
 import dev.setrec.eval.Evaluator;
 import dev.setrec.model.Recommender;
-import dev.setrec.model.sasrec.SasRec;
-import dev.setrec.model.setrec.SetRec;
 import dev.setrec.models.Training;
 import dev.setrec.model.ModelIO;
 import dev.setrec.util.Machine;
@@ -58,26 +56,21 @@ public final class QualityBenchmark {
         }
     }
 
-    /** A seeded model's row joins the row's earlier seeds ({@link SeedSpread}); the others replace theirs. */
+    /**
+     * Puts a row, checked against the goals once it holds what goes in: a seeded model's row joins the row's earlier
+     * seeds ({@link SeedSpread}); the others replace theirs.
+     */
     private static void put(BenchmarkResults results, JsonObject row, String modelType, Training.Options options) {
-        OptionalLong seed = switch (modelType) {
-            case SetRec.TYPE -> OptionalLong.of(options.setrecTraining().seed());
-            case SasRec.TYPE -> OptionalLong.of(options.sasrec().seed());
-            default -> OptionalLong.empty();
-        };
-        if (seed.isEmpty()) {
-            results.put(row);
-            return;
-        }
-        JsonObject joined = SeedSpread.join(row, seed.getAsLong(), results.find(row).orElse(null));
-        JsonArray goals = Goals.check(BenchmarkResults.text(row, "dataset"), modelType,
-                BenchmarkResults.text(row, "variant"), Training.Fit.parse(BenchmarkResults.text(row, "fit")),
-                joined.getAsJsonObject("metrics"));
-        joined.remove("goals");
+        OptionalLong seed = Training.seed(modelType, options);
+        JsonObject toPut = seed.isPresent()
+                ? SeedSpread.join(row, seed.getAsLong(), results.find(row).orElse(null)) : row;
+        JsonArray goals = Goals.check(BenchmarkResults.text(toPut, "dataset"), modelType,
+                BenchmarkResults.text(toPut, "variant"), Training.Fit.parse(BenchmarkResults.text(toPut, "fit")),
+                toPut.getAsJsonObject("metrics"));
         if (!goals.isEmpty()) {
-            joined.add("goals", goals);
+            toPut.add("goals", goals);
         }
-        results.put(joined);
+        results.put(toPut);
     }
 
     /**
@@ -120,10 +113,6 @@ public final class QualityBenchmark {
             row.addProperty("machine", Machine.describe());
             row.addProperty("date", LocalDate.now().toString());
             row.addProperty("details", Training.summary(trained.record()));
-            JsonArray goals = Goals.check(data.name(), model.type(), variant, fit, metrics);
-            if (!goals.isEmpty()) {
-                row.add("goals", goals);
-            }
             return row;
         }
     }

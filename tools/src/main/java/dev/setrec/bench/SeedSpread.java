@@ -22,8 +22,6 @@ final class SeedSpread {
     static final String SEEDS = "seeds";
     static final String PER_SEED = "per_seed";
     static final String STD = "_std";
-    private static final String[] SETTINGS = {"all", "warm", "cold"};
-    private static final String[] METRICS = {"recall@5", "recall@10", "ndcg@5", "ndcg@10"};
     private static final Pattern SEED_OPTIONS = Pattern.compile("\\s+--seeds?(=|\\s+)\\S+");
 
     private SeedSpread() {
@@ -71,9 +69,9 @@ final class SeedSpread {
     /** The mean of every figure over the runs; with two runs or more, each setting's metrics' sample deviation too. */
     private static JsonObject meanAndSpread(List<JsonObject> runs) {
         JsonObject mean = runs.get(0).getAsJsonObject("metrics").deepCopy();
-        for (String setting : SETTINGS) {
+        for (String setting : BenchmarksMarkdown.SETTINGS) {
             JsonObject out = mean.getAsJsonObject(setting);
-            for (String metric : METRICS) {
+            for (String metric : BenchmarksMarkdown.METRICS) {
                 double[] values = runs.stream().mapToDouble(r -> r.getAsJsonObject("metrics")
                         .getAsJsonObject(setting).get(metric).getAsDouble()).toArray();
                 out.addProperty(metric, mean(values));

@@ -9,8 +9,6 @@ import dev.setrec.bench.ServerBenchmark;
 import dev.setrec.data.DataRoot;
 import dev.setrec.data.Dataset;
 import dev.setrec.data.DatasetReader;
-import dev.setrec.model.sasrec.SasRec;
-import dev.setrec.model.setrec.SetRec;
 import dev.setrec.models.Training;
 import dev.setrec.nn.Engines;
 import dev.setrec.text.MiniLmEncoder;
@@ -90,8 +88,8 @@ final class BenchCommand {
         /** The options of each run of {@code model}: one per seed where it has a seed and seeds were given. */
         private List<Training.Options> seeded(String model) {
             Training.Options given = options.toOptions();
-            boolean hasSeed = SasRec.TYPE.equals(model) || SetRec.TYPE.equals(model);
-            return seeds == null || !hasSeed ? List.of(given) : seeds.stream().map(given::withSeed).toList();
+            return seeds == null || Training.seed(model, given).isEmpty() ? List.of(given)
+                    : seeds.stream().map(given::withSeed).toList();
         }
     }
 
