@@ -106,7 +106,7 @@ public final class Promotion {
     }
 
     /** Why the candidate does not beat the serving version, if it does not. */
-    private static Optional<String> worseThanServing(Figures candidate, Figures serving) {
+    static Optional<String> worseThanServing(Figures candidate, Figures serving) {
         if (candidate.allRecallAt10() <= serving.allRecallAt10()) {
             return Optional.of(String.format(Locale.ROOT, "All Recall@10 %.4f is not higher than the serving "
                     + "version's %.4f", candidate.allRecallAt10(), serving.allRecallAt10()));

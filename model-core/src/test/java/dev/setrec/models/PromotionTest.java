@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -134,6 +135,16 @@ class PromotionTest {
         assertFalse(decision.promoted());
         assertTrue(decision.reason().contains("not valid JSON"), decision.reason());
         assertEquals(List.of(serving), entries());
+    }
+
+    @Test
+    void aHigherAllRecallDoesNotMakeUpForALowerColdRecallWhereTheSliceHasColdUsers() {
+        Promotion.Figures serving = new Promotion.Figures(folder, "setrec", "a", 0.10, 0.05, 20);
+        Promotion.Figures colder = new Promotion.Figures(folder, "setrec", "b", 0.11, 0.04, 20);
+        assertTrue(Promotion.worseThanServing(colder, serving).orElseThrow().startsWith("Cold Recall@10"));
+        Promotion.Figures noColdUsers = new Promotion.Figures(folder, "setrec", "b", 0.11, 0, 0);
+        assertEquals(Optional.empty(), Promotion.worseThanServing(noColdUsers,
+                new Promotion.Figures(folder, "setrec", "a", 0.10, 0, 0)));
     }
 
     @Test
