@@ -71,9 +71,9 @@ public final class ModelOptions {
     @Option(names = "--weight-average", paramLabel = "DECAY", description = "SETRec: validate and keep a moving "
             + "average of the weights, this decay per step; 0 = the last weights (default 0.995)")
     Float weightAverage;
-    @Option(names = "--negatives", description = "SETRec: per step, score each position against its target and this "
-            + "many items drawn for the batch (a sampled softmax) instead of the whole catalogue (default 0 = the whole "
-            + "catalogue)")
+    @Option(names = "--negatives", description = "SETRec: per step, score each position against its target and "
+            + "this many items drawn for the batch (a sampled softmax) instead of the whole catalogue (default 0 = "
+            + "the whole catalogue)")
     Integer negatives;
     @Option(names = "--warmup", description = "SETRec: learning-rate warm-up steps (default 100)")
     Integer warmup;
