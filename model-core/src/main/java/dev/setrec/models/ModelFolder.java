@@ -40,12 +40,29 @@ public final class ModelFolder {
 
     /**
      * Adds version {@code name} to the models folder: written under a dot name in the folder, then renamed into
-     * place at once, so that no reader sees it half written. Returns the version's dir.
+     * place at once, so that no reader sees it half written; where writing fails, nothing is left behind. Returns
+     * the version's dir.
      */
     public static Path addVersion(Path folder, String name, ModelWriter writer) throws IOException {
         Path temporary = folder.resolve("." + name + ".tmp");
-        writer.write(temporary);
-        return Files.move(temporary, folder.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+        try {
+            writer.write(temporary);
+            return Files.move(temporary, folder.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            deleteTree(temporary);
+            throw e;
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path path : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(path);
+            }
+        }
     }
 
     /** The complete versions of {@code folder}, newest first. */

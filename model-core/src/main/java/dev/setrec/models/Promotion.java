@@ -1,5 +1,6 @@
 package dev.setrec.models;
 
+import com.google.gson.JsonObject;
 import dev.setrec.data.Dataset;
 import dev.setrec.data.Split;
 import dev.setrec.eval.EvalOptions;
@@ -8,13 +9,11 @@ import dev.setrec.eval.Evaluator;
 import dev.setrec.eval.Metrics;
 import dev.setrec.eval.Setting;
 import dev.setrec.model.ModelIO;
-import dev.setrec.model.ModelManifest;
 import dev.setrec.model.Recommender;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -78,6 +77,7 @@ public final class Promotion {
             throw new IllegalArgumentException("candidate model dir " + candidate + " does not exist");
         }
         requireModelsFolder(modelsFolder);
+        requireHeldBack(candidate, split);
         Figures challenger;
         try {
             challenger = evaluate(candidate, data, split);
@@ -131,22 +131,37 @@ public final class Promotion {
         }
     }
 
+    /**
+     * The slice must be one the candidate did not train on: a refit on train + valid scored on valid would beat any
+     * serving version by having seen the answers. (A candidate whose manifest cannot be read is left to the
+     * evaluation, which refuses it as broken.)
+     */
+    private static void requireHeldBack(Path candidate, Split split) {
+        String fit;
+        try {
+            JsonObject training = ModelIO.readManifest(candidate).training();
+            fit = training != null && training.has("fit") ? training.get("fit").getAsString() : null;
+        } catch (IOException | RuntimeException e) {
+            return;
+        }
+        if (split == Split.VALID && Training.Fit.TRAIN_VALID.label().equals(fit)) {
+            throw new IllegalArgumentException("the candidate " + candidate + " was fitted on train+valid: compare it "
+                    + "on a split it has not seen (--split test)");
+        }
+    }
+
     private static void requireModelsFolder(Path folder) {
         if (!Files.isDirectory(folder)) {
             throw new IllegalArgumentException("models folder " + folder + " does not exist");
         }
-        if (Files.exists(folder.resolve(ModelManifest.FILE))) {
+        if (!ModelFolder.isModelsFolder(folder)) {
             throw new IllegalArgumentException(folder + " is a model dir, not a models folder (a folder of versions)");
         }
     }
 
-    /**
-     * The version the folder serves: its newest complete version, as the job and the server pick it. Kept to this
-     * one method so that it can use the models-folder rules' own home once they have one.
-     */
+    /** The version the folder serves: its newest complete version, as the job and the server pick it. */
     private static Optional<Path> servingVersion(Path folder) throws IOException {
-        return versionNames(folder).stream().map(folder::resolve)
-                .filter(dir -> Files.isRegularFile(dir.resolve(ModelManifest.FILE))).findFirst();
+        return ModelFolder.completeVersions(folder).stream().findFirst();
     }
 
     /** The names of the folder's entries that are not being written (no leading dot), last by name first. */
@@ -188,38 +203,18 @@ public final class Promotion {
         }
     }
 
-    /**
-     * Adds the candidate as version {@code name} the way a job expects it: copied under a dot name in the folder,
-     * checked, then renamed into place at once, so that no reader sees it half written. Kept to this one method so
-     * that it can use the models-folder rules' own home once they have one.
-     */
+    /** Adds a copy of the candidate as version {@code name}, checked against its manifest before it appears. */
     private static Path addVersion(Path folder, String name, Path candidate) throws IOException {
-        Path temporary = folder.resolve("." + name + ".tmp");
-        try {
-            copyTree(candidate, temporary);
-            ModelIO.readManifest(temporary); // the copy hashes to the candidate's version
-            return Files.move(temporary, folder.resolve(name), StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException | RuntimeException e) {
-            deleteTree(temporary);
-            throw e;
-        }
+        return ModelFolder.addVersion(folder, name, dir -> {
+            copyTree(candidate, dir);
+            ModelIO.readManifest(dir); // the copy hashes to the candidate's version
+        });
     }
 
     private static void copyTree(Path from, Path to) throws IOException {
         try (Stream<Path> files = Files.walk(from)) {
             for (Path source : (Iterable<Path>) files::iterator) {
                 Files.copy(source, to.resolve(from.relativize(source).toString()));
-            }
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path path : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
-                Files.delete(path);
             }
         }
     }

@@ -154,6 +154,20 @@ class PromotionTest {
         assertTrue(e.getMessage().contains("not a models folder"), e.getMessage());
     }
 
+    @Test
+    void aRefitIsNotComparedOnTheValidSplitItTrainedOn() throws IOException {
+        Training.Trained refit = Training.fit(Transitions.TYPE, data, Training.Fit.TRAIN_VALID,
+                Training.Options.defaults(), QUIET);
+        Path dir = tmp.resolve("transitions-refit");
+        try (Recommender model = refit.model()) {
+            ModelIO.save(model, dir, refit.record());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> promote(dir));
+        assertTrue(e.getMessage().contains("fitted on train+valid"), e.getMessage());
+        assertTrue(entries().isEmpty(), "nothing written: " + entries());
+        assertTrue(Promotion.decide(dir, folder, data, Split.TEST, SAME_SECOND).promoted(), "on test it may go in");
+    }
+
     private List<String> entries() throws IOException {
         try (Stream<Path> list = Files.list(folder)) {
             return list.map(p -> p.getFileName().toString()).sorted((a, b) -> b.compareTo(a)).toList();
