@@ -1,5 +1,6 @@
 package dev.setrec.serve;
 
+import dev.setrec.models.ModelFolder;
 import dev.setrec.text.TextEncoder;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -24,6 +25,8 @@ public final class ModelServer implements AutoCloseable {
     private final ItemStore store;
     private final ServerConnector connector;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Follows the models folder served, if one is: null for a model dir. */
+    private volatile ModelFolder.Watcher folderWatcher;
 
     private ModelServer(Server jetty, ServerConnector connector, Serving serving, ItemStore store) {
         this.jetty = jetty;
@@ -44,13 +47,16 @@ public final class ModelServer implements AutoCloseable {
     }
 
     /**
-     * Starts listening, then loads {@code modelDir} with every item of the durable store; returns when ready.
+     * Starts listening, then loads {@code modelDir} with every item of the durable store; returns when ready. Where
+     * {@code modelDir} is a {@link ModelFolder models folder}, its newest loadable version serves and the folder is
+     * looked at every {@link ServerConfig#modelsRefresh()} for a newer one, which is loaded like a POST
+     * /v1/model/load; a version that cannot load is logged once and skipped.
      *
      * @param encoder the text encoder for new items (the one the model was trained with); the caller closes it
      * @throws IllegalArgumentException when the configuration breaks a security rule (docs/server.md): a
      *                                  non-loopback address without a token, a models root that is a filesystem root
-     * @throws IOException              when the port, the item store or the model cannot be used (nothing is left
-     *                                  running)
+     * @throws IOException              when the port, the item store or the model cannot be used, or a models
+     *                                  folder holds no version that loads (nothing is left running)
      */
     public static ModelServer start(Path modelDir, ServerConfig config, TextEncoder encoder, PrintStream log)
             throws IOException {
@@ -79,7 +85,17 @@ public final class ModelServer implements AutoCloseable {
             jetty.start();
             log.println("model server listening on " + server.uri() + " (" + access.describe() + "); models load "
                     + "from below " + modelsRoot);
-            serving.load(modelDir);
+            if (ModelFolder.isModelsFolder(modelDir)) {
+                server.folderWatcher = new ModelFolder.Watcher(modelDir, config.modelsRefresh(), serving::load,
+                        log::println);
+                if (server.folderWatcher.newestLoaded().isEmpty()) {
+                    throw new Serving.ModelRefused("the models folder " + modelDir + " holds no version that loads "
+                            + "(a version is a subfolder with model.json whose name does not start with a dot; "
+                            + "refused ones are logged above)", null);
+                }
+            } else {
+                serving.load(modelDir);
+            }
             return server;
         } catch (Serving.ModelRefused e) {
             server.close();
@@ -100,11 +116,21 @@ public final class ModelServer implements AutoCloseable {
         return connector.getLocalPort();
     }
 
-    /** Stops taking connections, lets requests in flight finish, then closes the models and the item store. */
+    /**
+     * Stops following the models folder, stops taking connections, lets requests in flight finish, then closes the
+     * models and the item store.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
+        }
+        if (folderWatcher != null) {
+            try {
+                folderWatcher.close(); // first: no version may load into a server that is closing
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // closing goes on, as below
+            }
         }
         try {
             jetty.stop();

@@ -1,5 +1,7 @@
 package dev.setrec.serve;
 
+import dev.setrec.models.ModelFolder;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -21,14 +23,18 @@ final class ModelsRoot {
     }
 
     /**
-     * @param configured the operator's {@code --models-root}, or null for the folder holding {@code firstModel}
+     * @param configured the operator's {@code --models-root}, or null for the folder holding {@code firstModel} (a
+     *                   model dir) or {@code firstModel} itself (a models folder: its versions)
      * @throws IllegalArgumentException where that is a filesystem root or does not exist
      */
     static ModelsRoot of(Path configured, Path firstModel) {
+        boolean modelsFolder = ModelFolder.isModelsFolder(firstModel);
+        Path first = firstModel.toAbsolutePath().normalize();
         Path chosen = configured != null ? configured.toAbsolutePath().normalize()
-                : firstModel.toAbsolutePath().normalize().getParent();
+                : modelsFolder ? first : first.getParent();
         String advice = configured != null ? "name a directory that holds model directories with --models-root"
-                : "the default is the folder holding --model (" + firstModel + "); name another with --models-root";
+                : "the default is " + (modelsFolder ? "the models folder --model (" : "the folder holding --model (")
+                + firstModel + "); name another with --models-root";
         if (chosen == null || chosen.getParent() == null) {
             throw new IllegalArgumentException("the models root may not be a filesystem root (" + chosen + "): "
                     + advice);

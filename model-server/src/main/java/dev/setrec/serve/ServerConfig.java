@@ -17,9 +17,11 @@ import java.time.Duration;
  * @param limits        how large requests and their strings may be
  * @param modelsRoot    the only directory (with its subdirectories) models may be loaded from over the API; null =
  *                      the directory that holds the first model. Never a filesystem root.
+ * @param modelsRefresh how often a models folder served (docs/server.md) is looked at for a newer version
  */
 public record ServerConfig(String host, int port, Path itemStore, Auth auth, int maxBatch, Duration maxQueueDelay,
-                           int queueCapacity, Duration deadline, RequestLimits limits, Path modelsRoot) {
+                           int queueCapacity, Duration deadline, RequestLimits limits, Path modelsRoot,
+                           Duration modelsRefresh) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
     /** The environment variable that holds the bearer token (never a flag: flags show up in ps and web UIs). */
@@ -28,6 +30,8 @@ public record ServerConfig(String host, int port, Path itemStore, Auth auth, int
     public static final String ADMIN_TOKEN_ENV = "SETREC_ADMIN_TOKEN";
     /** The flag that lets a server on a non-loopback address run without a token. */
     public static final String INSECURE_NO_AUTH_FLAG = "--insecure-no-auth";
+    /** How often a models folder is looked at for a newer version unless the operator says otherwise. */
+    public static final Duration DEFAULT_MODELS_REFRESH = Duration.ofSeconds(30);
 
     /**
      * Who may call what (see docs/server.md, "Tokens").
@@ -61,27 +65,30 @@ public record ServerConfig(String host, int port, Path itemStore, Auth auth, int
         if (maxQueueDelay.isNegative() || deadline.isNegative() || deadline.isZero()) {
             throw new IllegalArgumentException("queue delay must not be negative and the deadline must be positive");
         }
+        if (modelsRefresh.isNegative() || modelsRefresh.isZero()) {
+            throw new IllegalArgumentException("the models folder refresh interval must be positive");
+        }
     }
 
     /** The defaults of {@code ./setrec serve}, with the item store in {@code itemStore}. */
     public static ServerConfig defaults(Path itemStore) {
         return new ServerConfig(DEFAULT_HOST, DEFAULT_PORT, itemStore, Auth.NONE, 64, Duration.ofMillis(2), 1024,
-                Duration.ofSeconds(1), RequestLimits.DEFAULTS, null);
+                Duration.ofSeconds(1), RequestLimits.DEFAULTS, null, DEFAULT_MODELS_REFRESH);
     }
 
     public ServerConfig withHost(String host) {
         return new ServerConfig(host, port, itemStore, auth, maxBatch, maxQueueDelay, queueCapacity, deadline, limits,
-                modelsRoot);
+                modelsRoot, modelsRefresh);
     }
 
     public ServerConfig withPort(int port) {
         return new ServerConfig(host, port, itemStore, auth, maxBatch, maxQueueDelay, queueCapacity, deadline, limits,
-                modelsRoot);
+                modelsRoot, modelsRefresh);
     }
 
     public ServerConfig withAuth(Auth auth) {
         return new ServerConfig(host, port, itemStore, auth, maxBatch, maxQueueDelay, queueCapacity, deadline, limits,
-                modelsRoot);
+                modelsRoot, modelsRefresh);
     }
 
     public ServerConfig withToken(String token) {
@@ -99,16 +106,21 @@ public record ServerConfig(String host, int port, Path itemStore, Auth auth, int
 
     public ServerConfig withBatching(int maxBatch, Duration maxQueueDelay, int queueCapacity) {
         return new ServerConfig(host, port, itemStore, auth, maxBatch, maxQueueDelay, queueCapacity, deadline, limits,
-                modelsRoot);
+                modelsRoot, modelsRefresh);
     }
 
     public ServerConfig withLimits(RequestLimits limits) {
         return new ServerConfig(host, port, itemStore, auth, maxBatch, maxQueueDelay, queueCapacity, deadline, limits,
-                modelsRoot);
+                modelsRoot, modelsRefresh);
     }
 
     public ServerConfig withModelsRoot(Path modelsRoot) {
         return new ServerConfig(host, port, itemStore, auth, maxBatch, maxQueueDelay, queueCapacity, deadline, limits,
-                modelsRoot);
+                modelsRoot, modelsRefresh);
+    }
+
+    public ServerConfig withModelsRefresh(Duration modelsRefresh) {
+        return new ServerConfig(host, port, itemStore, auth, maxBatch, maxQueueDelay, queueCapacity, deadline, limits,
+                modelsRoot, modelsRefresh);
     }
 }

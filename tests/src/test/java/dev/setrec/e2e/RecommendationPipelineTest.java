@@ -10,9 +10,9 @@ import dev.setrec.jobs.bench.faults.PipelineJob;
 import dev.setrec.jobs.bench.faults.RunningJob;
 import dev.setrec.jobs.bench.faults.TopicLog.Received;
 import dev.setrec.jobs.bench.faults.TopicReader;
-import dev.setrec.jobs.scoring.ModelFolderSetRec;
 import dev.setrec.jobs.scoring.Operators;
 import dev.setrec.jobs.scoring.SharedOperators;
+import dev.setrec.models.ModelFolder;
 import dev.setrec.schemas.AvroCodec;
 import dev.setrec.schemas.DeadLetter;
 import dev.setrec.schemas.InteractionEvent;
@@ -163,7 +163,7 @@ class RecommendationPipelineTest {
             Recommendation early = awaitTriggeredBy(recommendations, job.interact(user, farm.get(0)));
             assertTrue(early.getFallback(), "no model yet: the popularity fallback answers, marked");
 
-            ModelFolderSetRec.addVersion(models, "v1", dir -> {
+            ModelFolder.addVersion(models, "v1", dir -> {
                 Files.createDirectories(dir);
                 try (var files = Files.list(model.dir())) {
                     for (Path file : files.toList()) {

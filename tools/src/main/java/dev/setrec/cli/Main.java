@@ -11,8 +11,8 @@ import java.io.UncheckedIOException;
 @Command(name = "setrec", mixinStandardHelpOptions = true, version = "setrec 0.1.0",
         description = "SETRec generative recommender: prepare data, train, evaluate, benchmark, run the streaming"
                 + " quickstart.",
-        subcommands = {PrepareCommand.class, TrainCommand.class, EvaluateCommand.class, ServeCommand.class,
-            BenchCommand.class})
+        subcommands = {PrepareCommand.class, TrainCommand.class, EvaluateCommand.class, PromoteCommand.class,
+            ServeCommand.class, BenchCommand.class})
 public final class Main {
     /** Exit status for bad input (data, model directory, arguments). */
     static final int BAD_INPUT = 2;

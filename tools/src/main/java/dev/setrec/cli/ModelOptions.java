@@ -71,6 +71,10 @@ public final class ModelOptions {
     @Option(names = "--weight-average", paramLabel = "DECAY", description = "SETRec: validate and keep a moving "
             + "average of the weights, this decay per step; 0 = the last weights (default 0.995)")
     Float weightAverage;
+    @Option(names = "--negatives", description = "SETRec: per step, score each position against its target and "
+            + "this many items drawn for the batch (a sampled softmax) instead of the whole catalogue (default 0 = "
+            + "the whole catalogue)")
+    Integer negatives;
     @Option(names = "--warmup", description = "SETRec: learning-rate warm-up steps (default 100)")
     Integer warmup;
     @Option(names = "--cf-model", paramLabel = "DIR", description = "SETRec: take CF tokens from this SASRec model "
@@ -106,7 +110,8 @@ public final class ModelOptions {
                 .maxEpochs(or(maxEpochs, d.maxEpochs())).patience(or(patience, d.patience())).fixedEpochs(epochs)
                 .timeBudgetMinutes(timeBudget(d.timeBudgetMinutes())).fixedMix(fixedMix())
                 .cfDropout(or(cfDropout, d.cfDropout()))
-                .weightAverage(or(weightAverage, d.weightAverage())).seed(or(seed, d.seed())).build();
+                .weightAverage(or(weightAverage, d.weightAverage())).negatives(or(negatives, d.negatives()))
+                .seed(or(seed, d.seed())).build();
     }
 
     /** The budget given, else the model's default; a fixed --epochs count is never cut short by a default. */

@@ -18,8 +18,13 @@ import java.util.concurrent.CountDownLatch;
         description = "Serve a SETRec model over HTTP/JSON with dynamic batching, onboarding and hot swap (until "
                 + "Ctrl-C).")
 final class ServeCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "the SETRec model dir to serve first")
+    @Option(names = "--model", required = true, paramLabel = "DIR",
+            description = "the SETRec model dir to serve first, or a models folder (one subfolder per version): its "
+                    + "newest version serves and newer ones are loaded as they appear")
     Path model;
+    @Option(names = "--refresh-interval", defaultValue = "30", paramLabel = "SECONDS",
+            description = "how often a models folder is looked at for a newer version (default ${DEFAULT-VALUE})")
+    long refreshSeconds;
     @Option(names = "--host", defaultValue = ServerConfig.DEFAULT_HOST,
             description = "interface to bind (default ${DEFAULT-VALUE}; 0.0.0.0 opens it to the network)")
     String host;
@@ -70,7 +75,7 @@ final class ServeCommand implements Callable<Integer> {
     int maxDescriptionBytes;
     @Option(names = "--models-root", paramLabel = "DIR",
             description = "POST /v1/model/load takes only directories under this one (default: the folder holding "
-                    + "--model)")
+                    + "--model, or --model itself where it is a models folder)")
     Path modelsRoot;
 
     @Mixin
@@ -81,7 +86,7 @@ final class ServeCommand implements Callable<Integer> {
         ServerConfig config = new ServerConfig(host, port, itemStore, tokens.auth(), maxBatch,
                 Duration.ofMillis(maxDelayMs), queue, Duration.ofMillis(deadlineMs), new RequestLimits(maxK,
                 maxHistories, maxHistory, maxBodyBytes, maxIdBytes, maxTextBytes, maxCategories, maxDescriptionBytes,
-                Duration.ofMillis(bodyTimeoutMs)), modelsRoot);
+                Duration.ofMillis(bodyTimeoutMs)), modelsRoot, Duration.ofSeconds(refreshSeconds));
         ModelServer.checkConfig(model, config); // before the engine and the text encoder load
         engine.start();
         CountDownLatch stopped = new CountDownLatch(1);

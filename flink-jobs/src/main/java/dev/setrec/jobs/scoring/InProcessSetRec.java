@@ -4,6 +4,7 @@ import dev.setrec.data.ItemText;
 import dev.setrec.eval.Setting;
 import dev.setrec.jobs.records.Ranking;
 import dev.setrec.model.setrec.SetRecService;
+import dev.setrec.models.ModelFolder;
 import dev.setrec.nn.Engines;
 import dev.setrec.schemas.ItemEvent;
 import dev.setrec.text.MiniLmEncoder;
@@ -54,7 +55,7 @@ public final class InProcessSetRec implements SetRecOperator {
                 TextEncoder encoder = new MiniLmEncoder();
                 try {
                     Path dir = Path.of(modelDir);
-                    return ModelFolderSetRec.isModelsFolder(dir)
+                    return ModelFolder.isModelsFolder(dir)
                             ? new ModelFolderSetRec(dir, encoder, refreshInterval)
                             : new InProcessSetRec(SetRecService.load(dir, encoder), encoder);
                 } catch (Exception e) {

@@ -9,6 +9,7 @@ import dev.setrec.jobs.scoring.SharedOperators;
 import dev.setrec.jobs.scoring.TinyModelFolders;
 import dev.setrec.schemas.Recommendation;
 import dev.setrec.schemas.ScoredItem;
+import dev.setrec.testing.TinyModelVersions;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -163,7 +164,7 @@ class BatchedScoringTest {
         for (int i = 0; i < 2 * BREAKER_FAILURES; i++) {
             assertTrue(rank(harness, "1").getFallback(), "request " + i + ": no model yet, the fallback answers");
         }
-        String version = TinyModelFolders.writeVersion(folder, "v1", 1);
+        String version = TinyModelVersions.write(folder, "v1", 1);
         Recommendation scored = rank(harness, "1", "2");
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (scored.getFallback()) { // the folder is looked at every 50 ms, the breaker asks once per pause (1 s)

@@ -1,7 +1,9 @@
 package dev.setrec.jobs.scoring;
 
 import dev.setrec.model.ModelManifest;
+import dev.setrec.models.ModelFolder;
 import dev.setrec.schemas.ItemEvent;
+import dev.setrec.testing.TinyModelVersions;
 import dev.setrec.testing.TinyModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,7 +55,7 @@ class ModelFolderSetRecTest {
                     () -> operator.recommend(List.<String[]>of(new String[] {"1"}), TOP_3), "fails fast");
             operator.addItems(List.of(item("new-1", "a new item")));
 
-            String first = TinyModelFolders.writeVersion(folder, "v1", 1);
+            String first = TinyModelVersions.write(folder, "v1", 1);
             await(() -> first.equals(operator.modelVersion()), "version v1 served");
             assertTrue(operator.available() && operator.catalogueLoaded());
             assertTrue(operator.knows("new-1"), "the item onboarded before any model is onboarded into it");
@@ -63,12 +65,12 @@ class ModelFolderSetRecTest {
 
     @Test
     void aNewerVersionIsSwappedInWithTheItemsOnboardedSoFar() throws Exception {
-        String first = TinyModelFolders.writeVersion(folder, "v1", 1);
+        String first = TinyModelVersions.write(folder, "v1", 1);
         try (ModelFolderSetRec operator = open()) {
             assertEquals(first, operator.modelVersion(), "a version present at the start serves at once");
             operator.addItems(List.of(item("new-1", "a new item")));
 
-            String second = TinyModelFolders.writeVersion(folder, "v2", 2);
+            String second = TinyModelVersions.write(folder, "v2", 2);
             await(() -> second.equals(operator.modelVersion()), "version v2 served");
             assertTrue(operator.knows("new-1"), "the onboarded item is in the new version");
             assertFalse(operator.recommend(List.<String[]>of(new String[] {"new-1"}), TOP_3).get(0).fallback(),
@@ -78,31 +80,19 @@ class ModelFolderSetRecTest {
 
     @Test
     void aBrokenVersionIsSkippedAndTheCurrentOneKeepsServing() throws Exception {
-        String first = TinyModelFolders.writeVersion(folder, "v1", 1);
+        String first = TinyModelVersions.write(folder, "v1", 1);
         writeBroken("v2");
         try (ModelFolderSetRec operator = open()) {
             assertEquals(first, operator.modelVersion(), "the newest loadable version serves");
             writeBroken("v3");
-            String fourth = TinyModelFolders.writeVersion(folder, "v4", 4);
+            String fourth = TinyModelVersions.write(folder, "v4", 4);
             await(() -> fourth.equals(operator.modelVersion()), "version v4 served after the broken v3");
         }
     }
 
-    @Test
-    void versionsAreTheSubfoldersWithModelJsonNewestByNameLeavingOutTemporaryNames() throws IOException {
-        TinyModelFolders.writeVersion(folder, "2026-01-02", 1);
-        TinyModelFolders.writeVersion(folder, "2026-01-10", 2);
-        Files.createDirectories(folder.resolve("2026-02-01")); // being written: no model.json yet
-        TinyModels.save(folder.resolve(".2026-03-01.tmp"), 3);
-        assertEquals(List.of(folder.resolve("2026-01-10"), folder.resolve("2026-01-02")),
-                ModelFolderSetRec.completeVersions(folder));
-        assertTrue(ModelFolderSetRec.isModelsFolder(folder));
-        assertFalse(ModelFolderSetRec.isModelsFolder(folder.resolve("2026-01-10")), "a model dir");
-    }
-
     /** A version whose weights do not match its model.json (its hash): it cannot be loaded. */
     private void writeBroken(String name) throws IOException {
-        ModelFolderSetRec.addVersion(folder, name, dir -> {
+        ModelFolder.addVersion(folder, name, dir -> {
             TinyModels.save(dir, 9);
             Files.writeString(dir.resolve("extra.bin"), "not part of the saved model");
         });

@@ -1,6 +1,8 @@
 package dev.setrec.model.setrec;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -148,10 +150,7 @@ public final class SetRecTrainer {
                 NDArray grounded = tables.joined();                                              // (N, Q * d)
                 NDArray out = network.encode(scope, tables, ids, null, size, width, true, true)
                         .reshape((long) size * width, q, d).get(scope.create(rows));          // (P, Q, d)
-                NDArray itemTokens = grounded.reshape(n, q, d).transpose(1, 2, 0);               // (Q, d, N)
-                NDArray logProbs = out.transpose(1, 0, 2).matMul(itemTokens).logSoftmax(2);       // (Q, P, N)
-                NDArray target = scope.create(labels).reshape(1, total, 1).broadcast(q, total, 1);
-                NDArray loss = logProbs.gather(target, 2).mean().neg().mul(q);
+                NDArray loss = groundingLoss(scope, out, grounded, labels, sampler, n, q, d);
                 if (tables.sem() != null && training.alpha() > 0) {
                     NDArray sample = scope.create(reconSample(sampler, n)).toType(DataType.INT64, false);
                     loss = loss.add(network.reconstructionLoss(tables.sem().get(sample), textInput.get(sample))
@@ -162,6 +161,51 @@ public final class SetRecTrainer {
             }
             return optimizer.step(learningRate(optimizer.steps()), value) ? value : Double.NaN;
         }
+    }
+
+    /**
+     * The cross-entropy of the grounding scores, summed over the queries and averaged over the positions: against the
+     * whole catalogue, or with {@code --negatives} against each position's target and items drawn uniformly for the
+     * batch, whose scores get log(N / K) added (the log-Q correction, so that they stand in for the whole catalogue)
+     * and where a drawn item is the position's own target it is masked out.
+     * out: (P, Q, d) query outputs; grounded: (N, Q * d) item tokens.
+     */
+    private NDArray groundingLoss(NDManager scope, NDArray out, NDArray grounded, long[] labels, Random sampler,
+                                  int n, int q, int d) {
+        int total = labels.length;
+        NDArray queries = out.transpose(1, 0, 2);                                                 // (Q, P, d)
+        int k = training.negatives();
+        if (k <= 0 || k >= n) {
+            NDArray itemTokens = grounded.reshape(n, q, d).transpose(1, 2, 0);                   // (Q, d, N)
+            NDArray logProbs = queries.matMul(itemTokens).logSoftmax(2);                          // (Q, P, N)
+            NDArray target = scope.create(labels).reshape(1, total, 1).broadcast(q, total, 1);
+            return logProbs.gather(target, 2).mean().neg().mul(q);
+        }
+        long[] drawn = distinctSample(sampler, n, k);
+        NDArray drawnIds = scope.create(drawn);
+        NDArray targetIds = scope.create(labels);
+        NDArray negatives = grounded.get(drawnIds).reshape(k, q, d).transpose(1, 2, 0);          // (Q, d, K)
+        NDArray ownTarget = targetIds.reshape(total, 1).eq(drawnIds.reshape(1, k))              // (1, P, K)
+                .toType(DataType.FLOAT32, false).mul(-1e9f).reshape(1, total, k);
+        NDArray negativeScores = queries.matMul(negatives).add((float) Math.log((double) n / k)).add(ownTarget);
+        NDArray targetScores = out.mul(grounded.get(targetIds).reshape(total, q, d)).sum(new int[] {2})
+                .transpose(1, 0).reshape(q, total, 1);                                            // (Q, P, 1)
+        NDArray logProbs = NDArrays.concat(new NDList(targetScores, negativeScores), 2).logSoftmax(2);
+        return logProbs.get(":, :, 0").mean().neg().mul(q);
+    }
+
+    /** {@code k} distinct rows of {@code n}, drawn uniformly (k < n). */
+    private static long[] distinctSample(Random sampler, int n, int k) {
+        boolean[] taken = new boolean[n];
+        long[] sample = new long[k];
+        for (int i = 0; i < k; ) {
+            int row = sampler.nextInt(n);
+            if (!taken[row]) {
+                taken[row] = true;
+                sample[i++] = row;
+            }
+        }
+        return sample;
     }
 
     /** The CF inputs with a random share of rows set to their prediction from text (as cold rows have), this step. */

@@ -26,12 +26,15 @@ import dev.setrec.util.OptionChecks;
  *                  (--cf-dropout)
  * @param weightAverage when > 0: validate and keep a moving average of the weights with this decay per step
  *                      (--weight-average)
+ * @param negatives when > 0 and below the catalogue size: each step scores every position against its own target and
+ *                  this many items drawn uniformly for the whole batch (a sampled softmax with the log-Q correction)
+ *                  instead of against the whole catalogue (--negatives; 0 = the whole catalogue, the default)
  * @param seed draws the initial weights, the batches and the samples (--seed)
  */
 public record SetRecTraining(float dropout, float alpha, float learningRate, float weightDecay, int warmupSteps,
                              int batchTokens, int reconSample, int maxEpochs, int patience, int fixedEpochs,
                              double timeBudgetMinutes, ScoreMix.Fixed fixedMix, float cfDropout, float weightAverage,
-                             long seed) {
+                             int negatives, long seed) {
     public static final SetRecTraining DEFAULT = builder().build();
 
     public SetRecTraining {
@@ -48,6 +51,7 @@ public record SetRecTraining(float dropout, float alpha, float learningRate, flo
         OptionChecks.notNegative("--time-budget", timeBudgetMinutes);
         OptionChecks.share("--cf-dropout", cfDropout);
         OptionChecks.share("--weight-average", weightAverage);
+        OptionChecks.notNegative("--negatives", negatives);
         if (fixedMix == null) {
             throw new IllegalArgumentException("the fixed score mix must be given (ScoreMix.Fixed.NONE: none fixed)");
         }
@@ -62,7 +66,7 @@ public record SetRecTraining(float dropout, float alpha, float learningRate, flo
         return new Builder().dropout(dropout).alpha(alpha).learningRate(learningRate).weightDecay(weightDecay)
                 .warmupSteps(warmupSteps).batchTokens(batchTokens).reconSample(reconSample).maxEpochs(maxEpochs)
                 .patience(patience).fixedEpochs(fixedEpochs).timeBudgetMinutes(timeBudgetMinutes).fixedMix(fixedMix)
-                .cfDropout(cfDropout).weightAverage(weightAverage).seed(seed);
+                .cfDropout(cfDropout).weightAverage(weightAverage).negatives(negatives).seed(seed);
     }
 
     /**
@@ -94,6 +98,7 @@ public record SetRecTraining(float dropout, float alpha, float learningRate, flo
         private ScoreMix.Fixed fixedMix = ScoreMix.Fixed.NONE;
         private float cfDropout;
         private float weightAverage = 0.995f;
+        private int negatives;
         private long seed = 42;
 
         private Builder() {
@@ -169,6 +174,11 @@ public record SetRecTraining(float dropout, float alpha, float learningRate, flo
             return this;
         }
 
+        public Builder negatives(int value) {
+            negatives = value;
+            return this;
+        }
+
         public Builder seed(long value) {
             seed = value;
             return this;
@@ -176,7 +186,8 @@ public record SetRecTraining(float dropout, float alpha, float learningRate, flo
 
         public SetRecTraining build() {
             return new SetRecTraining(dropout, alpha, learningRate, weightDecay, warmupSteps, batchTokens, reconSample,
-                    maxEpochs, patience, fixedEpochs, timeBudgetMinutes, fixedMix, cfDropout, weightAverage, seed);
+                    maxEpochs, patience, fixedEpochs, timeBudgetMinutes, fixedMix, cfDropout, weightAverage, negatives,
+                    seed);
         }
     }
 }

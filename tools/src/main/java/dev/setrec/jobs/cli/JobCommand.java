@@ -9,12 +9,12 @@ import dev.setrec.jobs.pipeline.KafkaIo;
 import dev.setrec.jobs.pipeline.RecommendationJob;
 import dev.setrec.jobs.quickstart.JobHealth;
 import dev.setrec.jobs.quickstart.StatusBoard;
-import dev.setrec.jobs.scoring.ModelFolderSetRec;
 import dev.setrec.jobs.scoring.Operators;
 import dev.setrec.jobs.scoring.SetRecOperator;
 import dev.setrec.model.ModelIO;
 import dev.setrec.model.ModelManifest;
 import dev.setrec.model.setrec.SetRec;
+import dev.setrec.models.ModelFolder;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -155,7 +155,7 @@ final class JobCommand implements Callable<Integer> {
                         + "default); with " + JobOptions.SCORING_MODE.key() + "=" + Operators.REMOTE
                         + " the model server scores");
             }
-            if (!ModelFolderSetRec.isModelsFolder(model)) {
+            if (!ModelFolder.isModelsFolder(model)) {
                 requireSetRecModel(model);
             }
         }

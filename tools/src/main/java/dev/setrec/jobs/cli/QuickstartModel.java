@@ -3,11 +3,11 @@ package dev.setrec.jobs.cli;
 import dev.setrec.data.Dataset;
 import dev.setrec.jobs.quickstart.LiveFigures;
 import dev.setrec.jobs.quickstart.TrainingProgress;
-import dev.setrec.jobs.scoring.ModelFolderSetRec;
 import dev.setrec.model.ModelIO;
 import dev.setrec.model.ModelManifest;
 import dev.setrec.model.setrec.SetRec;
 import dev.setrec.models.ModelDirs;
+import dev.setrec.models.ModelFolder;
 import dev.setrec.models.Training;
 import dev.setrec.nn.Engines;
 
@@ -167,7 +167,7 @@ final class QuickstartModel implements AutoCloseable {
             boolean refit = Training.Fit.TRAIN_VALID.label()
                     .equals(ModelIO.readManifest(saved).training().get("fit").getAsString());
             Engines.trainOnThisThread(); // the serving copy computes on this thread: autograd recording off
-            Path version = ModelFolderSetRec.addVersion(jobModel, refit ? VERSION_NAME + "-refit" : VERSION_NAME,
+            Path version = ModelFolder.addVersion(jobModel, refit ? VERSION_NAME + "-refit" : VERSION_NAME,
                     dir -> servingCopyWithout(saved, heldBack, dir));
             name(version, saved);
             addedAtNanos = System.nanoTime();

@@ -4,9 +4,9 @@ import dev.setrec.data.Dataset;
 import dev.setrec.data.GeneratedShop;
 import dev.setrec.jobs.quickstart.LiveFigures;
 import dev.setrec.jobs.quickstart.ReplayPlan;
-import dev.setrec.jobs.scoring.ModelFolderSetRec;
 import dev.setrec.model.ModelIO;
 import dev.setrec.model.ModelManifest;
+import dev.setrec.models.ModelFolder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,7 +34,7 @@ class QuickstartModelTest {
         try (QuickstartModel model = QuickstartModel.start(null, home, SHOP, null, new QuickModel.Budget(1, 0, 1, 0.1),
                 heldBack, work)) {
             Path folder = model.jobModel();
-            assertTrue(ModelFolderSetRec.isModelsFolder(folder), "the job gets a models folder at once");
+            assertTrue(ModelFolder.isModelsFolder(folder), "the job gets a models folder at once");
             Path added = awaitVersions(folder, 1).get(0);
             String version = ModelIO.readManifest(added).version();
             assertEquals(Set.of(LiveFigures.FALLBACK, version), model.modelNames().keySet());
@@ -63,11 +63,11 @@ class QuickstartModelTest {
     /** The folder's complete versions, newest first, once there are {@code count}. */
     private static List<Path> awaitVersions(Path folder, int count) throws Exception {
         long deadline = System.nanoTime() + 600_000_000_000L;
-        while (ModelFolderSetRec.completeVersions(folder).size() < count) {
+        while (ModelFolder.completeVersions(folder).size() < count) {
             assertTrue(System.nanoTime() < deadline, "no " + count + " models added within 10 min");
             Thread.sleep(200);
         }
-        return ModelFolderSetRec.completeVersions(folder);
+        return ModelFolder.completeVersions(folder);
     }
 
     @Test
@@ -78,7 +78,7 @@ class QuickstartModelTest {
         long started = System.nanoTime();
         model.close();
         assertTrue(System.nanoTime() - started < 30_000_000_000L, "stopped within 30 s");
-        assertEquals(List.of(), ModelFolderSetRec.completeVersions(model.jobModel()));
+        assertEquals(List.of(), ModelFolder.completeVersions(model.jobModel()));
         assertTrue(QuickModel.existing(home, SHOP).isEmpty(), "no quick model kept from a stopped training");
     }
 }
