@@ -13,7 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The released versions on the classpath, as every codec reads them. */
 class SchemaHistoryTest {
     private static final List<Class<? extends SpecificRecord>> RECORDS =
-            List.of(InteractionEvent.class, ItemEvent.class, Recommendation.class, DeadLetter.class);
+            List.of(InteractionEvent.class, ItemEvent.class, Recommendation.class, DeadLetter.class,
+                    ModelVersion.class);
 
     /** The same schema on the wire (the generated class adds Java-only properties, which the fingerprint ignores). */
     @Test
