@@ -164,6 +164,29 @@ public final class JobOptions {
             .withDescription("items onboarded from the items topic that the job keeps (in every scoring task "
                     + "manager's model and in broadcast state); beyond, new items are dead letters");
 
+    // The refresh job (docs/operations.md, "Refreshing the model from the stream")
+    public static final ConfigOption<String> REFRESH_GROUP_ID = ConfigOptions.key("setrec.refresh.group-id")
+            .stringType().defaultValue("setrec-refresh")
+            .withDescription("consumer group (and transactional id prefix) of the refresh job's sources and sinks: "
+                    + "its own, so that it reads the topics next to the recommendation job without sharing offsets");
+    public static final ConfigOption<String> MODEL_VERSIONS_TOPIC = ConfigOptions.key("setrec.topic.model-versions")
+            .stringType().defaultValue("model-versions")
+            .withDescription("topic the refresh job publishes each refresh's outcome to (ModelVersion)");
+    public static final ConfigOption<Duration> REFRESH_INTERVAL = ConfigOptions.key("setrec.refresh.interval")
+            .durationType().defaultValue(Duration.ofMinutes(10))
+            .withDescription("how often the refresh job fine-tunes the serving model on its window (processing "
+                    + "time); a refresh still running at the next one skips it");
+    public static final ConfigOption<Integer> REFRESH_WINDOW_EVENTS = ConfigOptions.key("setrec.refresh.window-events")
+            .intType().defaultValue(100_000)
+            .withDescription("the newest interactions the refresh job keeps and learns from (older ones are dropped)");
+    public static final ConfigOption<Integer> REFRESH_MIN_EVENTS = ConfigOptions.key("setrec.refresh.min-events")
+            .intType().defaultValue(1_000)
+            .withDescription("interactions that must have arrived since the last refresh for the next one to run");
+    public static final ConfigOption<Double> REFRESH_HELD_BACK = ConfigOptions.key("setrec.refresh.held-back")
+            .doubleType().defaultValue(0.1)
+            .withDescription("share of the window, its newest interactions, held back to compare the refreshed model "
+                    + "with the serving one (never trained on)");
+
     private JobOptions() {
     }
 

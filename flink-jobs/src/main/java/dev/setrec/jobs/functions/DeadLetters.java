@@ -29,8 +29,7 @@ public final class DeadLetters {
     public static DeadLetter of(RawRecord source, String reason, int payloadBytes) {
         String sha256 = source.valueSha256 != null || source.value == null ? source.valueSha256 : sha256(source.value);
         return DeadLetter.newBuilder()
-                .setReason(reason.length() <= MAX_REASON_CHARS ? reason
-                        : reason.substring(0, MAX_REASON_CHARS) + "... (reason cut)")
+                .setReason(cut(reason))
                 .setSourceTopic(source.topic)
                 .setSourcePartition(source.partition)
                 .setSourceOffset(source.offset)
@@ -41,6 +40,12 @@ public final class DeadLetters {
                 .setValueSha256(sha256)
                 .setFailedTime(Instant.now())
                 .build();
+    }
+
+    /** The reason, cut to {@link #MAX_REASON_CHARS} where longer (an exception's text has no bound of its own). */
+    static String cut(String reason) {
+        return reason.length() <= MAX_REASON_CHARS ? reason
+                : reason.substring(0, MAX_REASON_CHARS) + "... (reason cut)";
     }
 
     private static ByteBuffer prefix(byte[] bytes, int payloadBytes) {
