@@ -5,6 +5,7 @@ import dev.setrec.jobs.functions.RawRecordDeserializer;
 import dev.setrec.jobs.records.RawRecord;
 import dev.setrec.schemas.AvroCodec;
 import dev.setrec.schemas.DeadLetter;
+import dev.setrec.schemas.ModelVersion;
 import dev.setrec.schemas.Recommendation;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -21,12 +22,31 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 import java.util.function.Function;
 
-/** The job's Kafka sources and sinks, configured from {@link JobOptions}. */
-public final class KafkaIo implements RecommendationJob.Sources, RecommendationJob.Sinks {
-    private final ReadableConfig options;
+/**
+ * The jobs' Kafka sources and sinks, configured from {@link JobOptions}. Each job reads and writes as a consumer group
+ * of its own, which also prefixes its transactional ids: the recommendation job's {@link JobOptions#GROUP_ID}, the
+ * refresh job's {@link JobOptions#REFRESH_GROUP_ID}.
+ */
+public final class KafkaIo implements RecommendationJob.Sources, RecommendationJob.Sinks, RefreshJob.Sinks {
+    /** The key of the model-versions records where the options name no models folder. */
+    static final String DEFAULT_MODELS_KEY = "models";
 
+    private final ReadableConfig options;
+    private final String groupId;
+
+    /** The recommendation job's. */
     public KafkaIo(ReadableConfig options) {
+        this(options, options.get(JobOptions.GROUP_ID));
+    }
+
+    private KafkaIo(ReadableConfig options, String groupId) {
         this.options = options;
+        this.groupId = groupId;
+    }
+
+    /** The refresh job's: its own consumer group, so that it reads the topics next to the recommendation job. */
+    public static KafkaIo forRefreshJob(ReadableConfig options) {
+        return new KafkaIo(options, options.get(JobOptions.REFRESH_GROUP_ID));
     }
 
     @Override
@@ -45,7 +65,7 @@ public final class KafkaIo implements RecommendationJob.Sources, RecommendationJ
         KafkaSource<RawRecord> source = KafkaSource.<RawRecord>builder()
                 .setBootstrapServers(options.get(JobOptions.BOOTSTRAP_SERVERS))
                 .setTopics(topic)
-                .setGroupId(options.get(JobOptions.GROUP_ID))
+                .setGroupId(groupId)
                 // first start: from the earliest event, so nothing published before the job is lost; later: committed
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setDeserializer(new RawRecordDeserializer(maxMessageBytes,
@@ -72,6 +92,14 @@ public final class KafkaIo implements RecommendationJob.Sources, RecommendationJ
                 letter -> letter.getSourceTopic() + "-" + letter.getSourcePartition());
     }
 
+    /** Keyed by the models folder the versions are in. */
+    @Override
+    public Sink<ModelVersion> modelVersions() {
+        String folder = options.getOptional(JobOptions.MODEL_DIR).orElse(DEFAULT_MODELS_KEY);
+        return sink(options.get(JobOptions.MODEL_VERSIONS_TOPIC), AvroCodec.of(ModelVersion.class),
+                version -> folder);
+    }
+
     private <T extends SpecificRecord> Sink<T> sink(String topic, AvroCodec<T> codec, SerializableKey<T> key) {
         DeliveryGuarantee delivery = options.get(JobOptions.DELIVERY);
         var builder = KafkaSink.<T>builder()
@@ -86,7 +114,7 @@ public final class KafkaIo implements RecommendationJob.Sources, RecommendationJ
             // POOLING reuses a few transactional ids per subtask and, on a restore, aborts the job's open
             // transactions it finds by listing them: a re-commit of a transaction that was committed before the
             // stop or failure is then expected (a warning), where INCREMENTING logs it as an ERROR "data loss"
-            builder.setTransactionalIdPrefix(options.get(JobOptions.GROUP_ID) + "-" + topic)
+            builder.setTransactionalIdPrefix(groupId + "-" + topic)
                     .setTransactionNamingStrategy(TransactionNamingStrategy.POOLING);
         }
         return new AdminClosingKafkaSink<>(builder.build());

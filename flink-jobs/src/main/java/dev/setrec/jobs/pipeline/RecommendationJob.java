@@ -3,9 +3,6 @@ package dev.setrec.jobs.pipeline;
 import dev.setrec.jobs.JobOptions;
 import dev.setrec.jobs.functions.BatchedScoring;
 import dev.setrec.jobs.functions.DeadLetters;
-import dev.setrec.jobs.functions.InputLimits;
-import dev.setrec.jobs.functions.ParseInteractions;
-import dev.setrec.jobs.functions.ParseItems;
 import dev.setrec.jobs.functions.UserHistory;
 import dev.setrec.jobs.records.Interaction;
 import dev.setrec.jobs.records.ItemRecord;
@@ -13,12 +10,8 @@ import dev.setrec.jobs.records.RawRecord;
 import dev.setrec.jobs.records.ScoringRequest;
 import dev.setrec.jobs.scoring.RankingOptions;
 import dev.setrec.jobs.scoring.SetRecOperator;
-import dev.setrec.schemas.AvroCodec;
 import dev.setrec.schemas.DeadLetter;
-import dev.setrec.schemas.InteractionEvent;
-import dev.setrec.schemas.ItemEvent;
 import dev.setrec.schemas.Recommendation;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
@@ -28,7 +21,6 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -57,14 +49,9 @@ public final class RecommendationJob {
 
     public static void build(StreamExecutionEnvironment env, ReadableConfig options, SetRecOperator.Factory model,
                              Sources sources, Sinks sinks) {
-        InputLimits limits = InputLimits.of(options);
-        Path extraSchemas = options.getOptional(JobOptions.EXTRA_WRITER_SCHEMAS).map(Path::of).orElse(null);
-        SingleOutputStreamOperator<Interaction> interactions = sources.interactions(env)
-                .process(new ParseInteractions(codec(InteractionEvent.class, extraSchemas), limits))
-                .name("parse interactions").uid("parse-interactions");
-        SingleOutputStreamOperator<ItemRecord> items = sources.items(env)
-                .process(new ParseItems(codec(ItemEvent.class, extraSchemas), limits))
-                .name("parse items").uid("parse-items");
+        ParsedInputs inputs = ParsedInputs.read(env, options, sources);
+        SingleOutputStreamOperator<Interaction> interactions = inputs.interactions();
+        SingleOutputStreamOperator<ItemRecord> items = inputs.items();
         BroadcastStream<ItemRecord> newItems = items.broadcast(UserHistory.ONBOARDED);
 
         SingleOutputStreamOperator<ScoringRequest> requests = interactions
@@ -72,7 +59,7 @@ public final class RecommendationJob {
                 .connect(newItems)
                 .process(new UserHistory(model, options.get(JobOptions.HISTORY_LENGTH),
                         options.get(JobOptions.HISTORY_TTL), options.get(JobOptions.MAX_ONBOARDED_ITEMS),
-                        limits.deadLetterPayloadBytes()))
+                        options.get(JobOptions.DEAD_LETTER_PAYLOAD_BYTES)))
                 .name("user history").uid("user-history");
 
         DataStream<Recommendation> recommendations = AsyncDataStream.unorderedWait(requests,
@@ -85,13 +72,7 @@ public final class RecommendationJob {
                 .name("setrec scoring").uid("setrec-scoring");
         recommendations.sinkTo(sinks.recommendations()).name("recommendations sink").uid("recommendations-sink");
 
-        interactions.getSideOutput(DeadLetters.TAG)
-                .union(items.getSideOutput(DeadLetters.TAG), requests.getSideOutput(DeadLetters.TAG))
+        inputs.deadLetters().union(requests.getSideOutput(DeadLetters.TAG))
                 .sinkTo(sinks.deadLetters()).name("dead-letters sink").uid("dead-letters-sink");
-    }
-
-    /** A reader of every released writer version, and of the extra ones in {@code extraSchemas} where given. */
-    private static <T extends SpecificRecord> AvroCodec<T> codec(Class<T> type, Path extraSchemas) {
-        return extraSchemas == null ? AvroCodec.of(type) : AvroCodec.of(type, extraSchemas);
     }
 }
