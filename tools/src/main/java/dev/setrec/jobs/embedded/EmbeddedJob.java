@@ -15,7 +15,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -107,11 +106,27 @@ public final class EmbeddedJob implements AutoCloseable {
 
     /** The job's four topics, each with as many partitions as subtasks so that all of them get work. */
     public static Map<String, Integer> topics(Configuration options, int partitions) {
-        Map<String, Integer> topics = new LinkedHashMap<>();
-        for (String topic : List.of(options.get(JobOptions.INTERACTIONS_TOPIC), options.get(JobOptions.ITEMS_TOPIC),
-                options.get(JobOptions.RECOMMENDATIONS_TOPIC), options.get(JobOptions.DEAD_LETTERS_TOPIC))) {
-            topics.put(topic, partitions);
-        }
+        return withPartitions(partitions, options.get(JobOptions.INTERACTIONS_TOPIC),
+                options.get(JobOptions.ITEMS_TOPIC), options.get(JobOptions.RECOMMENDATIONS_TOPIC),
+                options.get(JobOptions.DEAD_LETTERS_TOPIC));
+    }
+
+    /**
+     * The refresh job's topics: the two it reads and the dead letters as {@link #topics}, and model-versions with one
+     * partition (one writer, whose records a reader should see in the order they were published).
+     */
+    public static Map<String, Integer> refreshTopics(Configuration options, int partitions) {
+        Map<String, Integer> topics = withPartitions(partitions, options.get(JobOptions.INTERACTIONS_TOPIC),
+                options.get(JobOptions.ITEMS_TOPIC), options.get(JobOptions.DEAD_LETTERS_TOPIC));
+        topics.put(options.get(JobOptions.MODEL_VERSIONS_TOPIC), 1);
         return topics;
+    }
+
+    private static Map<String, Integer> withPartitions(int partitions, String... topics) {
+        Map<String, Integer> withPartitions = new LinkedHashMap<>();
+        for (String topic : topics) {
+            withPartitions.put(topic, partitions);
+        }
+        return withPartitions;
     }
 }
