@@ -73,10 +73,7 @@ final class JobCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Map<String, String> flags = new LinkedHashMap<>(exactlyOnce
-                ? JobOptions.withDelivery(overrides, DeliveryGuarantee.EXACTLY_ONCE) : overrides);
-        flags.put(JobOptions.BOOTSTRAP_SERVERS.key(), bootstrapServers);
-        Configuration options = JobOptions.load(properties, flags);
+        Configuration options = options(properties, overrides, exactlyOnce, bootstrapServers);
         SetRecOperator.Factory scoring = scoring(options);
         Topics.ensure(bootstrapServers, EmbeddedJob.topics(options, parallelism), Duration.ofSeconds(30));
         EmbeddedJob.quietMetricCollisionWarnings(); // they would bury the job's line
@@ -91,8 +88,17 @@ final class JobCommand implements Callable<Integer> {
         return watchUntilEnd(cluster, StatusBoard.forJob(System.out));
     }
 
+    /** The job options of a job command's flags: the file, then --set, the delivery and the brokers on top. */
+    static Configuration options(Path properties, Map<String, String> overrides, boolean exactlyOnce,
+                                 String bootstrapServers) throws IOException {
+        Map<String, String> flags = new LinkedHashMap<>(exactlyOnce
+                ? JobOptions.withDelivery(overrides, DeliveryGuarantee.EXACTLY_ONCE) : overrides);
+        flags.put(JobOptions.BOOTSTRAP_SERVERS.key(), bootstrapServers);
+        return JobOptions.load(properties, flags);
+    }
+
     /** Draws the job's line until the job ends or Ctrl-C cancels it; the command's exit status. */
-    private static int watchUntilEnd(LocalCluster cluster, StatusBoard board) throws Exception {
+    static int watchUntilEnd(LocalCluster cluster, StatusBoard board) throws Exception {
         AtomicBoolean ctrlC = new AtomicBoolean();
         CountDownLatch stopped = new CountDownLatch(1);
         Thread onCtrlC = new Thread(() -> {

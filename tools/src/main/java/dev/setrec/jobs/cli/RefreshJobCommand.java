@@ -1,0 +1,98 @@
+package dev.setrec.jobs.cli;
+
+import dev.setrec.jobs.JobOptions;
+import dev.setrec.jobs.LocalFlink;
+import dev.setrec.jobs.embedded.EmbeddedJob;
+import dev.setrec.jobs.embedded.LocalCluster;
+import dev.setrec.jobs.functions.Refresher;
+import dev.setrec.jobs.kafka.Topics;
+import dev.setrec.jobs.pipeline.KafkaIo;
+import dev.setrec.jobs.pipeline.RefreshJob;
+import dev.setrec.jobs.quickstart.StatusBoard;
+import dev.setrec.models.ModelFolder;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * Runs the refresh job in this process (a local Flink cluster) against an external Kafka, next to the recommendation
+ * job ({@code ./setrec job}) and with the same console line; a command of its own, not a flag of {@code job}, since
+ * it is a second Flink job with its own options, consumer group, checkpoints and lifetime (docs/operations.md).
+ */
+@Command(name = "refresh-job", mixinStandardHelpOptions = true,
+        description = "Run the model refresh job against a Kafka cluster (until Ctrl-C): every setrec.refresh.interval "
+                + "it fine-tunes the serving model of a models folder on the newest interactions, adds a better "
+                + "version to the folder and publishes each outcome on the model-versions topic.")
+final class RefreshJobCommand implements Callable<Integer> {
+    private static final String JOB_NAME = "setrec-refresh";
+    private static final Duration TOPICS_TIMEOUT = Duration.ofSeconds(30);
+
+    /** The refresh of a models folder, from the job's options. */
+    @FunctionalInterface
+    interface Refreshers {
+        Refresher of(Path modelsFolder, Configuration options) throws IOException;
+    }
+
+    private final Refreshers refreshers;
+    @Spec
+    CommandSpec spec;
+    @Option(names = "--bootstrap-servers", required = true, description = "Kafka brokers, host:port[,host:port]")
+    String bootstrapServers;
+    @Option(names = "--models", required = true, paramLabel = "FOLDER",
+            description = "the models folder the recommendation job and the model server follow: its newest version "
+                    + "is refreshed and each promoted version is added to it")
+    Path models;
+    @Option(names = "--properties", paramLabel = "FILE", description = "job options as key=value lines")
+    Path properties;
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "one job or Flink option (repeatable; wins over --properties)")
+    Map<String, String> overrides = new LinkedHashMap<>();
+    @Option(names = "--exactly-once",
+            description = "Kafka transactions committed on checkpoints (default at-least-once)")
+    boolean exactlyOnce;
+    @Option(names = "--parallelism", defaultValue = "2",
+            description = "parallel subtasks of the parsing (the window is one; default ${DEFAULT-VALUE})")
+    int parallelism;
+    @Option(names = "--checkpoint-dir", defaultValue = "checkpoints-refresh", paramLabel = "DIR",
+            description = "where Flink checkpoints go (default ${DEFAULT-VALUE}; not the recommendation job's)")
+    Path checkpoints;
+
+    RefreshJobCommand(Refreshers refreshers) {
+        this.refreshers = refreshers;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (!ModelFolder.isModelsFolder(models)) {
+            throw new ParameterException(spec.commandLine(), "--models " + models + " is not a models folder (a "
+                    + "folder of model dirs, one per version; see docs/operations.md)");
+        }
+        Map<String, String> flags = new LinkedHashMap<>(overrides);
+        flags.put(JobOptions.MODEL_DIR.key(), models.toString());
+        Configuration options = JobCommand.options(properties, flags, exactlyOnce, bootstrapServers);
+        Refresher refresher = refreshers.of(models, options);
+        Topics.ensure(bootstrapServers, EmbeddedJob.refreshTopics(options, parallelism), TOPICS_TIMEOUT);
+        EmbeddedJob.quietMetricCollisionWarnings(); // they would bury the job's line
+        Configuration flink = LocalFlink.configuration(options, checkpoints, parallelism);
+        StreamExecutionEnvironment env = LocalFlink.environment(flink);
+        KafkaIo kafka = KafkaIo.forRefreshJob(options);
+        RefreshJob.build(env, options, refresher, kafka, kafka);
+        LocalCluster cluster = LocalCluster.run(env, flink, JOB_NAME);
+        System.out.println("setrec refresh job " + cluster.jobId() + ": " + bootstrapServers + ", models folder "
+                + models + ", a refresh every " + options.get(JobOptions.REFRESH_INTERVAL) + ", outcomes on "
+                + options.get(JobOptions.MODEL_VERSIONS_TOPIC) + "; Flink's REST API on " + cluster.restAddress()
+                + "; Ctrl-C stops it");
+        return JobCommand.watchUntilEnd(cluster, StatusBoard.forJob(System.out));
+    }
+}
