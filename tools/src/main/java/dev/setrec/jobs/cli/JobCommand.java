@@ -16,9 +16,9 @@ import dev.setrec.model.ModelManifest;
 import dev.setrec.model.setrec.SetRec;
 import dev.setrec.models.ModelFolder;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -27,7 +27,6 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -51,20 +50,12 @@ final class JobCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
-    @Option(names = "--bootstrap-servers", required = true, description = "Kafka brokers, host:port[,host:port]")
-    String bootstrapServers;
+    @Mixin
+    JobFlags flags;
     @Option(names = "--model", paramLabel = "DIR",
             description = "a SETRec model dir, or a models folder whose newest model dir serves and is swapped live "
                     + "(in-process scoring; setrec.scoring.mode=remote uses the model server's)")
     Path model;
-    @Option(names = "--properties", paramLabel = "FILE", description = "job options as key=value lines")
-    Path properties;
-    @Option(names = "--set", paramLabel = "KEY=VALUE",
-            description = "one job or Flink option (repeatable; wins over --properties)")
-    Map<String, String> overrides = new LinkedHashMap<>();
-    @Option(names = "--exactly-once",
-            description = "Kafka transactions committed on checkpoints (default at-least-once)")
-    boolean exactlyOnce;
     @Option(names = "--parallelism", defaultValue = "2", description = "parallel subtasks (default ${DEFAULT-VALUE})")
     int parallelism;
     @Option(names = "--checkpoint-dir", defaultValue = "checkpoints", paramLabel = "DIR",
@@ -73,28 +64,19 @@ final class JobCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Configuration options = options(properties, overrides, exactlyOnce, bootstrapServers);
+        Configuration options = flags.options(Map.of());
         SetRecOperator.Factory scoring = scoring(options);
-        Topics.ensure(bootstrapServers, EmbeddedJob.topics(options, parallelism), Duration.ofSeconds(30));
+        Topics.ensure(flags.bootstrapServers, EmbeddedJob.topics(options, parallelism), Duration.ofSeconds(30));
         EmbeddedJob.quietMetricCollisionWarnings(); // they would bury the job's line
         Configuration flink = LocalFlink.configuration(options, checkpoints, parallelism);
         StreamExecutionEnvironment env = LocalFlink.environment(flink);
         KafkaIo kafka = new KafkaIo(options);
         RecommendationJob.build(env, options, scoring, kafka, kafka);
         LocalCluster cluster = LocalCluster.run(env, flink, JOB_NAME);
-        System.out.println("setrec job " + cluster.jobId() + ": " + bootstrapServers + ", " + servedBy(options) + ", "
-                + options.get(JobOptions.DELIVERY) + "; Flink's REST API on " + cluster.restAddress()
+        System.out.println("setrec job " + cluster.jobId() + ": " + flags.bootstrapServers + ", " + servedBy(options)
+                + ", " + options.get(JobOptions.DELIVERY) + "; Flink's REST API on " + cluster.restAddress()
                 + "; Ctrl-C stops it");
         return watchUntilEnd(cluster, StatusBoard.forJob(System.out));
-    }
-
-    /** The job options of a job command's flags: the file, then --set, the delivery and the brokers on top. */
-    static Configuration options(Path properties, Map<String, String> overrides, boolean exactlyOnce,
-                                 String bootstrapServers) throws IOException {
-        Map<String, String> flags = new LinkedHashMap<>(exactlyOnce
-                ? JobOptions.withDelivery(overrides, DeliveryGuarantee.EXACTLY_ONCE) : overrides);
-        flags.put(JobOptions.BOOTSTRAP_SERVERS.key(), bootstrapServers);
-        return JobOptions.load(properties, flags);
     }
 
     /** Draws the job's line until the job ends or Ctrl-C cancels it; the command's exit status. */

@@ -13,6 +13,7 @@ import dev.setrec.models.ModelFolder;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -21,7 +22,6 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -47,20 +47,12 @@ final class RefreshJobCommand implements Callable<Integer> {
     private final Refreshers refreshers;
     @Spec
     CommandSpec spec;
-    @Option(names = "--bootstrap-servers", required = true, description = "Kafka brokers, host:port[,host:port]")
-    String bootstrapServers;
+    @Mixin
+    JobFlags flags;
     @Option(names = "--models", required = true, paramLabel = "FOLDER",
             description = "the models folder the recommendation job and the model server follow: its newest version "
                     + "is refreshed and each promoted version is added to it")
     Path models;
-    @Option(names = "--properties", paramLabel = "FILE", description = "job options as key=value lines")
-    Path properties;
-    @Option(names = "--set", paramLabel = "KEY=VALUE",
-            description = "one job or Flink option (repeatable; wins over --properties)")
-    Map<String, String> overrides = new LinkedHashMap<>();
-    @Option(names = "--exactly-once",
-            description = "Kafka transactions committed on checkpoints (default at-least-once)")
-    boolean exactlyOnce;
     @Option(names = "--parallelism", defaultValue = "2",
             description = "parallel subtasks of the parsing (the window is one; default ${DEFAULT-VALUE})")
     int parallelism;
@@ -78,18 +70,16 @@ final class RefreshJobCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--models " + models + " is not a models folder (a "
                     + "folder of model dirs, one per version; see docs/operations.md)");
         }
-        Map<String, String> flags = new LinkedHashMap<>(overrides);
-        flags.put(JobOptions.MODEL_DIR.key(), models.toString());
-        Configuration options = JobCommand.options(properties, flags, exactlyOnce, bootstrapServers);
+        Configuration options = flags.options(Map.of(JobOptions.MODEL_DIR.key(), models.toString()));
         Refresher refresher = refreshers.of(models, options);
-        Topics.ensure(bootstrapServers, EmbeddedJob.refreshTopics(options, parallelism), TOPICS_TIMEOUT);
+        Topics.ensure(flags.bootstrapServers, EmbeddedJob.refreshTopics(options, parallelism), TOPICS_TIMEOUT);
         EmbeddedJob.quietMetricCollisionWarnings(); // they would bury the job's line
         Configuration flink = LocalFlink.configuration(options, checkpoints, parallelism);
         StreamExecutionEnvironment env = LocalFlink.environment(flink);
         KafkaIo kafka = KafkaIo.forRefreshJob(options);
         RefreshJob.build(env, options, refresher, kafka, kafka);
         LocalCluster cluster = LocalCluster.run(env, flink, JOB_NAME);
-        System.out.println("setrec refresh job " + cluster.jobId() + ": " + bootstrapServers + ", models folder "
+        System.out.println("setrec refresh job " + cluster.jobId() + ": " + flags.bootstrapServers + ", models folder "
                 + models + ", a refresh every " + options.get(JobOptions.REFRESH_INTERVAL) + ", outcomes on "
                 + options.get(JobOptions.MODEL_VERSIONS_TOPIC) + "; Flink's REST API on " + cluster.restAddress()
                 + "; Ctrl-C stops it");
