@@ -32,6 +32,7 @@ import java.util.stream.LongStream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(value = 1, unit = TimeUnit.MINUTES)
@@ -281,5 +282,14 @@ class RefreshWindowTest {
         assertEquals(1, awaitOutcome().size(), "redone at the next interval, though nothing new arrived");
         assertEquals(interrupted.windows, refresher.windows, "on the same window");
         assertEquals(interrupted.items, refresher.items);
+    }
+
+    @Test
+    void settingsThatCannotWorkAreRefusedInOneLineNamingTheOptions() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new RefreshWindow(new ScriptedRefresher(), INTERVAL, MAX_EVENTS, MAX_EVENTS + 1, MAX_ITEMS));
+        assertTrue(e.getMessage().contains("setrec.refresh.min-events")
+                && e.getMessage().contains("setrec.refresh.window-events") && !e.getMessage().contains("\n"),
+                e.getMessage());
     }
 }
