@@ -96,9 +96,15 @@ class RefreshJobKafkaTest {
                 options.get(JobOptions.MODEL_VERSIONS_TOPIC), AvroCodec.of(ModelVersion.class), false);
              TopicLog<DeadLetter> deadLetters = new TopicLog<>(broker.bootstrapServers(),
                      options.get(JobOptions.DEAD_LETTERS_TOPIC), AvroCodec.of(DeadLetter.class), false)) {
-            broker.send(options.get(JobOptions.ITEMS_TOPIC), "new-kite", AvroCodec.of(ItemEvent.class).encode(
-                    ItemEvent.newBuilder().setItemId("new-kite").setTitle("A red kite")
-                            .setEventTime(Instant.now()).build()));
+            String items = options.get(JobOptions.ITEMS_TOPIC);
+            broker.send(items, "new-kite", AvroCodec.of(ItemEvent.class).encode(ItemEvent.newBuilder()
+                    .setItemId("new-kite").setTitle("A red kite").setEventTime(Instant.now()).build()));
+            // a bad message after it in the same partition: once its dead letter is out, the item was read
+            broker.send(items, "new-kite", "not avro".getBytes(StandardCharsets.UTF_8));
+            assertTrue(deadLetters.awaitThenQuiet(read -> !read.isEmpty(), TopicReader.WAIT, Duration.ZERO),
+                    "the bad item is a dead letter");
+            assertEquals(items, deadLetters.read().get(0).getSourceTopic());
+
             broker.send(options.get(JobOptions.INTERACTIONS_TOPIC), "u0", "not avro".getBytes(StandardCharsets.UTF_8));
             AvroCodec<InteractionEvent> interactions = AvroCodec.of(InteractionEvent.class);
             for (int i = 0; i < INTERACTIONS; i++) {
@@ -119,9 +125,9 @@ class RefreshJobKafkaTest {
             assertEquals(models.toString(), versions.records().get(0).key(), "keyed by the models folder");
             assertEquals(List.of(models.resolve(version.getVersion())), ModelFolder.completeVersions(models));
 
-            assertTrue(deadLetters.awaitThenQuiet(read -> !read.isEmpty(), TopicReader.WAIT, Duration.ZERO),
+            assertTrue(deadLetters.awaitThenQuiet(read -> read.size() == 2, TopicReader.WAIT, Duration.ZERO),
                     "the bad interaction is a dead letter");
-            assertEquals(options.get(JobOptions.INTERACTIONS_TOPIC), deadLetters.read().get(0).getSourceTopic());
+            assertEquals(options.get(JobOptions.INTERACTIONS_TOPIC), deadLetters.read().get(1).getSourceTopic());
         } finally {
             job.cancel().get(60, TimeUnit.SECONDS);
         }
