@@ -220,6 +220,7 @@ class RefreshWindowTest {
 
         refresher.hold.countDown();
         assertEquals(1, awaitOutcome().size());
+        assertEquals(1, refresher.windows.size(), "the skipped intervals left no refresh waiting to run");
         advance(INTERVAL);
         advance(RefreshWindow.POLL);
         assertEquals(1, refresher.windows.size(), "2 arrived during the first refresh, 3 are needed");
