@@ -68,6 +68,15 @@ class RefreshWindowTest {
             return new RefreshResult(true, "beats the serving version", "v" + windows.size(), 0.25, Double.NaN,
                     0.2, Double.NaN, seen.size());
         }
+
+        /** Waits until {@code count} refreshes have started (on the refresh thread, some time after the timer). */
+        void awaitStarted(int count) throws InterruptedException {
+            long deadline = System.nanoTime() + WAIT_NANOS;
+            while (windows.size() < count) {
+                assertTrue(System.nanoTime() < deadline, count + " refreshes did not start within the wait");
+                Thread.sleep(5);
+            }
+        }
     }
 
     private ScriptedRefresher open(int minEvents) throws Exception {
@@ -213,6 +222,7 @@ class RefreshWindowTest {
         refresher.hold = new CountDownLatch(1);
         interact(3);
         advance(INTERVAL);
+        refresher.awaitStarted(1);
         interact(2); // while the first refresh runs
         advance(INTERVAL);
         advance(INTERVAL);
@@ -261,7 +271,7 @@ class RefreshWindowTest {
         interact(7);
         publish("new-1", "A toy");
         advance(INTERVAL);
-        assertEquals(1, interrupted.windows.size());
+        interrupted.awaitStarted(1);
         long takenAt = harness.getProcessingTime();
         OperatorSubtaskState snapshot = harness.snapshot(1, takenAt);
         harness.close(); // interrupts the refresh
