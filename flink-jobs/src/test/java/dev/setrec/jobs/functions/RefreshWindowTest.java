@@ -5,7 +5,9 @@ import dev.setrec.jobs.records.WindowEvent;
 import dev.setrec.schemas.ItemEvent;
 import dev.setrec.schemas.ModelVersion;
 import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
@@ -31,6 +33,7 @@ import java.util.stream.LongStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -302,5 +305,12 @@ class RefreshWindowTest {
         assertTrue(e.getMessage().contains("setrec.refresh.min-events")
                 && e.getMessage().contains("setrec.refresh.window-events") && !e.getMessage().contains("\n"),
                 e.getMessage());
+    }
+
+    /** Flink's POJO serializer, not Kryo: the window's state can evolve with its records and is compact in RocksDB. */
+    @Test
+    void theWindowsStateRecordsAreFlinkPojos() {
+        assertInstanceOf(PojoTypeInfo.class, TypeInformation.of(WindowEvent.class));
+        assertInstanceOf(PojoTypeInfo.class, TypeInformation.of(RefreshWindow.Bounds.class));
     }
 }
