@@ -72,7 +72,9 @@ public final class SetRecTrainer {
             float[][] initial = Arrays.stream(learnedCfRows).mapToObj(row -> items.cf()[row]).toArray(float[][]::new);
             params.add(LEARNED_CF, Matrices.flatten(initial), learnedCfRows.length, items.cfDim());
         }
-        AdamW optimizer = new AdamW(params, training.weightDecay(), name -> name.endsWith("weight"));
+        double learnedRate = learnedCfRateScale(items, windows);
+        AdamW optimizer = new AdamW(params, training.weightDecay(), name -> name.endsWith("weight"),
+                name -> name.equals(LEARNED_CF) ? learnedRate : 1);
         Random sampler = new Random(training.seed() + 1);
         try (NDManager inputs = model.manager().newSubManager()) {
             NDArray cf = Matrices.of(inputs, items.cf());
@@ -94,6 +96,7 @@ public final class SetRecTrainer {
             retokenize(model, learnedCfRows);
             if (learnedCfRows.length > 0) {
                 record.addProperty("learned_cf_rows", learnedCfRows.length);
+                record.addProperty("learned_cf_lr", training.learningRate() * learnedRate);
             }
             ScoreMix mix = model.mix();
             log.printf(Locale.ROOT, "beta %.1f, cold items' beta %.1f and shift %.2f%n", mix.beta(), mix.betaCold(),
@@ -104,6 +107,26 @@ public final class SetRecTrainer {
                 params.remove(LEARNED_CF);
             }
         }
+    }
+
+    /**
+     * The learned CF rows' multiple of the learning rate. Adam moves a parameter by about its learning rate per step
+     * at most, and CF inputs (SASRec embeddings) are on a far larger scale than the steps of a few epochs add up to:
+     * at the weights' rate a learned row could hardly leave its starting point. So the planned steps may carry a row
+     * across the spread (root mean square) of the CF inputs; never slower than the weights.
+     */
+    private double learnedCfRateScale(ItemInputs items, List<Window> windows) {
+        double sumSquares = 0;
+        long values = 0;
+        for (float[] row : items.cf()) {
+            for (float x : row) {
+                sumSquares += x * x;
+            }
+            values += row.length;
+        }
+        int epochs = training.fixedEpochs() > 0 ? training.fixedEpochs() : training.maxEpochs();
+        long steps = epochs * Math.max(1, Windows.targets(windows) / training.batchTokens());
+        return Math.max(1, Math.sqrt(sumSquares / values) / (training.learningRate() * steps));
     }
 
     /** Where each row's CF input comes from in (the fixed inputs, the learned table): row n + j is learned row j. */
