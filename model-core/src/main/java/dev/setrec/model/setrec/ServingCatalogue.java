@@ -79,7 +79,7 @@ final class ServingCatalogue {
         }
     }
 
-    /** Serves {@code replacement}, the same rows with other inputs (e.g. CF inputs learned in training), retokenized. */
+    /** Serves {@code replacement}: the same rows with other inputs (e.g. CF inputs learned in training). */
     void replaceItems(ItemInputs replacement) {
         if (replacement.numItems() != items.numItems()) {
             throw new IllegalArgumentException(replacement.numItems() + " items replace " + items.numItems());
