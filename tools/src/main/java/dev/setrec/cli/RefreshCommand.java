@@ -11,7 +11,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -71,19 +70,8 @@ final class RefreshCommand implements Callable<Integer> {
         try (MiniLmEncoder encoder = new MiniLmEncoder()) {
             outcome = Refresh.run(models, window, newItems, encoder, settings, Clock.systemUTC(), System.err);
         }
-        PrintWriter out = spec.commandLine().getOut();
-        if (outcome.candidate() != null) {
-            out.println("candidate: " + outcome.candidate().describe());
-        }
-        if (outcome.serving() != null) {
-            out.println("serving:   " + outcome.serving().describe());
-        }
-        if (!outcome.promoted()) {
-            out.println("REFUSED: " + outcome.reason());
-            return PromoteCommand.REFUSED;
-        }
-        out.println("PROMOTED as " + outcome.version() + " (" + outcome.reason() + "; " + outcome.newlyWarm()
-                + " items newly warm)");
-        return 0;
+        return PromoteCommand.report(spec.commandLine().getOut(), outcome.candidate(), outcome.serving(),
+                outcome.promoted() ? null : outcome.reason(),
+                outcome.version() + " (" + outcome.reason() + "; " + outcome.newlyWarm() + " items newly warm)");
     }
 }

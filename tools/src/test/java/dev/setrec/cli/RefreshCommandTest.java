@@ -8,11 +8,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -49,16 +46,11 @@ class RefreshCommandTest {
     }
 
     int refresh(Path events, String... more) {
-        StringWriter stdout = new StringWriter();
-        StringWriter stderr = new StringWriter();
-        List<String> args = new ArrayList<>(List.of("refresh", "--models", models.toString(), "--events",
-                events.toString(), "--items", newItems.toString()));
-        args.addAll(List.of(more));
-        int status = Main.commandLine().setOut(new PrintWriter(stdout, true)).setErr(new PrintWriter(stderr, true))
-                .execute(args.toArray(String[]::new));
-        out = stdout.toString();
-        err = stderr.toString();
-        return status;
+        CliRun run = CliRun.of(List.of("refresh", "--models", models.toString(), "--events", events.toString(),
+                "--items", newItems.toString()), more);
+        out = run.out();
+        err = run.err();
+        return run.status();
     }
 
     @Test
