@@ -131,13 +131,18 @@ public final class Promotion {
      */
     public static Figures figures(Recommender model, Path dir, String version, Dataset data, Split split)
             throws IOException {
-        EvalReport report = new Evaluator().evaluate(model, data, EvalOptions.defaults(split));
+        return figures(new Evaluator().evaluate(model, data, EvalOptions.defaults(split)), model.type(), dir,
+                version);
+    }
+
+    /** The figures of an evaluation ({@link EvalOptions#defaults}) of a model of {@code type}. */
+    public static Figures figures(EvalReport report, String type, Path dir, String version) {
         Metrics all = report.metrics(Setting.ALL);
         Metrics cold = report.metrics(Setting.COLD);
         if (!Double.isFinite(all.recallAt10()) || all.users() == 0) {
-            throw new IllegalArgumentException("no user of the " + split.label() + " split could be scored");
+            throw new IllegalArgumentException("no user of the " + report.split().label() + " split could be scored");
         }
-        return new Figures(dir, model.type(), version, all.recallAt10(), cold.recallAt10(), cold.users());
+        return new Figures(dir, type, version, all.recallAt10(), cold.recallAt10(), cold.users());
     }
 
     /**

@@ -6,6 +6,10 @@ import com.google.gson.JsonObject;
 import dev.setrec.data.Dataset;
 import dev.setrec.data.ItemText;
 import dev.setrec.data.Split;
+import dev.setrec.eval.EvalOptions;
+import dev.setrec.eval.EvalReport;
+import dev.setrec.eval.Evaluator;
+import dev.setrec.eval.Setting;
 import dev.setrec.model.ModelIO;
 import dev.setrec.model.ModelManifest;
 import dev.setrec.model.Recommender;
@@ -47,6 +51,8 @@ import java.util.Set;
 public final class Refresh {
     /** What the record of a refreshed model says as "fit". */
     public static final String FIT = "refresh";
+    /** The highest chance that the candidate's lead is luck at which it is still promoted (see leadByChance). */
+    static final double MAX_CHANCE = 0.05;
 
     /** One interaction of the window: external user and item ids, event time in epoch millis. */
     public record Event(String user, String item, long timeMillis) {
@@ -114,21 +120,24 @@ public final class Refresh {
                 return refused(tooSmall.get(), null, null, 0, record, start, log);
             }
             Dataset data = slice.data();
-            Promotion.Figures servingFigures;
+            EvalReport servingReport;
             try (SetRec baseline = serving.withCatalogue(grown)) {
-                servingFigures = Promotion.figures(baseline, servingDir, manifest.version(), data, Split.VALID);
+                servingReport = decidingReport(baseline, slice);
             }
+            Promotion.Figures servingFigures = Promotion.figures(servingReport, SetRec.TYPE, servingDir,
+                    manifest.version());
             SetRecTraining training = training(manifest.training(), settings);
             record.add("setrec_training", new Gson().toJsonTree(training));
             int[] learned = slice.coldRowsWithEvents(Training.Fit.TRAIN);
             log.printf(Locale.ROOT, "fine-tuning on the window before the slice (CF inputs learned for %d items the "
                     + "model knew only by their text)%n", learned.length);
             Training.Trained candidate = fineTune(serving, grown, learned, training,
-                    Training.sequences(data, Training.Fit.TRAIN), data, log);
-            Promotion.Figures candidateFigures;
+                    Training.sequences(data, Training.Fit.TRAIN), slice.choice(), log);
+            EvalReport candidateReport;
             try (Recommender model = candidate.model()) {
-                candidateFigures = Promotion.figures(model, null, "candidate", data, Split.VALID);
+                candidateReport = decidingReport(model, slice);
             }
+            Promotion.Figures candidateFigures = Promotion.figures(candidateReport, SetRec.TYPE, null, "candidate");
             JsonObject chosen = chosenOnSlice(candidate.record());
             record.add("chosen_on_slice", chosen);
             JsonObject figures = new JsonObject();
@@ -137,7 +146,8 @@ public final class Refresh {
             record.add("slice", figures);
             log.println("candidate: " + candidateFigures.describe());
             log.println("serving:   " + servingFigures.describe());
-            Optional<String> worse = Promotion.worseThanServing(candidateFigures, servingFigures);
+            Optional<String> worse = Promotion.worseThanServing(candidateFigures, servingFigures)
+                    .or(() -> leadByChance(candidateReport, servingReport, record));
             if (worse.isPresent()) {
                 return refused(worse.get(), candidateFigures, servingFigures, learned.length, record, start, log);
             }
@@ -157,12 +167,56 @@ public final class Refresh {
             try (Recommender model = refit.model()) {
                 version = addVersion(modelsFolder, model, record, clock);
             }
-            String why = "the candidate beats the serving version on the held-back slice";
+            String why = "the candidate beats the serving version on the held-back slice, beyond chance";
             log.printf(Locale.ROOT, "refresh PROMOTED as %s: %s (All Recall@10 %.4f over %.4f; %d items newly warm;"
                     + " %.1f s)%n", version, why, candidateFigures.allRecallAt10(), servingFigures.allRecallAt10(),
                     refitWarm.length, seconds(start));
             return new Outcome(true, why, version, candidateFigures, servingFigures, refitWarm.length, record);
         }
+    }
+
+    /** The model's evaluation on the deciding half of the held-back slice. */
+    private static EvalReport decidingReport(Recommender model, RefreshWindow slice) throws IOException {
+        return new Evaluator().evaluate(model, slice.decision(), EvalOptions.defaults(Split.VALID));
+    }
+
+    /**
+     * Why the candidate's lead on the deciding users could be luck, if it could: among the users for whom the two
+     * models' Recall@10 differ, the candidate must be better for so many that a coin would rarely do as well (a
+     * one-sided sign test, chance below {@link #MAX_CHANCE}). A strictly higher mean alone is no guard: on a window of
+     * noise the candidate wins half the time. Records the test.
+     */
+    private static Optional<String> leadByChance(EvalReport candidate, EvalReport serving, JsonObject record) {
+        double[] ours = candidate.metrics(Setting.ALL).userRecallsAt10();
+        double[] theirs = serving.metrics(Setting.ALL).userRecallsAt10();
+        int better = 0;
+        int worse = 0;
+        for (int u = 0; u < ours.length; u++) {
+            better += ours[u] > theirs[u] ? 1 : 0;
+            worse += ours[u] < theirs[u] ? 1 : 0;
+        }
+        double chance = binomialTail(better, better + worse);
+        JsonObject test = new JsonObject();
+        test.addProperty("users_better", better);
+        test.addProperty("users_worse", worse);
+        test.addProperty("chance", chance);
+        record.add("sign_test", test);
+        return chance < MAX_CHANCE ? Optional.empty() : Optional.of(String.format(Locale.ROOT, "the lead could be "
+                + "chance: better for %d users of the deciding half, worse for %d (one-sided sign test: chance %.3f, "
+                + "not below %.2f)", better, worse, chance, MAX_CHANCE));
+    }
+
+    /** P(X >= k) for X ~ Binomial(n, 1/2), summed in log space (2^-n underflows for large n). */
+    static double binomialTail(int k, int n) {
+        double logPmf = -n * Math.log(2);
+        double tail = 0;
+        for (int j = 0; j <= n; j++) {
+            if (j >= k) {
+                tail += Math.exp(logPmf);
+            }
+            logPmf += Math.log(n - j) - Math.log(j + 1);
+        }
+        return Math.min(1, tail);
     }
 
     /** The newest complete version of the folder, which must be a SETRec model. */
@@ -228,8 +282,9 @@ public final class Refresh {
             return Optional.of(slice.used() + " events of known or new items in the window, fewer than the "
                     + settings.minEvents() + " a refresh needs");
         }
-        if (slice.heldBackUsers() == 0) {
-            return Optional.of("no user of the held-back slice has an earlier event in the window to be scored from");
+        if (slice.heldBackUsers() < 2) {
+            return Optional.of("fewer than 2 users of the held-back slice have an earlier event in the window to be "
+                    + "scored from (one half of them chooses, the other decides)");
         }
         if (!slice.hasTrainingTargets()) {
             return Optional.of("no user has two events before the held-back slice to learn from");
@@ -296,6 +351,7 @@ public final class Refresh {
         record.addProperty("cut_time", slice.cutMillis() == Long.MAX_VALUE ? "-"
                 : Instant.ofEpochMilli(slice.cutMillis()).toString());
         record.addProperty("held_back_users", slice.heldBackUsers());
+        record.addProperty("deciding_users", slice.heldBackUsers() / 2);
         return record;
     }
 

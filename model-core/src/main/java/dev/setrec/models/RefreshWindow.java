@@ -18,11 +18,18 @@ import java.util.stream.IntStream;
  * share) of the window's events fall; per user, the events before it (in time order) are train and those from it
  * are valid, the held-back slice, scored from the train history as the paper's protocol scores valid. Events of
  * items the catalogue does not hold are dropped and counted. The cold flags are the catalogue's.
+ * <p>
+ * The users the slice scores are dealt, alternately, into two halves: one chooses (the epochs, the score mix), the
+ * other decides. Why: a candidate whose choices were fitted to the very users that judge it would win on noise.
  *
+ * @param data every user's train and valid events (what a refit trains on)
+ * @param choice the same with valid events only for the users who choose
+ * @param decision the same with valid events only for the users who decide
  * @param used events kept, {@code dropped} events of unknown items
  * @param heldBackUsers users with events both before and from the cut: the ones the slice scores
  */
-record RefreshWindow(Dataset data, int used, int dropped, long cutMillis, int heldBackUsers) {
+record RefreshWindow(Dataset data, Dataset choice, Dataset decision, int used, int dropped, long cutMillis,
+                     int heldBackUsers) {
     static RefreshWindow of(List<Refresh.Event> events, ItemInputs catalogue, double heldBackShare) {
         Map<String, Integer> rowOf = new HashMap<>();
         for (int row = 0; row < catalogue.numItems(); row++) {
@@ -37,7 +44,8 @@ record RefreshWindow(Dataset data, int used, int dropped, long cutMillis, int he
         int users = byUser.size();
         int[][] train = new int[users][];
         int[][] valid = new int[users][];
-        int[][] test = new int[users][0];
+        int[][] choiceValid = new int[users][0];
+        int[][] decisionValid = new int[users][0];
         int heldBack = 0;
         int u = 0;
         for (List<Refresh.Event> userEvents : byUser.values()) {
@@ -46,12 +54,21 @@ record RefreshWindow(Dataset data, int used, int dropped, long cutMillis, int he
                     .toArray();
             valid[u] = userEvents.stream().filter(e -> e.timeMillis() >= cut).mapToInt(e -> rowOf.get(e.item()))
                     .toArray();
-            heldBack += train[u].length > 0 && valid[u].length > 0 ? 1 : 0;
+            if (train[u].length > 0 && valid[u].length > 0) {
+                (heldBack++ % 2 == 0 ? choiceValid : decisionValid)[u] = valid[u];
+            }
             u++;
         }
-        Dataset data = new Dataset("refresh window", catalogue.numItems(), train, valid, test,
-                catalogue.cold().clone(), null, null, byUser.keySet().toArray(String[]::new), List.of());
-        return new RefreshWindow(data, kept.size(), events.size() - kept.size(), cut, heldBack);
+        String[] userIds = byUser.keySet().toArray(String[]::new);
+        return new RefreshWindow(dataset("refresh window", catalogue, train, valid, userIds),
+                dataset("refresh window, choosing half", catalogue, train, choiceValid, userIds),
+                dataset("refresh window, deciding half", catalogue, train, decisionValid, userIds),
+                kept.size(), events.size() - kept.size(), cut, heldBack);
+    }
+
+    private static Dataset dataset(String name, ItemInputs catalogue, int[][] train, int[][] valid, String[] users) {
+        return new Dataset(name, catalogue.numItems(), train, valid, new int[train.length][0],
+                catalogue.cold().clone(), null, null, users, List.of());
     }
 
     /** The time below which (1 - share) of the events fall (the newest event's time at the latest). */

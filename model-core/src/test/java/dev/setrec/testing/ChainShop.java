@@ -32,7 +32,7 @@ import java.util.Random;
  * A shop whose users walk a fixed successor chain over {@link #ITEMS} items ("0".."39"; now and then a jump to a
  * random item), a small SETRec trained on such walks and saved as the serving version of a models folder, and
  * windows of later events for refreshing it: ones where a new item, known only by its text, always follows one item,
- * and ones whose older part is noise. Every step of every walk is one minute apart, so the newest tenth of a
+ * and ones of noise. Every step of every walk is one minute apart, so the newest tenth of a
  * window's events is every user's last steps.
  */
 public final class ChainShop {
@@ -117,18 +117,15 @@ public final class ChainShop {
         return events;
     }
 
-    /** A window of {@code users} walks of random items whose newest step (the slice) follows the chain again. */
-    public static List<Refresh.Event> noiseThenChain(int users, long seed) {
+    /** A window of noise: {@code users} walks of items drawn at random, the slice included. */
+    public static List<Refresh.Event> noise(int users, long seed) {
         Random random = new Random(seed);
         List<Refresh.Event> events = new ArrayList<>();
         for (int u = 0; u < users; u++) {
             List<String> items = new ArrayList<>();
-            int item = 0;
-            for (int t = 0; t < WALK - 1; t++) {
-                item = random.nextInt(ITEMS);
-                items.add(Integer.toString(item));
+            for (int t = 0; t < WALK; t++) {
+                items.add(Integer.toString(random.nextInt(ITEMS)));
             }
-            items.add(Integer.toString(successor(item)));
             addUser(events, "u" + u, items);
         }
         return events;
