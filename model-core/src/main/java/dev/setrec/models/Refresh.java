@@ -42,8 +42,8 @@ import java.util.Set;
 /**
  * A warm-started refresh of the SETRec model a models folder serves, from a window of recent interactions: the
  * serving weights are fine-tuned on the window's older events, the choices (epochs, score mix) and the decision are
- * made on its newest held-back slice ({@link RefreshWindow}), and a version that beats the serving one there is
- * refitted on the whole window and added to the folder. A SETRec network has no per-item parameter (items enter by
+ * made on its newest held-back slice ({@link RefreshWindow}; one half of its users chooses, the other decides), and
+ * a version that beats the serving one there beyond chance is refitted on the whole window and added to the folder. A SETRec network has no per-item parameter (items enter by
  * their CF input and their text), so the catalogue grows by the new items' texts, and an item the serving model knew
  * only by its text gets a CF input learned from the window's interactions with it: it becomes warm. No Flink type
  * here: the refresh job and ./setrec refresh both call {@link #run}.
@@ -84,7 +84,8 @@ public final class Refresh {
 
     /**
      * promoted: whether a new version went into the folder; version: its folder name (null when refused);
-     * candidate/serving: figures on the held-back slice (Promotion.Figures; null where not evaluated);
+     * candidate/serving: figures on the held-back slice's deciding users (Promotion.Figures; null where not
+     * evaluated);
      * newlyWarm: items whose CF input was learned from the window; record: what model.json keeps as "training".
      */
     public record Outcome(boolean promoted, String reason, String version, Promotion.Figures candidate,
@@ -98,7 +99,8 @@ public final class Refresh {
      * Refreshes the version {@code modelsFolder} serves from {@code window}, its catalogue grown by the
      * {@code newItems} it does not know (their text embedded with {@code encoder}). Bad input (no models folder, no
      * loadable SETRec version in it) is an IllegalArgumentException; a window too small to learn or decide from,
-     * or a candidate no better than the serving version on the held-back slice, is a refusal that writes nothing.
+     * or a candidate not better than the serving version on the held-back slice (by the rule of
+     * {@link Promotion#worseThanServing}, and beyond chance), is a refusal that writes nothing.
      */
     public static Outcome run(Path modelsFolder, List<Event> window, List<NewItem> newItems, TextEncoder encoder,
                               Settings settings, Clock clock, PrintStream log) throws IOException {
