@@ -43,10 +43,11 @@ import java.util.Set;
  * A warm-started refresh of the SETRec model a models folder serves, from a window of recent interactions: the
  * serving weights are fine-tuned on the window's older events, the choices (epochs, score mix) and the decision are
  * made on its newest held-back slice ({@link RefreshWindow}; one half of its users chooses, the other decides), and
- * a version that beats the serving one there beyond chance is refitted on the whole window and added to the folder. A SETRec network has no per-item parameter (items enter by
- * their CF input and their text), so the catalogue grows by the new items' texts, and an item the serving model knew
- * only by its text gets a CF input learned from the window's interactions with it: it becomes warm. No Flink type
- * here: the refresh job and ./setrec refresh both call {@link #run}.
+ * a version that beats the serving one there beyond chance is refitted on the whole window and added to the folder.
+ * A SETRec network has no per-item parameter (items enter by their CF input and their text), so the catalogue grows
+ * by the new items' texts, and an item the serving model knew only by its text gets a CF input learned from the
+ * window's interactions with it: it becomes warm. No Flink type here: the refresh job and ./setrec refresh both
+ * call {@link #run}.
  */
 public final class Refresh {
     /** What the record of a refreshed model says as "fit". */
