@@ -73,10 +73,10 @@ public final class SetRecTrainer {
             params.add(LEARNED_CF, Matrices.flatten(initial), learnedCfRows.length, items.cfDim());
         }
         double learnedRate = learnedCfRateScale(items, windows);
-        AdamW optimizer = new AdamW(params, training.weightDecay(), name -> name.endsWith("weight"),
-                name -> name.equals(LEARNED_CF) ? learnedRate : 1);
         Random sampler = new Random(training.seed() + 1);
         try (NDManager inputs = model.manager().newSubManager()) {
+            AdamW optimizer = new AdamW(params, training.weightDecay(), name -> name.endsWith("weight"),
+                    name -> name.equals(LEARNED_CF) ? learnedRate : 1);
             NDArray cf = Matrices.of(inputs, items.cf());
             NDArray cfSource = learnedCfRows.length > 0 ? inputs.create(cfSource(items.numItems(), learnedCfRows))
                     : null;
