@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -160,6 +161,50 @@ public final class DataDirPreparer {
     /** Reads the files, splits the events and writes the data dir; fails before writing anything on bad input. */
     public static Summary prepare(Options options, Progress progress) throws IOException {
         return new DataDirPreparer(options, progress).run();
+    }
+
+    /**
+     * The events of {@code options.events()} and the texts {@code options.items()} gives their items, read and
+     * checked as {@link #prepare} reads them (the same columns, timestamps and bad-row rules); nothing is split or
+     * written, so the windows, the minimum train length and the output dir of the options are not used.
+     */
+    public static Contents read(Options options) throws IOException {
+        DataDirPreparer reader = new DataDirPreparer(options, Progress.NONE);
+        reader.readEvents();
+        ItemText[] texts = options.items() == null ? new ItemText[0] : reader.readItems();
+        return new Contents(reader.log, texts);
+    }
+
+    /** What {@link #read} found: the good events in file order and their items' texts from the catalogue. */
+    public static final class Contents {
+        private final EventLog log;
+        private final ItemText[] texts;
+
+        private Contents(EventLog log, ItemText[] texts) {
+            this.log = log;
+            this.texts = texts;
+        }
+
+        public int events() {
+            return log.size();
+        }
+
+        public String user(int event) {
+            return log.userName(log.user(event));
+        }
+
+        public String item(int event) {
+            return log.itemName(log.item(event));
+        }
+
+        public long millis(int event) {
+            return log.time(event);
+        }
+
+        /** The texts of the events' items that the catalogue lists (the item id in {@code asin}). */
+        public List<ItemText> itemTexts() {
+            return Arrays.stream(texts).filter(Objects::nonNull).toList();
+        }
     }
 
     private Summary run() throws IOException {

@@ -1,5 +1,7 @@
 package dev.setrec.eval;
 
+import java.util.Arrays;
+
 /**
  * Recall@5/10 and NDCG@5/10 averaged over users, accumulated one user at a time (the paper's definitions):
  * Recall@K = hits in the top K / |GT|, even when |GT| > K; NDCG@K = DCG / IDCG with DCG = sum over hits at
@@ -21,6 +23,8 @@ public final class Metrics {
     private final double[] recallSum = new double[CUTOFFS.length];
     private final double[] ndcgSum = new double[CUTOFFS.length];
     private int users;
+    /** Each user's Recall@10, in the order added (for paired comparisons of two models on the same users). */
+    private double[] userRecallAt10 = new double[16];
 
     /**
      * Adds one user.
@@ -45,12 +49,23 @@ public final class Metrics {
             }
             recallSum[i] += (double) hits / groundTruth.length;
             ndcgSum[i] += dcg / idcg(groundTruth.length, k);
+            if (k == 10) {
+                if (users == userRecallAt10.length) {
+                    userRecallAt10 = Arrays.copyOf(userRecallAt10, users * 2);
+                }
+                userRecallAt10[users] = (double) hits / groundTruth.length;
+            }
         }
         users++;
     }
 
     public int users() {
         return users;
+    }
+
+    /** Each user's Recall@10, in the order the users were added. */
+    public double[] userRecallsAt10() {
+        return Arrays.copyOf(userRecallAt10, users);
     }
 
     public double recallAt5() {

@@ -42,14 +42,14 @@ public final class Promotion {
     private Promotion() {
     }
 
-    /** One model's figures on the slice. */
+    /** One model's figures on the slice; {@code dir} is null for a model not saved (yet). */
     public record Figures(Path dir, String type, String version, double allRecallAt10, double coldRecallAt10,
             int coldUsers) {
         public String describe() {
             String cold = coldUsers == 0 ? "no cold users"
                     : String.format(Locale.ROOT, "Cold Recall@10 %.4f (%d users)", coldRecallAt10, coldUsers);
-            return String.format(Locale.ROOT, "%s %s (%s): All Recall@10 %.4f, %s", type, version, dir,
-                    allRecallAt10, cold);
+            return String.format(Locale.ROOT, "%s %s (%s): All Recall@10 %.4f, %s", type, version,
+                    dir == null ? "in memory" : dir, allRecallAt10, cold);
         }
     }
 
@@ -106,7 +106,7 @@ public final class Promotion {
     }
 
     /** Why the candidate does not beat the serving version, if it does not. */
-    static Optional<String> worseThanServing(Figures candidate, Figures serving) {
+    public static Optional<String> worseThanServing(Figures candidate, Figures serving) {
         if (candidate.allRecallAt10() <= serving.allRecallAt10()) {
             return Optional.of(String.format(Locale.ROOT, "All Recall@10 %.4f is not higher than the serving "
                     + "version's %.4f", candidate.allRecallAt10(), serving.allRecallAt10()));
@@ -121,14 +121,28 @@ public final class Promotion {
     private static Figures evaluate(Path dir, Dataset data, Split split) throws IOException {
         String version = ModelIO.readManifest(dir).version();
         try (Recommender model = ModelDirs.load(dir)) {
-            EvalReport report = new Evaluator().evaluate(model, data, EvalOptions.defaults(split));
-            Metrics all = report.metrics(Setting.ALL);
-            Metrics cold = report.metrics(Setting.COLD);
-            if (!Double.isFinite(all.recallAt10()) || all.users() == 0) {
-                throw new IllegalArgumentException("no user of the " + split.label() + " split could be scored");
-            }
-            return new Figures(dir, model.type(), version, all.recallAt10(), cold.recallAt10(), cold.users());
+            return figures(model, dir, version, data, split);
         }
+    }
+
+    /**
+     * A model's figures on {@code split} of {@code data} (a loaded one, or one in memory: {@code dir} null); an
+     * IllegalArgumentException where no user of the split can be scored.
+     */
+    public static Figures figures(Recommender model, Path dir, String version, Dataset data, Split split)
+            throws IOException {
+        return figures(new Evaluator().evaluate(model, data, EvalOptions.defaults(split)), model.type(), dir,
+                version);
+    }
+
+    /** The figures of an evaluation ({@link EvalOptions#defaults}) of a model of {@code type}. */
+    public static Figures figures(EvalReport report, String type, Path dir, String version) {
+        Metrics all = report.metrics(Setting.ALL);
+        Metrics cold = report.metrics(Setting.COLD);
+        if (!Double.isFinite(all.recallAt10()) || all.users() == 0) {
+            throw new IllegalArgumentException("no user of the " + report.split().label() + " split could be scored");
+        }
+        return new Figures(dir, type, version, all.recallAt10(), cold.recallAt10(), cold.users());
     }
 
     /**
@@ -150,7 +164,7 @@ public final class Promotion {
         }
     }
 
-    private static void requireModelsFolder(Path folder) {
+    static void requireModelsFolder(Path folder) {
         if (!Files.isDirectory(folder)) {
             throw new IllegalArgumentException("models folder " + folder + " does not exist");
         }
@@ -160,7 +174,7 @@ public final class Promotion {
     }
 
     /** The version the folder serves: its newest complete version, as the job and the server pick it. */
-    private static Optional<Path> servingVersion(Path folder) throws IOException {
+    static Optional<Path> servingVersion(Path folder) throws IOException {
         return ModelFolder.completeVersions(folder).stream().findFirst();
     }
 
@@ -176,7 +190,7 @@ public final class Promotion {
      * {@code yyyyMMdd-HHmmss-<version>} at the current UTC second, or one second after the newest version's stamp
      * where that is not earlier (two promotions in one second, a clock set back), so names sort in promotion order.
      */
-    static String nextVersionName(Path folder, String version, Clock clock) throws IOException {
+    public static String nextVersionName(Path folder, String version, Clock clock) throws IOException {
         LocalDateTime stamp = LocalDateTime.now(clock.withZone(ZoneOffset.UTC)).truncatedTo(ChronoUnit.SECONDS);
         List<String> names = versionNames(folder);
         Optional<String> newest = names.stream().findFirst();

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Adam with decoupled weight decay (AdamW; decay 0 gives plain Adam), updating parameters in place.
@@ -18,6 +19,8 @@ public final class AdamW {
     private final float eps;
     private final float weightDecay;
     private final Predicate<String> decayed;
+    /** Per parameter, in the store's order: the multiple of the step's learning rate it is updated with. */
+    private final List<Float> rateScales = new ArrayList<>();
     private final List<NDArray> firstMoments = new ArrayList<>();
     private final List<NDArray> secondMoments = new ArrayList<>();
     private int steps;
@@ -26,6 +29,15 @@ public final class AdamW {
      * @param decayed which parameters (by name) get weight decay; norms, biases and embeddings usually do not
      */
     public AdamW(ParameterStore params, float weightDecay, Predicate<String> decayed) {
+        this(params, weightDecay, decayed, name -> 1);
+    }
+
+    /**
+     * @param rateScale per parameter (by name), the multiple of each step's learning rate it is updated with: for
+     *                  parameters on another scale than the weights (e.g. inputs learned along with them)
+     */
+    public AdamW(ParameterStore params, float weightDecay, Predicate<String> decayed,
+                 ToDoubleFunction<String> rateScale) {
         this.params = params;
         this.beta1 = 0.9f;
         this.beta2 = 0.999f;
@@ -35,6 +47,7 @@ public final class AdamW {
         for (NDArray p : params.all()) {
             firstMoments.add(params.manager().zeros(p.getShape()));
             secondMoments.add(params.manager().zeros(p.getShape()));
+            rateScales.add((float) rateScale.applyAsDouble(p.getName()));
         }
     }
 
@@ -73,19 +86,20 @@ public final class AdamW {
         steps++;
         float correction1 = 1 - (float) Math.pow(beta1, steps);
         float correction2 = 1 - (float) Math.pow(beta2, steps);
-        float stepSize = lr / correction1;
         int i = 0;
         for (NDArray p : params.all()) {
             NDArray g = gradients.get(i);
             NDArray m = firstMoments.get(i);
             NDArray v = secondMoments.get(i);
+            float rate = lr * rateScales.get(i);
+            float stepSize = rate / correction1;
             i++;
             m.tempAttach(scope);
             v.tempAttach(scope);
             m.muli(beta1).addi(g.mul(1 - beta1));
             v.muli(beta2).addi(g.square().muli(1 - beta2));
             if (weightDecay > 0 && decayed.test(p.getName())) {
-                p.muli(1 - lr * weightDecay);
+                p.muli(1 - rate * weightDecay);
             }
             NDArray denom = v.div(correction2).sqrt().addi(eps);
             p.subi(m.div(denom).muli(stepSize));

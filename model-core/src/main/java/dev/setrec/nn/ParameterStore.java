@@ -68,7 +68,8 @@ public final class ParameterStore implements AutoCloseable {
         return add(name, v, shape);
     }
 
-    private NDArray add(String name, float[] values, long... shape) {
+    /** A parameter with the given initial values (row-major). */
+    public NDArray add(String name, float[] values, long... shape) {
         if (params.containsKey(name)) {
             throw new IllegalArgumentException("duplicate parameter " + name);
         }
@@ -85,6 +86,12 @@ public final class ParameterStore implements AutoCloseable {
             throw new IllegalArgumentException("no parameter " + name);
         }
         return a;
+    }
+
+    /** Removes and frees a parameter that was needed for a while only (e.g. a table trained along with the rest). */
+    public void remove(String name) {
+        get(name).close();
+        params.remove(name);
     }
 
     public Collection<NDArray> all() {

@@ -69,4 +69,28 @@ class AdamWTest {
             gradient.close();
         }
     }
+
+    @Test
+    void aParameterWithARateScaleMovesByThatMultipleOfTheStep() {
+        try (NDManager manager = Engines.pytorch().newBaseManager();
+             ParameterStore params = new ParameterStore(manager, 1)) {
+            params.constant("w", 1f, 3);
+            params.constant("fast", 1f, 3);
+            AdamW optimizer = new AdamW(params, 0f, name -> false, name -> name.equals("fast") ? 10 : 1);
+            try (NDManager scope = params.manager().newSubManager()) {
+                params.lendTo(scope);
+                try (GradientCollector collector = Engines.pytorch().newGradientCollector()) {
+                    NDArray x = scope.create(new float[] {0.5f, -1f, 2f});
+                    collector.backward(params.get("w").mul(x).sum().add(params.get("fast").mul(x).sum()));
+                }
+            }
+            assertTrue(optimizer.step(0.01f, 1f));
+            float[] slow = params.get("w").toFloatArray();
+            float[] fast = params.get("fast").toFloatArray();
+            for (int i = 0; i < 3; i++) { // Adam's first step is the rate times the gradient's sign
+                assertEquals(10 * (1 - slow[i]), 1 - fast[i], 1e-5);
+                assertEquals(0.01f, Math.abs(1 - slow[i]), 1e-5);
+            }
+        }
+    }
 }

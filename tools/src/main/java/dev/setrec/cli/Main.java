@@ -12,7 +12,7 @@ import java.io.UncheckedIOException;
         description = "SETRec generative recommender: prepare data, train, evaluate, benchmark, run the streaming"
                 + " quickstart.",
         subcommands = {PrepareCommand.class, TrainCommand.class, EvaluateCommand.class, PromoteCommand.class,
-            ServeCommand.class, BenchCommand.class})
+            RefreshCommand.class, ServeCommand.class, BenchCommand.class})
 public final class Main {
     /** Exit status for bad input (data, model directory, arguments). */
     static final int BAD_INPUT = 2;

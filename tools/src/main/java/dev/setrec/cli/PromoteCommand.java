@@ -45,18 +45,28 @@ final class PromoteCommand implements Callable<Integer> {
         Dataset dataset = DatasetReader.read(data);
         engine.start();
         Promotion.Decision decision = Promotion.decide(candidate, models, dataset, slice, Clock.systemUTC());
-        PrintWriter out = spec.commandLine().getOut();
-        if (decision.candidate() != null) {
-            out.println("candidate: " + decision.candidate().describe());
+        return report(spec.commandLine().getOut(), decision.candidate(), decision.serving(),
+                decision.promoted() ? null : decision.reason(),
+                decision.promotedName() + " (" + decision.reason() + ")");
+    }
+
+    /**
+     * Prints the figures of each model evaluated (either may be null), then {@code REFUSED: <refusal>} and returns
+     * {@link #REFUSED}, or, where {@code refusal} is null, {@code PROMOTED as <promotion>} and returns 0.
+     */
+    static int report(PrintWriter out, Promotion.Figures candidate, Promotion.Figures serving, String refusal,
+                      String promotion) {
+        if (candidate != null) {
+            out.println("candidate: " + candidate.describe());
         }
-        if (decision.serving() != null) {
-            out.println("serving:   " + decision.serving().describe());
+        if (serving != null) {
+            out.println("serving:   " + serving.describe());
         }
-        if (!decision.promoted()) {
-            out.println("REFUSED: " + decision.reason());
+        if (refusal != null) {
+            out.println("REFUSED: " + refusal);
             return REFUSED;
         }
-        out.println("PROMOTED as " + decision.promotedName() + " (" + decision.reason() + ")");
+        out.println("PROMOTED as " + promotion);
         return 0;
     }
 }

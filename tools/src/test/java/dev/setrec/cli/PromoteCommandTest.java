@@ -6,11 +6,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -48,16 +45,11 @@ class PromoteCommandTest {
     }
 
     int promote(Path candidate, String... more) {
-        StringWriter stdout = new StringWriter();
-        StringWriter stderr = new StringWriter();
-        List<String> args = new ArrayList<>(List.of("promote", "--candidate", candidate.toString(),
-                "--models", models.toString(), "--data", data.toString()));
-        args.addAll(List.of(more));
-        int status = Main.commandLine().setOut(new PrintWriter(stdout, true)).setErr(new PrintWriter(stderr, true))
-                .execute(args.toArray(String[]::new));
-        out = stdout.toString();
-        err = stderr.toString();
-        return status;
+        CliRun run = CliRun.of(List.of("promote", "--candidate", candidate.toString(), "--models", models.toString(),
+                "--data", data.toString()), more);
+        out = run.out();
+        err = run.err();
+        return run.status();
     }
 
     @Test

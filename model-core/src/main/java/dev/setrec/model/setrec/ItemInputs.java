@@ -74,6 +74,27 @@ public record ItemInputs(String[] ids, float[][] cf, float[][] text, boolean[] c
         return new ItemInputs(ids, newCf, newText, cold);
     }
 
+    /** A copy whose rows {@code rows} take the CF inputs {@code newCf} (row i for {@code rows[i]}); the rest stays. */
+    public ItemInputs withCf(int[] rows, float[][] newCf) {
+        float[][] cfs = cf.clone();
+        for (int i = 0; i < rows.length; i++) {
+            if (newCf[i].length != cfDim()) {
+                throw new IllegalArgumentException("a CF input of width " + newCf[i].length + ", expected " + cfDim());
+            }
+            cfs[rows[i]] = newCf[i];
+        }
+        return new ItemInputs(ids, cfs, text, cold);
+    }
+
+    /** A copy whose rows {@code rows} are warm: their CF inputs count as learned from interactions. */
+    public ItemInputs warmed(int[] rows) {
+        boolean[] flags = cold.clone();
+        for (int row : rows) {
+            flags[row] = false;
+        }
+        return new ItemInputs(ids, cf, text, flags);
+    }
+
     public ItemInputs append(ItemInputs more) {
         requireWidths(more);
         return new ItemInputs(concat(ids, more.ids), concat(cf, more.cf), concat(text, more.text),

@@ -79,6 +79,20 @@ final class ServingCatalogue {
         }
     }
 
+    /** Serves {@code replacement}: the same rows with other inputs (e.g. CF inputs learned in training). */
+    void replaceItems(ItemInputs replacement) {
+        if (replacement.numItems() != items.numItems()) {
+            throw new IllegalArgumentException(replacement.numItems() + " items replace " + items.numItems());
+        }
+        lock.lock();
+        try {
+            items = replacement;
+            refresh();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /**
      * Runs {@code pass} under the lock, so that the catalogue cannot change meanwhile, with the parameters and the
      * tables lent to its scope: every result of an operation that starts from them (a transpose, a slice) is freed

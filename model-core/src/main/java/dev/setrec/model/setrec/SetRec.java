@@ -67,11 +67,28 @@ public final class SetRec implements Recommender {
      * this model would.
      */
     public SetRec withCatalogue(ItemInputs items) {
-        SetRec copy = forServing(architecture(), items, textToCf);
-        copy.network.parameters().restore(network.parameters().snapshot());
-        copy.catalogue.refresh();
-        copy.catalogue.setMix(mix());
-        return copy;
+        return forServing(architecture(), items, textToCf).withWeightsOf(this);
+    }
+
+    /**
+     * A warm start: this model's weights and score mix in a model over {@code items} (same input widths) to be
+     * trained further with {@code training} (its dropout applies in training passes); the text-to-CF map is fitted
+     * on the warm rows of {@code items}, so rows whose CF input was learned since inform the cold ones.
+     */
+    public SetRec warmStart(ItemInputs items, SetRecTraining training) {
+        return new SetRec(architecture(), items, training).withWeightsOf(this);
+    }
+
+    private SetRec withWeightsOf(SetRec source) {
+        try {
+            network.parameters().restore(source.network.parameters().snapshot());
+            catalogue.refresh();
+            catalogue.setMix(source.mix());
+            return this;
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
     }
 
     /** Until training fixes or chooses one: beta 0.5 (0 for CF-only) for every item, no shift. */

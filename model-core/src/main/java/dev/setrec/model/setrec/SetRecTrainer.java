@@ -17,6 +17,7 @@ import dev.setrec.nn.Engines;
 import dev.setrec.nn.ParameterStore;
 
 import java.io.PrintStream;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -29,6 +30,9 @@ import java.util.Random;
  * of the All setting under it decides early stopping; the best epoch and its mix are kept.
  */
 public final class SetRecTrainer {
+    /** The table of learned CF inputs, a parameter of the network while it trains (see the four-argument train). */
+    private static final String LEARNED_CF = "cf.learned";
+
     private final SetRecTraining training;
     private final PrintStream log;
 
@@ -39,6 +43,18 @@ public final class SetRecTrainer {
 
     /** Trains on {@code sequences}; {@code validData} (its valid split) chooses beta and the epoch. */
     public JsonObject train(SetRec model, List<int[]> sequences, Dataset validData) {
+        return train(model, sequences, validData, new int[0]);
+    }
+
+    /**
+     * As {@link #train(SetRec, List, Dataset)}, and the CF inputs of the catalogue rows {@code learnedCfRows} are
+     * learned too, starting from their current values: a table of those rows, gathered into the CF input matrix of
+     * every step, trains with the network (no weight decay) and its best epoch's values are kept with the weights.
+     * Why: no parameter of the network belongs to an item, so an item the model knew only by its text (a warm start
+     * over a grown catalogue) gets a CF input from its interactions this way. The learned values end in the model's
+     * catalogue; the rows keep their cold flags.
+     */
+    public JsonObject train(SetRec model, List<int[]> sequences, Dataset validData, int[] learnedCfRows) {
         SetRecArchitecture architecture = model.architecture();
         if (training.batchTokens() < architecture.maxLen()) {
             throw new IllegalArgumentException("--batch-tokens " + training.batchTokens()
@@ -51,11 +67,19 @@ public final class SetRecTrainer {
                 architecture.sparseMask() ? "sparse" : "full (ablation)", Windows.targets(windows));
         model.catalogue().setMix(training.fixedMix().over(model.mix()));
         ParameterStore params = model.network().parameters();
-        AdamW optimizer = new AdamW(params, training.weightDecay(), name -> name.endsWith("weight"));
-        Random sampler = new Random(training.seed() + 1);
         ItemInputs items = model.items();
+        if (learnedCfRows.length > 0) {
+            float[][] initial = Arrays.stream(learnedCfRows).mapToObj(row -> items.cf()[row]).toArray(float[][]::new);
+            params.add(LEARNED_CF, Matrices.flatten(initial), learnedCfRows.length, items.cfDim());
+        }
+        double learnedRate = learnedCfRateScale(items, windows);
+        Random sampler = new Random(training.seed() + 1);
         try (NDManager inputs = model.manager().newSubManager()) {
+            AdamW optimizer = new AdamW(params, training.weightDecay(), name -> name.endsWith("weight"),
+                    name -> name.equals(LEARNED_CF) ? learnedRate : 1);
             NDArray cf = Matrices.of(inputs, items.cf());
+            NDArray cfSource = learnedCfRows.length > 0 ? inputs.create(cfSource(items.numItems(), learnedCfRows))
+                    : null;
             NDArray text = Matrices.of(inputs, items.text());
             // only CF dropout reads the warm rows' predicted CF inputs
             NDArray predictedCf = training.cfDropout() > 0 ? Matrices.of(inputs, model.textToCf().predictAll(items))
@@ -64,17 +88,68 @@ public final class SetRecTrainer {
                     training.fixedEpochs(), training.timeBudgetMinutes(), training.batchTokens(), training.seed(),
                     training.weightAverage()), log);
             JsonObject record = loop.run(windows, params,
-                    batch -> step(model, optimizer, batch, cf, text, predictedCf, sampler),
-                    () -> validate(model, validData));
+                    batch -> step(model, optimizer, batch, cf, cfSource, text, predictedCf, sampler),
+                    () -> validate(model, validData, learnedCfRows));
             if (record.has("best_beta")) {
                 model.catalogue().setMix(chosenMix(record, "best_"));
             }
-            model.catalogue().refresh();
+            retokenize(model, learnedCfRows);
+            if (learnedCfRows.length > 0) {
+                record.addProperty("learned_cf_rows", learnedCfRows.length);
+                record.addProperty("learned_cf_lr", training.learningRate() * learnedRate);
+            }
             ScoreMix mix = model.mix();
             log.printf(Locale.ROOT, "beta %.1f, cold items' beta %.1f and shift %.2f%n", mix.beta(), mix.betaCold(),
                     mix.coldShift());
             return record;
+        } finally {
+            if (learnedCfRows.length > 0) {
+                params.remove(LEARNED_CF);
+            }
         }
+    }
+
+    /**
+     * The learned CF rows' multiple of the learning rate. Adam moves a parameter by about its learning rate per step
+     * at most, and CF inputs (SASRec embeddings) are on a far larger scale than the steps of a few epochs add up to:
+     * at the weights' rate a learned row could hardly leave its starting point. So the planned steps may carry a row
+     * across the spread (root mean square) of the CF inputs; never slower than the weights.
+     */
+    private double learnedCfRateScale(ItemInputs items, List<Window> windows) {
+        double sumSquares = 0;
+        long values = 0;
+        for (float[] row : items.cf()) {
+            for (float x : row) {
+                sumSquares += x * x;
+            }
+            values += row.length;
+        }
+        int epochs = training.fixedEpochs() > 0 ? training.fixedEpochs() : training.maxEpochs();
+        long steps = epochs * Math.max(1, Windows.targets(windows) / training.batchTokens());
+        return Math.max(1, Math.sqrt(sumSquares / values) / (training.learningRate() * steps));
+    }
+
+    /** Where each row's CF input comes from in (the fixed inputs, the learned table): row n + j is learned row j. */
+    private static long[] cfSource(int n, int[] learnedRows) {
+        long[] source = new long[n];
+        Arrays.setAll(source, row -> row);
+        for (int j = 0; j < learnedRows.length; j++) {
+            source[learnedRows[j]] = n + j;
+        }
+        return source;
+    }
+
+    /** Recomputes the served token tables, with the learned CF inputs as they are now. */
+    private static void retokenize(SetRec model, int[] learnedRows) {
+        if (learnedRows.length == 0) {
+            model.catalogue().refresh();
+            return;
+        }
+        int width = model.items().cfDim();
+        float[] flat = model.network().parameters().get(LEARNED_CF).toFloatArray();
+        float[][] learned = new float[learnedRows.length][];
+        Arrays.setAll(learned, j -> Arrays.copyOfRange(flat, j * width, (j + 1) * width));
+        model.catalogue().replaceItems(model.items().withCf(learnedRows, learned));
     }
 
     /**
@@ -91,8 +166,8 @@ public final class SetRecTrainer {
         return record.has(key) ? record.get(key).getAsFloat() : fallback;
     }
 
-    private EpochLoop.Validation validate(SetRec model, Dataset data) {
-        model.catalogue().refresh();
+    private EpochLoop.Validation validate(SetRec model, Dataset data, int[] learnedRows) {
+        retokenize(model, learnedRows);
         ScoreMixSweep.Choice choice = ScoreMixSweep.choose(model, data, training.fixedMix());
         ScoreMix mix = choice.mix();
         model.catalogue().setMix(mix);
@@ -114,7 +189,8 @@ public final class SetRecTrainer {
         return step < training.warmupSteps() ? rate * (step + 1) / training.warmupSteps() : rate;
     }
 
-    private double step(SetRec model, AdamW optimizer, List<Window> batch, NDArray cfInput,
+    /** {@code cfSource}: null, or each row's source in (cfInput, the learned CF table), see {@link #cfSource}. */
+    private double step(SetRec model, AdamW optimizer, List<Window> batch, NDArray cfInput, NDArray cfSource,
                         NDArray textInput, NDArray predictedCf, Random sampler) {
         int size = batch.size();
         int width = batch.stream().mapToInt(Window::len).max().orElseThrow();
@@ -139,13 +215,17 @@ public final class SetRecTrainer {
             network.parameters().lendTo(scope);
             cfInput.tempAttach(scope);
             textInput.tempAttach(scope);
-            NDArray cf = cfInput;
-            if (predictedCf != null) {
-                predictedCf.tempAttach(scope);
-                cf = dropCf(scope, cfInput, predictedCf, sampler, n);
-            }
             float value;
             try (GradientCollector collector = Engines.pytorch().newGradientCollector()) {
+                NDArray cf = cfInput;
+                if (cfSource != null) { // inside the collector: the learned rows take gradients
+                    cfSource.tempAttach(scope);
+                    cf = NDArrays.concat(new NDList(cfInput, network.parameters().get(LEARNED_CF))).get(cfSource);
+                }
+                if (predictedCf != null) {
+                    predictedCf.tempAttach(scope);
+                    cf = dropCf(scope, cf, predictedCf, sampler, n);
+                }
                 TokenTables tables = network.tokenize(cf, textInput);
                 NDArray grounded = tables.joined();                                              // (N, Q * d)
                 NDArray out = network.encode(scope, tables, ids, null, size, width, true, true)
