@@ -178,7 +178,9 @@ final class BenchCommand {
         public Integer call() throws Exception {
             Dataset dataset = DatasetReader.read(DataRoot.requireDataSet(data, DataRoot.TOYS, System.getenv()));
             engine.start();
-            Refresh.Settings refresh = Refresh.Settings.DEFAULT.withMaxEpochs(maxEpochs).withSeed(seed);
+            Refresh.Settings d = Refresh.Settings.DEFAULT;
+            Refresh.Settings refresh = new Refresh.Settings(d.heldBackShare(), maxEpochs, d.patience(),
+                    d.learningRate(), seed, d.minEvents());
             JsonObject row;
             try (MiniLmEncoder encoder = new MiniLmEncoder()) {
                 row = new OnlineBenchmark(dataset, model, encoder, new OnlineBenchmark.Settings(refreshes,
