@@ -73,6 +73,7 @@ final class BenchmarksMarkdown {
         }
         appendStreaming(md, results.rows("streaming"));
         appendServer(md, results.rows("server"));
+        appendOnline(md, results.rows("online"));
         appendReliability(md, results.rows("reliability"));
         appendQuickstart(md, results.rows("quickstart"));
     }
@@ -155,6 +156,42 @@ final class BenchmarksMarkdown {
         for (JsonObject r : server) {
             md.append("- ").append(BenchmarkResults.text(r, "dataset")).append(": ")
                     .append(BenchmarkResults.text(r, "details")).append('\n');
+        }
+    }
+
+    /** The prequential replay: frozen against refreshed Recall@10 per setting, freshness, each refresh's outcome. */
+    private static void appendOnline(StringBuilder md, List<JsonObject> online) {
+        if (online.isEmpty()) {
+            return;
+        }
+        md.append("\n### Online: a model refreshed from the stream\n\n")
+                .append(paragraph("`./setrec bench online` replays the held-back interactions (valid, then test) in "
+                        + "order; after every event the user's top ten is scored against that user's next item. "
+                        + "Frozen: the model as trained on the train split. Refreshed: the same model refreshed "
+                        + "from the newest interactions between equal segments of the replay, each new version "
+                        + "served only where it beat the serving one on the window's newest slice. Lift: "
+                        + "refreshed / frozen. Freshness: the interval one segment stands for plus the longest "
+                        + "refresh (the wait of an interaction until a served version has learned from it).")).append('\n')
+                .append("| data set | variant | All frozen / refreshed (lift) | Warm | Cold | freshness s "
+                        + "| command | date |\n|---|---|---|---|---|---:|---|---|\n");
+        for (JsonObject r : online) {
+            JsonObject m = r.getAsJsonObject("metrics");
+            md.append("| ").append(BenchmarkResults.text(r, "dataset")).append(" | ")
+                    .append(BenchmarkResults.text(r, "variant"));
+            for (String setting : List.of("all", "warm", "cold")) {
+                JsonObject s = m.getAsJsonObject(setting);
+                md.append(String.format(Locale.ROOT, " | %.4f / %.4f (%.2fx)", s.get("frozen_recall@10").getAsDouble(),
+                        s.get("refreshed_recall@10").getAsDouble(), s.get("online_recall_lift").getAsDouble()));
+            }
+            md.append(String.format(Locale.ROOT, " | %.0f | `%s` | %s |\n", m.get("freshness_s").getAsDouble(),
+                    BenchmarkResults.text(r, "command"), BenchmarkResults.text(r, "date")));
+        }
+        md.append("\nHow each row was made:\n\n");
+        for (JsonObject r : online) {
+            md.append("- ").append(BenchmarkResults.text(r, "dataset")).append(" / ")
+                    .append(BenchmarkResults.text(r, "variant")).append(": ")
+                    .append(BenchmarkResults.text(r, "details")).append("; refreshes: ")
+                    .append(r.getAsJsonArray("refreshes")).append('\n');
         }
     }
 

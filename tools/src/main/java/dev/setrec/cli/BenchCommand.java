@@ -4,11 +4,13 @@ import com.google.gson.JsonObject;
 import dev.setrec.bench.BenchmarkOutput;
 import dev.setrec.bench.BenchmarkResults;
 import dev.setrec.bench.BenchmarksReport;
+import dev.setrec.bench.OnlineBenchmark;
 import dev.setrec.bench.QualityBenchmark;
 import dev.setrec.bench.ServerBenchmark;
 import dev.setrec.data.DataRoot;
 import dev.setrec.data.Dataset;
 import dev.setrec.data.DatasetReader;
+import dev.setrec.models.Refresh;
 import dev.setrec.models.Training;
 import dev.setrec.nn.Engines;
 import dev.setrec.text.MiniLmEncoder;
@@ -23,7 +25,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks; each writes its figures to benchmarks/results.json and regenerates BENCHMARKS.md.",
-        subcommands = {BenchCommand.Quality.class, BenchCommand.Server.class, BenchCommand.Render.class})
+        subcommands = {BenchCommand.Quality.class, BenchCommand.Server.class, BenchCommand.Online.class,
+                BenchCommand.Render.class})
 final class BenchCommand {
 
     @Command(name = "quality", mixinStandardHelpOptions = true,
@@ -131,6 +134,58 @@ final class BenchCommand {
             try (MiniLmEncoder encoder = new MiniLmEncoder()) {
                 row = new ServerBenchmark(dataset, model, encoder, new ServerBenchmark.Settings(seconds, concurrency,
                         loads, maxBatch, Duration.ofMillis(maxDelayMs)), output.commandLine(), System.out).run();
+            }
+            BenchmarkResults results = output.read();
+            results.put(row);
+            output.write(results);
+            output.printWritten();
+            return 0;
+        }
+    }
+
+    @Command(name = "online", mixinStandardHelpOptions = true,
+            description = "Prequential replay of the held-back interactions (valid, then test): every "
+                    + "recommendation scored against the user's next item, the frozen model against the same model "
+                    + "refreshed from the stream (docs/operations.md, \"Refreshing the model from the stream\").")
+    static final class Online implements Callable<Integer> {
+        @Option(names = "--model", required = true, paramLabel = "DIR", description = "a SETRec model dir trained on "
+                + "the train split of --data (./setrec train)")
+        Path model;
+        @Option(names = "--data", paramLabel = "DIR", description = "the data set replayed (default: setrec/toys "
+                + "under $SETREC_DATA)")
+        Path data;
+        @Option(names = "--refreshes", defaultValue = "3", description = "refreshes during the replay, which is cut "
+                + "into this many plus one equal segments (default ${DEFAULT-VALUE})")
+        int refreshes;
+        @Option(names = "--window-events", defaultValue = "60000", description = "the newest interactions each "
+                + "refresh learns from (default ${DEFAULT-VALUE})")
+        int windowEvents;
+        @Option(names = "--interval", defaultValue = "300", paramLabel = "SECONDS", description = "the traffic time "
+                + "one segment stands for, for the freshness figure (default ${DEFAULT-VALUE})")
+        long intervalSeconds;
+        @Option(names = "--max-epochs", defaultValue = "5", description = "a refresh's epoch limit (default "
+                + "${DEFAULT-VALUE})")
+        int maxEpochs;
+        @Option(names = "--seed", defaultValue = "42", description = "replay order and refresh seed (default "
+                + "${DEFAULT-VALUE})")
+        long seed;
+        @Mixin
+        BenchmarkOutput output;
+        @Mixin
+        EngineOptions engine;
+
+        @Override
+        public Integer call() throws Exception {
+            Dataset dataset = DatasetReader.read(DataRoot.requireDataSet(data, DataRoot.TOYS, System.getenv()));
+            engine.start();
+            Refresh.Settings d = Refresh.Settings.DEFAULT;
+            Refresh.Settings refresh = new Refresh.Settings(d.heldBackShare(), maxEpochs, d.patience(),
+                    d.learningRate(), seed, d.minEvents());
+            JsonObject row;
+            try (MiniLmEncoder encoder = new MiniLmEncoder()) {
+                row = new OnlineBenchmark(dataset, model, encoder, new OnlineBenchmark.Settings(refreshes,
+                        windowEvents, Duration.ofSeconds(intervalSeconds), refresh, seed), output.commandLine(),
+                        System.out).run();
             }
             BenchmarkResults results = output.read();
             results.put(row);
