@@ -171,7 +171,8 @@ final class BenchmarksMarkdown {
                         + "from the newest interactions between equal segments of the replay, each new version "
                         + "served only where it beat the serving one on the window's newest slice. Lift: "
                         + "refreshed / frozen. Freshness: the interval one segment stands for plus the longest "
-                        + "refresh (the wait of an interaction until a served version has learned from it).")).append('\n')
+                        + "refresh (the wait of an interaction until a served version has learned from it)."))
+                .append('\n')
                 .append("| data set | variant | All frozen / refreshed (lift) | Warm | Cold | freshness s "
                         + "| command | date |\n|---|---|---|---|---|---:|---|---|\n");
         for (JsonObject r : online) {

@@ -6,8 +6,8 @@ import dev.setrec.jobs.quickstart.LibraryLog;
 import picocli.CommandLine;
 
 /**
- * The full ./setrec command line: the model commands of model-server plus the streaming ones (quickstart, job, refresh-job, and
- * bench streaming, state, reliability and cluster).
+ * The full ./setrec command line: the model commands of model-server plus the streaming ones (quickstart, job,
+ * refresh-job, and bench streaming, state, reliability and cluster).
  */
 public final class SetrecCli {
     private SetrecCli() {
