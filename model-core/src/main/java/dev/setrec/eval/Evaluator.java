@@ -101,7 +101,8 @@ public final class Evaluator {
                         continue;
                     }
                     int length = heaps.get(s).drainBestFirst(top);
-                    metrics.get(s).add(top, length, groundTruth);
+                    double rank = meanRank(scores, offset, groundTruth, data, s, seenBy, user + 1);
+                    metrics.get(s).add(top, length, groundTruth, rank);
                     if (topk != null) {
                         topk.add(s, user, top, length);
                     }
@@ -118,6 +119,24 @@ public final class Evaluator {
             topk.write(options.topkOut());
         }
         return new EvalReport(options.split(), options.excludeSeen(), skippedNoHistory, metrics);
+    }
+
+    /**
+     * The mean over {@code groundTruth} of each target's 0-based rank among the items the setting ranks (those of
+     * its kind, not marked seen by {@code seenMark}): how many of them score higher.
+     */
+    private static double meanRank(float[] scores, int offset, int[] groundTruth, Dataset data, Setting setting,
+                                   int[] seenBy, int seenMark) {
+        long ranks = 0;
+        for (int target : groundTruth) {
+            float own = scores[offset + target];
+            for (int item = 0; item < data.numItems(); item++) {
+                if (scores[offset + item] > own && seenBy[item] != seenMark && setting.includes(data.isCold(item))) {
+                    ranks++;
+                }
+            }
+        }
+        return (double) ranks / groundTruth.length;
     }
 
     private static int[] distinct(int[] items) {

@@ -23,8 +23,16 @@ public final class Metrics {
     private final double[] recallSum = new double[CUTOFFS.length];
     private final double[] ndcgSum = new double[CUTOFFS.length];
     private int users;
-    /** Each user's Recall@10, in the order added (for paired comparisons of two models on the same users). */
-    private double[] userRecallAt10 = new double[16];
+    /**
+     * Each user's mean target rank, in the order added: a paired comparison of two models on the same users tells
+     * them apart by it where Recall@10 ties (most users of a sparse data set have no hit under either).
+     */
+    private double[] userTargetRank = new double[16];
+
+    /** Adds one user whose target ranks are not known (only the top of the ranking was kept). */
+    public void add(int[] ranked, int rankedLength, int[] groundTruth) {
+        add(ranked, rankedLength, groundTruth, Double.NaN);
+    }
 
     /**
      * Adds one user.
@@ -32,8 +40,9 @@ public final class Metrics {
      * @param ranked the user's ranking, best first; only the first {@code rankedLength} entries count (a ranking
      *               may be shorter than 10 when the setting has fewer items)
      * @param groundTruth the user's distinct target items, non-empty
+     * @param meanTargetRank the mean over the targets of each one's 0-based rank in the setting's whole ranking
      */
-    public void add(int[] ranked, int rankedLength, int[] groundTruth) {
+    public void add(int[] ranked, int rankedLength, int[] groundTruth, double meanTargetRank) {
         if (groundTruth.length == 0) {
             throw new IllegalArgumentException("a user without ground truth has no metrics");
         }
@@ -49,13 +58,11 @@ public final class Metrics {
             }
             recallSum[i] += (double) hits / groundTruth.length;
             ndcgSum[i] += dcg / idcg(groundTruth.length, k);
-            if (k == 10) {
-                if (users == userRecallAt10.length) {
-                    userRecallAt10 = Arrays.copyOf(userRecallAt10, users * 2);
-                }
-                userRecallAt10[users] = (double) hits / groundTruth.length;
-            }
         }
+        if (users == userTargetRank.length) {
+            userTargetRank = Arrays.copyOf(userTargetRank, users * 2);
+        }
+        userTargetRank[users] = meanTargetRank;
         users++;
     }
 
@@ -63,9 +70,9 @@ public final class Metrics {
         return users;
     }
 
-    /** Each user's Recall@10, in the order the users were added. */
-    public double[] userRecallsAt10() {
-        return Arrays.copyOf(userRecallAt10, users);
+    /** Each user's mean target rank (0 = first; NaN where not known), in the order the users were added. */
+    public double[] userTargetRanks() {
+        return Arrays.copyOf(userTargetRank, users);
     }
 
     public double recallAt5() {

@@ -77,6 +77,11 @@ class EvaluatorTest {
         assertEquals((0.5 + 0 + 1) / 3, all.recallAt10(), EPS);
         assertEquals((d(3) / idcg2 + 0 + d(3) / idcg2) / 3, all.ndcgAt5(), EPS);
         assertEquals((d(3) / idcg2 + 0 + (d(3) + d(8)) / idcg2) / 3, all.ndcgAt10(), EPS);
+        // Target ranks count the items scoring strictly higher (a tie is not above): u0's 5 (-1) has only 4 above,
+        // its 12 (-8) has 0..11; u4's 18 (-1) has 17 above, its 13 (-4) has 14..20.
+        double[] ranks = all.userTargetRanks();
+        assertEquals((1 + 12) / 2.0, ranks[0], EPS);
+        assertEquals((1 + 7) / 2.0, ranks[2], EPS);
         // WARM: u0 GT {12} at rank 8; u4 GT {13}: warm by distance from 17 = 16,15,14,13 -> rank 4.
         Metrics warm = report.metrics(Setting.WARM);
         assertEquals(2, warm.users());
