@@ -21,10 +21,10 @@ import dev.setrec.schemas.ItemEvent;
 import dev.setrec.schemas.ModelVersion;
 import dev.setrec.schemas.Recommendation;
 import dev.setrec.testing.ChainShop;
-import dev.setrec.text.MiniLmEncoder;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,18 +70,28 @@ class RefreshLoopEndToEndTest {
     Path models;
     @TempDir
     Path checkpoints;
+    /** The only version of the test's models folder at its start, and its content hash. */
+    Path serving;
+    String servingHash;
 
     @BeforeAll
     static void trainTheServingModel() throws IOException {
-        try (MiniLmEncoder encoder = new MiniLmEncoder()) {
-            servingVersion = ChainShop.servingFolder(trained.resolve("models"), encoder, 5);
+        servingVersion = ChainShop.servingFolderWithMiniLm(trained.resolve("models"), 5);
+    }
+
+    @BeforeEach
+    void servingVersionAlone() throws IOException {
+        serving = Files.createDirectories(models.resolve(servingVersion.getFileName()));
+        try (Stream<Path> files = Files.list(servingVersion)) {
+            for (Path file : files.toList()) {
+                Files.copy(file, serving.resolve(file.getFileName()));
+            }
         }
+        servingHash = ModelIO.readManifest(serving).version();
     }
 
     @Test
     void aWindowThatTeachesANewItemIsPromotedAndTheRunningJobRecommendsWithTheNewVersion() throws Exception {
-        Path serving = servingFolder();
-        String servingHash = ModelIO.readManifest(serving).version();
         List<Refresh.Event> window = ChainShop.withNewItem(400, 1);
         try (Loop loop = Loop.start("promote", models, window.size(), checkpoints)) {
             loop.publishNewItem();
@@ -95,7 +105,7 @@ class RefreshLoopEndToEndTest {
             Path promoted = models.resolve(outcome.getVersion());
             assertEquals(List.of(promoted, serving), ModelFolder.completeVersions(models));
 
-            assertEquals(servingHash, loop.recommendations.read().get(0).getModelVersion(),
+            assertEquals(servingHash, loop.firstRecommendation().getModelVersion(),
                     "the window's first recommendation came from the serving version");
             String promotedHash = ModelIO.readManifest(promoted).version();
             assertNotNull(loop.awaitRecommendationBy(promotedHash), "no recommendation by the promoted version");
@@ -111,8 +121,6 @@ class RefreshLoopEndToEndTest {
 
     @Test
     void aWindowOfNoiseIsRefusedAndTheJobKeepsRecommendingWithTheServingVersion() throws Exception {
-        Path serving = servingFolder();
-        String servingHash = ModelIO.readManifest(serving).version();
         List<Refresh.Event> window = ChainShop.noise(400, 2);
         try (Loop loop = Loop.start("refuse", models, window.size(), checkpoints)) {
             loop.publish(window);
@@ -131,17 +139,6 @@ class RefreshLoopEndToEndTest {
             assertEquals(servingHash, later.getModelVersion(), "a later recommendation is the serving version's");
             assertTrue(loop.recommendations.read().stream().allMatch(r -> r.getModelVersion().equals(servingHash)));
         }
-    }
-
-    /** The trained serving version as the only version of this test's models folder; its dir. */
-    private Path servingFolder() throws IOException {
-        Path serving = Files.createDirectories(models.resolve(servingVersion.getFileName()));
-        try (Stream<Path> files = Files.list(servingVersion)) {
-            for (Path file : files.toList()) {
-                Files.copy(file, serving.resolve(file.getFileName()));
-            }
-        }
-        return serving;
     }
 
     private static List<Path> entries(Path folder) throws IOException {
@@ -224,6 +221,13 @@ class RefreshLoopEndToEndTest {
             assertTrue(versions.awaitThenQuiet(read -> !read.isEmpty(), REFRESH_WAIT, Duration.ZERO),
                     "no refresh outcome on model-versions within " + REFRESH_WAIT);
             return versions.read().get(0);
+        }
+
+        /** The first recommendation the job made. */
+        Recommendation firstRecommendation() {
+            assertTrue(recommendations.awaitThenQuiet(read -> !read.isEmpty(), TopicReader.WAIT, Duration.ZERO),
+                    "no recommendation within " + TopicReader.WAIT);
+            return recommendations.read().get(0);
         }
 
         /** A click of a user of its own, and the recommendation it triggered. */
