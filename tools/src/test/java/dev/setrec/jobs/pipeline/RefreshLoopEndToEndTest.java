@@ -60,6 +60,12 @@ class RefreshLoopEndToEndTest {
     private static final String MODEL_REFRESH_INTERVAL = "1 s";
     /** A refresh trains, evaluates and refits while the recommendation job scores the window: on 2 cores, a while. */
     private static final Duration REFRESH_WAIT = Duration.ofMinutes(3);
+    /**
+     * Users of the window that teaches the new item: a serving model trained on 400 walks is already good, and the
+     * fine-tuned one leads it for few users of the deciding half; with 400 users that lead was not always beyond
+     * chance (sign test), with 1000 there are enough of them to tell.
+     */
+    private static final int TEACHING_USERS = 1000;
     private static final AvroCodec<InteractionEvent> INTERACTIONS = AvroCodec.of(InteractionEvent.class);
 
     @TempDir
@@ -92,7 +98,7 @@ class RefreshLoopEndToEndTest {
 
     @Test
     void aWindowThatTeachesANewItemIsPromotedAndTheRunningJobRecommendsWithTheNewVersion() throws Exception {
-        List<Refresh.Event> window = ChainShop.withNewItem(400, 1);
+        List<Refresh.Event> window = ChainShop.withNewItem(TEACHING_USERS, 1);
         try (Loop loop = Loop.start("promote", models, window.size(), checkpoints)) {
             loop.publishNewItem();
             loop.publish(window);
