@@ -25,6 +25,7 @@ import dev.setrec.util.Directories;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -66,9 +67,10 @@ public final class Refresh {
     /**
      * heldBackShare: newest share of the window's events held back for choices and the decision (default 0.1);
      * maxEpochs (default 5), patience (2), learningRate (default 3e-4), seed; minEvents: fewer events -> no refresh.
+     * Serializable: the refresh job's refresher ships them with the job graph.
      */
     public record Settings(double heldBackShare, int maxEpochs, int patience, float learningRate, long seed,
-                           int minEvents) {
+                           int minEvents) implements Serializable {
         public static final Settings DEFAULT = new Settings(0.1, 5, 2, 3e-4f, 42, 1000);
 
         public Settings {

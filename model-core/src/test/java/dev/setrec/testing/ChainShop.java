@@ -14,6 +14,7 @@ import dev.setrec.models.ModelFolder;
 import dev.setrec.models.Refresh;
 import dev.setrec.models.Training;
 import dev.setrec.text.ItemTexts;
+import dev.setrec.text.MiniLmEncoder;
 import dev.setrec.text.TextEncoder;
 
 import java.io.IOException;
@@ -94,6 +95,13 @@ public final class ChainShop {
             record.addProperty("fit", "train");
             record.add("setrec_training", new Gson().toJsonTree(training));
             return ModelFolder.addVersion(folder, "20261201-000000-serving", dir -> ModelIO.save(model, dir, record));
+        }
+    }
+
+    /** {@link #servingFolder} with texts by the real MiniLM, as the command line and the jobs embed them. */
+    public static Path servingFolderWithMiniLm(Path folder, long seed) throws IOException {
+        try (MiniLmEncoder encoder = new MiniLmEncoder()) {
+            return servingFolder(folder, encoder, seed);
         }
     }
 

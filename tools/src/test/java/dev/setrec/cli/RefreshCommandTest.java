@@ -2,7 +2,6 @@ package dev.setrec.cli;
 
 import dev.setrec.data.ItemText;
 import dev.setrec.testing.ChainShop;
-import dev.setrec.text.MiniLmEncoder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,9 +33,7 @@ class RefreshCommandTest {
 
     @BeforeAll
     static void trainTheServingModelAndWriteTheFiles() throws IOException {
-        try (MiniLmEncoder encoder = new MiniLmEncoder()) {
-            servingVersion = ChainShop.servingFolder(tmp.resolve("trained"), encoder, 5);
-        }
+        servingVersion = ChainShop.servingFolderWithMiniLm(tmp.resolve("trained"), 5);
         window = tmp.resolve("window.csv");
         ChainShop.writeEvents(ChainShop.withNewItem(400, 1), window);
         newItems = tmp.resolve("items.csv");

@@ -11,9 +11,10 @@ import dev.setrec.schemas.ItemEvent;
 import dev.setrec.text.MiniLmEncoder;
 import dev.setrec.text.TextEncoder;
 import org.apache.flink.configuration.ReadableConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -21,9 +22,11 @@ import java.util.List;
 /**
  * The refresh job's {@link Refresher} in production: {@link Refresh#run} on the models folder the recommendation job
  * and the model server follow. The text encoder (for items the serving model does not know) is made on the first
- * refresh, on the refresh thread, and kept until the operator closes.
+ * refresh, on the refresh thread, and kept until the operator closes. What a refresh reports goes to this class's
+ * logger (in a task manager: its log, not its stdout).
  */
 public final class ModelFolderRefresher implements Refresher {
+    private static final Logger LOG = LoggerFactory.getLogger(ModelFolderRefresher.class);
     private static final long serialVersionUID = 1L;
 
     private final String modelsFolder;
@@ -35,8 +38,13 @@ public final class ModelFolderRefresher implements Refresher {
     public ModelFolderRefresher(Path modelsFolder, ReadableConfig options) {
         this.modelsFolder = modelsFolder.toString();
         Refresh.Settings d = Refresh.Settings.DEFAULT;
-        this.settings = new Refresh.Settings(options.get(JobOptions.REFRESH_HELD_BACK), d.maxEpochs(), d.patience(),
-                d.learningRate(), d.seed(), options.get(JobOptions.REFRESH_MIN_EVENTS));
+        try {
+            this.settings = new Refresh.Settings(options.get(JobOptions.REFRESH_HELD_BACK), d.maxEpochs(),
+                    d.patience(), d.learningRate(), d.seed(), options.get(JobOptions.REFRESH_MIN_EVENTS));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(JobOptions.REFRESH_HELD_BACK.key() + " or "
+                    + JobOptions.REFRESH_MIN_EVENTS.key() + ": " + e.getMessage(), e);
+        }
         this.device = options.get(JobOptions.DEVICE);
         this.threads = options.get(JobOptions.MODEL_THREADS);
     }
@@ -50,13 +58,25 @@ public final class ModelFolderRefresher implements Refresher {
         }
         List<Refresh.Event> events = window.stream().map(e -> new Refresh.Event(e.user(), e.item(), e.timeMillis()))
                 .toList();
-        List<Refresh.NewItem> newItems = items.stream().map(item -> new Refresh.NewItem(item.getItemId(),
-                ItemText.of(item.getTitle(), item.getCategories(), item.getBrand(), item.getDescription()))).toList();
-        Refresh.Outcome outcome = Refresh.run(Path.of(modelsFolder), events, newItems, encoder, settings,
-                Clock.systemUTC(), new PrintStream(System.out, true, StandardCharsets.UTF_8));
+        List<Refresh.NewItem> newItems = items.stream().map(ModelFolderRefresher::newItem).toList();
+        Refresh.Outcome outcome;
+        try (PrintStream log = LogLines.to(LOG::info)) {
+            outcome = Refresh.run(Path.of(modelsFolder), events, newItems, encoder, settings, Clock.systemUTC(), log);
+        }
         return new RefreshResult(outcome.promoted(), outcome.reason(), outcome.version(),
                 allRecall(outcome.candidate()), coldRecall(outcome.candidate()), allRecall(outcome.serving()),
                 coldRecall(outcome.serving()), outcome.newlyWarm());
+    }
+
+    /** An item of the items topic as a refresh knows it: its id and its text. */
+    static Refresh.NewItem newItem(ItemEvent item) {
+        return new Refresh.NewItem(item.getItemId(), ItemText.of(item.getTitle(), item.getCategories(),
+                item.getBrand(), item.getDescription()));
+    }
+
+    /** What each refresh runs with. */
+    Refresh.Settings settings() {
+        return settings;
     }
 
     private static double allRecall(Promotion.Figures figures) {

@@ -1,17 +1,12 @@
 package dev.setrec.jobs.cli;
 
 import dev.setrec.jobs.JobOptions;
-import dev.setrec.jobs.LocalFlink;
 import dev.setrec.jobs.embedded.EmbeddedJob;
 import dev.setrec.jobs.embedded.LocalCluster;
 import dev.setrec.jobs.functions.Refresher;
-import dev.setrec.jobs.kafka.Topics;
-import dev.setrec.jobs.pipeline.KafkaIo;
-import dev.setrec.jobs.pipeline.RefreshJob;
 import dev.setrec.jobs.quickstart.StatusBoard;
 import dev.setrec.models.ModelFolder;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,7 +16,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -36,7 +30,6 @@ import java.util.concurrent.Callable;
                 + "version to the folder and publishes each outcome on the model-versions topic.")
 final class RefreshJobCommand implements Callable<Integer> {
     private static final String JOB_NAME = "setrec-refresh";
-    private static final Duration TOPICS_TIMEOUT = Duration.ofSeconds(30);
 
     /** The refresh of a models folder, from the job's options. */
     @FunctionalInterface
@@ -72,13 +65,7 @@ final class RefreshJobCommand implements Callable<Integer> {
         }
         Configuration options = flags.options(Map.of(JobOptions.MODEL_DIR.key(), models.toString()));
         Refresher refresher = refreshers.of(models, options);
-        Topics.ensure(flags.bootstrapServers, EmbeddedJob.refreshTopics(options, parallelism), TOPICS_TIMEOUT);
-        EmbeddedJob.quietMetricCollisionWarnings(); // they would bury the job's line
-        Configuration flink = LocalFlink.configuration(options, checkpoints, parallelism);
-        StreamExecutionEnvironment env = LocalFlink.environment(flink);
-        KafkaIo kafka = KafkaIo.forRefreshJob(options);
-        RefreshJob.build(env, options, refresher, kafka, kafka);
-        LocalCluster cluster = LocalCluster.run(env, flink, JOB_NAME);
+        LocalCluster cluster = EmbeddedJob.startRefresh(JOB_NAME, options, refresher, checkpoints, parallelism);
         System.out.println("setrec refresh job " + cluster.jobId() + ": " + flags.bootstrapServers + ", models folder "
                 + models + ", a refresh every " + options.get(JobOptions.REFRESH_INTERVAL) + ", outcomes on "
                 + options.get(JobOptions.MODEL_VERSIONS_TOPIC) + "; Flink's REST API on " + cluster.restAddress()

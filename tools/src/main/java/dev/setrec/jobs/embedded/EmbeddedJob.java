@@ -2,9 +2,11 @@ package dev.setrec.jobs.embedded;
 
 import dev.setrec.jobs.JobOptions;
 import dev.setrec.jobs.LocalFlink;
+import dev.setrec.jobs.functions.Refresher;
 import dev.setrec.jobs.kafka.Topics;
 import dev.setrec.jobs.pipeline.KafkaIo;
 import dev.setrec.jobs.pipeline.RecommendationJob;
+import dev.setrec.jobs.pipeline.RefreshJob;
 import dev.setrec.jobs.quickstart.JobHealth;
 import dev.setrec.jobs.scoring.Operators;
 import dev.setrec.jobs.scoring.SetRecOperator;
@@ -63,6 +65,21 @@ public final class EmbeddedJob implements AutoCloseable {
         RecommendationJob.build(env, options, scoring.apply(options), kafka, kafka);
         return new EmbeddedJob(options, flink.get(CheckpointingOptions.CHECKPOINTING_INTERVAL),
                 LocalCluster.run(env, flink, jobName));
+    }
+
+    /**
+     * The refresh job as ./setrec refresh-job runs it: its topics ({@link #refreshTopics}) created on the broker of
+     * {@code options}, then the job on a local Flink cluster in this process, which the caller closes.
+     */
+    public static LocalCluster startRefresh(String jobName, Configuration options, Refresher refresher,
+                                            Path checkpoints, int parallelism) throws Exception {
+        quietMetricCollisionWarnings();
+        Topics.ensure(options.get(JobOptions.BOOTSTRAP_SERVERS), refreshTopics(options, parallelism), TOPICS_TIMEOUT);
+        Configuration flink = LocalFlink.configuration(options, checkpoints, parallelism);
+        StreamExecutionEnvironment env = LocalFlink.environment(flink);
+        KafkaIo kafka = KafkaIo.forRefreshJob(options);
+        RefreshJob.build(env, options, refresher, kafka, kafka);
+        return LocalCluster.run(env, flink, jobName);
     }
 
     /**

@@ -10,8 +10,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -58,6 +61,19 @@ public final class Broker {
         RecordMetadata written = producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8),
                 value)).get(WRITE_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         return new Origin(topic, written.partition(), written.offset());
+    }
+
+    /** Writes the records (key, value) in their order, batched; returns once the broker acknowledged them all. */
+    public void sendAll(String topic, List<Map.Entry<String, byte[]>> records) throws Exception {
+        List<Future<RecordMetadata>> written = new ArrayList<>();
+        for (Map.Entry<String, byte[]> record : records) {
+            written.add(producer.send(new ProducerRecord<>(topic, record.getKey().getBytes(StandardCharsets.UTF_8),
+                    record.getValue())));
+        }
+        producer.flush();
+        for (Future<RecordMetadata> write : written) {
+            write.get(WRITE_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        }
     }
 
     private void close() {
