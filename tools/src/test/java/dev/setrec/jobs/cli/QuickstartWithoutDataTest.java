@@ -107,6 +107,42 @@ class QuickstartWithoutDataTest {
                 "the report's figures are the run's summary");
     }
 
+    /**
+     * The refresh job as the quickstart runs it, for real (the quick model fine-tuned on the window in this JVM),
+     * sooner than its 2 minutes and on a slower replay, so that a refresh ends within the run: its outcome, promoted
+     * or refused, is said on the console as it comes and listed in the report, and the board shows the serving
+     * version.
+     */
+    @Test
+    void aRefreshOutcomeReachesTheConsoleAndTheReport() throws Exception {
+        QuickstartCommand quickstart = new QuickstartCommand(home, Map.of(), false);
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        PrintStream out = System.out;
+        int exit;
+        try (PrintStream captured = new PrintStream(console, true, StandardCharsets.UTF_8)) {
+            System.setOut(captured);
+            exit = new CommandLine(quickstart).execute("--duration", "150", "--rate", "25", "--seed-histories", "3",
+                    "--set", "setrec.refresh.interval=15 s");
+        } finally {
+            System.setOut(out);
+        }
+        String printed = console.toString(StandardCharsets.UTF_8);
+        System.out.print(printed);
+
+        assertEquals(0, exit);
+        assertTrue(printed.contains("refresh job running: every 15 s"), "the refresh job started");
+        List<String> outcomes = printed.lines()
+                .filter(line -> line.startsWith("PROMOTED ") || line.startsWith("REFUSED: ")).toList();
+        assertFalse(outcomes.isEmpty(), "a refresh's outcome on the console");
+        assertTrue(printed.lines().anyMatch(line -> line.startsWith("version  ") && line.contains(" promoted, ")),
+                "the serving version and the refreshes on the board");
+        List<String> reported = new ArrayList<>();
+        ReportFigures.parse(Files.readString(fileNamedIn(printed, "report: "))).figures()
+                .getAsJsonArray("refreshes").forEach(line -> reported.add(line.getAsString()));
+        assertEquals(outcomes, reported, "the report lists the outcomes the console said");
+        assertEquals(List.of(), thirdPartyNoise(printed), "the console shows the run's own output only");
+    }
+
     /** The file on the console's line "{@code label}FILE" (e.g. "report: FILE"). */
     private static Path fileNamedIn(String printed, String label) {
         return printed.lines().filter(line -> line.startsWith(label))
