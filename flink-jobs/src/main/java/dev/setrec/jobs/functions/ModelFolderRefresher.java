@@ -12,6 +12,7 @@ import dev.setrec.text.MiniLmEncoder;
 import dev.setrec.text.TextEncoder;
 import org.apache.flink.configuration.ReadableConfig;
 
+import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -21,7 +22,9 @@ import java.util.List;
 /**
  * The refresh job's {@link Refresher} in production: {@link Refresh#run} on the models folder the recommendation job
  * and the model server follow. The text encoder (for items the serving model does not know) is made on the first
- * refresh, on the refresh thread, and kept until the operator closes.
+ * refresh, on the refresh thread, and kept until the operator closes. What a refresh says as it goes (its figures,
+ * the training's epochs) goes to stdout, or appended to a log file where the console is someone else's (the
+ * quickstart's board).
  */
 public final class ModelFolderRefresher implements Refresher {
     private static final long serialVersionUID = 1L;
@@ -30,9 +33,16 @@ public final class ModelFolderRefresher implements Refresher {
     private final Refresh.Settings settings;
     private final String device;
     private final int threads;
+    private final String logFile;
     private transient TextEncoder encoder;
 
     public ModelFolderRefresher(Path modelsFolder, ReadableConfig options) {
+        this(modelsFolder, options, null);
+    }
+
+    /** @param logFile where a refresh's progress is appended; null: stdout */
+    public ModelFolderRefresher(Path modelsFolder, ReadableConfig options, Path logFile) {
+        this.logFile = logFile == null ? null : logFile.toString();
         this.modelsFolder = modelsFolder.toString();
         Refresh.Settings d = Refresh.Settings.DEFAULT;
         this.settings = new Refresh.Settings(options.get(JobOptions.REFRESH_HELD_BACK), d.maxEpochs(), d.patience(),
@@ -43,6 +53,16 @@ public final class ModelFolderRefresher implements Refresher {
 
     @Override
     public RefreshResult refresh(List<WindowEvent> window, List<ItemEvent> items) throws Exception {
+        if (logFile == null) {
+            return refresh(window, items, new PrintStream(System.out, true, StandardCharsets.UTF_8));
+        }
+        try (PrintStream log = new PrintStream(new FileOutputStream(logFile, true), true, StandardCharsets.UTF_8)) {
+            return refresh(window, items, log);
+        }
+    }
+
+    private RefreshResult refresh(List<WindowEvent> window, List<ItemEvent> items, PrintStream log)
+            throws Exception {
         if (encoder == null) {
             Engines.pytorch(threads);
             Engines.useDevice(device);
@@ -53,7 +73,7 @@ public final class ModelFolderRefresher implements Refresher {
         List<Refresh.NewItem> newItems = items.stream().map(item -> new Refresh.NewItem(item.getItemId(),
                 ItemText.of(item.getTitle(), item.getCategories(), item.getBrand(), item.getDescription()))).toList();
         Refresh.Outcome outcome = Refresh.run(Path.of(modelsFolder), events, newItems, encoder, settings,
-                Clock.systemUTC(), new PrintStream(System.out, true, StandardCharsets.UTF_8));
+                Clock.systemUTC(), log);
         return new RefreshResult(outcome.promoted(), outcome.reason(), outcome.version(),
                 allRecall(outcome.candidate()), coldRecall(outcome.candidate()), allRecall(outcome.serving()),
                 coldRecall(outcome.serving()), outcome.newlyWarm());

@@ -154,7 +154,8 @@ final class QuickstartCommand implements Callable<Integer> {
             StatusBoard board = StatusBoard.forConsole(System.out, ItemTitles.of(dataset));
             board.showTraining(served::progress);
             QuickstartRefresh refresh = noRefresh ? null : new QuickstartRefresh(kafka.bootstrapServers(), flags,
-                    options, serving, work.resolve("checkpoints-refresh"), board::announce);
+                    options, serving, run.resolve("refresh.log"), work.resolve("checkpoints-refresh"),
+                    board::announce);
             RefreshOutcomes refreshes = new RefreshOutcomes(served::modelNames,
                     refresh == null ? "off (--no-refresh)" : refresh.schedule());
             board.showVersions(refreshes);

@@ -6,6 +6,7 @@ import dev.setrec.jobs.kafka.Topics;
 import dev.setrec.jobs.quickstart.JobHealth;
 import org.apache.flink.configuration.Configuration;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -34,6 +35,7 @@ final class QuickstartRefresh implements AutoCloseable {
     private final String bootstrapServers;
     private final Map<String, String> flags;
     private final Path folder;
+    private final Path log;
     private final Path checkpoints;
     private final Consumer<String> say;
     private EmbeddedJob job;
@@ -44,16 +46,18 @@ final class QuickstartRefresh implements AutoCloseable {
      *
      * @param runFlags the run's job and Flink options: they win over the quickstart's refresh defaults
      * @param options the recommendation job's options, whose topics the refresh job shares
+     * @param log where each refresh's progress is appended (its figures, the training's epochs), off the console
      * @param say where the refresh job's start and its failure are said (the board's scrolling lines)
      */
     QuickstartRefresh(String bootstrapServers, Map<String, String> runFlags, Configuration options, Path folder,
-                      Path checkpoints, Consumer<String> say) {
+                      Path log, Path checkpoints, Consumer<String> say) {
         this.bootstrapServers = bootstrapServers;
         this.flags = new LinkedHashMap<>();
         flags.put(JobOptions.REFRESH_INTERVAL.key(), INTERVAL.toSeconds() + " s");
         flags.put(JobOptions.REFRESH_WINDOW_EVENTS.key(), Integer.toString(WINDOW_EVENTS));
         flags.putAll(runFlags);
         this.folder = folder;
+        this.log = log;
         this.checkpoints = checkpoints;
         this.say = say;
         Topics.ensure(bootstrapServers, EmbeddedJob.refreshTopics(options, EmbeddedJob.PARALLELISM), TOPICS_TIMEOUT);
@@ -69,10 +73,12 @@ final class QuickstartRefresh implements AutoCloseable {
     /** Called about once a second: starts the refresh job once {@code settled}, says once if it failed for good. */
     void check(boolean settled) throws Exception {
         if (job == null && settled) {
-            job = EmbeddedJob.startRefresh("setrec-quickstart-refresh", bootstrapServers, flags, folder, checkpoints);
+            Files.createDirectories(log.getParent());
+            job = EmbeddedJob.startRefresh("setrec-quickstart-refresh", bootstrapServers, flags, folder, log,
+                    checkpoints);
             say.accept("refresh job running: " + schedule() + " it fine-tunes the serving SETRec on the newest "
                     + job.options().get(JobOptions.REFRESH_WINDOW_EVENTS) + " interactions; a better version is "
-                    + "promoted (--no-refresh: off)");
+                    + "promoted (--no-refresh: off); its log: " + log);
         }
         if (job != null && !failureSaid) {
             JobHealth health = job.health();

@@ -63,19 +63,20 @@ public final class EmbeddedJob implements AutoCloseable {
 
     /**
      * The refresh job ({@link RefreshJob}) at parallelism 1 on a local cluster of its own, refreshing the models
-     * folder {@code models} ({@link ModelFolderRefresher}); its topics created first.
+     * folder {@code models} ({@link ModelFolderRefresher}, its progress appended to {@code log}); its topics created
+     * first.
      *
      * @param flags job and Flink options as {@code key=value} (see {@link JobOptions}); the bootstrap servers and the
      *              models folder are set here
      */
     public static EmbeddedJob startRefresh(String jobName, String bootstrapServers, Map<String, String> flags,
-                                           Path models, Path checkpoints) throws Exception {
+                                           Path models, Path log, Path checkpoints) throws Exception {
         Map<String, String> withModels = new LinkedHashMap<>(flags);
         withModels.put(JobOptions.MODEL_DIR.key(), models.toString());
         return run(jobName, bootstrapServers, withModels, 1, options -> refreshTopics(options, PARALLELISM),
                 (env, options) -> {
                     KafkaIo kafka = KafkaIo.forRefreshJob(options);
-                    RefreshJob.build(env, options, new ModelFolderRefresher(models, options), kafka, kafka);
+                    RefreshJob.build(env, options, new ModelFolderRefresher(models, options, log), kafka, kafka);
                 }, checkpoints);
     }
 

@@ -22,8 +22,9 @@ import java.util.function.Supplier;
 
 /**
  * Watches the job and its output on its own thread: consumes the recommendations and dead-letters topics (and the
- * refresh's model-versions, where the run refreshes) from their start (a fresh consumer group each time, read_committed as any downstream reader), feeds {@link LiveFigures},
- * and has the {@link StatusBoard} draw them with the job's health about once a second. {@link #close()} stops it and
+ * refresh's model-versions, where the run refreshes) from their start (a fresh consumer group each time,
+ * read_committed as any downstream reader), feeds {@link LiveFigures} (and {@link RefreshOutcomes}), and has the
+ * {@link StatusBoard} draw them with the job's health about once a second. {@link #close()} stops it and
  * draws the summary.
  */
 public final class LiveView implements AutoCloseable {

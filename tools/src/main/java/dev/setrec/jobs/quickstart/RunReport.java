@@ -23,7 +23,8 @@ import java.util.function.ToDoubleFunction;
  * from the {@link RunTimeline}, inline CSS, no script to run. The same figures are embedded as JSON ({@code <script
  * type="application/json" id="run-figures">}) for tools and tests: {@code summary}, {@code samples} (each with
  * {@code atMillis} and {@code figures}), {@code modelNames}, {@code refreshes} (their console lines),
- * {@code startedMillis}, {@code endedMillis} and {@code data}. The markup is also well-formed XML, so that any XML parser reads it.
+ * {@code startedMillis}, {@code endedMillis} and {@code data}. The markup is also well-formed XML, so that any XML
+ * parser reads it.
  */
 public final class RunReport {
     public static final String FIGURES_ELEMENT_ID = "run-figures";

@@ -133,7 +133,8 @@ class RefreshOutcomesTest {
     }
 
     private static String clock(long millis) {
-        return DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault()).format(Instant.ofEpochMilli(millis));
+        return DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault())
+                .format(Instant.ofEpochMilli(millis));
     }
 
     private static String drawn(ByteArrayOutputStream bytes) {
