@@ -76,19 +76,7 @@ class QuickstartWithoutDataTest {
     @Test
     void runsOnTheGeneratedShopRecommendsOnboardsColdItemsAndEndsCleanly() throws Exception {
         QuickstartCommand quickstart = new QuickstartCommand(home, Map.of(), false);
-        ByteArrayOutputStream console = new ByteArrayOutputStream();
-        PrintStream out = System.out;
-        int exit;
-        try (PrintStream captured = new PrintStream(console, true, StandardCharsets.UTF_8)) {
-            System.setOut(captured);
-            exit = new CommandLine(quickstart).execute("--duration", "20", "--seed-histories", "3");
-        } finally {
-            System.setOut(out);
-        }
-        String printed = console.toString(StandardCharsets.UTF_8);
-        System.out.print(printed);
-
-        assertEquals(0, exit);
+        String printed = runAndPrint(quickstart, "--duration", "20", "--seed-histories", "3");
         assertTrue(printed.contains("generated toy shop") && printed.contains("--data"),
                 "says it runs on generated data and how to point it at real data");
         assertTrue(printed.contains("model: " + quickModel), "reuses the quick model trained before");
@@ -115,21 +103,8 @@ class QuickstartWithoutDataTest {
      */
     @Test
     void aRefreshOutcomeReachesTheConsoleAndTheReport() throws Exception {
-        QuickstartCommand quickstart = new QuickstartCommand(home, Map.of(), false);
-        ByteArrayOutputStream console = new ByteArrayOutputStream();
-        PrintStream out = System.out;
-        int exit;
-        try (PrintStream captured = new PrintStream(console, true, StandardCharsets.UTF_8)) {
-            System.setOut(captured);
-            exit = new CommandLine(quickstart).execute("--duration", "150", "--rate", "25", "--seed-histories", "3",
-                    "--set", "setrec.refresh.interval=15 s");
-        } finally {
-            System.setOut(out);
-        }
-        String printed = console.toString(StandardCharsets.UTF_8);
-        System.out.print(printed);
-
-        assertEquals(0, exit);
+        String printed = runAndPrint(new QuickstartCommand(home, Map.of(), false), "--duration", "150", "--rate", "25",
+                "--seed-histories", "3", "--set", "setrec.refresh.interval=15 s");
         assertTrue(printed.contains("refresh job running: every 15 s"), "the refresh job started");
         List<String> outcomes = printed.lines()
                 .filter(line -> line.startsWith("PROMOTED ") || line.startsWith("REFUSED: ")).toList();
@@ -141,6 +116,23 @@ class QuickstartWithoutDataTest {
                 .getAsJsonArray("refreshes").forEach(line -> reported.add(line.getAsString()));
         assertEquals(outcomes, reported, "the report lists the outcomes the console said");
         assertEquals(List.of(), thirdPartyNoise(printed), "the console shows the run's own output only");
+    }
+
+    /** Runs the quickstart in this JVM, its console captured, then printed; returns the console; exit status 0. */
+    private static String runAndPrint(QuickstartCommand quickstart, String... args) {
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        PrintStream out = System.out;
+        int exit;
+        try (PrintStream captured = new PrintStream(console, true, StandardCharsets.UTF_8)) {
+            System.setOut(captured);
+            exit = new CommandLine(quickstart).execute(args);
+        } finally {
+            System.setOut(out);
+        }
+        String printed = console.toString(StandardCharsets.UTF_8);
+        System.out.print(printed);
+        assertEquals(0, exit, "exit status");
+        return printed;
     }
 
     /** The file on the console's line "{@code label}FILE" (e.g. "report: FILE"). */
