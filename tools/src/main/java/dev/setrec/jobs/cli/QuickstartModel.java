@@ -34,9 +34,9 @@ import java.util.concurrent.TimeUnit;
  * copy without the held-back items, named as {@link Promotion} names a version, so that a refresh adds after them. A
  * model given with --model, or the quick model an earlier run trained, serves from the start. Without either, the
  * job starts at once on the empty folder, where the popularity fallback answers, while the quick SETRec trains in a
- * process of its own at low priority ({@link QuickModelCommand}; kept under models/ for the next runs): first on train, then refitted
- * on train + valid with the choices made on valid. As the process says each is saved, its serving copy is added to the
- * folder and the job swaps it in live. Closing stops the training process.
+ * process of its own at low priority ({@link QuickModelCommand}; kept under models/ for the next runs): first on
+ * train, then refitted on train + valid with the choices made on valid. As the process says each is saved, its serving
+ * copy is added to the folder and the job swaps it in live. Closing stops the training process.
  */
 final class QuickstartModel implements AutoCloseable {
     /** Longest wait for the training process to end once asked to, before it is killed. */

@@ -91,7 +91,7 @@ class RefreshOutcomesTest {
         figures.recommendation(recommendationBy(REFRESHED, 2), NOW + 100_000);
         board.render(figures, RUNNING, NOW + 100_000);
         String after = drawn(bytes);
-        assertTrue(after.startsWith(RefreshOutcomes.line(promoted()) + "\n"), after);
+        assertTrue(after.contains(RefreshOutcomes.line(promoted()) + "\njob      "), "above the block: " + after);
         assertTrue(after.contains("\nversion  refresh 20261208-001503 since " + clock(NOW + 100_000)
                 + " | refresh every 2 min: 1 promoted, 0 refused\n"), after);
         board.render(figures, RUNNING, NOW + 110_000);
