@@ -25,6 +25,7 @@ import dev.setrec.util.Directories;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -68,7 +69,7 @@ public final class Refresh {
      * maxEpochs (default 5), patience (2), learningRate (default 3e-4), seed; minEvents: fewer events -> no refresh.
      */
     public record Settings(double heldBackShare, int maxEpochs, int patience, float learningRate, long seed,
-                           int minEvents) {
+                           int minEvents) implements Serializable {
         public static final Settings DEFAULT = new Settings(0.1, 5, 2, 3e-4f, 42, 1000);
 
         public Settings {

@@ -67,15 +67,24 @@ final class QuickstartRefresh implements AutoCloseable {
     String schedule() {
         Duration interval = Configuration.fromMap(flags).get(JobOptions.REFRESH_INTERVAL);
         return "every " + (interval.toSeconds() % 60 == 0 ? interval.toMinutes() + " min"
-                : interval.toMillis() / 1000.0 + " s");
+                : interval.toSeconds() + " s");
     }
 
-    /** Called about once a second: starts the refresh job once {@code settled}, says once if it failed for good. */
-    void check(boolean settled) throws Exception {
-        if (job == null && settled) {
-            Files.createDirectories(log.getParent());
-            job = EmbeddedJob.startRefresh("setrec-quickstart-refresh", bootstrapServers, flags, folder, log,
-                    checkpoints);
+    /**
+     * Called about once a second: starts the refresh job once {@code settled}; says once if it could not start or
+     * failed for good (the run goes on without it).
+     */
+    void check(boolean settled) {
+        if (job == null && settled && !failureSaid) {
+            try {
+                Files.createDirectories(log.getParent());
+                job = EmbeddedJob.startRefresh("setrec-quickstart-refresh", bootstrapServers, flags, folder, log,
+                        checkpoints);
+            } catch (Exception e) {
+                failureSaid = true;
+                say.accept("refresh job could not start, the run goes on without it: " + e);
+                return;
+            }
             say.accept("refresh job running: " + schedule() + " it fine-tunes the serving SETRec on the newest "
                     + job.options().get(JobOptions.REFRESH_WINDOW_EVENTS) + " interactions; a better version is "
                     + "promoted (--no-refresh: off); its log: " + log);
