@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -85,9 +86,9 @@ final class QuickstartRefresh implements AutoCloseable {
                 say.accept("refresh job could not start, the run goes on without it: " + e);
                 return;
             }
-            say.accept("refresh job running: " + schedule() + " it fine-tunes the serving SETRec on the newest "
-                    + job.options().get(JobOptions.REFRESH_WINDOW_EVENTS) + " interactions; a better version is "
-                    + "promoted (--no-refresh: off); its log: " + log);
+            say.accept(String.format(Locale.ROOT, "refresh job running: %s it fine-tunes the serving SETRec on the "
+                    + "newest %,d interactions; a better version is promoted (--no-refresh: off); its log: %s",
+                    schedule(), job.options().get(JobOptions.REFRESH_WINDOW_EVENTS), log));
         }
         if (job != null && !failureSaid) {
             JobHealth health = job.health();

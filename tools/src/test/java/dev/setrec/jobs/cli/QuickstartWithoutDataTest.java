@@ -103,7 +103,7 @@ class QuickstartWithoutDataTest {
      */
     @Test
     void aRefreshOutcomeReachesTheConsoleAndTheReport() throws Exception {
-        String printed = runAndPrint(new QuickstartCommand(home, Map.of(), false), "--duration", "150", "--rate", "25",
+        String printed = runAndPrint(new QuickstartCommand(home, Map.of(), false), "--duration", "90", "--rate", "25",
                 "--seed-histories", "3", "--set", "setrec.refresh.interval=15 s");
         assertTrue(printed.contains("refresh job running: every 15 s"), "the refresh job started");
         List<String> outcomes = printed.lines()
