@@ -206,6 +206,12 @@ public final class Promotion {
         return name;
     }
 
+    /** The model version a name of {@link #nextVersionName} was made with: what follows its stamp. */
+    public static Optional<String> modelVersionOf(String name) {
+        return stampOf(name).filter(stamp -> name.length() > STAMP_LENGTH + 1 && name.charAt(STAMP_LENGTH) == '-')
+                .map(stamp -> name.substring(STAMP_LENGTH + 1));
+    }
+
     private static Optional<LocalDateTime> stampOf(String name) {
         if (name.length() < STAMP_LENGTH) {
             return Optional.empty();

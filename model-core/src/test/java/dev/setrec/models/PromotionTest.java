@@ -168,6 +168,14 @@ class PromotionTest {
         assertTrue(Promotion.decide(dir, folder, data, Split.TEST, SAME_SECOND).promoted(), "on test it may go in");
     }
 
+    @Test
+    void aVersionNameGivesBackTheModelVersionItWasMadeWith() throws IOException {
+        String name = Promotion.nextVersionName(folder, "7a018b60e90ac945", SAME_SECOND);
+        assertEquals(Optional.of("7a018b60e90ac945"), Promotion.modelVersionOf(name));
+        assertEquals(Optional.empty(), Promotion.modelVersionOf("quick-setrec"), "no stamp");
+        assertEquals(Optional.empty(), Promotion.modelVersionOf(name.substring(0, 15)), "a stamp alone");
+    }
+
     private List<String> entries() throws IOException {
         try (Stream<Path> list = Files.list(folder)) {
             return list.map(p -> p.getFileName().toString()).sorted((a, b) -> b.compareTo(a)).toList();

@@ -14,7 +14,10 @@ import org.apache.flink.configuration.ReadableConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -22,8 +25,9 @@ import java.util.List;
 /**
  * The refresh job's {@link Refresher} in production: {@link Refresh#run} on the models folder the recommendation job
  * and the model server follow. The text encoder (for items the serving model does not know) is made on the first
- * refresh, on the refresh thread, and kept until the operator closes. What a refresh reports goes to this class's
- * logger (in a task manager: its log, not its stdout).
+ * refresh, on the refresh thread, and kept until the operator closes. What a refresh reports (its figures, the
+ * training's epochs) goes to this class's logger (in a task manager: its log, not its stdout), or is appended to a
+ * log file where the console is someone else's (the quickstart's board).
  */
 public final class ModelFolderRefresher implements Refresher {
     private static final Logger LOG = LoggerFactory.getLogger(ModelFolderRefresher.class);
@@ -33,9 +37,17 @@ public final class ModelFolderRefresher implements Refresher {
     private final Refresh.Settings settings;
     private final String device;
     private final int threads;
+    /** Null: the logger. */
+    private final String logFile;
     private transient TextEncoder encoder;
 
     public ModelFolderRefresher(Path modelsFolder, ReadableConfig options) {
+        this(modelsFolder, options, null);
+    }
+
+    /** @param logFile where a refresh's report is appended; null: the logger */
+    public ModelFolderRefresher(Path modelsFolder, ReadableConfig options, Path logFile) {
+        this.logFile = logFile == null ? null : logFile.toString();
         this.modelsFolder = modelsFolder.toString();
         Refresh.Settings d = Refresh.Settings.DEFAULT;
         try {
@@ -60,12 +72,17 @@ public final class ModelFolderRefresher implements Refresher {
                 .toList();
         List<Refresh.NewItem> newItems = items.stream().map(ModelFolderRefresher::newItem).toList();
         Refresh.Outcome outcome;
-        try (PrintStream log = LogLines.to(LOG::info)) {
+        try (PrintStream log = report()) {
             outcome = Refresh.run(Path.of(modelsFolder), events, newItems, encoder, settings, Clock.systemUTC(), log);
         }
         return new RefreshResult(outcome.promoted(), outcome.reason(), outcome.version(),
                 allRecall(outcome.candidate()), coldRecall(outcome.candidate()), allRecall(outcome.serving()),
                 coldRecall(outcome.serving()), outcome.newlyWarm());
+    }
+
+    private PrintStream report() throws IOException {
+        return logFile == null ? LogLines.to(LOG::info)
+                : new PrintStream(new FileOutputStream(logFile, true), true, StandardCharsets.UTF_8);
     }
 
     /** An item of the items topic as a refresh knows it: its id and its text. */

@@ -12,6 +12,7 @@ import dev.setrec.jobs.quickstart.JobHealth;
 import dev.setrec.jobs.quickstart.LibraryLog;
 import dev.setrec.jobs.quickstart.LiveFigures;
 import dev.setrec.jobs.quickstart.LiveView;
+import dev.setrec.jobs.quickstart.RefreshOutcomes;
 import dev.setrec.jobs.quickstart.Milestones;
 import dev.setrec.jobs.quickstart.ReplayLedger;
 import dev.setrec.jobs.quickstart.ReplayPlan;
@@ -44,9 +45,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * The embedded default: an in-process Kafka broker, the recommendation job on a local Flink cluster with RocksDB
  * state, the toys model (trained once, quickly, when there is none; a generated shop and its model where there is no
- * data), the held-back interactions replayed as live events, cold items published first, and a live console view
- * of the job's state and of what comes out. A job that fails for good ends the command at once with its cause and a
- * non-zero exit status.
+ * data), the held-back interactions replayed as live events, cold items published first, the refresh job
+ * ({@link QuickstartRefresh}) promoting fine-tuned versions as they beat the serving one, and a live console view of
+ * the job's state, of what comes out and of each refresh's outcome. A job that fails for good ends the command at
+ * once with its cause and a non-zero exit status.
  */
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
         description = "Run the streaming job on the embedded default: in-process Kafka, local Flink, the toys model "
@@ -83,6 +85,9 @@ final class QuickstartCommand implements Callable<Integer> {
             description = "stop the replay after this many seconds, 0 = when it is done (on first use: after a "
                     + "round served by the quick SETRec trained meanwhile) (default ${DEFAULT-VALUE})")
     long durationSeconds;
+    @Option(names = "--no-refresh", description = "do not run the refresh job, which fine-tunes the serving SETRec "
+            + "on the newest interactions every 2 min (setrec.refresh.interval) and promotes a better version")
+    boolean noRefresh;
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "a job or Flink option (repeatable)")
     Map<String, String> overrides = new LinkedHashMap<>();
 
@@ -127,7 +132,7 @@ final class QuickstartCommand implements Callable<Integer> {
         try (QuickstartModel served = QuickstartModel.start(model, home, dataset,
                 dataDir.orElse(null), QuickModel.Budget.defaultFor(dataDir.isEmpty()), plan.heldBackItemIds(), work);
              EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            Path serving = served.jobModel();
+            Path serving = served.folder();
             Map<String, String> withSlots = new LinkedHashMap<>();
             withSlots.put(JobOptions.NEW_ITEM_SLOTS.key(), Integer.toString(newItemSlots));
             withSlots.putAll(overrides); // --set wins
@@ -148,13 +153,20 @@ final class QuickstartCommand implements Callable<Integer> {
             LiveFigures figures = new LiveFigures(ledger, plan.heldBackItemIds(), LiveFigures.DEFAULT_LATENCY_WINDOW);
             StatusBoard board = StatusBoard.forConsole(System.out, ItemTitles.of(dataset));
             board.showTraining(served::progress);
+            QuickstartRefresh refresh = noRefresh ? null : new QuickstartRefresh(kafka.bootstrapServers(), flags,
+                    options, serving, run.resolve("refresh.log"), work.resolve("checkpoints-refresh"),
+                    board::announce);
+            RefreshOutcomes refreshes = new RefreshOutcomes(served::modelNames,
+                    refresh == null ? "off (--no-refresh)" : refresh.schedule());
+            board.showVersions(refreshes);
             board.sayMilestones(Milestones.of(runStarted.toEpochMilli(), environment));
             Replayer replayer = Replayer.start(Replayer.producer(kafka.bootstrapServers()), plan,
                     Replayer.Settings.defaults().withEventsPerSecond(rate).withBadEvery(badEvery), ledger,
                     rounds(served, figures, plan, board));
             RunTimeline timeline = RunTimeline.start(figures);
             LiveView view = LiveView.start(kafka.bootstrapServers(), options.get(JobOptions.RECOMMENDATIONS_TOPIC),
-                    options.get(JobOptions.DEAD_LETTERS_TOPIC), figures, board, job::health);
+                    options.get(JobOptions.DEAD_LETTERS_TOPIC), figures, board, job::health,
+                    refresh == null ? null : options.get(JobOptions.MODEL_VERSIONS_TOPIC), refreshes);
             Thread onShutdown = new Thread(() -> {
                 replayer.close();
                 awaitQuietly(stopped);
@@ -167,6 +179,9 @@ final class QuickstartCommand implements Callable<Integer> {
                 while (!replayer.awaitDone(JOB_CHECK_EVERY) && !job.health().state().ended()
                         && !durationOver(started) && !stop.requested()) {
                     // the replay goes on while the job runs or recovers, for --duration at most, until Ctrl-C
+                    if (refresh != null) {
+                        refresh.check(served.settled());
+                    }
                 }
                 replayer.close();
                 replayer.failure().ifPresent(e -> System.out.println("replay stopped: " + e));
@@ -178,10 +193,14 @@ final class QuickstartCommand implements Callable<Integer> {
                 served.stopTraining();
                 view.close();
                 summary = view.summary(); // the figures the console printed
-                writeReport(run, timeline, dataset, served.modelNames());
+                writeReport(run, timeline, new RunReport.Run(Training.describe(dataset), refreshes.modelNames(),
+                        refreshes.outcomes()));
                 replayer.close();
                 end = job.health(); // before closing cancels it
                 job.close();
+                if (refresh != null) {
+                    refresh.close();
+                }
                 served.close(); // its training's process ended before Ctrl-C's hook lets the JVM exit
                 stopped.countDown();
             }
@@ -224,11 +243,10 @@ final class QuickstartCommand implements Callable<Integer> {
      * closed, so that a stop by Ctrl-C has it too; a report that cannot be written is said, and the run goes on
      * ending as it would.
      */
-    private void writeReport(Path run, RunTimeline timeline, Dataset dataset, Map<String, String> modelNames) {
+    private void writeReport(Path run, RunTimeline timeline, RunReport.Run what) {
         Path file = run.resolve("report.html");
         try {
-            RunReport.write(file, new RunReport.Run(Training.describe(dataset), modelNames), timeline,
-                    summary, System.currentTimeMillis());
+            RunReport.write(file, what, timeline, summary, System.currentTimeMillis());
             System.out.println("report: " + file);
         } catch (IOException | RuntimeException e) {
             System.out.println("report not written: " + e);

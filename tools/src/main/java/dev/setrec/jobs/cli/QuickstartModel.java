@@ -8,13 +8,16 @@ import dev.setrec.model.ModelManifest;
 import dev.setrec.model.setrec.SetRec;
 import dev.setrec.models.ModelDirs;
 import dev.setrec.models.ModelFolder;
-import dev.setrec.models.Training;
+import dev.setrec.models.Promotion;
+import dev.setrec.util.Directories;
 import dev.setrec.nn.Engines;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
@@ -27,12 +30,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The model the quickstart's job serves. A model given with --model, or the quick model an earlier run trained,
- * serves from the start (as a serving copy without the held-back items). Without either, the job starts at once on
- * an empty models folder, where the popularity fallback answers, while the quick SETRec trains in a process of its
- * own at low priority ({@link QuickModelCommand}; kept under models/ for the next runs): first on train, then refitted
- * on train + valid with the choices made on valid. As the process says each is saved, its serving copy is added to the
- * folder and the job swaps it in live. Closing stops the training process.
+ * The models folder the quickstart's job follows, in the run's work dir, and the models added to it: each as a serving
+ * copy without the held-back items, named as {@link Promotion} names a version, so that a refresh adds after them. A
+ * model given with --model, or the quick model an earlier run trained, serves from the start. Without either, the
+ * job starts at once on the empty folder, where the popularity fallback answers, while the quick SETRec trains in a
+ * process of its own at low priority ({@link QuickModelCommand}; kept under models/ for the next runs): first on
+ * train, then refitted on train + valid with the choices made on valid. As the process says each is saved, its serving
+ * copy is added to the folder and the job swaps it in live. Closing stops the training process.
  */
 final class QuickstartModel implements AutoCloseable {
     /** Longest wait for the training process to end once asked to, before it is killed. */
@@ -45,10 +49,9 @@ final class QuickstartModel implements AutoCloseable {
     static final Duration TAKEOVER_WAIT = Duration.ofMinutes(3);
     /** The training yields the cores to the job's scoring and the replay where the system can say so. */
     private static final Path NICE = Path.of("/usr/bin/nice");
-    private static final String VERSION_NAME = "quick-setrec";
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
-    private final Path jobModel;
+    private final Path folder;
     private final Map<String, String> modelNames = new ConcurrentHashMap<>();
     private Process training;
     private Thread watcher;
@@ -57,8 +60,8 @@ final class QuickstartModel implements AutoCloseable {
     private volatile long addedAtNanos;
     private volatile boolean stopping;
 
-    private QuickstartModel(Path jobModel) {
-        this.jobModel = jobModel;
+    private QuickstartModel(Path folder) {
+        this.folder = folder;
         modelNames.put(LiveFigures.FALLBACK, LiveFigures.FALLBACK);
     }
 
@@ -72,8 +75,8 @@ final class QuickstartModel implements AutoCloseable {
         Path ready = given != null ? given : QuickModel.existing(home, dataset).orElse(null);
         if (ready != null) {
             JobCommand.requireSetRecModel(ready);
-            QuickstartModel model = new QuickstartModel(servingCopyWithout(ready, heldBack, work.resolve("model")));
-            String version = model.name(model.jobModel, ready);
+            QuickstartModel model = new QuickstartModel(Files.createDirectories(work.resolve("models")));
+            String version = model.name(model.addServingCopy(ready, heldBack), ready);
             System.out.println("SETRec " + version + " serving since " + now() + " (" + ready + ")");
             return model;
         }
@@ -105,14 +108,22 @@ final class QuickstartModel implements AutoCloseable {
         return command;
     }
 
-    /** What the job loads: a model dir, or the models folder the quick model joins when trained. */
-    Path jobModel() {
-        return jobModel;
+    /** The models folder the job follows (and the refresh adds to): the run's models, each added as a version. */
+    Path folder() {
+        return folder;
     }
 
     /** Whether the quick model trains in the background, the fallback serving until it is added. */
     boolean trainsInTheBackground() {
         return training != null;
+    }
+
+    /**
+     * Whether a SETRec version is in the folder and no training goes on that would add another: a refresh, which
+     * starts from the serving SETRec, can begin.
+     */
+    boolean settled() {
+        return !stillTraining() && !modelNames.keySet().equals(Set.of(LiveFigures.FALLBACK));
     }
 
     /** Whether the quick model is on its way: training, or added to the models folder within the takeover wait. */
@@ -155,8 +166,8 @@ final class QuickstartModel implements AutoCloseable {
     }
 
     /**
-     * Adds the serving copy of the model dir that a line of the training's output says is saved, as a version named
-     * after its fit: the refit on train + valid comes after the train-only model, so the job swaps it in last.
+     * Adds the serving copy of the model dir that a line of the training's output says is saved: the refit on train +
+     * valid comes after the train-only model, so the job swaps it in last.
      */
     private void addIfSaved(String line, Set<String> heldBack, Path log) {
         if (!line.startsWith(QuickModelCommand.SAVED) || stopping) {
@@ -164,12 +175,8 @@ final class QuickstartModel implements AutoCloseable {
         }
         try {
             Path saved = Path.of(line.substring(QuickModelCommand.SAVED.length()));
-            boolean refit = Training.Fit.TRAIN_VALID.label()
-                    .equals(ModelIO.readManifest(saved).training().get("fit").getAsString());
             Engines.trainOnThisThread(); // the serving copy computes on this thread: autograd recording off
-            Path version = ModelFolder.addVersion(jobModel, refit ? VERSION_NAME + "-refit" : VERSION_NAME,
-                    dir -> servingCopyWithout(saved, heldBack, dir));
-            name(version, saved);
+            name(addServingCopy(saved, heldBack), saved);
             addedAtNanos = System.nanoTime();
             added = true;
         } catch (IOException | RuntimeException e) {
@@ -182,6 +189,24 @@ final class QuickstartModel implements AutoCloseable {
             System.out.println(added ? "the quick SETRec's refit on train+valid failed (" + why + "; see " + log
                     + "): the quick SETRec trained on train goes on serving" : "the quick SETRec could not be trained ("
                     + why + "; see " + log + "): the popularity fallback goes on serving");
+        }
+    }
+
+    /**
+     * Adds the serving copy of {@code modelDir} to the models folder under a time-stamped name as {@link Promotion}
+     * gives, so that it comes after the versions before it and a refresh's version comes after it
+     * (docs/operations.md); written under a dot name and renamed into place. Returns the version's dir.
+     */
+    private Path addServingCopy(Path modelDir, Set<String> heldBack) throws IOException {
+        Path staged = Files.createTempDirectory(folder, ".quickstart-");
+        try {
+            servingCopyWithout(modelDir, heldBack, staged);
+            String name = Promotion.nextVersionName(folder, ModelIO.readManifest(staged).version(),
+                    Clock.systemUTC());
+            return ModelFolder.addVersion(folder, name,
+                    dir -> Files.move(staged, dir, StandardCopyOption.ATOMIC_MOVE));
+        } finally {
+            Directories.deleteTree(staged);
         }
     }
 

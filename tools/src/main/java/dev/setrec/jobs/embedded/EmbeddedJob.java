@@ -2,6 +2,7 @@ package dev.setrec.jobs.embedded;
 
 import dev.setrec.jobs.JobOptions;
 import dev.setrec.jobs.LocalFlink;
+import dev.setrec.jobs.functions.ModelFolderRefresher;
 import dev.setrec.jobs.functions.Refresher;
 import dev.setrec.jobs.kafka.Topics;
 import dev.setrec.jobs.pipeline.KafkaIo;
@@ -23,8 +24,8 @@ import java.util.function.Function;
 /**
  * The recommendation job as the quickstart and the streaming benchmark run it: its topics created on the given
  * broker (one partition per subtask), then the job on a local Flink cluster in this process (parallelism 2,
- * RocksDB, checkpoints every second), whose state, restarts and last failure {@link #health()} tells. Closing
- * cancels it.
+ * RocksDB, checkpoints every second), whose state, restarts and last failure {@link #health()} tells; or the refresh
+ * job ({@link #startRefresh}). Closing cancels it.
  */
 public final class EmbeddedJob implements AutoCloseable {
     public static final int PARALLELISM = 2;
@@ -54,15 +55,49 @@ public final class EmbeddedJob implements AutoCloseable {
     public static EmbeddedJob start(String jobName, String bootstrapServers, Map<String, String> flags,
                                     Function<Configuration, SetRecOperator.Factory> scoring, Path checkpoints)
             throws Exception {
+        return run(jobName, bootstrapServers, flags, PARALLELISM, options -> topics(options, PARALLELISM),
+                (env, options) -> {
+                    KafkaIo kafka = new KafkaIo(options);
+                    RecommendationJob.build(env, options, scoring.apply(options), kafka, kafka);
+                }, checkpoints);
+    }
+
+    /**
+     * The refresh job ({@link RefreshJob}) at parallelism 1 on a local cluster of its own, refreshing the models
+     * folder {@code models} ({@link ModelFolderRefresher}, its progress appended to {@code log}); its topics created
+     * first.
+     *
+     * @param flags job and Flink options as {@code key=value} (see {@link JobOptions}); the bootstrap servers and the
+     *              models folder are set here
+     */
+    public static EmbeddedJob startRefresh(String jobName, String bootstrapServers, Map<String, String> flags,
+                                           Path models, Path log, Path checkpoints) throws Exception {
+        Map<String, String> withModels = new LinkedHashMap<>(flags);
+        withModels.put(JobOptions.MODEL_DIR.key(), models.toString());
+        return run(jobName, bootstrapServers, withModels, 1, options -> refreshTopics(options, PARALLELISM),
+                (env, options) -> {
+                    KafkaIo kafka = KafkaIo.forRefreshJob(options);
+                    RefreshJob.build(env, options, new ModelFolderRefresher(models, options, log), kafka, kafka);
+                }, checkpoints);
+    }
+
+    /** Builds a job's pipeline on the environment, from the job's options. */
+    @FunctionalInterface
+    private interface Pipeline {
+        void build(StreamExecutionEnvironment env, Configuration options) throws Exception;
+    }
+
+    private static EmbeddedJob run(String jobName, String bootstrapServers, Map<String, String> flags,
+                                   int parallelism, Function<Configuration, Map<String, Integer>> topics,
+                                   Pipeline pipeline, Path checkpoints) throws Exception {
         quietMetricCollisionWarnings();
         Map<String, String> withBroker = new LinkedHashMap<>(flags);
         withBroker.put(JobOptions.BOOTSTRAP_SERVERS.key(), bootstrapServers);
         Configuration options = JobOptions.load(null, withBroker);
-        Topics.ensure(bootstrapServers, topics(options, PARALLELISM), TOPICS_TIMEOUT);
-        Configuration flink = LocalFlink.configuration(options, checkpoints, PARALLELISM);
+        Topics.ensure(bootstrapServers, topics.apply(options), TOPICS_TIMEOUT);
+        Configuration flink = LocalFlink.configuration(options, checkpoints, parallelism);
         StreamExecutionEnvironment env = LocalFlink.environment(flink);
-        KafkaIo kafka = new KafkaIo(options);
-        RecommendationJob.build(env, options, scoring.apply(options), kafka, kafka);
+        pipeline.build(env, options);
         return new EmbeddedJob(options, flink.get(CheckpointingOptions.CHECKPOINTING_INTERVAL),
                 LocalCluster.run(env, flink, jobName));
     }

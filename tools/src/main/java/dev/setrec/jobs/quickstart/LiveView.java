@@ -3,6 +3,7 @@ package dev.setrec.jobs.quickstart;
 import dev.setrec.schemas.AvroCodec;
 import dev.setrec.schemas.BadRecordException;
 import dev.setrec.schemas.DeadLetter;
+import dev.setrec.schemas.ModelVersion;
 import dev.setrec.schemas.Recommendation;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -20,9 +21,10 @@ import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
- * Watches the job and its output on its own thread: consumes the recommendations and dead-letters topics from their
- * start (a fresh consumer group each time, read_committed as any downstream reader), feeds {@link LiveFigures},
- * and has the {@link StatusBoard} draw them with the job's health about once a second. {@link #close()} stops it and
+ * Watches the job and its output on its own thread: consumes the recommendations and dead-letters topics (and the
+ * refresh's model-versions, where the run refreshes) from their start (a fresh consumer group each time,
+ * read_committed as any downstream reader), feeds {@link LiveFigures} (and {@link RefreshOutcomes}), and has the
+ * {@link StatusBoard} draw them with the job's health about once a second. {@link #close()} stops it and
  * draws the summary.
  */
 public final class LiveView implements AutoCloseable {
@@ -35,8 +37,11 @@ public final class LiveView implements AutoCloseable {
     private final LiveFigures figures;
     private final StatusBoard board;
     private final Supplier<JobHealth> job;
+    private final String modelVersionsTopic;
+    private final RefreshOutcomes refreshes;
     private final AvroCodec<Recommendation> recommendationCodec = AvroCodec.of(Recommendation.class);
     private final AvroCodec<DeadLetter> deadLetterCodec = AvroCodec.of(DeadLetter.class);
+    private final AvroCodec<ModelVersion> modelVersionCodec = AvroCodec.of(ModelVersion.class);
     private final Thread thread;
     private volatile boolean stopping;
     private volatile RuntimeException failure;
@@ -44,13 +49,16 @@ public final class LiveView implements AutoCloseable {
     private LiveFigures.Snapshot summary;
 
     private LiveView(Consumer<byte[], byte[]> consumer, String recommendationsTopic, String deadLettersTopic,
-                     LiveFigures figures, StatusBoard board, Supplier<JobHealth> job) {
+                     LiveFigures figures, StatusBoard board, Supplier<JobHealth> job, String modelVersionsTopic,
+                     RefreshOutcomes refreshes) {
         this.consumer = consumer;
         this.recommendationsTopic = recommendationsTopic;
         this.deadLettersTopic = deadLettersTopic;
         this.figures = figures;
         this.board = board;
         this.job = job;
+        this.modelVersionsTopic = modelVersionsTopic;
+        this.refreshes = refreshes;
         this.thread = new Thread(this::run, "setrec-live-view");
         thread.setDaemon(true);
     }
@@ -58,6 +66,16 @@ public final class LiveView implements AutoCloseable {
     /** @param job the job's health now (asked about once a second) */
     public static LiveView start(String bootstrapServers, String recommendationsTopic, String deadLettersTopic,
                                  LiveFigures figures, StatusBoard board, Supplier<JobHealth> job) {
+        return start(bootstrapServers, recommendationsTopic, deadLettersTopic, figures, board, job, null, null);
+    }
+
+    /**
+     * As above, and each refresh's outcome on {@code modelVersionsTopic} (which exists) goes to {@code refreshes} and
+     * is said on the board.
+     */
+    public static LiveView start(String bootstrapServers, String recommendationsTopic, String deadLettersTopic,
+                                 LiveFigures figures, StatusBoard board, Supplier<JobHealth> job,
+                                 String modelVersionsTopic, RefreshOutcomes refreshes) {
         Map<String, Object> config = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.GROUP_ID_CONFIG, "setrec-live-view-" + UUID.randomUUID(),
@@ -66,7 +84,8 @@ public final class LiveView implements AutoCloseable {
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         LiveView view = new LiveView(new KafkaConsumer<>(config, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer()), recommendationsTopic, deadLettersTopic, figures, board, job);
+                new ByteArrayDeserializer()), recommendationsTopic, deadLettersTopic, figures, board, job,
+                modelVersionsTopic, refreshes);
         view.thread.start();
         return view;
     }
@@ -105,7 +124,8 @@ public final class LiveView implements AutoCloseable {
 
     private void run() {
         try (consumer) {
-            consumer.subscribe(List.of(recommendationsTopic, deadLettersTopic));
+            consumer.subscribe(modelVersionsTopic == null ? List.of(recommendationsTopic, deadLettersTopic)
+                    : List.of(recommendationsTopic, deadLettersTopic, modelVersionsTopic));
             long nextRender = 0;
             while (!stopping) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL_TIMEOUT);
@@ -131,6 +151,8 @@ public final class LiveView implements AutoCloseable {
                 figures.recommendation(recommendationCodec.decode(record.value()), arrivalMillis);
             } else if (record.topic().equals(deadLettersTopic)) {
                 figures.deadLetter(deadLetterCodec.decode(record.value()));
+            } else if (record.topic().equals(modelVersionsTopic)) {
+                board.announce(refreshes.accept(modelVersionCodec.decode(record.value())));
             }
         } catch (BadRecordException e) {
             figures.unreadable();

@@ -3,6 +3,7 @@ package dev.setrec.jobs.quickstart;
 import com.google.gson.Gson;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import dev.setrec.schemas.ModelVersion;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,8 +22,9 @@ import java.util.function.ToDoubleFunction;
  * run's final {@link LiveFigures.Snapshot}, the one the console prints), plots over time drawn by {@link SvgChart}
  * from the {@link RunTimeline}, inline CSS, no script to run. The same figures are embedded as JSON ({@code <script
  * type="application/json" id="run-figures">}) for tools and tests: {@code summary}, {@code samples} (each with
- * {@code atMillis} and {@code figures}), {@code modelNames}, {@code startedMillis}, {@code endedMillis} and
- * {@code data}. The markup is also well-formed XML, so that any XML parser reads it.
+ * {@code atMillis} and {@code figures}), {@code modelNames}, {@code refreshes} (their console lines),
+ * {@code startedMillis}, {@code endedMillis} and {@code data}. The markup is also well-formed XML, so that any XML
+ * parser reads it.
  */
 public final class RunReport {
     public static final String FIGURES_ELEMENT_ID = "run-figures";
@@ -42,12 +44,19 @@ public final class RunReport {
             """;
 
     /**
-     * What the figures do not say about the run: the data replayed (in words) and the names of the served models by
-     * the version their recommendations carry (a version without a name is shown by its first characters).
+     * What the figures do not say about the run: the data replayed (in words), the names of the served models by
+     * the version their recommendations carry (a version without a name is shown by its first characters) and the
+     * refreshes' outcomes, in the order they were published.
      */
-    public record Run(String data, Map<String, String> modelNames) {
+    public record Run(String data, Map<String, String> modelNames, List<ModelVersion> refreshes) {
         public Run {
             modelNames = Map.copyOf(modelNames);
+            refreshes = List.copyOf(refreshes);
+        }
+
+        /** A run without refreshes. */
+        public Run(String data, Map<String, String> modelNames) {
+            this(data, modelNames, List.of());
         }
 
         String modelName(String version) {
@@ -94,6 +103,7 @@ public final class RunReport {
                 clock(end.atMillis()), SvgChart.escape(run.data())));
         summaryTable(html, s);
         modelTable(html, s);
+        refreshTable(html);
         html.append("<h2>Over time</h2>\n");
         double xMax = seconds(end.atMillis());
         html.append(SvgChart.draw("Events per second", xMax, List.of(
@@ -169,6 +179,19 @@ public final class RunReport {
         html.append("</table>\n");
     }
 
+    /** Each refresh's outcome, as the console said it, at the time it ended. */
+    private void refreshTable(StringBuilder html) {
+        if (run.refreshes().isEmpty()) {
+            return;
+        }
+        html.append("<h2>Model versions</h2>\n<table>\n<tr><th>refresh ended</th><th>outcome</th></tr>\n");
+        for (ModelVersion outcome : run.refreshes()) {
+            html.append(format("<tr data-promoted=\"%s\"><td>%s</td><td>%s</td></tr>%n", outcome.getPromoted(),
+                    clock(outcome.getFinishedTime().toEpochMilli()), SvgChart.escape(RefreshOutcomes.line(outcome))));
+        }
+        html.append("</table>\n");
+    }
+
     /**
      * One line per model, its Recall@10 so far, from the time its first recommendation arrived to the time its last
      * one did (a model swapped out does not go on as a flat line); each start marked.
@@ -234,6 +257,7 @@ public final class RunReport {
         figures.addProperty("endedMillis", end.atMillis());
         figures.addProperty("data", run.data());
         figures.add("modelNames", gson.toJsonTree(run.modelNames()));
+        figures.add("refreshes", gson.toJsonTree(run.refreshes().stream().map(RefreshOutcomes::line).toList()));
         figures.add("summary", gson.toJsonTree(end.figures()));
         JsonArray all = new JsonArray();
         samples.forEach(sample -> all.add(gson.toJsonTree(sample)));

@@ -40,6 +40,7 @@ public final class StatusBoard {
     private final Queue<String> announcements = new ConcurrentLinkedQueue<>();
     private volatile Supplier<Optional<String>> training = Optional::empty;
     private volatile Milestones milestones;
+    private volatile RefreshOutcomes refreshes;
 
     public StatusBoard(PrintStream out, ItemTitles titles, boolean interactive) {
         this.out = out;
@@ -60,6 +61,14 @@ public final class StatusBoard {
     /** Shows how far a training in the background is, on the models line, while it says so (any thread). */
     public void showTraining(Supplier<Optional<String>> progress) {
         training = progress;
+    }
+
+    /**
+     * Shows the version serving now by its short name and the refresh's outcomes so far, on a line of their own (the
+     * outcomes themselves are {@link #announce announced} as they come).
+     */
+    public void showVersions(RefreshOutcomes outcomes) {
+        refreshes = outcomes;
     }
 
     /** Says the run's milestones, each once, above the block. */
@@ -84,7 +93,27 @@ public final class StatusBoard {
             figures.latestSample().ifPresent(sample -> scrolled.add(sampleLine(sample)));
             nextSample = nowMillis + (interactive ? INTERACTIVE_SAMPLE_EVERY_MILLIS : PLAIN_EVERY_MILLIS);
         }
-        draw(scrolled, lines(snapshot, job, nowMillis, training.get()));
+        draw(scrolled, liveBlock(snapshot, job, nowMillis));
+    }
+
+    /** The live block: the figures, then the version serving now and the refreshes where the board shows them. */
+    private List<String> liveBlock(LiveFigures.Snapshot snapshot, JobHealth job, long nowMillis) {
+        List<String> block = new ArrayList<>(lines(snapshot, job, nowMillis, training.get()));
+        RefreshOutcomes outcomes = refreshes;
+        if (outcomes != null) {
+            block.add(versionLine(snapshot, outcomes));
+        }
+        return block;
+    }
+
+    /** The model of the newest version that recommended (versions only move forward), and the refreshes so far. */
+    static String versionLine(LiveFigures.Snapshot s, RefreshOutcomes outcomes) {
+        List<Map.Entry<String, LiveFigures.ModelFigures>> models = inServingOrder(s).stream()
+                .filter(e -> !LiveFigures.FALLBACK.equals(e.getKey())).toList();
+        String serving = models.isEmpty() ? "popularity fallback" : format("%s since %s",
+                outcomes.shortName(models.get(models.size() - 1).getKey()),
+                clock(models.get(models.size() - 1).getValue().firstArrivalMillis()));
+        return "version  " + serving + " | " + outcomes.describe();
     }
 
     /** The milestones not said yet, then the announcements. */
@@ -152,7 +181,7 @@ public final class StatusBoard {
     public void summary(LiveFigures.Snapshot snapshot, JobHealth job, long nowMillis) {
         List<String> block = new ArrayList<>();
         block.add("summary:");
-        block.addAll(lines(snapshot, job, nowMillis, training.get()));
+        block.addAll(liveBlock(snapshot, job, nowMillis));
         draw(announced(snapshot), block);
         linesOnScreen = 0;
     }

@@ -7,15 +7,19 @@ import dev.setrec.jobs.quickstart.ReplayPlan;
 import dev.setrec.model.ModelIO;
 import dev.setrec.model.ModelManifest;
 import dev.setrec.models.ModelFolder;
+import dev.setrec.models.Promotion;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The quickstart's model without a quick model trained before: served at once, trained in the background. */
@@ -33,8 +37,9 @@ class QuickstartModelTest {
         Set<String> heldBack = ReplayPlan.of(SHOP, 42, 1).heldBackItemIds();
         try (QuickstartModel model = QuickstartModel.start(null, home, SHOP, null, new QuickModel.Budget(1, 0, 1, 0.1),
                 heldBack, work)) {
-            Path folder = model.jobModel();
+            Path folder = model.folder();
             assertTrue(ModelFolder.isModelsFolder(folder), "the job gets a models folder at once");
+            assertFalse(model.settled(), "no SETRec to refresh yet");
             Path added = awaitVersions(folder, 1).get(0);
             String version = ModelIO.readManifest(added).version();
             assertEquals(Set.of(LiveFigures.FALLBACK, version), model.modelNames().keySet());
@@ -53,11 +58,25 @@ class QuickstartModelTest {
             assertEquals(SHOP.name() + "-setrec-quick-refit", model.modelNames().get(refitManifest.version()));
             assertEquals(Optional.of(QuickModel.refitDir(home, SHOP)), QuickModel.existing(home, SHOP),
                     "the refit is kept for the next run");
+            assertRefreshCanAddAfter(folder);
             while (model.stillTraining()) {
                 Thread.sleep(200);
             }
             assertTrue(model.underWay(), "a model just added is on its way until it serves or the takeover wait ends");
+            assertTrue(model.settled(), "trained and added: a refresh can start");
         }
+        try (QuickstartModel next = QuickstartModel.start(null, home, SHOP, null, QuickModel.Budget.GENERATED_SHOP,
+                heldBack, work.resolve("next-run"))) {
+            assertTrue(next.settled(), "the kept model serves from the start: a refresh can start at once");
+            assertEquals(1, ModelFolder.completeVersions(next.folder()).size());
+            assertRefreshCanAddAfter(next.folder());
+        }
+    }
+
+    /** The versions' names sort before the name a refresh gives the version it adds now. */
+    private static void assertRefreshCanAddAfter(Path folder) throws IOException {
+        String newest = ModelFolder.name(ModelFolder.completeVersions(folder).get(0));
+        assertTrue(Promotion.nextVersionName(folder, "refreshed", Clock.systemUTC()).compareTo(newest) > 0, newest);
     }
 
     /** The folder's complete versions, newest first, once there are {@code count}. */
@@ -78,7 +97,7 @@ class QuickstartModelTest {
         long started = System.nanoTime();
         model.close();
         assertTrue(System.nanoTime() - started < 30_000_000_000L, "stopped within 30 s");
-        assertEquals(List.of(), ModelFolder.completeVersions(model.jobModel()));
+        assertEquals(List.of(), ModelFolder.completeVersions(model.folder()));
         assertTrue(QuickModel.existing(home, SHOP).isEmpty(), "no quick model kept from a stopped training");
     }
 }

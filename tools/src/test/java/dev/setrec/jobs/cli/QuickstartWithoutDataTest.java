@@ -76,19 +76,7 @@ class QuickstartWithoutDataTest {
     @Test
     void runsOnTheGeneratedShopRecommendsOnboardsColdItemsAndEndsCleanly() throws Exception {
         QuickstartCommand quickstart = new QuickstartCommand(home, Map.of(), false);
-        ByteArrayOutputStream console = new ByteArrayOutputStream();
-        PrintStream out = System.out;
-        int exit;
-        try (PrintStream captured = new PrintStream(console, true, StandardCharsets.UTF_8)) {
-            System.setOut(captured);
-            exit = new CommandLine(quickstart).execute("--duration", "20", "--seed-histories", "3");
-        } finally {
-            System.setOut(out);
-        }
-        String printed = console.toString(StandardCharsets.UTF_8);
-        System.out.print(printed);
-
-        assertEquals(0, exit);
+        String printed = runAndPrint(quickstart, "--duration", "20", "--seed-histories", "3");
         assertTrue(printed.contains("generated toy shop") && printed.contains("--data"),
                 "says it runs on generated data and how to point it at real data");
         assertTrue(printed.contains("model: " + quickModel), "reuses the quick model trained before");
@@ -105,6 +93,46 @@ class QuickstartWithoutDataTest {
                 report + " is in the run's folder under the home");
         assertEquals(summary, ReportFigures.parse(Files.readString(report)).summary(),
                 "the report's figures are the run's summary");
+    }
+
+    /**
+     * The refresh job as the quickstart runs it, for real (the quick model fine-tuned on the window in this JVM),
+     * sooner than its 2 minutes and on a slower replay, so that a refresh ends within the run: its outcome, promoted
+     * or refused, is said on the console as it comes and listed in the report, and the board shows the serving
+     * version.
+     */
+    @Test
+    void aRefreshOutcomeReachesTheConsoleAndTheReport() throws Exception {
+        String printed = runAndPrint(new QuickstartCommand(home, Map.of(), false), "--duration", "90", "--rate", "25",
+                "--seed-histories", "3", "--set", "setrec.refresh.interval=15 s");
+        assertTrue(printed.contains("refresh job running: every 15 s"), "the refresh job started");
+        List<String> outcomes = printed.lines()
+                .filter(line -> line.startsWith("PROMOTED ") || line.startsWith("REFUSED: ")).toList();
+        assertFalse(outcomes.isEmpty(), "a refresh's outcome on the console");
+        assertTrue(printed.lines().anyMatch(line -> line.startsWith("version  ") && line.contains(" promoted, ")),
+                "the serving version and the refreshes on the board");
+        List<String> reported = new ArrayList<>();
+        ReportFigures.parse(Files.readString(fileNamedIn(printed, "report: "))).figures()
+                .getAsJsonArray("refreshes").forEach(line -> reported.add(line.getAsString()));
+        assertEquals(outcomes, reported, "the report lists the outcomes the console said");
+        assertEquals(List.of(), thirdPartyNoise(printed), "the console shows the run's own output only");
+    }
+
+    /** Runs the quickstart in this JVM, its console captured, then printed; returns the console; exit status 0. */
+    private static String runAndPrint(QuickstartCommand quickstart, String... args) {
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        PrintStream out = System.out;
+        int exit;
+        try (PrintStream captured = new PrintStream(console, true, StandardCharsets.UTF_8)) {
+            System.setOut(captured);
+            exit = new CommandLine(quickstart).execute(args);
+        } finally {
+            System.setOut(out);
+        }
+        String printed = console.toString(StandardCharsets.UTF_8);
+        System.out.print(printed);
+        assertEquals(0, exit, "exit status");
+        return printed;
     }
 
     /** The file on the console's line "{@code label}FILE" (e.g. "report: FILE"). */
