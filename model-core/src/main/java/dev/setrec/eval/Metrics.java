@@ -23,6 +23,8 @@ public final class Metrics {
     private final double[] recallSum = new double[CUTOFFS.length];
     private final double[] ndcgSum = new double[CUTOFFS.length];
     private int users;
+    /** Each user's Recall@10, in the order added (for paired comparisons of two models on the same users). */
+    private double[] userRecallAt10 = new double[16];
     /**
      * Each user's mean target rank, in the order added: a paired comparison of two models on the same users tells
      * them apart by it where Recall@10 ties (most users of a sparse data set have no hit under either).
@@ -46,6 +48,10 @@ public final class Metrics {
         if (groundTruth.length == 0) {
             throw new IllegalArgumentException("a user without ground truth has no metrics");
         }
+        if (users == userTargetRank.length) {
+            userTargetRank = Arrays.copyOf(userTargetRank, users * 2);
+            userRecallAt10 = Arrays.copyOf(userRecallAt10, users * 2);
+        }
         for (int i = 0; i < CUTOFFS.length; i++) {
             int k = CUTOFFS[i];
             int hits = 0;
@@ -57,10 +63,10 @@ public final class Metrics {
                 }
             }
             recallSum[i] += (double) hits / groundTruth.length;
+            if (k == 10) {
+                userRecallAt10[users] = (double) hits / groundTruth.length;
+            }
             ndcgSum[i] += dcg / idcg(groundTruth.length, k);
-        }
-        if (users == userTargetRank.length) {
-            userTargetRank = Arrays.copyOf(userTargetRank, users * 2);
         }
         userTargetRank[users] = meanTargetRank;
         users++;
@@ -68,6 +74,11 @@ public final class Metrics {
 
     public int users() {
         return users;
+    }
+
+    /** Each user's Recall@10, in the order the users were added. */
+    public double[] userRecallsAt10() {
+        return Arrays.copyOf(userRecallAt10, users);
     }
 
     /** Each user's mean target rank (0 = first; NaN where not known), in the order the users were added. */

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
+
 
 /** Hand-computed values; d(r) = 1/log2(r+1): d1 = 1, d2 = 0.6309297535714575, d3 = 0.5, d10 = 0.2890648263178879. */
 class MetricsTest {
@@ -113,5 +115,19 @@ class MetricsTest {
         assertEquals(0.0, ranks[0], EPS);
         assertEquals(19.0, ranks[19], EPS);
         assertTrue(Double.isNaN(ranks[20]), "a user added without ranks");
+    }
+
+    @Test
+    void eachUsersRecallAt10IsKeptInTheOrderAdded() {
+        Metrics m = new Metrics();
+        for (int u = 0; u < 20; u++) { // past the first capacity
+            m.add(RANKED, RANKED.length, u % 2 == 0 ? new int[] {11, 99} : new int[] {21});
+        }
+        double[] recalls = m.userRecallsAt10();
+        assertEquals(20, recalls.length);
+        assertEquals(0.5, recalls[0], EPS);
+        assertEquals(0.0, recalls[1], EPS, "rank 12 is outside the top 10");
+        assertEquals(0.5, recalls[18], EPS);
+        assertEquals(m.recallAt10(), Arrays.stream(recalls).average().orElseThrow(), EPS);
     }
 }
