@@ -1,5 +1,6 @@
 package dev.setrec.bench;
 
+import com.google.gson.JsonObject;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -45,6 +46,14 @@ public final class BenchmarkOutput {
     public void write(BenchmarkResults results) throws IOException {
         results.write(resultsFile());
         BenchmarksReport.write(results, target());
+    }
+
+    /** Puts one row into results.json (replacing the row of the same key), writes both files and says so. */
+    public void put(JsonObject row) throws IOException {
+        BenchmarkResults results = read();
+        results.put(row);
+        write(results);
+        printWritten();
     }
 
     /** Says on the console which files the run wrote. */

@@ -135,10 +135,7 @@ final class BenchCommand {
                 row = new ServerBenchmark(dataset, model, encoder, new ServerBenchmark.Settings(seconds, concurrency,
                         loads, maxBatch, Duration.ofMillis(maxDelayMs)), output.commandLine(), System.out).run();
             }
-            BenchmarkResults results = output.read();
-            results.put(row);
-            output.write(results);
-            output.printWritten();
+            output.put(row);
             return 0;
         }
     }
@@ -187,10 +184,7 @@ final class BenchCommand {
                         windowEvents, Duration.ofSeconds(intervalSeconds), refresh, seed), output.commandLine(),
                         System.out).run();
             }
-            BenchmarkResults results = output.read();
-            results.put(row);
-            output.write(results);
-            output.printWritten();
+            output.put(row);
             return 0;
         }
     }
