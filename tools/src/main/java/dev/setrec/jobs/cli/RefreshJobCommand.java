@@ -3,6 +3,7 @@ package dev.setrec.jobs.cli;
 import dev.setrec.jobs.JobOptions;
 import dev.setrec.jobs.embedded.EmbeddedJob;
 import dev.setrec.jobs.embedded.LocalCluster;
+import dev.setrec.jobs.functions.ModelFolderRefresher;
 import dev.setrec.jobs.functions.Refresher;
 import dev.setrec.jobs.quickstart.StatusBoard;
 import dev.setrec.models.ModelFolder;
@@ -62,6 +63,12 @@ final class RefreshJobCommand implements Callable<Integer> {
         if (!ModelFolder.isModelsFolder(models)) {
             throw new ParameterException(spec.commandLine(), "--models " + models + " is not a models folder (a "
                     + "folder of model dirs, one per version; see docs/operations.md)");
+        }
+        // each refresh's report (figures, epochs, the decision) is this command's console output; a level given with -D
+        // stands
+        String reportLevel = "org.slf4j.simpleLogger.log." + ModelFolderRefresher.class.getName();
+        if (System.getProperty(reportLevel) == null) {
+            System.setProperty(reportLevel, "info");
         }
         Configuration options = flags.options(Map.of(JobOptions.MODEL_DIR.key(), models.toString()));
         Refresher refresher = refreshers.of(models, options);
