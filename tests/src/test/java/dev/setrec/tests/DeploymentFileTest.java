@@ -201,7 +201,7 @@ class DeploymentFileTest {
                 jobTopics.add(String.valueOf(option.defaultValue()));
             }
         }
-        assertEquals(4, jobTopics.size(), "JobOptions should have four setrec.topic.* options");
+        assertEquals(5, jobTopics.size(), "JobOptions should have five setrec.topic.* options");
         assertEquals(jobTopics, created, "kafka-init creates other topics than JobOptions' setrec.topic.* defaults");
         require(env, "PARTITIONS", "kafka-init");
 
