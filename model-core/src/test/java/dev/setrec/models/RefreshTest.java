@@ -71,7 +71,7 @@ class RefreshTest {
 
     @Test
     void aNewItemWithInteractionsBecomesWarmAndRanksHigherInThePromotedVersion() throws IOException {
-        List<Refresh.Event> window = new ArrayList<>(ChainShop.withNewItem(400, 1));
+        List<Refresh.Event> window = new ArrayList<>(ChainShop.withNewItem(1000, 1));
         window.add(new Refresh.Event("u0", "not-in-any-catalogue", ChainShop.START.toEpochMilli()));
         Refresh.Outcome outcome = Refresh.run(folder(), window, NEW_ITEMS, ENCODER, SETTINGS, CLOCK, QUIET);
         assertTrue(outcome.promoted(), outcome.reason() + ": " + outcome.record());

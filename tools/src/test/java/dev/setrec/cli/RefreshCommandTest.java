@@ -35,7 +35,7 @@ class RefreshCommandTest {
     static void trainTheServingModelAndWriteTheFiles() throws IOException {
         servingVersion = ChainShop.servingFolderWithMiniLm(tmp.resolve("trained"), 5);
         window = tmp.resolve("window.csv");
-        ChainShop.writeEvents(ChainShop.withNewItem(400, 1), window);
+        ChainShop.writeEvents(ChainShop.withNewItem(1000, 1), window);
         newItems = tmp.resolve("items.csv");
         ItemText text = ChainShop.textOf(ChainShop.NEW_ITEM);
         Files.writeString(newItems, "item,title,categories,brand\n" + ChainShop.NEW_ITEM + "," + text.title() + ","

@@ -60,6 +60,7 @@ public final class SetRecTrainer {
             throw new IllegalArgumentException("--batch-tokens " + training.batchTokens()
                     + " must be at least --history " + architecture.maxLen());
         }
+        Engines.trainOnThisThread(); // whatever an earlier caller left the thread's autograd mode at
         Engines.pytorch().setRandomSeed((int) training.seed());
         List<Window> windows = Windows.of(sequences, architecture.maxLen());
         log.printf(Locale.ROOT, "SETRec: %d parameters, n_sem %d, width %d, %d blocks, %s mask, %d training targets%n",

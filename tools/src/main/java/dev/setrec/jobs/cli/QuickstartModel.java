@@ -76,7 +76,7 @@ final class QuickstartModel implements AutoCloseable {
         if (ready != null) {
             JobCommand.requireSetRecModel(ready);
             QuickstartModel model = new QuickstartModel(Files.createDirectories(work.resolve("models")));
-            String version = model.name(model.addServingCopy(ready, heldBack), ready);
+            String version = model.addServingCopy(ready, heldBack);
             System.out.println("SETRec " + version + " serving since " + now() + " (" + ready + ")");
             return model;
         }
@@ -176,7 +176,7 @@ final class QuickstartModel implements AutoCloseable {
         try {
             Path saved = Path.of(line.substring(QuickModelCommand.SAVED.length()));
             Engines.trainOnThisThread(); // the serving copy computes on this thread: autograd recording off
-            name(addServingCopy(saved, heldBack), saved);
+            addServingCopy(saved, heldBack);
             addedAtNanos = System.nanoTime();
             added = true;
         } catch (IOException | RuntimeException e) {
@@ -195,26 +195,22 @@ final class QuickstartModel implements AutoCloseable {
     /**
      * Adds the serving copy of {@code modelDir} to the models folder under a time-stamped name as {@link Promotion}
      * gives, so that it comes after the versions before it and a refresh's version comes after it
-     * (docs/operations.md); written under a dot name and renamed into place. Returns the version's dir.
+     * (docs/operations.md); written under a dot name and renamed into place. The version is named after the model
+     * dir it was made from before it appears, so that whoever sees it in the folder finds its name. Returns the
+     * version.
      */
-    private Path addServingCopy(Path modelDir, Set<String> heldBack) throws IOException {
+    private String addServingCopy(Path modelDir, Set<String> heldBack) throws IOException {
         Path staged = Files.createTempDirectory(folder, ".quickstart-");
         try {
             servingCopyWithout(modelDir, heldBack, staged);
-            String name = Promotion.nextVersionName(folder, ModelIO.readManifest(staged).version(),
-                    Clock.systemUTC());
-            return ModelFolder.addVersion(folder, name,
+            String version = ModelIO.readManifest(staged).version();
+            modelNames.put(version, String.valueOf(modelDir.toAbsolutePath().normalize().getFileName()));
+            ModelFolder.addVersion(folder, Promotion.nextVersionName(folder, version, Clock.systemUTC()),
                     dir -> Files.move(staged, dir, StandardCopyOption.ATOMIC_MOVE));
+            return version;
         } finally {
             Directories.deleteTree(staged);
         }
-    }
-
-    /** Names the serving copy's version after the model dir it was made from; returns the version. */
-    private String name(Path servingCopy, Path modelDir) throws IOException {
-        String version = ModelIO.readManifest(servingCopy).version();
-        modelNames.put(version, String.valueOf(modelDir.toAbsolutePath().normalize().getFileName()));
-        return version;
     }
 
     private static String now() {
