@@ -95,14 +95,14 @@ public final class Evaluator {
                     (data.isCold(item) ? cold : warm).offer(item, score);
                 }
                 int[] targets = distinct(data.sequence(user, options.split()));
+                double[] ranks = meanRanks(scores, offset, targets, data, seenBy, user + 1);
                 for (Setting s : Setting.values()) {
                     int[] groundTruth = filter(targets, data, s);
                     if (groundTruth.length == 0) {
                         continue;
                     }
                     int length = heaps.get(s).drainBestFirst(top);
-                    double rank = meanRank(scores, offset, groundTruth, data, s, seenBy, user + 1);
-                    metrics.get(s).add(top, length, groundTruth, rank);
+                    metrics.get(s).add(top, length, groundTruth, ranks[s.ordinal()]);
                     if (topk != null) {
                         topk.add(s, user, top, length);
                     }
@@ -122,21 +122,40 @@ public final class Evaluator {
     }
 
     /**
-     * The mean over {@code groundTruth} of each target's 0-based rank among the items the setting ranks (those of
-     * its kind, not marked seen by {@code seenMark}): how many of them score higher.
+     * Per setting (by ordinal), the mean over the user's targets in it of each one's 0-based rank among the items the
+     * setting ranks (those of its kind, not marked seen by {@code seenMark}): how many of them score higher. One
+     * pass over the catalogue per target serves the three settings.
      */
-    private static double meanRank(float[] scores, int offset, int[] groundTruth, Dataset data, Setting setting,
-                                   int[] seenBy, int seenMark) {
-        long ranks = 0;
-        for (int target : groundTruth) {
+    private static double[] meanRanks(float[] scores, int offset, int[] targets, Dataset data, int[] seenBy,
+                                      int seenMark) {
+        Setting[] settings = Setting.values();
+        double[] sums = new double[settings.length];
+        int[] counts = new int[settings.length];
+        for (int target : targets) {
             float own = scores[offset + target];
+            long warmAbove = 0;
+            long coldAbove = 0;
             for (int item = 0; item < data.numItems(); item++) {
-                if (scores[offset + item] > own && seenBy[item] != seenMark && setting.includes(data.isCold(item))) {
-                    ranks++;
+                if (scores[offset + item] > own && seenBy[item] != seenMark) {
+                    if (data.isCold(item)) {
+                        coldAbove++;
+                    } else {
+                        warmAbove++;
+                    }
+                }
+            }
+            boolean cold = data.isCold(target);
+            for (Setting s : settings) {
+                if (s.includes(cold)) {
+                    sums[s.ordinal()] += s == Setting.ALL ? warmAbove + coldAbove : cold ? coldAbove : warmAbove;
+                    counts[s.ordinal()]++;
                 }
             }
         }
-        return (double) ranks / groundTruth.length;
+        for (int s = 0; s < settings.length; s++) {
+            sums[s] = counts[s] == 0 ? Double.NaN : sums[s] / counts[s];
+        }
+        return sums;
     }
 
     private static int[] distinct(int[] items) {
