@@ -59,21 +59,25 @@ final class LoaderRelease {
                     + ".hprof");
             process.heapDump(dump);
             throw new AssertionError(name + " keeps a user-code class loader after " + after + " ended; its threads: "
-                    + threadsByKind(process.threadNames()) + "; heap dump: " + dump + "; what holds it:\n"
-                    + holders(dump), kept);
+                    + threadsByKind(process.threadNames()) + "; heap dump: " + dump + "; " + holders(process, dump),
+                    kept);
         }
     }
 
     /**
      * The paths from the GC roots to the jobs' class loaders in {@code dump}, and to Flink's safety-net wrappers
-     * around them (a wrapper that resolved classes through the job's loader keeps it, outside the heap).
+     * around them (a wrapper that resolved classes through the job's loader keeps it, outside the heap); then the
+     * stacks of the threads at their roots, which say what such a thread is still doing.
      */
-    private static String holders(Path dump) {
+    private static String holders(Jcmd process, Path dump) {
         try {
             Map<Long, List<String>> paths = HeapPaths.to(dump, JOB_LOADERS);
-            return paths.isEmpty() ? "no strong path in the dump (a loader the JVM keeps for another one)"
-                    : paths.values().stream().map(path -> String.join("\n    ", path))
-                    .collect(Collectors.joining("\n  ", "  ", ""));
+            if (paths.isEmpty()) {
+                return "no strong path in the dump (a loader the JVM keeps for another one)";
+            }
+            return "what holds it:\n" + paths.values().stream().map(path -> String.join("\n    ", path))
+                    .collect(Collectors.joining("\n  ", "  ", "")) + "\nthe threads that hold it:\n"
+                    + process.threadStacks(HeapPaths.rootThreads(paths));
         } catch (IOException | RuntimeException e) {
             return "the heap dump could not be read: " + e;
         }

@@ -56,7 +56,23 @@ final class AdminClosingWriter<T, S, C> implements PrecommittingStatefulSinkWrit
         } finally {
             Admin admin = openedAdmin(writer);
             if (admin != null) {
-                admin.close(Duration.ZERO);
+                closeUninterrupted(admin);
+            }
+        }
+    }
+
+    /**
+     * Closes {@code admin} at once (its pending calls fail) and waits for its thread to end, also where this thread
+     * was interrupted (a cancelled task's is, and an interrupted close returns while the client's thread still
+     * runs); the interrupt is kept.
+     */
+    static void closeUninterrupted(Admin admin) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            admin.close(Duration.ZERO);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }

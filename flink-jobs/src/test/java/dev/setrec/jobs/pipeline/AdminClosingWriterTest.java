@@ -66,6 +66,22 @@ class AdminClosingWriterTest {
     }
 
     @Test
+    void aCloseOnAnInterruptedThreadStillWaitsForTheAdminThreadToEndAndKeepsTheInterrupt() throws Exception {
+        LeakyWriter leaky = new LeakyWriter();
+        leaky.adminClient.describeCluster(); // pending: nothing listens on port 9, the client's thread has work
+        boolean interruptKept;
+        Thread.currentThread().interrupt(); // as a cancelled task's thread is
+        try {
+            new AdminClosingWriter<>(leaky).close();
+        } finally {
+            interruptKept = Thread.interrupted();
+        }
+
+        assertTrue(interruptKept, "the closing thread is still interrupted");
+        assertFalse(adminThreadAlive("leaky-writer"), "the admin client's thread has ended");
+    }
+
+    @Test
     void theConnectorsExactlyOnceWriterStillKeepsItsAdminClientWhereTheWriterLooksForIt() throws Exception {
         // a connector upgrade that renames or drops the field fails here: then check whether it still leaks
         Class<?> writer = Class.forName("org.apache.flink.connector.kafka.sink.ExactlyOnceKafkaWriter");

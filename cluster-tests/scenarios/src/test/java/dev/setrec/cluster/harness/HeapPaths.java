@@ -20,6 +20,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The shortest strong paths from the GC roots to objects of given classes in a heap dump: what keeps them alive.
@@ -28,6 +31,8 @@ import java.util.Set;
  * dependency outside the heap): so the targets should include the loaders that wrap or delegate to the one sought.
  */
 public final class HeapPaths {
+    /** The first step of a path from a thread that is a GC root. */
+    private static final Pattern ROOT_THREAD = Pattern.compile("^thread \"(.*)\"");
     private static final String REFERENCE = "java.lang.ref.Reference";
 
     private HeapPaths() {
@@ -75,6 +80,18 @@ public final class HeapPaths {
             }
             return paths;
         }
+    }
+
+    /** The names of the threads at the roots of {@code paths} (as {@link #to} gives them). */
+    public static Set<String> rootThreads(Map<Long, List<String>> paths) {
+        Set<String> threads = new TreeSet<>();
+        for (List<String> path : paths.values()) {
+            Matcher root = ROOT_THREAD.matcher(path.get(0));
+            if (root.find()) {
+                threads.add(root.group(1));
+            }
+        }
+        return threads;
     }
 
     /** The strong references out of {@code object}, by target id, each with how it refers to it. */

@@ -52,6 +52,11 @@ class HeapPathsTest {
             assertTrue(path.get(path.size() - 1).startsWith(Kept.class.getName()), path.toString());
             assertTrue(path.get(path.size() - 1).contains("java.lang.Thread.contextClassLoader"), path.toString());
             assertNotNull(softly.get(), "the softly held loader was in the dump, not collected before it");
+
+            assertEquals(Set.of("loader-keeper"), HeapPaths.rootThreads(paths));
+            String stacks = new Jcmd(ProcessHandle.current().pid()).threadStacks(HeapPaths.rootThreads(paths));
+            assertTrue(stacks.startsWith("\"loader-keeper\"") && stacks.contains("CountDownLatch.await"),
+                    "the keeper's stack, where it waits: " + stacks);
         } finally {
             end.countDown();
             keeper.join();

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -67,6 +68,21 @@ public final class Jcmd {
             names.add(thread.group(1));
         }
         return names;
+    }
+
+    /**
+     * The thread-dump sections (name line, state and stack) of the live threads named in {@code names}, in the
+     * order of the dump; a name no live thread has is left out.
+     */
+    public String threadStacks(Set<String> names) {
+        StringBuilder stacks = new StringBuilder();
+        for (String section : run("Thread.print").split("\\R\\R")) {
+            Matcher thread = THREAD.matcher(section);
+            if (thread.find() && names.contains(thread.group(1))) {
+                stacks.append(section.strip()).append('\n');
+            }
+        }
+        return stacks.toString();
     }
 
     /** Writes a heap dump of live objects to {@code file}, for finding what holds a class loader. */
