@@ -1,5 +1,6 @@
 package dev.setrec.models;
 
+import dev.setrec.model.ModelIO;
 import dev.setrec.model.ModelManifest;
 
 import java.io.IOException;
@@ -51,6 +52,25 @@ public final class ModelFolder {
         } catch (IOException | RuntimeException e) {
             deleteTree(temporary);
             throw e;
+        }
+    }
+
+    /**
+     * Adds a copy of model dir {@code model} as version {@code name}, checked against its manifest before it
+     * appears.
+     */
+    public static Path addCopy(Path folder, String name, Path model) throws IOException {
+        return addVersion(folder, name, dir -> {
+            copyTree(model, dir);
+            ModelIO.readManifest(dir); // the copy hashes to the model's version
+        });
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path source : (Iterable<Path>) files::iterator) {
+                Files.copy(source, to.resolve(from.relativize(source).toString()));
+            }
         }
     }
 

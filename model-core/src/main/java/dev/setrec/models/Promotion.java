@@ -99,7 +99,7 @@ public final class Promotion {
             }
         }
         String name = nextVersionName(modelsFolder, challenger.version(), clock);
-        Path promoted = addVersion(modelsFolder, name, candidate);
+        Path promoted = ModelFolder.addCopy(modelsFolder, name, candidate);
         String why = serving == null ? "the folder serves no version yet and the candidate loads and scores"
                 : "the candidate beats the serving version";
         return new Decision(true, why, challenger, serving, promoted);
@@ -220,22 +220,6 @@ public final class Promotion {
             return Optional.of(LocalDateTime.parse(name.substring(0, STAMP_LENGTH), STAMP));
         } catch (DateTimeParseException e) {
             return Optional.empty();
-        }
-    }
-
-    /** Adds a copy of the candidate as version {@code name}, checked against its manifest before it appears. */
-    private static Path addVersion(Path folder, String name, Path candidate) throws IOException {
-        return ModelFolder.addVersion(folder, name, dir -> {
-            copyTree(candidate, dir);
-            ModelIO.readManifest(dir); // the copy hashes to the candidate's version
-        });
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path source : (Iterable<Path>) files::iterator) {
-                Files.copy(source, to.resolve(from.relativize(source).toString()));
-            }
         }
     }
 }

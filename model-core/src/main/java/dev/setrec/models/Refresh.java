@@ -54,6 +54,14 @@ import java.util.Set;
 public final class Refresh {
     /** What the record of a refreshed model says as "fit". */
     public static final String FIT = "refresh";
+    /**
+     * How the lines of a refresh's report begin where a reader follows it: the first line, the training's start,
+     * and the outcome, promoted or refused (a refusal may come before any training).
+     */
+    public static final String REPORT_BEGINS = "refresh of ";
+    public static final String TRAINING_BEGINS = "fine-tuning on the window";
+    public static final String PROMOTED = "refresh PROMOTED";
+    public static final String REFUSED = "refresh REFUSED";
     /** The highest chance that the candidate's lead is luck at which it is still promoted (see leadByChance). */
     static final double MAX_CHANCE = 0.05;
 
@@ -116,7 +124,7 @@ public final class Refresh {
             ItemInputs grown = grownCatalogue(serving, newItems, encoder, log);
             RefreshWindow slice = RefreshWindow.of(window, grown, settings.heldBackShare());
             JsonObject record = windowRecord(servingDir, window.size(), slice, settings);
-            log.printf(Locale.ROOT, "refresh of %s: %d events (%d of items unknown dropped), %d users, %d items "
+            log.printf(Locale.ROOT, REPORT_BEGINS + "%s: %d events (%d of items unknown dropped), %d users, %d items "
                     + "(%d new); held back from %s: %d users%n", ModelFolder.name(servingDir), slice.used(),
                     slice.dropped(), slice.data().numUsers(), grown.numItems(),
                     grown.numItems() - serving.numItems(), record.get("cut_time").getAsString(),
@@ -135,7 +143,7 @@ public final class Refresh {
             SetRecTraining training = training(manifest.training(), settings);
             record.add("setrec_training", new Gson().toJsonTree(training));
             int[] learned = slice.coldRowsWithEvents(Training.Fit.TRAIN);
-            log.printf(Locale.ROOT, "fine-tuning on the window before the slice (CF inputs learned for %d items the "
+            log.printf(Locale.ROOT, TRAINING_BEGINS + " before the slice (CF inputs learned for %d items the "
                     + "model knew only by their text)%n", learned.length);
             Training.Trained candidate = fineTune(serving, grown, learned, training,
                     Training.sequences(data, Training.Fit.TRAIN), slice.choice(), log);
@@ -174,7 +182,7 @@ public final class Refresh {
                 version = addVersion(modelsFolder, model, record, clock);
             }
             String why = "the candidate beats the serving version on the held-back slice, beyond chance";
-            log.printf(Locale.ROOT, "refresh PROMOTED as %s: %s (All Recall@10 %.4f over %.4f; %d items newly warm;"
+            log.printf(Locale.ROOT, PROMOTED + " as %s: %s (All Recall@10 %.4f over %.4f; %d items newly warm;"
                     + " %.1f s)%n", version, why, candidateFigures.allRecallAt10(), servingFigures.allRecallAt10(),
                     refitWarm.length, seconds(start));
             return new Outcome(true, why, version, candidateFigures, servingFigures, refitWarm.length, record);
@@ -405,7 +413,7 @@ public final class Refresh {
     private static Outcome refused(String reason, Promotion.Figures candidate, Promotion.Figures serving,
                                    int newlyWarm, JsonObject record, long start, PrintStream log) {
         record.addProperty("refused", reason);
-        log.printf(Locale.ROOT, "refresh REFUSED: %s (%.1f s)%n", reason, seconds(start));
+        log.printf(Locale.ROOT, REFUSED + ": %s (%.1f s)%n", reason, seconds(start));
         return new Outcome(false, reason, null, candidate, serving, newlyWarm, record);
     }
 

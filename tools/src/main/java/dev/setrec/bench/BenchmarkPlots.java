@@ -95,4 +95,32 @@ final class BenchmarkPlots {
             return chart;
         });
     }
+
+    /** All Recall@10 of the frozen and the refreshed model over each segment of the online replay. */
+    static Plot online(List<JsonObject> rows) {
+        String title = "Online: All Recall@10 per segment of the replay, frozen and refreshed";
+        return new Plot("online-recall.png", title, () -> {
+            XYSeriesCollection data = new XYSeriesCollection();
+            for (JsonObject r : rows) {
+                if (!r.has("segments")) {
+                    continue;
+                }
+                String run = BenchmarkResults.text(r, "dataset") + ", " + BenchmarkResults.text(r, "variant");
+                XYSeries frozen = new XYSeries("frozen, " + run);
+                XYSeries refreshed = new XYSeries("refreshed, " + run);
+                for (JsonElement e : r.getAsJsonArray("segments")) {
+                    JsonObject segment = e.getAsJsonObject();
+                    frozen.add(segment.get("segment").getAsDouble(), segment.get("frozen_recall@10").getAsDouble());
+                    refreshed.add(segment.get("segment").getAsDouble(),
+                            segment.get("refreshed_recall@10").getAsDouble());
+                }
+                data.addSeries(frozen);
+                data.addSeries(refreshed);
+            }
+            JFreeChart chart = ChartFactory.createXYLineChart(title, "segment (a refresh after each)", "Recall@10",
+                    data, PlotOrientation.VERTICAL, true, false, false);
+            chart.getXYPlot().setRenderer(new XYLineAndShapeRenderer(true, true));
+            return chart;
+        });
+    }
 }

@@ -118,10 +118,18 @@ final class BenchmarksMarkdown {
             for (JsonObject r : streaming) {
                 if (dataset.equals(BenchmarkResults.text(r, "dataset"))) {
                     md.append("- ").append(BenchmarkResults.text(r, "variant")).append(": ")
-                            .append(BenchmarkResults.text(r, "details")).append('\n');
+                            .append(BenchmarkResults.text(r, "details")).append(refreshBeside(r)).append('\n');
                 }
             }
         }
+    }
+
+    /** How much of a streaming row's latency phase a refresh trained beside the job, where one ran. */
+    private static String refreshBeside(JsonObject row) {
+        JsonObject m = row.getAsJsonObject("metrics");
+        return m.has("refresh_training_share") ? String.format(Locale.ROOT, "; a refresh trained during %.3f of the "
+                + "latency phase, %d refreshes ended in it", m.get("refresh_training_share").getAsDouble(),
+                m.get("refreshes_ended").getAsInt()) : "";
     }
 
     /** The model server: capacity with and without dynamic batching, then latency against offered load. */

@@ -26,7 +26,8 @@ public final class BenchmarksReport {
     public static final String REGENERATE = "./setrec bench render";
     private static final Map<String, String> TARGET_LABELS = Map.of("events_per_s", "events/s", "p99_ms", "p99 ms",
             "item_onboard_max_ms", "item onboarding max ms", "users_per_s", "users/s",
-            "p99_ms_half_load", "p99 ms at half load");
+            "p99_ms_half_load", "p99 ms at half load", "all_lift", "All Recall@10, refreshed / frozen",
+            "cold_lift", "Cold Recall@10, refreshed / frozen", "freshness_s", "freshness s");
 
     /** The page and the plots it links to. */
     record Rendered(String markdown, List<BenchmarkPlots.Plot> plots) {
@@ -61,6 +62,7 @@ public final class BenchmarksReport {
         appendQuality(md, results, plots);
         appendStreaming(md, results.rows("streaming"), plots);
         appendServer(md, results.rows("server"), plots);
+        appendOnline(md, results.rows("online"), plots);
         appendReliability(md, results.rows("reliability"));
         BenchmarksMarkdown.append(md, results);
         return new Rendered(md.toString(), List.copyOf(plots));
@@ -112,7 +114,8 @@ public final class BenchmarksReport {
     private static String goalLine(JsonObject row, JsonObject goal) {
         String metric = goal.get("metric").getAsString();
         boolean quality = "quality".equals(BenchmarkResults.text(row, "benchmark"));
-        String format = quality ? "%.4f" : metric.endsWith("_ms") ? "%.0f" : "%.1f";
+        String format = quality ? "%.4f"
+                : metric.endsWith("_ms") ? "%.0f" : metric.endsWith("_lift") ? "%.2f" : "%.1f";
         boolean atMost = goal.has("comparison") && "at_most".equals(goal.get("comparison").getAsString());
         String rowName = quality ? BenchmarkResults.text(row, "model") + " / " + BenchmarkResults.text(row, "variant")
                 : BenchmarkResults.text(row, "variant");
@@ -179,6 +182,21 @@ public final class BenchmarksReport {
                 metric("users/s, batching off", "batch1_users_per_s"), metric("p50 ms, half load", "p50_ms_half_load"),
                 metric("p99 ms, half load", "p99_ms_half_load")));
         link(md, plots, BenchmarkPlots.serverLatency(rows));
+    }
+
+    private static void appendOnline(StringBuilder md, List<JsonObject> rows, List<BenchmarkPlots.Plot> plots) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        md.append("\n## Online\n\n").append(paragraph("`./setrec bench online`: the held-back interactions "
+                + "replayed in order, each recommendation scored against the user's next item, by the model as "
+                + "trained (frozen) and by the same model refreshed from the stream between segments of the replay. "
+                + "Freshness: the longest wait of an interaction until a served version has learned from it."))
+                .append('\n');
+        appendTable(md, rows, List.of(text("data set", "dataset"), text("refreshes", "variant"),
+                metric("All lift", "all_lift"), metric("Cold lift", "cold_lift"),
+                metric("freshness s", "freshness_s")));
+        link(md, plots, BenchmarkPlots.online(rows));
     }
 
     /** Faults and bad input (the rows that count faults), then the state kept (the rows that measure it). */

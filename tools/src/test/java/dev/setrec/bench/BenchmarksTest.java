@@ -96,6 +96,44 @@ class BenchmarksTest {
         return r;
     }
 
+    /** An online row as ./setrec bench online writes it: the All lift met, the Cold one missed. */
+    private static JsonObject onlineRow() {
+        JsonObject metrics = new JsonObject();
+        for (String s : new String[] {"all", "warm", "cold"}) {
+            JsonObject m = new JsonObject();
+            m.addProperty("frozen_recall@10", 0.0125);
+            m.addProperty("refreshed_recall@10", 0.0161);
+            m.addProperty("online_recall_lift", 1.288);
+            m.addProperty("events", 900);
+            metrics.add(s, m);
+        }
+        metrics.addProperty("all_lift", 1.288);
+        metrics.addProperty("cold_lift", 0.962);
+        metrics.addProperty("freshness_s", 412.5);
+        metrics.addProperty("longest_refresh_s", 112.5);
+        JsonObject r = rowOf("online", "toys", "setrec", "refresh-3");
+        r.addProperty("split", "valid+test");
+        r.add("metrics", metrics);
+        JsonArray segments = new JsonArray();
+        for (int s = 1; s <= 4; s++) {
+            JsonObject segment = new JsonObject();
+            segment.addProperty("segment", s);
+            segment.addProperty("events", 225);
+            segment.addProperty("frozen_recall@10", 0.0125);
+            segment.addProperty("refreshed_recall@10", 0.0125 + 0.001 * s);
+            segments.add(segment);
+        }
+        r.add("segments", segments);
+        r.add("refreshes", new JsonArray());
+        JsonArray targets = new JsonArray();
+        targets.add(target("all_lift", "at_least", 1.15, 1.288, 0, "refresh issue"));
+        targets.add(target("cold_lift", "at_least", 1.0, 0.962, 0.038, "refresh issue"));
+        r.add("targets", targets);
+        stamp(r, "./setrec bench online --model M", MACHINE, "2026-12-08");
+        r.addProperty("details", "3 refreshes over 60000-event windows");
+        return r;
+    }
+
     /** A reliability row as ./setrec bench reliability writes it: one scenario held, one broke. */
     private static JsonObject reliabilityRow() {
         JsonObject metrics = new JsonObject();
@@ -289,10 +327,14 @@ class BenchmarksTest {
         results.put(streamingRow("exactly_once", 812.4, 1534));
         results.put(streamingRow("at_least_once", 1123.6, 187));
         results.put(serverRow());
+        results.put(onlineRow());
         results.put(reliabilityRow());
         BenchmarksReport.write(results, dir);
         String markdown = Files.readString(dir.resolve("BENCHMARKS.md"));
         String json = new Gson().toJson(results.all());
+        assertTrue(markdown.contains("| toys | refresh-3 | 1.288 | 0.962 | 412.5 |"), markdown);
+        assertTrue(markdown.contains("| toys | online | refresh-3 | Cold Recall@10, refreshed / frozen ≥ 1.00 | 0.96 "
+                + "| no | 0.04 |"), markdown);
         assertTrue(markdown.contains("| sasrec | full | train |"), markdown);
         assertTrue(markdown.contains("| toys | quality | setrec / full | all recall@10 ≥ 0.0189 | 0.0175 | no | "
                 + "0.0014 |"),
@@ -345,6 +387,7 @@ class BenchmarksTest {
         results.put(row("sasrec", "full", 0.0142));
         results.put(streamingRow("at_least_once", 1123.6, 187));
         results.put(serverRow());
+        results.put(onlineRow());
         results.put(reliabilityRow());
         BenchmarksReport.write(results, dir);
         String markdown = Files.readString(dir.resolve("BENCHMARKS.md"));
@@ -359,7 +402,7 @@ class BenchmarksTest {
             assertTrue(image != null && image.getWidth() > 0, links.group(1) + " is not a PNG image");
             plots++;
         }
-        assertEquals(3, plots, "a quality, a streaming and a server plot: " + markdown);
+        assertEquals(4, plots, "a quality, a streaming, a server and an online plot: " + markdown);
     }
 
     @Test

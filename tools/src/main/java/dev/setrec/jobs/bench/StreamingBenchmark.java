@@ -44,9 +44,10 @@ public final class StreamingBenchmark {
      * @param offeredPerSecond offered load of the warm-up and the latency phase, events/s
      * @param latencySeconds   how long the latency phase publishes
      * @param jobOptions       job options for every mode (see JobOptions), e.g. batch sizes
+     * @param refreshBeside    whether the refresh job runs beside the job, the phases measured while it trains
      */
     public record Settings(int warmUpSeconds, int throughputEvents, double offeredPerSecond, int latencySeconds,
-                           Map<String, String> jobOptions) {
+                           Map<String, String> jobOptions, boolean refreshBeside) {
         public Settings {
             jobOptions = Map.copyOf(jobOptions);
             if (warmUpSeconds < 0) {
@@ -81,6 +82,8 @@ public final class StreamingBenchmark {
     /** A phase fails when no recommendation arrives for this long (the job failed, or is stuck). */
     private static final Duration STALL_TIMEOUT = Duration.ofMinutes(2);
     private static final long LOOK_EVERY_MILLIS = 50;
+    /** How long the first refresh beside the job may take to begin training (the window fills during the warm-up). */
+    private static final Duration REFRESH_STARTS = Duration.ofMinutes(3);
 
     private final Dataset dataset;
     private final Path model;
@@ -104,24 +107,43 @@ public final class StreamingBenchmark {
 
     /** Runs every phase in {@code mode} on a fresh broker and job, and returns the results row. */
     public JsonObject run(DeliveryGuarantee mode) throws Exception {
-        String variant = mode.name().toLowerCase(Locale.ROOT);
+        String delivery = mode.name().toLowerCase(Locale.ROOT);
+        String variant = settings.refreshBeside() ? delivery + "-refresh-training" : delivery;
         log.println("== streaming, " + variant + ": " + dataset.name() + ", model " + model);
+        Map<String, String> jobOptions = JobOptions.withDelivery(settings.jobOptions(), mode);
         Path checkpoints = Files.createTempDirectory("setrec-bench-checkpoints");
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
-             EmbeddedJob job = EmbeddedJob.start("setrec-bench-" + variant, kafka.bootstrapServers(),
-                     JobOptions.withDelivery(settings.jobOptions(), mode), model, checkpoints);
+             EmbeddedJob job = EmbeddedJob.start("setrec-bench-" + variant, kafka.bootstrapServers(), jobOptions,
+                     model, checkpoints);
              RecommendationArrivals arrivals = RecommendationArrivals.start(kafka.bootstrapServers(),
-                     job.options().get(JobOptions.RECOMMENDATIONS_TOPIC))) {
+                     job.options().get(JobOptions.RECOMMENDATIONS_TOPIC));
+             RefreshBeside refresh = settings.refreshBeside()
+                     ? RefreshBeside.start(kafka.bootstrapServers(), model, jobOptions) : null) {
             Phases phases = new Phases(kafka.bootstrapServers(), job.options(), arrivals);
             int warmUp = settings.warmUpEvents();
             phases.replay("warm-up", 0, warmUp, settings.offeredPerSecond());
+            if (refresh != null) {
+                log.println("waiting for a refresh to train beside the job");
+                refresh.report().awaitTraining(REFRESH_STARTS);
+            }
             List<Arrival> flatOut = phases.replay("throughput", warmUp, settings.throughputEvents(), 0);
-            List<Arrival> atLoad = phases.replay("latency", warmUp + settings.throughputEvents(),
-                    settings.latencyEvents(), settings.offeredPerSecond());
-            long[] onboarding = phases.onboardNewItems();
-            JsonObject metrics = metrics(flatOut, atLoad, onboarding, job.checkpointInterval());
+            int latencyFrom = warmUp + settings.throughputEvents();
+            JsonObject metrics;
+            if (refresh == null) {
+                List<Arrival> atLoad = phases.replay("latency", latencyFrom, settings.latencyEvents(),
+                        settings.offeredPerSecond());
+                metrics = metrics(flatOut, atLoad, phases.onboardNewItems(), job.checkpointInterval());
+            } else {
+                try (RefreshReport.Sampling sampling = refresh.report().sample()) {
+                    List<Arrival> atLoad = phases.replay("latency", latencyFrom, settings.latencyEvents(),
+                            settings.offeredPerSecond());
+                    metrics = metrics(flatOut, atLoad, phases.onboardNewItems(), job.checkpointInterval());
+                    metrics.addProperty("refresh_training_share", round(sampling.trainingShare(), 3));
+                    metrics.addProperty("refreshes_ended", sampling.refreshesEnded());
+                }
+            }
             log.println(summary(variant, metrics));
-            return row(variant, metrics);
+            return row(variant, delivery, metrics);
         } finally {
             FileUtils.deleteDirectory(checkpoints.toFile());
         }
@@ -272,22 +294,23 @@ public final class StreamingBenchmark {
         return Math.round(value * scale) / scale;
     }
 
-    private JsonObject row(String variant, JsonObject metrics) {
+    /** @param delivery the delivery mode, whose targets the row is held to */
+    private JsonObject row(String variant, String delivery, JsonObject metrics) {
         JsonObject row = new JsonObject();
         row.addProperty("benchmark", "streaming");
         row.addProperty("dataset", dataset.name());
         row.addProperty("model", SetRec.TYPE);
         row.addProperty("variant", variant);
         row.add("metrics", metrics);
-        row.add("targets", StreamingTargets.check(variant, settings.offeredPerSecond(), metrics));
+        row.add("targets", StreamingTargets.check(delivery, settings.offeredPerSecond(), metrics));
         row.addProperty("command", command);
         row.addProperty("machine", Machine.describe());
         row.addProperty("date", LocalDate.now().toString());
-        row.addProperty("details", details(variant, metrics.get("checkpoint_interval_ms").getAsLong()));
+        row.addProperty("details", details(delivery, metrics.get("checkpoint_interval_ms").getAsLong()));
         return row;
     }
 
-    private String details(String variant, long checkpointMillis) {
+    private String details(String delivery, long checkpointMillis) {
         String details = String.format(Locale.ROOT, "model %s; in-process Kafka, local Flink with parallelism %d, "
                         + "RocksDB, checkpoints every %d ms; warm-up: %d events at the offered rate; throughput: %d "
                                 + "events flat out, rate "
@@ -296,10 +319,15 @@ public final class StreamingBenchmark {
                         + "dead-lettered as unknown items)",
                 model.getFileName(), EmbeddedJob.PARALLELISM, checkpointMillis, settings.warmUpEvents(),
                 settings.throughputEvents(), settings.offeredPerSecond(), settings.latencySeconds(), NEW_ITEMS);
-        return DeliveryGuarantee.EXACTLY_ONCE.name().toLowerCase(Locale.ROOT).equals(variant)
-                ? details + "; recommendations are read read_committed, so they arrive when the checkpoint that "
-                        + "commits their transaction completes: latency and onboarding include that wait"
-                : details;
+        if (DeliveryGuarantee.EXACTLY_ONCE.name().toLowerCase(Locale.ROOT).equals(delivery)) {
+            details += "; recommendations are read read_committed, so they arrive when the checkpoint that commits "
+                    + "their transaction completes: latency and onboarding include that wait";
+        }
+        return settings.refreshBeside() ? details + "; the refresh job beside it in the same process (a refresh "
+                + "every " + RefreshBeside.INTERVAL.toSeconds() + " s where " + RefreshBeside.MIN_EVENTS
+                + " events came, on a copy of the "
+                + "model, its versions not served), throughput and latency measured once a refresh trains; "
+                + "refresh_training_share: the share of the latency phase in which one trained" : details;
     }
 
     private static String summary(String variant, JsonObject m) {

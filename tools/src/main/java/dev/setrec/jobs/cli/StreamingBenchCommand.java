@@ -53,6 +53,10 @@ final class StreamingBenchCommand implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "a job or Flink option for every mode "
             + "(repeatable)")
     Map<String, String> jobOptions = new LinkedHashMap<>();
+    @Option(names = "--refresh-beside", description = "run the refresh job beside the job (in the same process, on a "
+            + "copy of the model) and measure throughput and latency while a refresh trains: rows "
+            + "<mode>-refresh-training")
+    boolean refreshBeside;
     @Mixin
     BenchmarkOutput output;
 
@@ -60,7 +64,7 @@ final class StreamingBenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<DeliveryGuarantee> deliveries = deliveries();
         StreamingBenchmark.Settings settings = new StreamingBenchmark.Settings(warmUpSeconds, events, rate, seconds,
-                jobOptions);
+                jobOptions, refreshBeside);
         Path home = BenchmarkOutput.home();
         Dataset dataset = DatasetReader.read(DataRoot.requireDataSet(data, DataRoot.TOYS, System.getenv()));
         System.out.println("data: " + Training.describe(dataset));
