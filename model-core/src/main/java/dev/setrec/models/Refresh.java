@@ -140,7 +140,7 @@ public final class Refresh {
             }
             Promotion.Figures servingFigures = Promotion.figures(servingReport, SetRec.TYPE, servingDir,
                     manifest.version());
-            SetRecTraining training = training(manifest.training(), settings);
+            SetRecTraining training = training(manifest.training(), settings, serving.mix());
             record.add("setrec_training", new Gson().toJsonTree(training));
             int[] learned = slice.coldRowsWithEvents(Training.Fit.TRAIN);
             log.printf(Locale.ROOT, TRAINING_BEGINS + " before the slice (CF inputs learned for %d items the "
@@ -334,8 +334,12 @@ public final class Refresh {
      * How the refresh trains: the loss settings of the serving model's own training where its record keeps them
      * (else the defaults), with the refresh's epochs, patience, learning rate and seed; no warm-up, no weight average
      * and no time budget (all three are for a start from random weights, not for a few epochs from trained ones).
+     * The slice chooses the warm items' beta; the cold items' beta and shift stay the serving model's: they were
+     * chosen on a whole valid split, and the slice has few targets among the items still without interactions (most
+     * new items that get interactions in the window have their CF inputs learned). Chosen from those few, a refresh
+     * of the toys model once set the shift from 5.7 to 0 and halved the replay's Cold Recall@10 after it.
      */
-    private static SetRecTraining training(JsonObject servingRecord, Settings settings) {
+    private static SetRecTraining training(JsonObject servingRecord, Settings settings, ScoreMix servingMix) {
         SetRecTraining base = null;
         if (servingRecord.has("setrec_training")) {
             try {
@@ -346,7 +350,8 @@ public final class Refresh {
         }
         return (base == null ? SetRecTraining.DEFAULT : base).toBuilder().learningRate(settings.learningRate())
                 .maxEpochs(settings.maxEpochs()).patience(settings.patience()).seed(settings.seed()).fixedEpochs(0)
-                .timeBudgetMinutes(0).fixedMix(ScoreMix.Fixed.NONE).warmupSteps(0).weightAverage(0f).build();
+                .timeBudgetMinutes(0).fixedMix(new ScoreMix.Fixed(null, servingMix.betaCold(), servingMix.coldShift()))
+                .warmupSteps(0).weightAverage(0f).build();
     }
 
     /**

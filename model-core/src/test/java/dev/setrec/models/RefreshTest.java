@@ -91,6 +91,8 @@ class RefreshTest {
             assertFalse(refreshed.items().cold()[row], "the new item's CF input is learned: it is warm");
             float[] predicted = serving.predictCf(new float[][] {text})[0];
             assertFalse(Arrays.equals(predicted, refreshed.items().cf()[row]), "not its prediction from text");
+            assertEquals(serving.mix().betaCold(), refreshed.mix().betaCold(), "the cold items' beta stays");
+            assertEquals(serving.mix().coldShift(), refreshed.mix().coldShift(), "the cold items' shift stays");
 
             serving.updateItems(new int[0], null, new ItemInputs(new String[] {ChainShop.NEW_ITEM},
                     new float[][] {predicted}, new float[][] {text}, new boolean[] {true}));
