@@ -140,7 +140,7 @@ public final class Refresh {
             }
             Promotion.Figures servingFigures = Promotion.figures(servingReport, SetRec.TYPE, servingDir,
                     manifest.version());
-            SetRecTraining training = training(manifest.training(), settings, serving.mix());
+            SetRecTraining training = training(manifest.training(), settings);
             record.add("setrec_training", new Gson().toJsonTree(training));
             int[] learned = slice.coldRowsWithEvents(Training.Fit.TRAIN);
             log.printf(Locale.ROOT, TRAINING_BEGINS + " before the slice (CF inputs learned for %d items the "
@@ -166,7 +166,10 @@ public final class Refresh {
                 return refused(worse.get(), candidateFigures, servingFigures, learned.length, record, start, log);
             }
 
-            int[] refitWarm = slice.coldRowsWithEvents(Training.Fit.TRAIN_VALID);
+            // the refit learns the CF inputs of the items the candidate learned, no other: what is promoted warms
+            // only items whose warming the decision measured. An item first seen in the held-back slice stays cold
+            // (its CF input predicted from text, the cold items' mix) until a later refresh's candidate learns it.
+            int[] refitWarm = learned;
             log.printf(Locale.ROOT, "refitting on the whole window: %d epochs at the chosen score mix%n",
                     chosen.get("epochs").getAsInt());
             Training.Trained refit = fineTune(serving, grown, refitWarm,
@@ -334,12 +337,8 @@ public final class Refresh {
      * How the refresh trains: the loss settings of the serving model's own training where its record keeps them
      * (else the defaults), with the refresh's epochs, patience, learning rate and seed; no warm-up, no weight average
      * and no time budget (all three are for a start from random weights, not for a few epochs from trained ones).
-     * The slice chooses the warm items' beta; the cold items' beta and shift stay the serving model's: they were
-     * chosen on a whole valid split, and the slice has few targets among the items still without interactions (most
-     * new items that get interactions in the window have their CF inputs learned). Chosen from those few, a refresh
-     * of the toys model once set the shift from 5.7 to 0 and halved the replay's Cold Recall@10 after it.
      */
-    private static SetRecTraining training(JsonObject servingRecord, Settings settings, ScoreMix servingMix) {
+    private static SetRecTraining training(JsonObject servingRecord, Settings settings) {
         SetRecTraining base = null;
         if (servingRecord.has("setrec_training")) {
             try {
@@ -350,8 +349,7 @@ public final class Refresh {
         }
         return (base == null ? SetRecTraining.DEFAULT : base).toBuilder().learningRate(settings.learningRate())
                 .maxEpochs(settings.maxEpochs()).patience(settings.patience()).seed(settings.seed()).fixedEpochs(0)
-                .timeBudgetMinutes(0).fixedMix(new ScoreMix.Fixed(null, servingMix.betaCold(), servingMix.coldShift()))
-                .warmupSteps(0).weightAverage(0f).build();
+                .timeBudgetMinutes(0).fixedMix(ScoreMix.Fixed.NONE).warmupSteps(0).weightAverage(0f).build();
     }
 
     /**
