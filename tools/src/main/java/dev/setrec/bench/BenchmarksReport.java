@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import static dev.setrec.bench.BenchmarksMarkdown.paragraph;
 
@@ -157,46 +158,47 @@ public final class BenchmarksReport {
     }
 
     private static void appendStreaming(StringBuilder md, List<JsonObject> rows, List<BenchmarkPlots.Plot> plots) {
-        if (rows.isEmpty()) {
-            return;
-        }
-        md.append("\n## Streaming\n\n").append(paragraph("The job as the quickstart runs it (in-process Kafka, "
-                + "local Flink, RocksDB), per delivery mode: events/s flat out; latency from an event's Kafka "
-                + "timestamp to its recommendation at the offered load; the longest time from a new item's event to "
-                + "its first recommendation. Exactly-once output is read committed, so it waits for a checkpoint."))
-                .append('\n');
-        appendTable(md, rows, List.of(text("data set", "dataset"), text("mode", "variant"),
-                metric("events/s", "events_per_s"), metric("p50 ms", "p50_ms"), metric("p99 ms", "p99_ms"),
-                metric("offered events/s", "offered_per_s"), metric("new item, max ms", "item_onboard_max_ms")));
-        link(md, plots, BenchmarkPlots.streamingLatency(rows));
+        appendSection(md, "Streaming", "The job as the quickstart runs it (in-process Kafka, local Flink, RocksDB), "
+                + "per delivery mode: events/s flat out; latency from an event's Kafka timestamp to its recommendation "
+                + "at the offered load; the longest time from a new item's event to its first recommendation. "
+                + "Exactly-once output is read committed, so it waits for a checkpoint.", rows,
+                List.of(text("data set", "dataset"), text("mode", "variant"), metric("events/s", "events_per_s"),
+                        metric("p50 ms", "p50_ms"), metric("p99 ms", "p99_ms"),
+                        metric("offered events/s", "offered_per_s"),
+                        metric("new item, max ms", "item_onboard_max_ms")),
+                plots, () -> BenchmarkPlots.streamingLatency(rows));
     }
 
     private static void appendServer(StringBuilder md, List<JsonObject> rows, List<BenchmarkPlots.Plot> plots) {
-        if (rows.isEmpty()) {
-            return;
-        }
-        md.append("\n## Model server\n\n").append(paragraph("`./setrec serve` under load over HTTP on the "
-                + "loopback: users/s flat out with dynamic batching and with batching off, latency (open loop) at half "
-                + "of the measured users/s.")).append('\n');
-        appendTable(md, rows, List.of(text("data set", "dataset"), metric("users/s", "users_per_s"),
-                metric("users/s, batching off", "batch1_users_per_s"), metric("p50 ms, half load", "p50_ms_half_load"),
-                metric("p99 ms, half load", "p99_ms_half_load")));
-        link(md, plots, BenchmarkPlots.serverLatency(rows));
+        appendSection(md, "Model server", "`./setrec serve` under load over HTTP on the loopback: users/s flat out "
+                + "with dynamic batching and with batching off, latency (open loop) at half of the measured users/s.",
+                rows, List.of(text("data set", "dataset"), metric("users/s", "users_per_s"),
+                        metric("users/s, batching off", "batch1_users_per_s"),
+                        metric("p50 ms, half load", "p50_ms_half_load"),
+                        metric("p99 ms, half load", "p99_ms_half_load")),
+                plots, () -> BenchmarkPlots.serverLatency(rows));
     }
 
     private static void appendOnline(StringBuilder md, List<JsonObject> rows, List<BenchmarkPlots.Plot> plots) {
+        appendSection(md, "Online", "`./setrec bench online`: the held-back interactions replayed in order, each "
+                + "recommendation scored against the user's next item, by the model as trained (frozen) and by the "
+                + "same model refreshed from the stream between segments of the replay. Freshness: the longest wait "
+                + "of an interaction until a served version has learned from it.", rows,
+                List.of(text("data set", "dataset"), text("refreshes", "variant"), metric("All lift", "all_lift"),
+                        metric("Cold lift", "cold_lift"), metric("freshness s", "freshness_s")),
+                plots, () -> BenchmarkPlots.online(rows));
+    }
+
+    /** A headline section: its heading, what it measures, a table of its rows and its plot; nothing without rows. */
+    private static void appendSection(StringBuilder md, String heading, String text, List<JsonObject> rows,
+                                      List<Column> columns, List<BenchmarkPlots.Plot> plots,
+                                      Supplier<BenchmarkPlots.Plot> plot) {
         if (rows.isEmpty()) {
             return;
         }
-        md.append("\n## Online\n\n").append(paragraph("`./setrec bench online`: the held-back interactions "
-                + "replayed in order, each recommendation scored against the user's next item, by the model as "
-                + "trained (frozen) and by the same model refreshed from the stream between segments of the replay. "
-                + "Freshness: the longest wait of an interaction until a served version has learned from it."))
-                .append('\n');
-        appendTable(md, rows, List.of(text("data set", "dataset"), text("refreshes", "variant"),
-                metric("All lift", "all_lift"), metric("Cold lift", "cold_lift"),
-                metric("freshness s", "freshness_s")));
-        link(md, plots, BenchmarkPlots.online(rows));
+        md.append("\n## ").append(heading).append("\n\n").append(paragraph(text)).append('\n');
+        appendTable(md, rows, columns);
+        link(md, plots, plot.get());
     }
 
     /** Faults and bad input (the rows that count faults), then the state kept (the rows that measure it). */
