@@ -128,20 +128,17 @@ public final class StreamingBenchmark {
             }
             List<Arrival> flatOut = phases.replay("throughput", warmUp, settings.throughputEvents(), 0);
             int latencyFrom = warmUp + settings.throughputEvents();
-            JsonObject metrics;
-            if (refresh == null) {
-                List<Arrival> atLoad = phases.replay("latency", latencyFrom, settings.latencyEvents(),
-                        settings.offeredPerSecond());
-                metrics = metrics(flatOut, atLoad, phases.onboardNewItems(), job.checkpointInterval());
-            } else {
-                try (RefreshReport.Sampling sampling = refresh.report().sample()) {
-                    List<Arrival> atLoad = phases.replay("latency", latencyFrom, settings.latencyEvents(),
-                            settings.offeredPerSecond());
-                    metrics = metrics(flatOut, atLoad, phases.onboardNewItems(), job.checkpointInterval());
-                    metrics.addProperty("refresh_training_share", round(sampling.trainingShare(), 3));
-                    metrics.addProperty("refreshes_ended", sampling.refreshesEnded());
+            List<Arrival> atLoad;
+            JsonObject beside = new JsonObject(); // whether a refresh trained during the latency phase
+            try (RefreshReport.Sampling sampling = refresh == null ? null : refresh.report().sample()) {
+                atLoad = phases.replay("latency", latencyFrom, settings.latencyEvents(), settings.offeredPerSecond());
+                if (sampling != null) {
+                    beside.addProperty("refresh_training_share", round(sampling.trainingShare(), 3));
+                    beside.addProperty("refreshes_ended", sampling.refreshesEnded());
                 }
             }
+            JsonObject metrics = metrics(flatOut, atLoad, phases.onboardNewItems(), job.checkpointInterval());
+            beside.entrySet().forEach(figure -> metrics.add(figure.getKey(), figure.getValue()));
             log.println(summary(variant, metrics));
             return row(variant, delivery, metrics);
         } finally {
